@@ -1,0 +1,40 @@
+/**
+ * Pairwise detection: the reference semantics. The index (dependency-index.ts) only decides
+ * which pairs to look at and then calls `detectFeatures`, so both always agree on a pair.
+ */
+import { compileRules, type CompiledRule } from './compile'
+import { taskFeatures, type TaskFeatures } from './features'
+import { evaluateRule } from './match'
+import type { CustomRule, Dependency, Task } from './types'
+
+/** Repository names compared case-insensitively, ignoring a trailing ".git" or "/". */
+export const sameRepository = (a: string, b: string): boolean => normalizeRepository(a) === normalizeRepository(b)
+
+/** The canonical form of a repository name used for the same-repository check. */
+export function normalizeRepository(repo: string): string {
+  return repo.trim().toLowerCase().replace(/\/+$/, '').replace(/\.git$/, '')
+}
+
+/** Detection on precomputed features; `rules` from `compileRules`. */
+export function detectFeatures(a: TaskFeatures, b: TaskFeatures, rules: readonly CompiledRule[]): Dependency[] {
+  if (a.taskId === b.taskId || sameRepository(a.repository, b.repository)) return []
+  const [x, y] = a.taskId < b.taskId ? [a, b] : [b, a]
+  const out: Dependency[] = []
+  for (const rule of rules) {
+    const m = evaluateRule(rule, x, y)
+    if (m) out.push({ task1: x.taskId, task2: y.taskId, relationship: m.relationship, confidence: m.confidence, reason: m.reason })
+  }
+  return out.sort(byStrength)
+}
+
+/** Strongest first, then by relationship name: a total order, so output is deterministic. */
+export const byStrength = (p: Dependency, q: Dependency): number =>
+  q.confidence - p.confidence || (p.relationship < q.relationship ? -1 : p.relationship > q.relationship ? 1 : 0)
+
+/**
+ * The dependencies between two tasks under the built-in and the given custom rules
+ * (pure and deterministic; used to verify a gossiped `dependency.detected` by recomputation).
+ */
+export function detectPair(a: Task, b: Task, customRules: readonly CustomRule[] = []): Dependency[] {
+  return detectFeatures(taskFeatures(a), taskFeatures(b), compileRules(customRules))
+}

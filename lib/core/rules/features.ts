@@ -1,0 +1,49 @@
+/**
+ * Per-task features the rules evaluate: the analysed text and the task's entities. Computed
+ * once per task (the index caches them), so a pair check is a handful of set lookups.
+ */
+import { analyzeText, type TaskTerms } from './text'
+import type { Task } from './types'
+import { CONCEPT_OF, GENERIC } from './vocabulary'
+
+/** A task reduced to what detection needs. */
+export interface TaskFeatures {
+  readonly taskId: string
+  readonly repository: string
+  readonly text: TaskTerms
+  /**
+   * Non-generic stems ("prefer", "user") and concept ids ("@auth") of the task: two tasks
+   * that share one are about the same thing (docs/adr/0012).
+   */
+  readonly entities: ReadonlySet<string>
+}
+
+const isEntityStem = (term: string): boolean =>
+  !term.includes(' ') && term.length >= 3 && !/^[0-9]+$/.test(term) && !GENERIC.has(term)
+
+/** Computes a task's features. */
+export function taskFeatures(task: Task): TaskFeatures {
+  const text = analyzeText(task)
+  const entities = new Set<string>()
+  for (const term of text.terms) {
+    if (isEntityStem(term)) entities.add(term)
+    const concept = CONCEPT_OF.get(term)
+    if (concept) entities.add(concept)
+  }
+  return { taskId: task.taskId, repository: task.repository, text, entities }
+}
+
+/** Entities both tasks have, in sorted order; a concept is dropped when a shared stem already names it. */
+export function sharedEntities(a: TaskFeatures, b: TaskFeatures): { stems: string[]; concepts: string[] } {
+  const [small, large] = a.entities.size <= b.entities.size ? [a, b] : [b, a]
+  const stems: string[] = []
+  const concepts: string[] = []
+  for (const e of small.entities) {
+    if (!large.entities.has(e)) continue
+    if (e.startsWith('@')) concepts.push(e)
+    else stems.push(e)
+  }
+  stems.sort()
+  const namedByStem = new Set(stems.map((s) => CONCEPT_OF.get(s)).filter(Boolean))
+  return { stems, concepts: concepts.filter((c) => !namedByStem.has(c)).sort() }
+}

@@ -1,0 +1,61 @@
+/**
+ * Inverted-index keys. A task is *posted* under keys that describe what it offers and
+ * *queries* keys that describe what a partner must offer, per rule:
+ *
+ * - built-in rule R, entity e: a task with a topic term posts (R,T,e); with a consumer term
+ *   (R,C,e). A topic task queries (R,T,e) and (R,C,e); a consumer-only task queries (R,T,e).
+ *   So a candidate already shares an entity and passes R's gate: nearly every candidate is a hit.
+ * - custom rule without `requires`: post and query (R,K) when a keyword is mentioned.
+ * - custom rule with `requires`: an A-task posts (R,A) and queries (R,B), and vice versa.
+ *
+ * Every pair a rule accepts (match.ts) meets through at least one key, so without the hot-key
+ * cap the index finds exactly the pairwise result (docs/adr/0014).
+ */
+import type { CompiledRule } from './compile'
+import type { TaskFeatures } from './features'
+import { builtinSides, matchedTerms } from './match'
+
+/** The keys a task is posted under and the keys it looks its candidates up in. */
+export interface TaskKeys {
+  readonly post: readonly string[]
+  readonly query: readonly string[]
+}
+
+const SEP = '\u0000'
+const key = (...parts: string[]): string => parts.join(SEP)
+
+/** Computes a task's posting and query keys under the given rules. */
+export function taskKeys(rules: readonly CompiledRule[], f: TaskFeatures): TaskKeys {
+  const post = new Set<string>()
+  const query = new Set<string>()
+  for (const rule of rules) {
+    if (rule.kind === 'builtin') {
+      const { topic, consumer } = builtinSides(rule, f)
+      if (topic.length === 0 && consumer.length === 0) continue
+      for (const e of f.entities) {
+        const asTopic = key(rule.name, 'T', e)
+        const asConsumer = key(rule.name, 'C', e)
+        query.add(asTopic)
+        if (topic.length > 0) {
+          post.add(asTopic)
+          query.add(asConsumer)
+        }
+        if (consumer.length > 0) post.add(asConsumer)
+      }
+    } else if (rule.kind === 'any') {
+      if (matchedTerms(f, rule.keywords).length === 0) continue
+      post.add(key(rule.name, 'K'))
+      query.add(key(rule.name, 'K'))
+    } else {
+      if (matchedTerms(f, rule.a).length > 0) {
+        post.add(key(rule.name, 'A'))
+        query.add(key(rule.name, 'B'))
+      }
+      if (matchedTerms(f, rule.b).length > 0) {
+        post.add(key(rule.name, 'B'))
+        query.add(key(rule.name, 'A'))
+      }
+    }
+  }
+  return { post: [...post], query: [...query] }
+}

@@ -1,0 +1,125 @@
+/**
+ * Evaluates one compiled rule on one ordered pair of tasks. The gate of each rule is shared
+ * with the index's candidate keys (keys.ts), so the index can only ever skip pairs that this
+ * function would reject.
+ */
+import type { CompiledRule } from './compile'
+import { noisyOr, WEIGHT, type Evidence } from './evidence'
+import { sharedEntities, type TaskFeatures } from './features'
+import { mentions } from './text'
+import { CONCEPT_OF, CONSUMER_VERBS, PRODUCER_VERBS } from './vocabulary'
+
+/** A rule that fired on a pair. */
+export interface RuleMatch {
+  readonly relationship: string
+  readonly confidence: number
+  readonly reason: string
+}
+
+/** The terms of `terms` that the task mentions, in list order. */
+export const matchedTerms = (f: TaskFeatures, terms: readonly string[]): string[] =>
+  terms.filter((t) => mentions(f.text, t))
+
+/** Which of a built-in rule's topic and consumer terms a task mentions. */
+export function builtinSides(rule: Extract<CompiledRule, { kind: 'builtin' }>, f: TaskFeatures) {
+  return { topic: matchedTerms(f, rule.topic), consumer: matchedTerms(f, rule.consumer) }
+}
+
+const say = (f: TaskFeatures, terms: readonly string[]): string =>
+  terms.map((t) => f.text.surface.get(t) ?? t).join(', ')
+
+const conceptWord = (f: TaskFeatures, concept: string): string => {
+  for (const t of f.text.terms) if (CONCEPT_OF.get(t) === concept) return f.text.surface.get(t) ?? t
+  return concept
+}
+
+const sharedText = (x: TaskFeatures, y: TaskFeatures, stems: string[], concepts: string[]): string => {
+  const parts = [
+    ...stems.map((s) => x.text.surface.get(s) ?? s),
+    ...concepts.map((c) => `${c.slice(1)} (${conceptWord(x, c)} ~ ${conceptWord(y, c)})`),
+  ]
+  return parts.length ? `; shared: ${parts.join(', ')}` : ''
+}
+
+const hasAny = (f: TaskFeatures, terms: readonly string[]) => terms.some((t) => mentions(f.text, t))
+
+const rolesComplement = (x: TaskFeatures, y: TaskFeatures): boolean =>
+  (hasAny(x, PRODUCER_VERBS) && hasAny(y, CONSUMER_VERBS)) || (hasAny(y, PRODUCER_VERBS) && hasAny(x, CONSUMER_VERBS))
+
+function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+  const sx = builtinSides(rule, x)
+  const sy = builtinSides(rule, y)
+  const xAny = sx.topic.length + sx.consumer.length > 0
+  const yAny = sy.topic.length + sy.consumer.length > 0
+  if (!xAny || !yAny || sx.topic.length + sy.topic.length === 0) return null
+  const { stems, concepts } = sharedEntities(x, y)
+  if (stems.length + concepts.length === 0) return null
+  const tx = [...sx.topic, ...sx.consumer]
+  const ty = [...sy.topic, ...sy.consumer]
+  const distinct = new Set([...tx, ...ty])
+  const evidence: Evidence[] = [
+    { weight: WEIGHT.topicBothSides, count: sx.topic.length && sy.topic.length ? 1 : 0 },
+    { weight: WEIGHT.extraRuleTerm, count: Math.min(WEIGHT.maxExtraRuleTerms, Math.max(0, distinct.size - 2)) },
+    { weight: WEIGHT.phrase, count: [...distinct].some((t) => t.includes(' ')) ? 1 : 0 },
+    { weight: WEIGHT.sharedStem, count: Math.min(WEIGHT.maxSharedStems, stems.length) },
+    { weight: WEIGHT.sharedConcept, count: Math.min(WEIGHT.maxSharedConcepts, concepts.length) },
+    { weight: WEIGHT.roles, count: rolesComplement(x, y) ? 1 : 0 },
+  ]
+  return {
+    relationship: rule.name,
+    confidence: noisyOr(WEIGHT.builtinBase, evidence),
+    reason: `${x.taskId}: ${say(x, tx)}; ${y.taskId}: ${say(y, ty)}${sharedText(x, y, stems, concepts)}`,
+  }
+}
+
+function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+  const mx = matchedTerms(x, rule.keywords)
+  const my = matchedTerms(y, rule.keywords)
+  if (mx.length === 0 || my.length === 0) return null
+  const { stems } = sharedEntities(x, y)
+  const distinct = new Set([...mx, ...my])
+  const evidence: Evidence[] = [
+    { weight: WEIGHT.sameKeyword, count: mx.some((t) => my.includes(t)) ? 1 : 0 },
+    { weight: WEIGHT.extraRuleTerm, count: Math.min(WEIGHT.maxExtraRuleTerms, Math.max(0, distinct.size - 2)) },
+    { weight: WEIGHT.phrase, count: [...distinct].some((t) => t.includes(' ')) ? 1 : 0 },
+    { weight: WEIGHT.customSharedStem, count: Math.min(WEIGHT.maxSharedStems, stems.length) },
+  ]
+  return {
+    relationship: rule.name,
+    confidence: noisyOr(WEIGHT.customBase, evidence),
+    reason: `${x.taskId}: ${say(x, mx)}; ${y.taskId}: ${say(y, my)}${sharedText(x, y, stems, [])}`,
+  }
+}
+
+function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+  const [ax, bx, ay, by] = [matchedTerms(x, rule.a), matchedTerms(x, rule.b), matchedTerms(y, rule.a), matchedTerms(y, rule.b)]
+  const forward = ax.length > 0 && by.length > 0
+  const backward = ay.length > 0 && bx.length > 0
+  if (!forward && !backward) return null
+  const { stems } = sharedEntities(x, y)
+  const [tx, ty] = forward ? [ax, by] : [bx, ay]
+  const evidence: Evidence[] = [
+    { weight: WEIGHT.bothDirections, count: forward && backward ? 1 : 0 },
+    { weight: WEIGHT.phrase, count: [...tx, ...ty].some((t) => t.includes(' ')) ? 1 : 0 },
+    { weight: WEIGHT.customSharedStem, count: Math.min(WEIGHT.maxSharedStems, stems.length) },
+    { weight: WEIGHT.keywordMention, count: hasAny(x, rule.keywords) ? 1 : 0 },
+    { weight: WEIGHT.keywordMention, count: hasAny(y, rule.keywords) ? 1 : 0 },
+  ]
+  return {
+    relationship: rule.name,
+    confidence: noisyOr(WEIGHT.requiresBase, evidence),
+    reason: `${x.taskId}: ${say(x, tx)}; ${y.taskId}: ${say(y, ty)}${sharedText(x, y, stems, [])}`,
+  }
+}
+
+/** Evaluates `rule` on the pair (x, y), x being task1. Null when the rule does not fire. */
+export function evaluateRule(rule: CompiledRule, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+  switch (rule.kind) {
+    case 'builtin':
+      return builtin(rule, x, y)
+    case 'any':
+      return anyKeyword(rule, x, y)
+    case 'requires':
+      return requires(rule, x, y)
+  }
+}

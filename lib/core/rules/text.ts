@@ -1,0 +1,94 @@
+/**
+ * Text → terms: the tokeniser and normaliser shared by the rules, the index and the planner.
+ * A term is a stem ("prefer") or a phrase of up to MAX_NGRAM stems joined by one space
+ * ("featur flag"). Whole words only: "capital" yields the term "capit", never "api".
+ */
+import { stem } from './stem'
+import type { Task } from './types'
+
+/** Phrases up to this many words are looked up in a set; longer ones are scanned. */
+export const MAX_NGRAM = 3
+
+/**
+ * Words whose Porter stem would collide with an unrelated common word, or abbreviations
+ * that should meet their long form ("auth" ↔ "authentication", "env var" ↔ "environment
+ * variable"). Applied to the lower-cased word before stemming.
+ */
+const WORD_TO_STEM: Readonly<Record<string, string>> = {
+  setting: 'setting', settings: 'setting', // Porter gives "set", the ubiquitous verb
+  auth: 'authent', authn: 'authent', authenticator: 'authent',
+  authz: 'authoriz', authorization: 'authoriz', authorisation: 'authoriz', authorize: 'authoriz',
+  authorise: 'authoriz', authorized: 'authoriz', authorised: 'authoriz',
+  db: 'databas', dbs: 'databas',
+  config: 'configur', configs: 'configur', cfg: 'configur', conf: 'configur',
+  env: 'environ', envs: 'environ', var: 'variabl', vars: 'variabl',
+  signin: 'login', logon: 'login', logins: 'login',
+  jwts: 'jwt', apis: 'api',
+}
+
+/** Splits camelCase and any non-alphanumeric run; returns lower-case words. */
+export function words(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w.length > 0)
+}
+
+/** The normalised stem of one lower-case word. */
+export function normalizeWord(word: string): string {
+  return WORD_TO_STEM[word] ?? stem(word)
+}
+
+/** Normalises a keyword or phrase ("Feature-Flags") to its term ("featur flag"); '' if it has no words. */
+export function normalizeTerm(phrase: string): string {
+  return words(phrase).map(normalizeWord).join(' ')
+}
+
+/** What the rules know about one task's text. */
+export interface TaskTerms {
+  /** Every stem and every phrase of 2..MAX_NGRAM consecutive stems inside one text segment. */
+  readonly terms: ReadonlySet<string>
+  /** Stem sequences per segment (title, description, each keyword), for phrases longer than MAX_NGRAM. */
+  readonly segments: readonly (readonly string[])[]
+  /** First surface spelling of each term, for human-readable reasons. */
+  readonly surface: ReadonlyMap<string, string>
+}
+
+/** Tokenises, normalises and stems a task's title, description and keywords. */
+export function analyzeText(task: Pick<Task, 'title' | 'description' | 'keywords'>): TaskTerms {
+  const texts = [task.title, task.description ?? '', ...(task.keywords ?? [])]
+  const terms = new Set<string>()
+  const surface = new Map<string, string>()
+  const segments: string[][] = []
+  for (const text of texts) {
+    const ws = words(text)
+    if (ws.length === 0) continue
+    const stems = ws.map(normalizeWord)
+    segments.push(stems)
+    for (let i = 0; i < stems.length; i++) {
+      for (let n = 1; n <= MAX_NGRAM && i + n <= stems.length; n++) {
+        const term = n === 1 ? stems[i] : stems.slice(i, i + n).join(' ')
+        terms.add(term)
+        if (!surface.has(term)) surface.set(term, ws.slice(i, i + n).join(' '))
+      }
+    }
+  }
+  return { terms, segments, surface }
+}
+
+/** True if the analysed text contains the normalised term as whole consecutive words. */
+export function mentions(text: TaskTerms, term: string): boolean {
+  if (term === '') return false
+  if (text.terms.has(term)) return true
+  const parts = term.split(' ')
+  if (parts.length <= MAX_NGRAM) return false
+  return text.segments.some((seg) => {
+    outer: for (let i = 0; i + parts.length <= seg.length; i++) {
+      for (let j = 0; j < parts.length; j++) if (seg[i + j] !== parts[j]) continue outer
+      return true
+    }
+    return false
+  })
+}
