@@ -36,6 +36,16 @@ export function words(text: string): string[] {
     .filter((w) => w.length > 0)
 }
 
+/**
+ * camelCase words also kept whole ("TestFlight" → "testflight"), so that a keyword written
+ * in one word still matches text that capitalises the parts, and vice versa.
+ */
+export function compounds(text: string): string[] {
+  return (text.match(/[A-Za-z0-9]+/g) ?? [])
+    .filter((w) => /[a-z0-9][A-Z]/.test(w))
+    .map((w) => w.toLowerCase())
+}
+
 /** The normalised stem of one lower-case word. */
 export function normalizeWord(word: string): string {
   return WORD_TO_STEM[word] ?? stem(word)
@@ -67,6 +77,11 @@ export function analyzeText(task: Pick<Task, 'title' | 'description' | 'keywords
     if (ws.length === 0) continue
     const stems = ws.map(normalizeWord)
     segments.push(stems)
+    for (const c of compounds(text)) {
+      const term = normalizeWord(c)
+      terms.add(term)
+      if (!surface.has(term)) surface.set(term, c)
+    }
     for (let i = 0; i < stems.length; i++) {
       for (let n = 1; n <= MAX_NGRAM && i + n <= stems.length; n++) {
         const term = n === 1 ? stems[i] : stems.slice(i, i + n).join(' ')
