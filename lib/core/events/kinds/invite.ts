@@ -1,0 +1,24 @@
+/**
+ * Invites (DESIGN §3): a capability `{room, role, expires, maxUses, nonce}` signed by an
+ * owner or admin, redeemed by `member.joined`. An admin's invite names the admin's own
+ * `member.joined` (`issuerJoin`) so that any peer can check the issuer's authority from
+ * referenced events alone, whatever order events arrive in (ADR 0003).
+ */
+import { z } from 'zod'
+import { eventIdSchema, peerIdSchema, signatureSchema } from './common'
+
+export const INVITE_ROLES = ['admin', 'reviewer', 'agent', 'observer'] as const
+export const inviteBodySchema = z.object({
+  room: eventIdSchema,
+  role: z.enum(INVITE_ROLES),
+  /** Unix ms; compared with the redeeming event's `time`. */
+  expires: z.number().int().min(0),
+  maxUses: z.number().int().min(1).max(10_000),
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  issuer: peerIdSchema,
+  issuerJoin: eventIdSchema.optional(),
+})
+export type InviteBody = z.infer<typeof inviteBodySchema>
+
+export const signedInviteSchema = inviteBodySchema.extend({ sig: signatureSchema })
+export type SignedInvite = z.infer<typeof signedInviteSchema>

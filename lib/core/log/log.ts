@@ -1,0 +1,251 @@
+/**
+ * The replicated event set of one room: signature and admission checks, per-author hash
+ * chains, a bounded pending buffer for events whose references are missing, and
+ * equivocation evidence (DESIGN §1). `add` never throws on remote input.
+ */
+import { decodeEvent, encodeCanonical } from '../events/codec'
+import type { EncodedEvent, SignedEvent } from '../events/envelope'
+import type { Verifier } from '../events/signer'
+import { verifyInvite } from '../events/verify'
+import type { EventId, PeerId, RoomId } from '../ids'
+import { admit, referencesOf } from './admission'
+import type { AddResult, RejectReason } from './reasons'
+import type { LogView, StoredEvent } from './stored'
+
+export interface EventLogInit {
+  room: RoomId
+  verifier: Verifier
+  /** Local wall clock (ms). */
+  now?: () => number
+  /** How far an event's `time` may be ahead of the local clock (ADR 0004). */
+  maxClockSkewMs?: number
+  maxPending?: number
+  maxPendingPerAuthor?: number
+  /** Called for every newly stored event, in storage order. */
+  onStored?: (e: StoredEvent) => void
+  /** Called when an author is first found equivocating, or at a lower seq than before. */
+  onQuarantine?: (author: PeerId, fromSeq: number) => void
+}
+
+export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000
+export const DEFAULT_MAX_PENDING = 4096
+export const DEFAULT_MAX_PENDING_PER_AUTHOR = 256
+
+interface Pending {
+  enc: EncodedEvent
+  inviteOk: boolean
+  missing: Set<EventId>
+}
+
+export type LogStats = Record<RejectReason | 'accepted' | 'duplicate' | 'pending', number>
+
+/** The event log of one room. */
+export class EventLog implements LogView {
+  readonly room: RoomId
+  private readonly init: Required<Omit<EventLogInit, 'onStored' | 'onQuarantine'>> & Pick<EventLogInit, 'onStored' | 'onQuarantine'>
+  private readonly events = new Map<EventId, StoredEvent>()
+  /** author → seq → ids stored at that seq (more than one = equivocation). */
+  private readonly chains = new Map<PeerId, Map<number, EventId[]>>()
+  private readonly forks = new Map<PeerId, number>()
+  private readonly pending = new Map<EventId, Pending>()
+  private readonly waiting = new Map<EventId, Set<EventId>>()
+  private readonly pendingByAuthor = new Map<PeerId, number>()
+  private readonly counts: LogStats = Object.fromEntries(
+    ['accepted', 'duplicate', 'pending', 'malformed', 'bad_signature', 'wrong_room', 'oversized', 'not_member', 'role_not_allowed', 'invalid_invite', 'derived_unverified', 'clock_ahead', 'equivocation', 'pending_overflow'].map((k) => [k, 0]),
+  ) as LogStats
+  private topLamport = 0
+
+  constructor(init: EventLogInit) {
+    this.room = init.room
+    this.init = {
+      now: () => Date.now(),
+      maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
+      maxPending: DEFAULT_MAX_PENDING,
+      maxPendingPerAuthor: DEFAULT_MAX_PENDING_PER_AUTHOR,
+      ...init,
+    }
+  }
+
+  /** Add an event from the network or from local authoring. Never throws. */
+  async add(input: Uint8Array | EncodedEvent | SignedEvent): Promise<AddResult> {
+    let bytes: Uint8Array
+    try {
+      bytes = input instanceof Uint8Array ? input : 'bytes' in input && input.bytes instanceof Uint8Array ? input.bytes : encodeCanonical(input)
+    } catch {
+      return this.count({ status: 'rejected', reason: 'malformed', detail: 'not encodable' })
+    }
+    const decoded = decodeEvent(bytes)
+    if (!decoded.ok) return this.count({ status: 'rejected', reason: decoded.reason, detail: decoded.detail })
+    const { value: enc, signing } = decoded
+    const { id, event } = enc
+    if (this.events.has(id) || this.pending.has(id)) return this.count({ status: 'duplicate', id })
+    const wrongRoom = event.kind === 'room.created' ? id !== this.room : event.room !== this.room
+    if (wrongRoom) return this.count({ status: 'rejected', reason: 'wrong_room', detail: `not room ${this.room}`, id })
+    if (event.time > this.init.now() + this.init.maxClockSkewMs) {
+      return this.count({ status: 'rejected', reason: 'clock_ahead', detail: `time ${event.time}`, id })
+    }
+    if (!(await this.verify(event.author, signing, event.sig))) {
+      return this.count({ status: 'rejected', reason: 'bad_signature', detail: `not signed by ${event.author}`, id })
+    }
+    const invite = event.kind === 'member.joined' ? event.payload.invite : undefined
+    const inviteOk = invite ? await verifyInvite(invite, this.init.verifier) : true
+    // Another add may have stored or parked the same event while we awaited the signature.
+    if (this.events.has(id) || this.pending.has(id)) return this.count({ status: 'duplicate', id })
+
+    const missing = referencesOf(event, this.room).filter((r) => !this.events.has(r))
+    if (missing.length > 0) return this.park({ enc, inviteOk, missing: new Set(missing) })
+    return this.count(this.admitAndRelease(enc, inviteOk))
+  }
+
+  private async verify(author: PeerId, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> {
+    try {
+      return await this.init.verifier.verify(author, bytes, sig)
+    } catch {
+      return false
+    }
+  }
+
+  private park(p: Pending): AddResult {
+    const author = p.enc.event.author
+    const mine = this.pendingByAuthor.get(author) ?? 0
+    if (this.pending.size >= this.init.maxPending || mine >= this.init.maxPendingPerAuthor) {
+      return this.count({ status: 'rejected', reason: 'pending_overflow', detail: `${mine} pending from ${author}`, id: p.enc.id })
+    }
+    this.pending.set(p.enc.id, p)
+    this.pendingByAuthor.set(author, mine + 1)
+    for (const m of p.missing) {
+      let set = this.waiting.get(m)
+      if (!set) this.waiting.set(m, (set = new Set()))
+      set.add(p.enc.id)
+    }
+    return this.count({ status: 'pending', id: p.enc.id, missing: [...p.missing] })
+  }
+
+  /** Admit an event whose references are present, then release what waited on it. */
+  private admitAndRelease(enc: EncodedEvent, inviteOk: boolean): AddResult {
+    const first = this.admitOne(enc, inviteOk)
+    const queue = first.status === 'rejected' && first.reason !== 'equivocation' ? [] : [enc.id]
+    while (queue.length > 0) {
+      const stored = queue.shift() as EventId
+      const waiters = this.waiting.get(stored)
+      if (!waiters) continue
+      this.waiting.delete(stored)
+      for (const w of waiters) {
+        const p = this.pending.get(w)
+        if (!p) continue
+        p.missing.delete(stored)
+        if (p.missing.size > 0) continue
+        this.unpark(p)
+        const r = this.count(this.admitOne(p.enc, p.inviteOk))
+        if (r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation')) queue.push(w)
+      }
+    }
+    return first
+  }
+
+  private unpark(p: Pending): void {
+    this.pending.delete(p.enc.id)
+    const author = p.enc.event.author
+    this.pendingByAuthor.set(author, (this.pendingByAuthor.get(author) ?? 1) - 1)
+  }
+
+  private admitOne(enc: EncodedEvent, inviteOk: boolean): AddResult {
+    const a = admit(enc.id, enc.event, this, inviteOk)
+    if (!a.ok) return { status: 'rejected', reason: a.reason, detail: a.detail, id: enc.id }
+    const stored: StoredEvent = { ...enc, roleAfter: a.roleAfter }
+    this.events.set(enc.id, stored)
+    this.topLamport = Math.max(this.topLamport, enc.event.lamport)
+    const { author, seq } = enc.event
+    let chain = this.chains.get(author)
+    if (!chain) this.chains.set(author, (chain = new Map()))
+    const atSeq = chain.get(seq) ?? []
+    atSeq.push(enc.id)
+    chain.set(seq, atSeq)
+    this.init.onStored?.(stored)
+    if (atSeq.length > 1) {
+      // Both events stay as evidence; the author is quarantined from the lowest forked seq.
+      const known = this.forks.get(author)
+      if (known === undefined || seq < known) {
+        this.forks.set(author, seq)
+        this.init.onQuarantine?.(author, seq)
+      }
+      return { status: 'rejected', reason: 'equivocation', detail: `two events at seq ${seq} by ${author}`, id: enc.id }
+    }
+    return { status: 'accepted', id: enc.id }
+  }
+
+  private count(r: AddResult): AddResult {
+    this.counts[r.status === 'rejected' ? r.reason : r.status]++
+    return r
+  }
+
+  /** A stored event by id. */
+  get(id: EventId): StoredEvent | undefined {
+    return this.events.get(id)
+  }
+
+  /** True if the event is stored (not merely pending). */
+  has(id: EventId): boolean {
+    return this.events.has(id)
+  }
+
+  /** Number of stored events. */
+  get size(): number {
+    return this.events.size
+  }
+
+  /** All stored events, in storage order. */
+  all(): StoredEvent[] {
+    return [...this.events.values()]
+  }
+
+  /** Highest Lamport clock stored. */
+  get maxLamport(): number {
+    return this.topLamport
+  }
+
+  /** Authors that have stored events. */
+  authors(): PeerId[] {
+    return [...this.chains.keys()]
+  }
+
+  /** An author's stored events with seq > `afterSeq`, by (seq, id): what a peer at `afterSeq` lacks. */
+  eventsAfter(author: PeerId, afterSeq: number): StoredEvent[] {
+    const chain = this.chains.get(author)
+    if (!chain) return []
+    const out: StoredEvent[] = []
+    for (const [seq, ids] of chain) if (seq > afterSeq) for (const id of ids) out.push(this.events.get(id) as StoredEvent)
+    return out.sort((a, b) => a.event.seq - b.event.seq || (a.id < b.id ? -1 : 1))
+  }
+
+  /** The ids stored at one (author, seq), sorted. */
+  idsAt(author: PeerId, seq: number): EventId[] {
+    return [...(this.chains.get(author)?.get(seq) ?? [])].sort()
+  }
+
+  /** Highest stored seq of an author (0 if none). */
+  topSeq(author: PeerId): number {
+    const chain = this.chains.get(author)
+    return chain ? Math.max(...chain.keys()) : 0
+  }
+
+  /** Quarantined authors and the seq their equivocation starts at. */
+  quarantined(): ReadonlyMap<PeerId, number> {
+    return this.forks
+  }
+
+  /** Ids referenced by pending events and not stored: what to fetch from peers. */
+  missing(): EventId[] {
+    return [...this.waiting.keys()].filter((id) => !this.pending.has(id))
+  }
+
+  /** Number of events waiting for references. */
+  get pendingCount(): number {
+    return this.pending.size
+  }
+
+  /** Counters of add outcomes, by status and rejection reason. */
+  stats(): Readonly<LogStats> {
+    return { ...this.counts }
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * Sync summaries (DESIGN §4): per author `(seq, head id)` — the replica's version vector —
+ * and a Merkle root over it. Equal roots mean equal event sets. For a quarantined author the
+ * entry is the fork seq and a digest of everything stored from there, so replicas keep
+ * exchanging evidence until they hold the same forks.
+ */
+import { sha256 } from '@noble/hashes/sha2.js'
+import { bytesToHex } from '@noble/hashes/utils.js'
+import { encodeCanonical } from '../events/codec'
+import type { EventId, PeerId } from '../ids'
+import type { EventLog } from './log'
+import { merkleRoot } from './merkle'
+import type { StoredEvent } from './stored'
+
+export interface AuthorSummary {
+  author: PeerId
+  seq: number
+  head: EventId
+  /** Present for a quarantined author: hex digest of its sorted event ids from `seq` on. */
+  forked?: string
+}
+
+export interface Summary {
+  root: string
+  authors: AuthorSummary[]
+}
+
+const leaf = (a: AuthorSummary): Uint8Array => encodeCanonical([a.author, a.seq, a.head, a.forked ?? null])
+
+/** The log's summary: one entry per author, sorted by author, and its Merkle root. */
+export function summarize(log: EventLog): Summary {
+  const forks = log.quarantined()
+  const authors = log
+    .authors()
+    .sort()
+    .map((author): AuthorSummary => {
+      const fork = forks.get(author)
+      if (fork === undefined) {
+        const seq = log.topSeq(author)
+        return { author, seq, head: log.idsAt(author, seq)[0] }
+      }
+      const ids = log.eventsAfter(author, fork - 1).map((e) => e.id).sort()
+      return { author, seq: fork, head: log.idsAt(author, fork)[0], forked: bytesToHex(sha256(encodeCanonical(ids))) }
+    })
+  return { root: merkleRoot(authors.map(leaf)), authors }
+}
+
+const same = (a: AuthorSummary, b: AuthorSummary): boolean => a.seq === b.seq && a.head === b.head && a.forked === b.forked
+
+/**
+ * Events a peer with summary `remote` may lack, oldest first per author. Over-sends on forks
+ * and divergence (duplicates are free) rather than risk missing evidence.
+ */
+export function eventsMissingFrom(log: EventLog, remote: Summary): StoredEvent[] {
+  const theirs = new Map(remote.authors.map((a) => [a.author, a]))
+  const out: StoredEvent[] = []
+  for (const mine of summarize(log).authors) {
+    const other = theirs.get(mine.author)
+    if (other && same(mine, other)) continue
+    // A longer unforked chain over there: they send us theirs, and a fork (if any) shows up here.
+    if (other && !mine.forked && !other.forked && other.seq > mine.seq) continue
+    let after = 0
+    if (other && !mine.forked && !other.forked && other.seq < mine.seq && log.idsAt(mine.author, other.seq).includes(other.head)) {
+      after = other.seq
+    } else if (other && mine.forked) {
+      after = Math.max(0, Math.min(other.seq, mine.seq) - 1)
+    }
+    out.push(...log.eventsAfter(mine.author, after))
+  }
+  return out
+}
