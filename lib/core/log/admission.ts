@@ -6,7 +6,7 @@
  * set (invite use counts, is a plan still the latest …) belong to the reducer.
  */
 import type { AnyEvent } from '../events/envelope'
-import type { Role } from '../events/kinds/common'
+import { ROLES, type Role } from '../events/kinds/common'
 import type { EventId } from '../ids'
 import { evidenceOf, verifyDerived } from './evidence'
 import type { RejectReason } from './reasons'
@@ -45,7 +45,7 @@ export function admit(id: EventId, event: AnyEvent, view: LogView, inviteSignatu
   if (event.kind === 'member.joined') {
     if (role !== null) return reject('role_not_allowed', 'already a member')
     const invite = checkInvite(event as Extract<AnyEvent, { kind: 'member.joined' }>, view, inviteSignatureOk)
-    return typeof invite === 'string' ? reject('invalid_invite', invite) : { ok: true, roleAfter: invite }
+    return 'error' in invite ? reject('invalid_invite', invite.error) : { ok: true, roleAfter: invite.role }
   }
   if (role === null) return reject('not_member', 'the author has not joined (or has left)')
   if (!roleMayAuthor(role, event.kind)) return reject('role_not_allowed', `${role} may not author ${event.kind}`)
@@ -75,7 +75,12 @@ function checkChain(event: AnyEvent, view: LogView): string | null {
 }
 
 /** The role the invite grants, or why it is invalid. */
-function checkInvite(event: Extract<AnyEvent, { kind: 'member.joined' }>, view: LogView, signatureOk: boolean): Role | string {
+function checkInvite(event: Extract<AnyEvent, { kind: 'member.joined' }>, view: LogView, signatureOk: boolean): { role: Role } | { error: string } {
+  const r = inviteRole(event, view, signatureOk)
+  return (ROLES as readonly string[]).includes(r) ? { role: r as Role } : { error: r }
+}
+
+function inviteRole(event: Extract<AnyEvent, { kind: 'member.joined' }>, view: LogView, signatureOk: boolean): string {
   const genesis = getKind(view, view.room, 'room.created')
   if (!genesis) return 'no genesis'
   const invite = event.payload.invite

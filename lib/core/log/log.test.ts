@@ -1,0 +1,186 @@
+import * as dagCbor from '@ipld/dag-cbor'
+import { describe, expect, it } from 'vitest'
+import { encodeEvent, signingBytes } from '../events/codec'
+import { MAX_EVENT_BYTES } from '../events/constants'
+import type { SignedEvent } from '../events/envelope'
+import { signInvite } from '../events/verify'
+import { testSigner, testVerifier } from '../testing/ed25519'
+import { forge } from '../testing/forge'
+import { inviteBody, join, makeRoom, T0 } from '../testing/room'
+import { AUTH_API, LOGIN_PAGE, README_TYPO } from '../testing/tasks'
+import { authorEvent } from './author'
+import { EventLog } from './log'
+
+const agentA = testSigner('agent-a')
+const agentB = testSigner('agent-b')
+const reviewer = testSigner('reviewer')
+
+describe('EventLog.add', () => {
+  it('accepts a member redeeming an owner invite, and reports a duplicate the second time', async () => {
+    const room = await makeRoom()
+    const joined = await join(room, agentA, 'agent')
+    expect(room.log.get(joined.id)?.roleAfter).toBe('agent')
+    expect(await room.log.add(joined.bytes)).toEqual({ status: 'duplicate', id: joined.id })
+    expect(room.log.stats()).toMatchObject({ accepted: 2, duplicate: 1 })
+  })
+
+  it('parks events with missing references and releases them when the references arrive', async () => {
+    const source = await makeRoom()
+    const joined = await join(source, agentA, 'agent')
+    const claim = await authorEvent(source.log, agentA, 'task.claimed', AUTH_API, T0)
+    const fresh = new EventLog({ room: source.genesis.id, verifier: testVerifier, now: source.clock.now })
+    expect(await fresh.add(claim.bytes)).toMatchObject({ status: 'pending' })
+    expect(await fresh.add(joined.bytes)).toMatchObject({ status: 'pending' })
+    expect(fresh.missing()).toEqual([source.genesis.id])
+    expect(await fresh.add(source.genesis.bytes)).toEqual({ status: 'accepted', id: source.genesis.id })
+    expect(fresh.has(joined.id) && fresh.has(claim.id)).toBe(true)
+    expect(fresh.pendingCount).toBe(0)
+  })
+
+  it('rejects malformed input and broken chains as malformed', async () => {
+    const room = await makeRoom()
+    await join(room, agentA, 'agent')
+    expect(await room.log.add(new Uint8Array([1, 2, 3]))).toMatchObject({ status: 'rejected', reason: 'malformed' })
+    const stale = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0, { lamport: 1 })
+    expect(await room.log.add(stale)).toMatchObject({ status: 'rejected', reason: 'malformed', detail: 'lamport does not exceed prev' })
+    const backwards = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0, { time: T0 - 1 })
+    expect(await room.log.add(backwards)).toMatchObject({ status: 'rejected', reason: 'malformed' })
+  })
+
+  it('rejects a bad signature', async () => {
+    const room = await makeRoom()
+    const e = await forge(room.log, agentA, 'member.joined', { displayName: 'a', kind: 'agent', capabilities: [] }, T0)
+    const sig = e.event.sig.slice()
+    sig[0] ^= 1
+    expect(await room.log.add({ ...e.event, sig } as SignedEvent)).toMatchObject({ status: 'rejected', reason: 'bad_signature' })
+    // Someone else's key cannot sign in agentA's name either.
+    const mallory = testSigner('mallory')
+    const stolen = encodeEvent({ ...e.event, sig: await mallory.sign(signingBytes(e.event)) } as SignedEvent)
+    expect(await room.log.add(stolen)).toMatchObject({ status: 'rejected', reason: 'bad_signature' })
+  })
+
+  it('rejects events and genesis of another room', async () => {
+    const room = await makeRoom()
+    const other = await makeRoom({ open: true })
+    const joined = await join(other, agentA, 'agent')
+    expect(await room.log.add(joined)).toMatchObject({ status: 'rejected', reason: 'wrong_room' })
+    const otherGenesis = await makeRoom({ config: { escalationThreshold: 3 } })
+    expect(await room.log.add(otherGenesis.genesis)).toMatchObject({ status: 'rejected', reason: 'wrong_room' })
+  })
+
+  it('rejects oversized input before decoding it', async () => {
+    const room = await makeRoom()
+    expect(await room.log.add(new Uint8Array(MAX_EVENT_BYTES + 1))).toMatchObject({ status: 'rejected', reason: 'oversized' })
+  })
+
+  it('rejects events of non-members and of members who left', async () => {
+    const room = await makeRoom()
+    const stranger = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0)
+    expect(await room.log.add(stranger)).toMatchObject({ status: 'rejected', reason: 'not_member' })
+    await join(room, agentB, 'agent')
+    await authorEvent(room.log, agentB, 'member.left', {}, T0)
+    const after = await forge(room.log, agentB, 'task.claimed', AUTH_API, T0)
+    expect(await room.log.add(after)).toMatchObject({ status: 'rejected', reason: 'not_member' })
+  })
+
+  it('rejects kinds the role may not author', async () => {
+    const room = await makeRoom()
+    await join(room, agentA, 'agent')
+    const rule = await forge(room.log, agentA, 'rule.added', { rule: { name: 'Docs', description: 'd', keywords: ['docs'] } }, T0)
+    expect(await room.log.add(rule)).toMatchObject({ status: 'rejected', reason: 'role_not_allowed' })
+    const observer = testSigner('observer')
+    await join(room, observer, 'observer')
+    const claim = await forge(room.log, observer, 'task.claimed', AUTH_API, T0)
+    expect(await room.log.add(claim)).toMatchObject({ status: 'rejected', reason: 'role_not_allowed' })
+  })
+
+  it('rejects invalid invites: closed room, expired, tampered, or issued by a non-admin', async () => {
+    const room = await makeRoom()
+    const member = { displayName: 'a', kind: 'agent' as const, capabilities: [] }
+    const none = await forge(room.log, agentA, 'member.joined', member, T0)
+    expect(await room.log.add(none)).toMatchObject({ status: 'rejected', reason: 'invalid_invite' })
+
+    const expired = await signInvite(inviteBody(room.genesis.id, room.owner, 'agent', { expires: T0 - 1 }), room.owner)
+    const late = await forge(room.log, agentA, 'member.joined', { ...member, invite: expired }, T0)
+    expect(await room.log.add(late)).toMatchObject({ status: 'rejected', reason: 'invalid_invite', detail: 'the invite has expired' })
+
+    const good = await signInvite(inviteBody(room.genesis.id, room.owner, 'agent'), room.owner)
+    const tampered = await forge(room.log, agentA, 'member.joined', { ...member, invite: { ...good, role: 'admin' } }, T0)
+    expect(await room.log.add(tampered)).toMatchObject({ status: 'rejected', reason: 'invalid_invite' })
+
+    const reviewerJoin = await join(room, reviewer, 'reviewer')
+    const byReviewer = await signInvite(inviteBody(room.genesis.id, reviewer, 'agent', { issuerJoin: reviewerJoin.id }), reviewer)
+    const e = await forge(room.log, agentB, 'member.joined', { ...member, invite: byReviewer }, T0)
+    expect(await room.log.add(e)).toMatchObject({ status: 'rejected', reason: 'invalid_invite', detail: 'the issuer is not an admin' })
+  })
+
+  it('accepts invites from admins naming their join, and open-room joins as reviewer', async () => {
+    const room = await makeRoom()
+    const admin = testSigner('admin')
+    const adminJoin = await join(room, admin, 'admin')
+    const byAdmin = await join(room, agentA, 'agent', admin, { issuerJoin: adminJoin.id })
+    expect(room.log.get(byAdmin.id)?.roleAfter).toBe('agent')
+
+    const open = await makeRoom({ open: true })
+    const j = await authorEvent(open.log, reviewer, 'member.joined', { displayName: 'r', kind: 'human', capabilities: [] }, T0)
+    expect(open.log.get(j.id)?.roleAfter).toBe('reviewer')
+  })
+
+  it('rejects derived events that do not recompute', async () => {
+    const room = await makeRoom()
+    await join(room, agentA, 'agent')
+    await join(room, agentB, 'agent')
+    const a = await authorEvent(room.log, agentA, 'task.claimed', AUTH_API, T0)
+    const b = await authorEvent(room.log, agentB, 'task.claimed', README_TYPO, T0)
+    const dependency = { task1: 'auth-api', task2: 'readme-typo', relationship: 'API_Contract', confidence: 0.9, reason: 'made up' }
+    const lie = await forge(room.log, agentA, 'dependency.detected', { dependency, claims: [a.id, b.id] }, T0)
+    expect(await room.log.add(lie)).toMatchObject({ status: 'rejected', reason: 'derived_unverified' })
+
+    const c = await authorEvent(room.log, agentB, 'task.claimed', LOGIN_PAGE, T0)
+    const real = { ...dependency, task2: 'login-page', confidence: 0.72, reason: 'r' }
+    const truth = await forge(room.log, agentA, 'dependency.detected', { dependency: real, claims: [a.id, c.id] }, T0)
+    expect(await room.log.add(truth)).toMatchObject({ status: 'accepted' })
+  })
+
+  it('rejects events whose clock is too far ahead, and accepts them once it is not', async () => {
+    const room = await makeRoom()
+    const early = await forge(room.log, agentA, 'member.joined', { displayName: 'a', kind: 'agent', capabilities: [] }, T0 + 10 * 60_000, {
+      payload: { displayName: 'a', kind: 'agent', capabilities: [], invite: await signInvite(inviteBody(room.genesis.id, room.owner, 'agent'), room.owner) },
+    })
+    expect(await room.log.add(early)).toMatchObject({ status: 'rejected', reason: 'clock_ahead' })
+    room.clock.advance(6 * 60_000)
+    expect(await room.log.add(early)).toMatchObject({ status: 'accepted' })
+  })
+
+  it('keeps equivocation as evidence and quarantines the author from the forked seq', async () => {
+    const quarantined: [string, number][] = []
+    const room = await makeRoom({ log: { onQuarantine: (a, s) => quarantined.push([a, s]) } })
+    await join(room, agentA, 'agent')
+    const one = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0)
+    const two = await forge(room.log, agentA, 'task.claimed', LOGIN_PAGE, T0)
+    expect(await room.log.add(one)).toMatchObject({ status: 'accepted' })
+    expect(await room.log.add(two)).toMatchObject({ status: 'rejected', reason: 'equivocation', id: two.id })
+    expect(room.log.has(two.id)).toBe(true)
+    expect(quarantined).toEqual([[agentA.peerId, 2]])
+    expect(room.log.idsAt(agentA.peerId, 2)).toEqual([one.id, two.id].sort())
+  })
+
+  it('bounds the pending buffer per author', async () => {
+    const source = await makeRoom()
+    await join(source, agentA, 'agent')
+    const c1 = await authorEvent(source.log, agentA, 'task.claimed', AUTH_API, T0)
+    const c2 = await authorEvent(source.log, agentA, 'task.claimed', LOGIN_PAGE, T0)
+    const fresh = new EventLog({ room: source.genesis.id, verifier: testVerifier, now: source.clock.now, maxPendingPerAuthor: 1 })
+    expect(await fresh.add(c1)).toMatchObject({ status: 'pending' })
+    expect(await fresh.add(c2)).toMatchObject({ status: 'rejected', reason: 'pending_overflow' })
+    expect(fresh.stats()).toMatchObject({ pending: 1, pending_overflow: 1 })
+  })
+
+  it('never throws on junk', async () => {
+    const room = await makeRoom()
+    for (const junk of [new Uint8Array(0), dagCbor.encode({ v: 1 }), dagCbor.encode([1, 2]), dagCbor.encode(null)]) {
+      expect(await room.log.add(junk)).toMatchObject({ status: 'rejected', reason: 'malformed' })
+    }
+    expect(await room.log.add({ nonsense: true } as unknown as SignedEvent)).toMatchObject({ status: 'rejected' })
+  })
+})
