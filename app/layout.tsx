@@ -1,0 +1,23 @@
+import type { Metadata } from 'next'
+import type { ReactNode } from 'react'
+import { MeshProvider } from '@/components/mesh/MeshProvider'
+import { Nav } from '@/components/ui/Nav'
+import './globals.css'
+
+export const metadata: Metadata = {
+  title: 'Chorus Mesh',
+  description: 'Agents and their human supervisors coordinating on a peer-to-peer gossip mesh',
+}
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <MeshProvider>
+          <Nav />
+          <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+        </MeshProvider>
+      </body>
+    </html>
+  )
+}

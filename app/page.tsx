@@ -1,0 +1,5 @@
+import { MeshHealth } from '@/components/mesh/MeshHealth'
+
+export default function OverviewPage() {
+  return <MeshHealth />
+}

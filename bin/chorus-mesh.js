@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+// The `chorus-mesh` command. TypeScript sources run through tsx, so a checkout works after
+// `npm ci` with no build step; the polyfills must load before anything imports libp2p.
+import { register } from 'tsx/esm/api'
+
+register()
+await import('../lib/node/polyfills.ts')
+const { main } = await import('../lib/node/cli.ts')
+process.exitCode = await main(process.argv)

@@ -1,0 +1,112 @@
+'use client'
+/** `/peers`: this tab and every peer it has heard from, with status, transport and RTT. */
+import type { PeerRow } from '@/lib/net/presence/service'
+import type { PresenceStatus } from '@/lib/core/presence/tracker'
+import type { TransportKind } from '@/lib/net/transport-kind'
+import { useMesh } from '@/components/mesh/use-mesh'
+import { Badge, type Tone } from '@/components/ui/Badge'
+import { ago, useNow } from '@/components/ui/use-now'
+
+const statusTone: Record<PresenceStatus, Tone> = { alive: 'green', suspect: 'amber', dead: 'red', left: 'grey' }
+const transportTone: Record<TransportKind, Tone> = { webrtc: 'green', websocket: 'blue', tcp: 'blue', relayed: 'amber', none: 'grey' }
+
+export function PeersView() {
+  const self = useMesh((s) => s.self)
+  const status = useMesh((s) => s.status)
+  const error = useMesh((s) => s.error)
+  const peers = useMesh((s) => s.peers)
+  const now = useNow()
+
+  return (
+    <section className="space-y-6">
+      <div>
+        <h1 className="text-xl font-semibold">Peers</h1>
+        <p className="text-sm text-zinc-500">Everyone on this room's mesh, as this tab sees them. Updates live.</p>
+      </div>
+
+      {status === 'error' && (
+        <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          This tab could not join the mesh: {error}
+        </p>
+      )}
+
+      <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="self">
+        <dt className="text-zinc-500">This tab</dt>
+        <dd data-testid="self-name">{self?.name ?? (status === 'starting' ? 'starting …' : '—')}</dd>
+        <dt className="text-zinc-500">Peer id</dt>
+        <dd className="flex items-center gap-2 font-mono text-xs">
+          <span data-testid="self-peer-id" className="break-all">{self?.peerId ?? '—'}</span>
+          {self != null && (
+            <button
+              type="button"
+              className="rounded border border-zinc-300 px-1.5 py-0.5 text-xs hover:bg-zinc-100 dark:border-zinc-700 dark:hover:bg-zinc-800"
+              onClick={() => void navigator.clipboard?.writeText(self.peerId)}
+            >
+              copy
+            </button>
+          )}
+        </dd>
+      </dl>
+
+      <div className="overflow-x-auto">
+        <table className="w-full text-left text-sm">
+          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
+            <tr>
+              <th className="py-2 pr-4 font-medium">Name</th>
+              <th className="py-2 pr-4 font-medium">Kind</th>
+              <th className="py-2 pr-4 font-medium">Role</th>
+              <th className="py-2 pr-4 font-medium">Status</th>
+              <th className="py-2 pr-4 font-medium">Transport</th>
+              <th className="py-2 pr-4 font-medium">RTT</th>
+              <th className="py-2 pr-4 font-medium">Last heartbeat</th>
+              <th className="py-2 font-medium">Peer id</th>
+            </tr>
+          </thead>
+          <tbody>
+            {peers.length === 0 && (
+              <tr>
+                <td colSpan={8} className="py-6 text-center text-zinc-500">
+                  No other peer heard yet.
+                </td>
+              </tr>
+            )}
+            {peers.map((p) => (
+              <PeerTableRow key={p.peerId} peer={p} now={now} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  )
+}
+
+function PeerTableRow({ peer, now }: { peer: PeerRow; now: number }) {
+  return (
+    <tr
+      className="border-b border-zinc-100 dark:border-zinc-900"
+      data-testid="peer-row"
+      data-peer-id={peer.peerId}
+      data-name={peer.name}
+      data-kind={peer.kind}
+      data-status={peer.status}
+      data-transport={peer.transport}
+    >
+      <td className="py-2 pr-4 font-medium">{peer.name}</td>
+      <td className="py-2 pr-4">{peer.kind}</td>
+      <td className="py-2 pr-4">{peer.role}</td>
+      <td className="py-2 pr-4">
+        <Badge tone={statusTone[peer.status]}>{peer.status}</Badge>
+      </td>
+      <td className="py-2 pr-4">
+        <Badge tone={transportTone[peer.transport]}>{peer.transport}</Badge>
+      </td>
+      <td className="py-2 pr-4 tabular-nums">{peer.rttMs != null ? `${peer.rttMs} ms` : '—'}</td>
+      <td className="py-2 pr-4 tabular-nums" title={new Date(peer.lastSeen).toLocaleString()}>
+        {ago(peer.lastSeen, now)}
+      </td>
+      <td className="py-2 font-mono text-xs" title={peer.peerId}>
+        …{peer.peerId.slice(-10)}
+      </td>
+    </tr>
+  )
+}

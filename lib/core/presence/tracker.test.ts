@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import { PresenceTracker, type PresenceInfo } from './tracker'
+
+const info: PresenceInfo = { name: 'tab-a', kind: 'human', role: 'reviewer' }
+
+describe('PresenceTracker', () => {
+  it('goes alive → suspect → dead on missed beats and back to alive on a new beat', () => {
+    const t = new PresenceTracker({ intervalMs: 1000, suspectAfter: 3, deadAfter: 6 })
+    expect(t.beat('p1', info, 0)).toEqual({ peerId: 'p1', from: undefined, to: 'alive' })
+    expect(t.tick(2999)).toEqual([])
+    expect(t.get('p1')?.status).toBe('alive')
+    expect(t.tick(3000)).toEqual([{ peerId: 'p1', from: 'alive', to: 'suspect' }])
+    expect(t.tick(5999)).toEqual([])
+    expect(t.tick(6000)).toEqual([{ peerId: 'p1', from: 'suspect', to: 'dead' }])
+    expect(t.get('p1')?.status).toBe('dead')
+    expect(t.beat('p1', info, 6500)).toEqual({ peerId: 'p1', from: 'dead', to: 'alive' })
+    expect(t.tick(7000)).toEqual([])
+    expect(t.get('p1')?.beats).toBe(2)
+    expect(t.get('p1')?.firstSeen).toBe(0)
+  })
+
+  it('keeps a peer alive while beats keep arriving', () => {
+    const t = new PresenceTracker({ intervalMs: 500 })
+    for (let now = 0; now < 10_000; now += 500) {
+      t.beat('p1', info, now)
+      expect(t.tick(now + 499)).toEqual([])
+    }
+    expect(t.get('p1')?.status).toBe('alive')
+  })
+
+  it('treats a confirmed ping as a beat for a known peer only', () => {
+    const t = new PresenceTracker({ intervalMs: 1000 })
+    expect(t.confirm('unknown', 0)).toBeUndefined()
+    t.beat('p1', info, 0)
+    t.tick(3500)
+    expect(t.get('p1')?.status).toBe('suspect')
+    expect(t.confirm('p1', 3600)).toEqual({ peerId: 'p1', from: 'suspect', to: 'alive' })
+    expect(t.tick(4000)).toEqual([])
+  })
+
+  it('marks a goodbye as left and ignores the clock for it until the next beat', () => {
+    const t = new PresenceTracker({ intervalMs: 1000 })
+    t.beat('p1', info, 0)
+    expect(t.leave('p1')).toEqual({ peerId: 'p1', from: 'alive', to: 'left' })
+    expect(t.tick(60_000)).toEqual([])
+    expect(t.get('p1')?.status).toBe('left')
+    expect(t.beat('p1', info, 61_000)?.to).toBe('alive')
+  })
+
+  it('updates what a peer says about itself with each beat and lists peers stably', () => {
+    const t = new PresenceTracker({ intervalMs: 1000 })
+    t.beat('p2', { name: 'zed', kind: 'agent', role: 'agent' }, 0)
+    t.beat('p1', info, 0)
+    t.beat('p1', { ...info, name: 'alice' }, 10)
+    expect(t.list().map((p) => [p.peerId, p.name])).toEqual([
+      ['p1', 'alice'],
+      ['p2', 'zed'],
+    ])
+  })
+
+  it('rejects nonsensical thresholds', () => {
+    expect(() => new PresenceTracker({ intervalMs: 0 })).toThrow(RangeError)
+    expect(() => new PresenceTracker({ intervalMs: 1000, suspectAfter: 5, deadAfter: 5 })).toThrow(RangeError)
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * Presence status from heartbeats (DESIGN §3, SWIM/Lifeguard style without the gossip of
+ * suspicions): a peer is `alive` while its beats arrive, `suspect` after `suspectAfter` missed
+ * beats, `dead` after `deadAfter` missed beats, `left` once it said goodbye. A direct ping that
+ * answers (`confirm`) counts as a beat, so a peer whose gossip path is broken but which is
+ * still reachable is not declared dead. Pure: the caller passes the clock.
+ */
+
+export type PresenceStatus = 'alive' | 'suspect' | 'dead' | 'left'
+export type PeerKind = 'human' | 'agent' | 'relay'
+
+/** What a heartbeat says about its sender. */
+export interface PresenceInfo {
+  name: string
+  kind: PeerKind
+  role: string
+  /** The sender's log summary root, when it has a log (issue 4 uses it for "in sync"). */
+  root?: string
+}
+
+/** One peer as this replica sees it. */
+export interface PeerPresence extends PresenceInfo {
+  peerId: string
+  status: PresenceStatus
+  /** Local clock (ms) when the last beat or confirmation arrived. */
+  lastSeen: number
+  /** Local clock (ms) of the first beat. */
+  firstSeen: number
+  beats: number
+}
+
+export interface PresenceTrackerInit {
+  /** Expected interval between a peer's heartbeats (ms). */
+  intervalMs: number
+  /** Missed beats before `suspect`. @default 3 */
+  suspectAfter?: number
+  /** Missed beats before `dead`. @default 8 */
+  deadAfter?: number
+}
+
+/** A status change produced by `beat`, `confirm`, `leave` or `tick`. */
+export interface PresenceChange {
+  peerId: string
+  from: PresenceStatus | undefined
+  to: PresenceStatus
+}
+
+/** Tracks presence of remote peers from heartbeats; see the module comment. */
+export class PresenceTracker {
+  readonly intervalMs: number
+  readonly suspectAfter: number
+  readonly deadAfter: number
+  private readonly peers = new Map<string, PeerPresence>()
+
+  constructor(init: PresenceTrackerInit) {
+    if (!(init.intervalMs > 0)) throw new RangeError('intervalMs must be > 0')
+    this.intervalMs = init.intervalMs
+    this.suspectAfter = init.suspectAfter ?? 3
+    this.deadAfter = init.deadAfter ?? 8
+    if (this.deadAfter <= this.suspectAfter) throw new RangeError('deadAfter must exceed suspectAfter')
+  }
+
+  /** Records a heartbeat; returns the status change it caused, if any. */
+  beat(peerId: string, info: PresenceInfo, now: number): PresenceChange | undefined {
+    const known = this.peers.get(peerId)
+    const from = known?.status
+    this.peers.set(peerId, {
+      ...info,
+      peerId,
+      status: 'alive',
+      lastSeen: now,
+      firstSeen: known?.firstSeen ?? now,
+      beats: (known?.beats ?? 0) + 1,
+    })
+    return from === 'alive' ? undefined : { peerId, from, to: 'alive' }
+  }
+
+  /** A direct ping answered: the peer is reachable even if its beats are not getting through. */
+  confirm(peerId: string, now: number): PresenceChange | undefined {
+    const known = this.peers.get(peerId)
+    if (known == null || known.status === 'left') return undefined
+    const from = known.status
+    known.lastSeen = now
+    known.status = 'alive'
+    return from === 'alive' ? undefined : { peerId, from, to: 'alive' }
+  }
+
+  /** The peer said goodbye; it stays listed as `left` until it beats again. */
+  leave(peerId: string): PresenceChange | undefined {
+    const known = this.peers.get(peerId)
+    if (known == null || known.status === 'left') return undefined
+    const from = known.status
+    known.status = 'left'
+    return { peerId, from, to: 'left' }
+  }
+
+  /** Re-evaluates every peer against the clock; returns the changes. */
+  tick(now: number): PresenceChange[] {
+    const changes: PresenceChange[] = []
+    for (const p of this.peers.values()) {
+      if (p.status === 'left') continue
+      const next = this.statusAt(p, now)
+      if (next !== p.status) {
+        changes.push({ peerId: p.peerId, from: p.status, to: next })
+        p.status = next
+      }
+    }
+    return changes
+  }
+
+  /** Missed beats since the last one, as a whole number. */
+  missed(peerId: string, now: number): number {
+    const p = this.peers.get(peerId)
+    return p == null ? 0 : Math.max(0, Math.floor((now - p.lastSeen) / this.intervalMs))
+  }
+
+  get(peerId: string): PeerPresence | undefined {
+    const p = this.peers.get(peerId)
+    return p == null ? undefined : { ...p }
+  }
+
+  /** All known peers, sorted by name then id so lists are stable. */
+  list(): PeerPresence[] {
+    return [...this.peers.values()]
+      .map((p) => ({ ...p }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
+  }
+
+  private statusAt(p: PeerPresence, now: number): PresenceStatus {
+    const missed = Math.floor((now - p.lastSeen) / this.intervalMs)
+    if (missed >= this.deadAfter) return 'dead'
+    if (missed >= this.suspectAfter) return 'suspect'
+    return 'alive'
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The libp2p node of one browser tab (DESIGN §4, NOTES-libp2p "Browser"): WebSockets to the
+ * relay, a circuit-relay reservation so other tabs can reach it, and direct WebRTC between
+ * tabs with the relay only signalling. Created by the client provider, never at module level.
+ */
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
+import { webRTC } from '@libp2p/webrtc'
+import { webSockets } from '@libp2p/websockets'
+import type { PrivateKey } from '@libp2p/interface'
+import { meshServices, type MeshServices } from './services'
+import { discoveryTopic } from './topics'
+
+export interface BrowserNodeInit {
+  privateKey: PrivateKey
+  room: string
+  /** How often this tab announces its addresses on the discovery topic (ms). */
+  discoveryIntervalMs?: number
+}
+
+export type BrowserNode = Libp2p<MeshServices>
+
+/** Creates and starts a tab's node; the caller dials the relay (see RelayKeeper). */
+export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserNode> {
+  return createLibp2p({
+    privateKey: init.privateKey,
+    addresses: { listen: ['/p2p-circuit', '/webrtc'] },
+    transports: [
+      webSockets(),
+      // No STUN server is reachable from these machines; host candidates are enough.
+      webRTC({ rtcConfiguration: { iceServers: [] } }),
+      circuitRelayTransport({ reservationCompletionTimeout: 10_000 }),
+    ],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    // The default browser gater refuses ws:// and loopback addresses, which is exactly where
+    // the relay is on a developer's machine.
+    connectionGater: { denyDialMultiaddr: () => false },
+    peerDiscovery: [
+      pubsubPeerDiscovery({ topics: [discoveryTopic(init.room)], interval: init.discoveryIntervalMs ?? 2000 }),
+    ],
+    services: meshServices(),
+  })
+}

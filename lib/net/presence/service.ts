@@ -1,0 +1,166 @@
+/**
+ * Presence over gossipsub (DESIGN §3): publishes this peer's heartbeat on the room's presence
+ * topic every interval, feeds received beats into a PresenceTracker, pings directly connected
+ * peers for round-trip time (and to confirm suspects), and emits a snapshot on every change.
+ */
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { Ping } from '@libp2p/ping'
+import { peerIdFromString } from '@libp2p/peer-id'
+import type { Libp2p } from '@libp2p/interface'
+import type { Message } from '@libp2p/gossipsub'
+import { PresenceTracker, type PeerPresence, type PresenceInfo } from '../../core/presence/tracker'
+import { presenceTopic } from '../topics'
+import { bestKind, type TransportKind } from '../transport-kind'
+import { decodeHeartbeat, encodeHeartbeat } from './message'
+
+export type PresenceNode = Libp2p<{ pubsub: GossipSub; ping: Ping }>
+
+/** One row of the peers view: presence plus what the connection layer knows. */
+export interface PeerRow extends PeerPresence {
+  transport: TransportKind
+  /** Round-trip time of the last successful libp2p ping (ms), if directly connected. */
+  rttMs?: number
+}
+
+export interface PresenceSnapshot {
+  self: { peerId: string } & PresenceInfo
+  peers: PeerRow[]
+}
+
+export interface PresenceServiceInit {
+  room: string
+  self: PresenceInfo
+  /** Heartbeat interval (ms). @default 2000 */
+  intervalMs?: number
+  suspectAfter?: number
+  deadAfter?: number
+  /** Injected clock for tests. */
+  now?: () => number
+}
+
+/** See the module comment. Create, `start()`, `subscribe(listener)`, `stop()`. */
+export class PresenceService {
+  private readonly node: PresenceNode
+  private readonly topic: string
+  private readonly tracker: PresenceTracker
+  private readonly now: () => number
+  private readonly rtt = new Map<string, number>()
+  private self: PresenceInfo
+  private timer?: ReturnType<typeof setInterval>
+  private pinging = false
+  private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
+
+  constructor(node: PresenceNode, init: PresenceServiceInit) {
+    this.node = node
+    this.topic = presenceTopic(init.room)
+    this.self = init.self
+    this.now = init.now ?? Date.now
+    this.tracker = new PresenceTracker({
+      intervalMs: init.intervalMs ?? 2000,
+      suspectAfter: init.suspectAfter,
+      deadAfter: init.deadAfter,
+    })
+  }
+
+  start(): void {
+    this.node.services.pubsub.subscribe(this.topic)
+    this.node.services.pubsub.addEventListener('message', this.onMessage)
+    this.node.addEventListener('connection:open', this.onConnectionChange)
+    this.node.addEventListener('connection:close', this.onConnectionChange)
+    this.timer = setInterval(() => this.tick(), this.tracker.intervalMs)
+    this.publish('beat')
+  }
+
+  /** Says goodbye (best effort) and stops beating. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    this.node.services.pubsub.removeEventListener('message', this.onMessage)
+    this.node.removeEventListener('connection:open', this.onConnectionChange)
+    this.node.removeEventListener('connection:close', this.onConnectionChange)
+    this.publish('bye')
+  }
+
+  /** Changes what this peer says about itself (display name, root …) and beats at once. */
+  update(patch: Partial<PresenceInfo>): void {
+    this.self = { ...this.self, ...patch }
+    this.publish('beat')
+    this.emitChange()
+  }
+
+  snapshot(): PresenceSnapshot {
+    const peers = this.tracker.list().map((p) => ({
+      ...p,
+      transport: bestKind(this.node.getConnections(peerIdFromString(p.peerId))),
+      rttMs: this.rtt.get(p.peerId),
+    }))
+    return { self: { peerId: this.node.peerId.toString(), ...this.self }, peers }
+  }
+
+  private tick(): void {
+    this.publish('beat')
+    this.tracker.tick(this.now())
+    this.emitChange()
+    void this.pingPeers()
+  }
+
+  private publish(type: 'beat' | 'bye'): void {
+    const data = encodeHeartbeat(type, this.self, Date.now())
+    this.node.services.pubsub.publish(this.topic, data).catch(() => {
+      // No subscribed peer yet (alone in the room): the next beat will try again.
+    })
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== this.topic || msg.type !== 'signed') return
+    const beat = decodeHeartbeat(msg.data)
+    const from = msg.from.toString()
+    if (beat == null || from === this.node.peerId.toString()) return
+    if (beat.type === 'bye') this.tracker.leave(from)
+    else this.tracker.beat(from, { name: beat.name, kind: beat.kind, role: beat.role, root: beat.root }, this.now())
+    this.emitChange()
+  }
+
+  private readonly onConnectionChange = (): void => {
+    this.emitChange()
+  }
+
+  /** Pings every known peer we hold a direct connection to; a reply also confirms a suspect. */
+  private async pingPeers(): Promise<void> {
+    if (this.pinging) return
+    this.pinging = true
+    try {
+      const known = new Set(this.tracker.list().map((p) => p.peerId))
+      const targets = this.node.getPeers().filter((p) => known.has(p.toString()))
+      await Promise.all(
+        targets.map(async (peer) => {
+          const id = peer.toString()
+          const conns = this.node.getConnections(peer).filter((c) => c.status === 'open' && c.limits == null)
+          if (conns.length === 0) return this.rtt.delete(id)
+          try {
+            const ms = await this.node.services.ping.ping(peer, { signal: AbortSignal.timeout(this.tracker.intervalMs) })
+            this.rtt.set(id, Math.round(ms))
+            this.tracker.confirm(id, this.now())
+          } catch {
+            this.rtt.delete(id)
+          }
+        }),
+      )
+      this.emitChange()
+    } finally {
+      this.pinging = false
+    }
+  }
+
+  /** Calls `listener` with a fresh snapshot on every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: PresenceSnapshot) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private emitChange(): void {
+    if (this.listeners.size === 0) return
+    const snap = this.snapshot()
+    for (const l of this.listeners) l(snap)
+  }
+}

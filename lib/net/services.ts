@@ -1,0 +1,34 @@
+/**
+ * The libp2p services every Chorus Mesh peer runs (NOTES-libp2p: noise, yamux, identify, ping,
+ * gossipsub registered as `pubsub` because pubsub-peer-discovery reads `components.pubsub`).
+ */
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import { ping, type Ping } from '@libp2p/ping'
+
+// A type alias, not an interface: libp2p's ServiceMap needs the implicit index signature.
+export type MeshServices = {
+  identify: Identify
+  ping: Ping
+  pubsub: GossipSub
+}
+
+/** Service factories shared by the browser, relay and agent nodes. */
+export function meshServices() {
+  return {
+    identify: identify(),
+    ping: ping(),
+    pubsub: gossipsub({
+      // A lone peer (first tab, relay before anyone joins) must be able to publish.
+      allowPublishToZeroTopicPeers: true,
+      // Never open gossip streams on a limited (relayed) connection: the registrar notifies a
+      // topology once per peer, so a stream opened there would die with the relayed connection
+      // and never move to the WebRTC one. Until the upgrade, tabs gossip through the relay,
+      // which is a full peer on a direct WebSocket connection.
+      runOnLimitedConnection: false,
+      // Small rooms: send our own messages to every subscriber, not just mesh peers.
+      floodPublish: true,
+      emitSelf: false,
+    }),
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `chorus-mesh` — relay, agent, start, detect. Thin: each command parses flags and calls the
+ * module that does the work. Long-running commands stop cleanly on SIGINT/SIGTERM.
+ */
+import { Command, CommanderError } from 'commander'
+import { startMeshAgent } from './agent/mesh-agent'
+import { defaultRelayUrl, defaults, parseIntFlag } from './config'
+import { startRelay } from './relay'
+
+/** Runs the CLI with `argv` (process.argv shape); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code = 0
+  const program = new Command('chorus-mesh')
+    .description('Chorus Mesh: agents and their human supervisors on one peer-to-peer gossip mesh')
+    .exitOverride()
+    .showHelpAfterError()
+
+  program
+    .command('relay')
+    .description('run a relay: circuit-relay server, gossip peer and HTTP endpoints (/api/room, /healthz, /readyz, /metrics)')
+    .option('--host <host>', 'interface to listen on', defaults.host)
+    .option('--port <port>', 'libp2p WebSockets port', parseIntFlag('--port'), defaults.relayPort)
+    .option('--http-port <port>', 'HTTP port', parseIntFlag('--http-port'), defaults.httpPort)
+    .option('--tcp-port <port>', 'also listen on TCP for Node peers (0 = any free port)', parseIntFlag('--tcp-port'))
+    .option('--data <dir>', 'data directory (identity key, room)', defaults.dataDir)
+    .option('--presence-interval <ms>', 'heartbeat interval announced to peers', parseIntFlag('--presence-interval'), defaults.presenceIntervalMs)
+    .action(async (o) => {
+      const relay = await startRelay({
+        dataDir: o.data,
+        host: o.host,
+        port: o.port,
+        httpPort: o.httpPort,
+        tcpPort: o.tcpPort,
+        presenceIntervalMs: o.presenceInterval,
+      })
+      const info = relay.info()
+      console.log(`relay ${info.relay.peerId} ${relay.roomCreated ? 'created' : 'serving'} room ${info.room}`)
+      for (const a of info.relay.addrs) console.log(`  libp2p ${a}`)
+      console.log(`  http   http://${o.host}:${o.httpPort}/api/room`)
+      await untilSignal()
+      await relay.stop()
+    })
+
+  program
+    .command('agent')
+    .description('join the room as an agent')
+    .requiredOption('--name <name>', 'display name')
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--data <dir>', 'data directory (the agent key is kept per name)', defaults.dataDir)
+    .option('--json', 'log JSON lines')
+    .action(async (o) => {
+      const log = (event: string, fields: Record<string, unknown> = {}) =>
+        console.log(o.json ? JSON.stringify({ time: new Date().toISOString(), event, ...fields }) : `${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}`)
+      const agent = await startMeshAgent({
+        name: o.name,
+        relayUrl: o.relay,
+        dataDir: o.data,
+        onRelayState: (state) => log('relay', { state }),
+      })
+      log('joined', { peer: agent.node.peerId.toString(), room: agent.room.room, name: o.name })
+      await untilSignal()
+      await agent.stop()
+    })
+
+  program
+    .command('start')
+    .description('run the web app and a relay together on this machine')
+    .option('--port <port>', 'web app port', parseIntFlag('--port'), defaults.webPort)
+    .option('--relay-port <port>', 'relay libp2p WebSockets port', parseIntFlag('--relay-port'), defaults.relayPort)
+    .option('--http-port <port>', 'relay HTTP port', parseIntFlag('--http-port'), defaults.httpPort)
+    .option('--data <dir>', 'data directory', defaults.dataDir)
+    .option('--dev', 'run the app with `next dev` (hot reload) instead of a production build')
+    .option('--rebuild', 'rebuild the production app even if it looks current')
+    .action(async (o) => {
+      const { startAll } = await import('./start')
+      const stop = await startAll({
+        host: defaults.host,
+        webPort: o.port,
+        relayPort: o.relayPort,
+        httpPort: o.httpPort,
+        dataDir: o.data,
+        dev: o.dev === true,
+        rebuild: o.rebuild === true,
+        presenceIntervalMs: defaults.presenceIntervalMs,
+      })
+      await untilSignal()
+      await stop()
+    })
+
+  program
+    .command('detect')
+    .description('run the dependency rules offline on a JSON array of tasks; prints the dependencies as JSON')
+    .argument('<file>', 'JSON array of {taskId, projectId, repository, title, description, keywords?, agentId?}')
+    .option('--rules <file>', 'JSON array of custom rules {name, description, keywords, requires?}')
+    .action(async (file: string, o: { rules?: string }) => {
+      const { detectCommand } = await import('./detect')
+      code = await detectCommand(file, o)
+    })
+
+  try {
+    await program.parseAsync(argv)
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2
+    console.error(`chorus-mesh: ${(err as Error).message}`)
+    return 1
+  }
+  return code
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done)
+      process.off('SIGTERM', done)
+      resolve()
+    }
+    process.once('SIGINT', done)
+    process.once('SIGTERM', done)
+  })
+}
