@@ -151,7 +151,7 @@ describe('renderPlan', () => {
       expect(text).toContain(heading)
     }
     expect(text.indexOf('1. t2')).toBeLessThan(text.indexOf('2. t1'))
-    expect(text).toContain('Schema migration: user preferences (t2 → t1)')
+    expect(text).toContain('Schema migration: preferences (t2 → t1)')
   })
 
   it('shows the LLM model and a fallback reason', () => {

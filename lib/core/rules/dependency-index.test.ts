@@ -103,17 +103,17 @@ describe('DependencyIndex', () => {
   it('a very common entity does not make adding a task scan the room', () => {
     const index = new DependencyIndex([], { maxPostings: 50 })
     for (let i = 0; i < 2000; i++) {
-      index.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement user page ${i}`, description: '' })
+      index.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
     }
     const before = index.stats.candidates
-    const found = index.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define user API', description: '' })
+    const found = index.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define orders API', description: '' })
     expect(index.stats.candidates - before).toBe(0)
     expect(index.stats.hotKeysSkipped).toBeGreaterThan(0)
     expect(found).toEqual([])
     const exact = new DependencyIndex([], { maxPostings: Infinity })
     for (let i = 0; i < 100; i++) {
-      exact.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement user page ${i}`, description: '' })
+      exact.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
     }
-    expect(exact.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define user API', description: '' })).toHaveLength(100)
+    expect(exact.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define orders API', description: '' })).toHaveLength(100)
   })
 })

@@ -80,10 +80,18 @@ describe('detectPair: whole words, phrases and forms', () => {
     expect(env[0].reason).toMatch(/env var/)
   })
 
-  it('uses the keywords and description, not only the title', () => {
-    const a = { ...task('t1', 'r1', 'Orders work', 'Create the orders table with a status column'), keywords: ['sql'] }
+  it('takes rule words from the description and keywords, and entities from the title and keywords', () => {
+    const a = { ...task('t1', 'r1', 'Orders', 'with a status column'), keywords: ['sql'] }
+    const b = task('t2', 'r2', 'Orders report', 'Query them in the reporting service')
+    const [d] = detectPair(a, b)
+    expect(d.relationship).toBe('Database_Schema')
+    expect(d.reason).toMatch(/sql.*column|column.*sql/)
+  })
+
+  it('an entity mentioned only in descriptions is not a shared entity', () => {
+    const a = task('t1', 'r1', 'Schema work', 'Create the orders table')
     const b = task('t2', 'r2', 'Reporting', 'Query orders in the reporting service')
-    expect(detectPair(a, b)[0].relationship).toBe('Database_Schema')
+    expect(detectPair(a, b)).toEqual([])
   })
 })
 
@@ -91,9 +99,9 @@ describe('detectPair: confidence', () => {
   const conf = (a: string, b: string) => detectPair(task('t1', 'r1', a), task('t2', 'r2', b))[0]?.confidence ?? 0
 
   it('more evidence gives higher confidence', () => {
-    const base = conf('Define user API', 'Implement user page')
-    const moreShared = conf('Define user profile API', 'Implement user profile page')
-    const topicBoth = conf('Define user profile API', 'Implement user profile endpoint')
+    const base = conf('Define orders API', 'Implement orders page')
+    const moreShared = conf('Define orders history API', 'Implement orders history page')
+    const topicBoth = conf('Define orders history API', 'Implement orders history endpoint')
     expect(base).toBeGreaterThan(0)
     expect(moreShared).toBeGreaterThan(base)
     expect(topicBoth).toBeGreaterThan(moreShared)

@@ -12,8 +12,8 @@ export interface TaskFeatures {
   readonly repository: string
   readonly text: TaskTerms
   /**
-   * Non-generic stems ("prefer", "user") and concept ids ("@auth") of the task: two tasks
-   * that share one are about the same thing (docs/adr/0012).
+   * Non-generic stems ("prefer", "invoic") and concept ids ("@auth") of the task's title and
+   * keywords: two tasks that share one are about the same thing (docs/adr/0012).
    */
   readonly entities: ReadonlySet<string>
 }
@@ -25,7 +25,7 @@ const isEntityStem = (term: string): boolean =>
 export function taskFeatures(task: Task): TaskFeatures {
   const text = analyzeText(task)
   const entities = new Set<string>()
-  for (const term of text.terms) {
+  for (const term of text.headTerms) {
     if (isEntityStem(term)) entities.add(term)
     const concept = CONCEPT_OF.get(term)
     if (concept) entities.add(concept)

@@ -29,7 +29,7 @@ const say = (f: TaskFeatures, terms: readonly string[]): string =>
   terms.map((t) => f.text.surface.get(t) ?? t).join(', ')
 
 const conceptWord = (f: TaskFeatures, concept: string): string => {
-  for (const t of f.text.terms) if (CONCEPT_OF.get(t) === concept) return f.text.surface.get(t) ?? t
+  for (const t of f.text.headTerms) if (CONCEPT_OF.get(t) === concept) return f.text.surface.get(t) ?? t
   return concept
 }
 

@@ -60,6 +60,8 @@ export function normalizeTerm(phrase: string): string {
 export interface TaskTerms {
   /** Every stem and every phrase of 2..MAX_NGRAM consecutive stems inside one text segment. */
   readonly terms: ReadonlySet<string>
+  /** The subset of `terms` from the title and the keywords: what the task is about (entities come from here). */
+  readonly headTerms: ReadonlySet<string>
   /** Stem sequences per segment (title, description, each keyword), for phrases longer than MAX_NGRAM. */
   readonly segments: readonly (readonly string[])[]
   /** First surface spelling of each term, for human-readable reasons. */
@@ -68,29 +70,31 @@ export interface TaskTerms {
 
 /** Tokenises, normalises and stems a task's title, description and keywords. */
 export function analyzeText(task: Pick<Task, 'title' | 'description' | 'keywords'>): TaskTerms {
-  const texts = [task.title, task.description ?? '', ...(task.keywords ?? [])]
+  // Title and keywords first: they name what the task is about; the description only adds evidence.
+  const texts = [task.title, ...(task.keywords ?? []), task.description ?? '']
+  const headCount = 1 + (task.keywords?.length ?? 0)
   const terms = new Set<string>()
+  const headTerms = new Set<string>()
   const surface = new Map<string, string>()
   const segments: string[][] = []
-  for (const text of texts) {
+  texts.forEach((text, index) => {
     const ws = words(text)
-    if (ws.length === 0) continue
+    if (ws.length === 0) return
     const stems = ws.map(normalizeWord)
     segments.push(stems)
-    for (const c of compounds(text)) {
-      const term = normalizeWord(c)
+    const add = (term: string, spelled: string) => {
       terms.add(term)
-      if (!surface.has(term)) surface.set(term, c)
+      if (index < headCount) headTerms.add(term)
+      if (!surface.has(term)) surface.set(term, spelled)
     }
+    for (const c of compounds(text)) add(normalizeWord(c), c)
     for (let i = 0; i < stems.length; i++) {
       for (let n = 1; n <= MAX_NGRAM && i + n <= stems.length; n++) {
-        const term = n === 1 ? stems[i] : stems.slice(i, i + n).join(' ')
-        terms.add(term)
-        if (!surface.has(term)) surface.set(term, ws.slice(i, i + n).join(' '))
+        add(n === 1 ? stems[i] : stems.slice(i, i + n).join(' '), ws.slice(i, i + n).join(' '))
       }
     }
-  }
-  return { terms, segments, surface }
+  })
+  return { terms, headTerms, segments, surface }
 }
 
 /** True if the analysed text contains the normalised term as whole consecutive words. */

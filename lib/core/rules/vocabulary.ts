@@ -38,8 +38,9 @@ const RAW: readonly BuiltinVocabulary[] = [
     description: 'Both tasks depend on the same configuration, flag or environment setting',
     topic: ['configuration', 'setting', 'feature flag', 'feature toggle', 'toggle', 'flag', 'environment variable',
       'env var', 'parameter', 'config file', 'dotenv', 'launchdarkly', 'rollout'],
-    consumer: ['check', 'read', 'gate', 'load', 'consume', 'backend', 'frontend', 'service', 'client', 'enable',
-      'disable'],
+    // No consumer terms: a configuration dependency needs both tasks to name configuration
+    // (as CHORUS's rule did); "reads settings" alone is too weak across repositories.
+    consumer: [],
   },
   {
     name: 'Security_Compliance',
@@ -70,7 +71,10 @@ const RAW_CONCEPTS: Readonly<Record<string, readonly string[]>> = {
   '@billing': ['billing', 'payment', 'invoice', 'checkout', 'subscription'],
 }
 
-/** Stopwords, action verbs and generic technical nouns: never a shared entity on their own. */
+/**
+ * Stopwords, action verbs, generic technical nouns, and nouns so common in task titles
+ * ("user", "account") that sharing them says nothing: never a shared entity on their own.
+ */
 const RAW_GENERIC = `a an the and or for of in on to with without from by at into via as is are be been this that
  these those it its new old all any some each per our your their should must can will when if then than so not no
  up down out over under about after before more less only also etc we they use add define implement update create
@@ -81,7 +85,7 @@ const RAW_GENERIC = `a an the and or for of in on to with without from by at int
  application code data system feature module component function method class file version bug issue task work
  logic layer model unit integration docs documentation readme typo error field column value type part flow process
  request response route handler controller middleware library package dependency project repo repository new
- basic simple initial first second main default custom existing current`
+ basic simple initial first second main default custom existing current user account`
 
 const normalizeAll = (list: readonly string[]): string[] => [...new Set(list.map(normalizeTerm).filter(Boolean))]
 
