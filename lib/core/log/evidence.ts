@@ -78,7 +78,9 @@ export function verifyDerived(event: AnyEvent, view: LogView): string | null {
         const m = getKind(view, id, 'session.message')
         if (!m || m.event.payload.session !== p.session) return 'an agreement is not a message of this session'
         if (messageType(m.event.payload) !== 'agreement') return 'a message is not an agreement'
-        if (m.event.lamport <= plan.event.lamport) return 'an agreement precedes the plan'
+        // Fold order (lamport, id): the agreement must come after the plan version it agrees with.
+        const after = m.event.lamport > plan.event.lamport || (m.event.lamport === plan.event.lamport && m.id > plan.id)
+        if (!after) return 'an agreement precedes the plan'
         authors.add(m.event.author)
       }
       return authors.size >= Math.max(1, p.participants - 1) ? null : 'too few distinct participants agree'

@@ -1,0 +1,99 @@
+/**
+ * `due(state, now)`: the derived events that should exist now, each with the evidence that
+ * lets any peer verify it. A peer emits them through `Replica.author`; two peers emitting
+ * the same thing is harmless (deterministic session ids, duplicate-tolerant fold).
+ */
+import type { EventKind, PayloadInput } from '../events/kinds'
+import type { EventId } from '../ids'
+import { DependencyIndex } from '../rules'
+import type { Dependency } from '../rules/types'
+import type { RoomState, SessionState } from '../state/types'
+import { consensusOf } from './consensus'
+import { sessionIdOf } from './ids'
+
+export type DueEvent = { [K in EventKind]: { kind: K; payload: PayloadInput<K> } }[EventKind]
+
+/** Every derived event due in `state` at local time `now`, in a deterministic order. */
+export function due(state: RoomState, now: number): DueEvent[] {
+  return [...dueDependencies(state), ...dueSessions(state), ...dueTransitions(state, now)]
+}
+
+const depKey = (d: Dependency): string => `${d.task1}|${d.task2}|${d.relationship}`
+
+/** Dependencies the rules find among claimed tasks that nobody has announced yet. */
+function dueDependencies(state: RoomState): DueEvent[] {
+  const claimed = [...state.tasks.values()].filter((t) => t.status === 'claimed')
+  if (claimed.length < 2) return []
+  // Built per call: cost is the index's, proportional to candidates, not all pairs.
+  const index = new DependencyIndex([...state.rules.values()].map((r) => r.rule))
+  for (const t of claimed) index.addTask(t.task)
+  const out: DueEvent[] = []
+  for (const d of index.all()) {
+    if (state.dependencies.has(depKey(d))) continue
+    const a = state.tasks.get(d.task1)
+    const b = state.tasks.get(d.task2)
+    if (!a || !b) continue
+    const rule = state.rules.get(d.relationship)?.event
+    out.push({
+      kind: 'dependency.detected',
+      payload: { dependency: d, claims: [a.claims[a.claimedBy], b.claims[b.claimedBy]], ...(rule ? { rule } : {}) },
+    })
+  }
+  return out
+}
+
+/** Sessions for announced dependencies and for tasks claimed by two agents. */
+function dueSessions(state: RoomState): DueEvent[] {
+  const out: DueEvent[] = []
+  for (const d of [...state.dependencies.values()].sort((x, y) => (depKey(x.dependency) < depKey(y.dependency) ? -1 : 1))) {
+    const { task1, task2, relationship } = d.dependency
+    if (state.tasks.get(task1)?.status !== 'claimed' || state.tasks.get(task2)?.status !== 'claimed') continue
+    const tasks = [task1, task2].sort()
+    const session = sessionIdOf('dependency', tasks, relationship)
+    if (state.sessions.has(session)) continue
+    out.push({ kind: 'session.opened', payload: { session, type: 'dependency', tasks, rule: relationship, evidence: [d.event] } })
+  }
+  for (const [taskId, t] of [...state.tasks].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (t.status !== 'claimed' || t.claimants.length < 2) continue
+    const session = sessionIdOf('conflict', [taskId], 'conflict')
+    if (state.sessions.has(session)) continue
+    const evidence = [t.claims[t.claimants[0]], t.claims[t.claimants[1]]]
+    out.push({ kind: 'session.opened', payload: { session, type: 'conflict', tasks: [taskId], rule: 'conflict', evidence } })
+  }
+  return out
+}
+
+/** Consensus, escalation and inactivity close of existing sessions. */
+function dueTransitions(state: RoomState, now: number): DueEvent[] {
+  const out: DueEvent[] = []
+  const { escalationThreshold, maxSessionDurationMs, inactivityTimeoutMs } = state.config
+  for (const s of [...state.sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (s.status === 'resolved' && now - s.lastActivity >= inactivityTimeoutMs) {
+      out.push({ kind: 'session.closed', payload: { session: s.id, reason: 'inactivity' } })
+      continue
+    }
+    if (s.status !== 'active') continue
+    const resolved = consensusEvent(s)
+    if (resolved) out.push(resolved)
+    else if (s.messagesSinceActive > escalationThreshold) {
+      const messages = s.messages.slice(-(escalationThreshold + 1)).map((m) => m.event)
+      out.push({ kind: 'session.escalated', payload: { session: s.id, reason: 'message_limit', threshold: escalationThreshold, opened: s.openedEvent, messages } })
+    } else if (now - s.activeSince >= maxSessionDurationMs) {
+      out.push({ kind: 'session.escalated', payload: { session: s.id, reason: 'duration', maxDurationMs: maxSessionDurationMs, opened: s.openedEvent } })
+    }
+  }
+  return out
+}
+
+/** `session.resolved` with the agreements as evidence, if consensus holds. */
+function consensusEvent(s: SessionState): DueEvent | null {
+  const c = consensusOf(s)
+  if (!c.reached) return null
+  const latest = s.plans[s.plans.length - 1]
+  const agreements: EventId[] = []
+  for (const p of c.agreeing) {
+    const m = s.messages.findLast((x) => x.author === p && x.planVersion === latest.version && x.type === 'agreement')
+    if (m) agreements.push(m.event)
+  }
+  return { kind: 'session.resolved', payload: { session: s.id, reason: 'consensus', plan: latest.event, agreements, participants: s.participants.length } }
+}

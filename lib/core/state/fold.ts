@@ -1,0 +1,71 @@
+/**
+ * Incremental fold with checkpoints (ADR 0006). Events are folded in (lamport, id) order.
+ * Most arrivals sort at the tail and cost one reduce; a late event that sorts earlier (or a
+ * newly discovered equivocation) rewinds to the last checkpoint before it and replays, so the
+ * state is always exactly the fold of the sorted set.
+ */
+import type { PeerId, RoomId } from '../ids'
+import type { StoredEvent } from '../log/stored'
+import { initialState } from './initial'
+import { insertionIndex } from './order'
+import { reduce } from './reducer'
+import type { RoomState } from './types'
+
+/** Take a checkpoint every this many folded events. */
+export const CHECKPOINT_EVERY = 64
+
+export class Fold {
+  private readonly order: StoredEvent[] = []
+  private current: RoomState
+  /** checkpoints[k] = state after folding the first k * CHECKPOINT_EVERY events. */
+  private checkpoints: RoomState[]
+  private readonly quarantine = new Map<PeerId, number>()
+  private rewinds = 0
+
+  constructor(room: RoomId) {
+    this.current = initialState(room)
+    this.checkpoints = [structuredClone(this.current)]
+  }
+
+  /** The folded state. Treat as read-only. */
+  get state(): RoomState {
+    return this.current
+  }
+
+  /** How many times a late event forced a replay (for metrics and tests). */
+  get rewindCount(): number {
+    return this.rewinds
+  }
+
+  /** Insert a newly stored event. */
+  insert(e: StoredEvent): void {
+    const at = insertionIndex(this.order, e)
+    this.order.splice(at, 0, e)
+    if (at === this.order.length - 1) this.step(at)
+    else this.replayFrom(at)
+  }
+
+  /** An author equivocated from `fromSeq`: its events from there on stop counting. */
+  quarantineAuthor(author: PeerId, fromSeq: number): void {
+    this.quarantine.set(author, fromSeq)
+    const first = this.order.findIndex((e) => e.event.author === author && e.event.seq >= fromSeq)
+    if (first >= 0) this.replayFrom(first)
+    else this.current.quarantined.set(author, fromSeq)
+  }
+
+  private step(index: number): void {
+    reduce(this.current, this.order[index])
+    const folded = index + 1
+    if (folded % CHECKPOINT_EVERY === 0) this.checkpoints[folded / CHECKPOINT_EVERY] = structuredClone(this.current)
+  }
+
+  private replayFrom(index: number): void {
+    this.rewinds++
+    const k = Math.floor(index / CHECKPOINT_EVERY)
+    this.checkpoints.length = k + 1
+    this.current = structuredClone(this.checkpoints[k])
+    // Quarantine is a property of the whole set (the evidence is in it), so it applies from the start.
+    for (const [a, s] of this.quarantine) this.current.quarantined.set(a, s)
+    for (let i = k * CHECKPOINT_EVERY; i < this.order.length; i++) this.step(i)
+  }
+}

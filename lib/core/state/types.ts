@@ -1,0 +1,136 @@
+/**
+ * The folded room state. Plain data (Maps, arrays, records) so it can be checkpointed with
+ * structuredClone and hashed canonically; changed only by the reducer.
+ */
+import type { Role } from '../events/kinds/common'
+import type { MessageType } from '../events/kinds/message'
+import type { RoomConfig } from '../events/kinds/room'
+import type { EscalationReason, SessionType } from '../events/kinds/session'
+import type { EventId, PeerId, RoomId, SessionId } from '../ids'
+import type { Plan } from '../planner/plan'
+import type { CustomRule, Dependency, Task } from '../rules/types'
+
+export interface MemberState {
+  peerId: PeerId
+  displayName: string
+  kind: 'human' | 'agent'
+  role: Role
+  capabilities: string[]
+  joinedAt: number
+  joinEvent: EventId
+  left: boolean
+}
+
+export interface TaskState {
+  task: Task
+  /** The holder: the first active claimant. */
+  claimedBy: PeerId
+  /** Active claimants in fold order; more than one is a conflict. */
+  claimants: PeerId[]
+  /** The claim event of each claimant (evidence for derived events). */
+  claims: Record<string, EventId>
+  status: 'claimed' | 'released' | 'completed'
+}
+
+export interface DependencyState {
+  dependency: Dependency
+  event: EventId
+  detectedBy: PeerId
+}
+
+export interface PlanVersion {
+  version: number
+  plan: Plan
+  event: EventId
+  author: PeerId
+  by: 'planner' | 'human'
+  time: number
+}
+
+export interface MessageState {
+  event: EventId
+  author: PeerId
+  type: MessageType
+  text: string
+  time: number
+  /** The plan version current when the message arrived (0 = none yet). */
+  planVersion: number
+}
+
+export interface Decision {
+  kind: 'approved' | 'edited' | 'claimed' | 'released' | 'resolved' | 'returned'
+  by: PeerId
+  event: EventId
+  time: number
+  text?: string
+}
+
+export interface EscalationState {
+  reason: EscalationReason
+  at: number
+  event: EventId
+  claimedBy: PeerId | null
+  note?: string
+}
+
+export interface Resolution {
+  reason: 'consensus' | 'approved' | 'human_decision'
+  at: number
+  event: EventId
+  /** Agreeing participants / participants, at resolution. */
+  strength: number
+  decision?: string
+}
+
+export type SessionStatus = 'active' | 'resolved' | 'escalated' | 'closed'
+
+export interface SessionState {
+  id: SessionId
+  type: SessionType
+  tasks: string[]
+  rule: string
+  status: SessionStatus
+  participants: PeerId[]
+  relatedTasks: string[]
+  openedAt: number
+  openedBy: PeerId
+  openedEvent: EventId
+  /** When the session last became active (opened or returned): duration is measured from here. */
+  activeSince: number
+  /** Messages since it last became active: the escalation threshold counts these. */
+  messagesSinceActive: number
+  lastActivity: number
+  plans: PlanVersion[]
+  messages: MessageState[]
+  /** Distinct reviewers approving the latest plan version. */
+  approvals: PeerId[]
+  escalation: EscalationState | null
+  escalations: EscalationState[]
+  decisions: Decision[]
+  resolution: Resolution | null
+  closedAt: number | null
+  closeReason: 'inactivity' | 'completed' | null
+}
+
+export interface RoomState {
+  room: RoomId
+  name: string
+  owner: PeerId | null
+  open: boolean
+  config: RoomConfig
+  members: Map<PeerId, MemberState>
+  /** Redemptions per invite (`issuer/nonce`): the first `maxUses` in fold order count. */
+  inviteUses: Map<string, number>
+  tasks: Map<string, TaskState>
+  rules: Map<string, { rule: CustomRule; event: EventId }>
+  /** Keyed `task1|task2|relationship`. */
+  dependencies: Map<string, DependencyState>
+  sessions: Map<SessionId, SessionState>
+  /** Authors quarantined for equivocation and the seq it starts at. */
+  quarantined: Map<PeerId, number>
+  /** Admitted events the fold ignored, by reason (e.g. a stale plan version). */
+  ignored: Map<string, number>
+  applied: number
+  /** Highest event time folded: "now" as far as the set knows. */
+  lastTime: number
+}
