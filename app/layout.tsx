@@ -7,6 +7,7 @@ import './globals.css'
 export const metadata: Metadata = {
   title: 'Chorus Mesh',
   description: 'Agents and their human supervisors coordinating on a peer-to-peer gossip mesh',
+  icons: { icon: '/icon.svg' },
 }
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -9,6 +9,13 @@ import { ago, useNow } from '@/components/ui/use-now'
 
 const statusTone: Record<PresenceStatus, Tone> = { alive: 'green', suspect: 'amber', dead: 'red', left: 'grey' }
 const transportTone: Record<TransportKind, Tone> = { webrtc: 'green', websocket: 'blue', tcp: 'blue', relayed: 'amber', none: 'grey' }
+const transportHelp: Record<TransportKind, string> = {
+  webrtc: 'direct WebRTC connection',
+  websocket: 'direct WebSocket connection',
+  tcp: 'direct TCP connection',
+  relayed: 'connected through the relay (limited), waiting for the WebRTC upgrade',
+  none: 'no direct connection: heard through the gossip mesh',
+}
 
 export function PeersView() {
   const self = useMesh((s) => s.self)
@@ -97,7 +104,7 @@ function PeerTableRow({ peer, now }: { peer: PeerRow; now: number }) {
       <td className="py-2 pr-4">
         <Badge tone={statusTone[peer.status]}>{peer.status}</Badge>
       </td>
-      <td className="py-2 pr-4">
+      <td className="py-2 pr-4" title={transportHelp[peer.transport]}>
         <Badge tone={transportTone[peer.transport]}>{peer.transport}</Badge>
       </td>
       <td className="py-2 pr-4 tabular-nums">{peer.rttMs != null ? `${peer.rttMs} ms` : '—'}</td>

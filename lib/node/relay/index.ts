@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path'
 import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
 import { PresenceService } from '../../net/presence/service'
 import { loadOrCreateKey } from '../identity'
@@ -27,6 +28,8 @@ export interface Relay {
   room: RoomFile
   roomCreated: boolean
   http: Server
+  /** Base URL of the HTTP endpoints (the real port when 0 was asked for). */
+  httpUrl: string
   info(): RoomInfo
   stop(): Promise<void>
 }
@@ -101,6 +104,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     room,
     roomCreated: created,
     http,
+    httpUrl: `http://${opts.host}:${(http.address() as AddressInfo).port}`,
     info,
     async stop() {
       await presence.stop()
