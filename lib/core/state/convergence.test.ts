@@ -1,0 +1,212 @@
+/**
+ * Convergence (DESIGN §8): random valid histories from several authors — claims, messages,
+ * plans, approvals, escalations, due derived events, and an equivocating author — authored
+ * on two partitions that sync now and then, delivered to 5 replicas in random orders with
+ * duplicates: every replica ends with the same state digest and summary root.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { signEvent } from '../events/codec'
+import type { Signer } from '../events/signer'
+import { signInvite } from '../events/verify'
+import type { Role } from '../events/kinds/common'
+import { createGenesis, nextEnvelope } from '../log/author'
+import { EventRejectedError } from '../log/reasons'
+import { due } from '../sessions/due'
+import { testSigner, testVerifier } from '../testing/ed25519'
+import { planFor } from '../testing/replica'
+import { inviteBody, testClock } from '../testing/room'
+import { CHORUS_TASKS } from '../testing/tasks'
+import { Replica } from './replica'
+
+const TEXTS = ['I agree', 'Sounds good', 'I have a concern', 'Should the API go first?', 'Let us split the work', 'looks good to me']
+
+type Action =
+  | { t: 'claim' | 'release'; who: number; task: number }
+  | { t: 'message'; who: number; pick: number; text: number }
+  | { t: 'plan' | 'escalate' | 'approve' | 'claimEsc' | 'resolveEsc' | 'returnEsc'; who: number; pick: number }
+  | { t: 'due'; who: number }
+  | { t: 'fork'; task: number; other: number }
+  | { t: 'sync' }
+  | { t: 'tick'; minutes: number }
+
+/** Actor indices: 0 owner, 1–3 agents a0 a1 a2, 4 eve (agent, equivocates), 5–6 reviewers. */
+const agent = fc.constantFrom(1, 2, 3, 4)
+const human = fc.constantFrom(0, 5, 6)
+const action: fc.Arbitrary<Action> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('claim' as const), who: agent, task: fc.nat(CHORUS_TASKS.length - 1) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('release' as const), who: agent, task: fc.nat(CHORUS_TASKS.length - 1) }) },
+  { weight: 6, arbitrary: fc.record({ t: fc.constant('message' as const), who: fc.oneof(agent, human), pick: fc.nat(9), text: fc.nat(TEXTS.length - 1) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('plan' as const), who: agent, pick: fc.nat(9) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('escalate' as const), who: fc.oneof(agent, human), pick: fc.nat(9) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constantFrom('approve' as const, 'claimEsc' as const, 'resolveEsc' as const, 'returnEsc' as const), who: human, pick: fc.nat(9) }) },
+  { weight: 5, arbitrary: fc.record({ t: fc.constant('due' as const), who: fc.oneof(agent, human) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('fork' as const), task: fc.nat(CHORUS_TASKS.length - 1), other: fc.nat(CHORUS_TASKS.length - 1) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('sync' as const) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('tick' as const), minutes: fc.integer({ min: 1, max: 20 }) }) },
+)
+
+interface Actor {
+  signer: Signer
+  role: Exclude<Role, 'owner'> | 'owner'
+  home: number
+}
+
+/** mulberry32: a tiny deterministic PRNG for delivery orders. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Related pairs from the CHORUS examples (indices into CHORUS_TASKS), in different repositories. */
+const PAIRS: readonly [number, number][] = [[0, 1], [0, 2], [3, 4], [5, 6], [7, 8]]
+
+/** A prelude that makes sessions likely: two agents in different partitions claim a related pair. */
+const prelude = (pair: number, extra: number): Action[] => [
+  { t: 'claim', who: 1, task: PAIRS[pair][0] },
+  { t: 'claim', who: 3, task: PAIRS[pair][1] },
+  { t: 'claim', who: 2, task: extra },
+  { t: 'sync' },
+  { t: 'due', who: 1 },
+  { t: 'due', who: 3 },
+  { t: 'sync' },
+  { t: 'due', who: 2 },
+  { t: 'due', who: 3 },
+  { t: 'sync' },
+]
+
+async function buildHistory(actions: readonly Action[], config: { escalationThreshold: number }) {
+  const clock = testClock()
+  const owner = testSigner('owner')
+  const genesis = await createGenesis(owner, { name: 'prop', open: false, config: { ...config, maxSessionDurationMs: 40 * 60_000 }, owner: { displayName: 'O', kind: 'human', capabilities: [] } }, clock.now())
+  const sources = [0, 1].map(() => new Replica({ room: genesis.id, verifier: testVerifier, now: clock.now }))
+  for (const s of sources) await s.add(genesis)
+  const actors: Actor[] = [{ signer: owner, role: 'owner', home: 0 }]
+  const roles: [string, Exclude<Role, 'owner'>, number][] = [
+    ['a0', 'agent', 0], ['a1', 'agent', 0], ['a2', 'agent', 1], ['eve', 'agent', 1], ['r0', 'reviewer', 0], ['r1', 'reviewer', 1],
+  ]
+  for (const [name, role, home] of roles) {
+    const signer = testSigner(name)
+    const invite = await signInvite(inviteBody(genesis.id, owner, role, { nonce: `nonce-${name}-x` }), owner)
+    await sources[home].author(signer, 'member.joined', { displayName: name, kind: role === 'agent' ? 'agent' : 'human', capabilities: [], invite })
+    actors.push({ signer, role, home })
+  }
+  const sync = async () => {
+    for (const from of sources) for (const to of sources) if (from !== to) for (const e of from.log.all()) await to.add(e.bytes)
+  }
+  await sync()
+  const eve = actors[4]
+
+  for (const a of actions) {
+    try {
+      await step(a)
+    } catch (e) {
+      // An action that does not apply right now (e.g. releasing an unclaimed task) is skipped.
+      if (!(e instanceof EventRejectedError)) throw e
+    }
+  }
+  await sync()
+  return { genesis, events: sources[0].log.all(), reference: sources[0], clock }
+
+  async function step(a: Action): Promise<void> {
+    if (a.t === 'sync') return sync()
+    if (a.t === 'tick') return clock.advance(a.minutes * 60_000)
+    if (a.t === 'fork') {
+      // Eve signs two different events at the same seq and publishes both.
+      const log = sources[eve.home].log
+      const x = await signEvent(nextEnvelope(log, eve.signer, 'task.claimed', CHORUS_TASKS[a.task], clock.now()), eve.signer)
+      const y = await signEvent(nextEnvelope(log, eve.signer, 'task.claimed', { ...CHORUS_TASKS[a.other], title: 'forked' }, clock.now()), eve.signer)
+      await sources[eve.home].add(x)
+      await sources[eve.home].add(y)
+      return
+    }
+    const actor = actors[a.who % actors.length]
+    const replica = sources[actor.home]
+    const sessions = [...replica.state.sessions.values()].sort((p, q) => (p.id < q.id ? -1 : 1))
+    const session = 'pick' in a && sessions.length > 0 ? sessions[a.pick % sessions.length] : undefined
+    const as = actor.signer
+    const agent = actor.role === 'agent'
+    switch (a.t) {
+      case 'claim':
+        if (agent) await replica.author(as, 'task.claimed', CHORUS_TASKS[a.task])
+        return
+      case 'release':
+        if (agent && replica.state.tasks.get(CHORUS_TASKS[a.task].taskId)?.claimants.includes(as.peerId)) {
+          await replica.author(as, 'task.released', { taskId: CHORUS_TASKS[a.task].taskId })
+        }
+        return
+      case 'due':
+        for (const d of due(replica.state, clock.now())) await replica.author(as, d.kind, d.payload)
+        return
+      case 'message':
+        if (session) await replica.author(as, 'session.message', { session: session.id, text: TEXTS[a.text] })
+        return
+      case 'plan':
+        if (session && agent) {
+          const [t1, t2 = t1] = session.tasks
+          await replica.author(as, 'plan.proposed', { session: session.id, version: session.plans.length + 1, plan: planFor(t1, t2) })
+        }
+        return
+      case 'escalate':
+        if (session) await replica.author(as, 'session.escalated', { session: session.id, reason: 'requested', note: 'stuck' })
+        return
+      default:
+        if (!session || agent) return
+        if (a.t === 'approve') await replica.author(as, 'plan.approved', { session: session.id, version: Math.max(1, session.plans.length) })
+        if (a.t === 'claimEsc') await replica.author(as, 'escalation.claimed', { session: session.id })
+        if (a.t === 'resolveEsc') await replica.author(as, 'escalation.resolved', { session: session.id, decision: 'go' })
+        if (a.t === 'returnEsc') await replica.author(as, 'escalation.returned', { session: session.id, guidance: 'try again' })
+    }
+  }
+}
+
+describe('convergence', () => {
+  it('5 replicas, random delivery orders with duplicates → identical digest and summary root', async () => {
+    // What the generated histories exercised, so the property cannot pass vacuously.
+    const seen = { sessions: 0, quarantined: 0, escalated: 0, resolved: 0, rewinds: 0, ignored: 0 }
+    await fc.assert(
+      fc.asyncProperty(
+        fc.tuple(fc.nat(PAIRS.length - 1), fc.nat(CHORUS_TASKS.length - 1), fc.array(action, { minLength: 5, maxLength: 50 })).map(([p, x, rest]) => [
+          ...prelude(p, x),
+          ...rest,
+          { t: 'sync' } as const,
+          { t: 'due', who: 1 } as const,
+        ]),
+        fc.array(fc.integer(), { minLength: 5, maxLength: 5 }),
+        fc.integer({ min: 2, max: 6 }),
+        async (actions, seeds, escalationThreshold) => {
+          const { genesis, events, reference, clock } = await buildHistory(actions, { escalationThreshold })
+          const expected = { digest: reference.digest(), root: reference.summary().root }
+          const st = reference.state
+          const sessions = [...st.sessions.values()]
+          seen.sessions += sessions.length
+          seen.quarantined += st.quarantined.size
+          seen.escalated += sessions.filter((x) => x.escalations.length > 0).length
+          seen.resolved += sessions.filter((x) => x.resolution).length
+          seen.ignored += st.ignored.size
+          for (const seed of seeds) {
+            const random = rng(seed)
+            const deliveries = [...events, ...events.filter(() => random() < 0.3)].map((e) => e.bytes)
+            for (let i = deliveries.length - 1; i > 0; i--) {
+              const j = Math.floor(random() * (i + 1))
+              ;[deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]]
+            }
+            const replica = new Replica({ room: genesis.id, verifier: testVerifier, now: clock.now })
+            for (const bytes of deliveries) await replica.add(bytes)
+            expect(replica.log.size).toBe(events.length)
+            expect({ digest: replica.digest(), root: replica.summary().root }).toEqual(expected)
+            seen.rewinds += replica.rewindCount
+          }
+        },
+      ),
+      { numRuns: 25 },
+    )
+    for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0)
+  }, 120_000)
+})
