@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import type { Replica } from '../../core/state/replica'
+import { testVerifier } from '../../core/testing/ed25519'
+import { replicaRoom } from '../../core/testing/replica'
+import { Replica as ReplicaClass } from '../../core/state/replica'
+import { memoryChannelPair } from './channel'
+import { SyncProtocolError } from './messages'
+import { initiateRound, respondRound, type SyncReplica } from './round'
+
+/** The sync view of a core replica, as the network layer builds it. */
+function syncView(r: Replica): SyncReplica {
+  return {
+    room: r.log.room,
+    summary: () => r.summary(),
+    missingFrom: (remote) =>
+      r
+        .missingFrom(remote)
+        .sort((x, y) => x.event.lamport - y.event.lamport || (x.id < y.id ? -1 : 1))
+        .map((e) => e.bytes),
+    async ingest(events) {
+      let added = 0
+      for (const e of events) if ((await r.add(e)).status === 'accepted') added++
+      return added
+    },
+  }
+}
+
+async function round(a: Replica, b: Replica) {
+  const [ca, cb] = memoryChannelPair()
+  const [ra, rb] = await Promise.all([initiateRound(ca, syncView(a)), respondRound(cb, syncView(b))])
+  return { ra, rb }
+}
+
+/** A second replica of the same room holding only the genesis. */
+async function emptyCopy(source: Replica): Promise<Replica> {
+  const r = new ReplicaClass({ room: source.log.room, verifier: testVerifier, now: () => Date.UTC(2026, 10, 22, 12) })
+  await r.add(source.log.get(source.log.room)!)
+  return r
+}
+
+describe('anti-entropy round', () => {
+  it('brings two replicas that wrote on both sides to the same root and state in one round', async () => {
+    const room = await replicaRoom()
+    const a = room.replica
+    const alice = await room.member('alice', 'agent')
+    const bob = await room.member('bob', 'agent')
+    const b = await emptyCopy(a)
+    await round(a, b)
+    expect(b.summary().root).toBe(a.summary().root)
+
+    // A partition: each side writes on its own.
+    await a.author(alice, 'task.claimed', { taskId: 't1', projectId: 'p', repository: 'api', title: 'Define user authentication API', description: '' })
+    await b.author(bob, 'task.claimed', { taskId: 't2', projectId: 'p', repository: 'web', title: 'Implement login page', description: '' })
+    await b.author(bob, 'task.claimed', { taskId: 't3', projectId: 'p', repository: 'db', title: 'Add user preferences table', description: '' })
+    expect(a.summary().root).not.toBe(b.summary().root)
+
+    const { ra, rb } = await round(a, b)
+    expect(ra).toMatchObject({ equal: false, sent: 1, received: 2, added: 2 })
+    expect(rb).toMatchObject({ equal: false, sent: 2, received: 1, added: 1 })
+    expect(a.summary().root).toBe(b.summary().root)
+    expect(a.digest()).toBe(b.digest())
+    // A second round finds nothing to do.
+    expect((await round(a, b)).ra.equal).toBe(true)
+  })
+
+  it('spreads equivocation evidence both ways so both sides quarantine the forking author', async () => {
+    const room = await replicaRoom()
+    const a = room.replica
+    const mallory = await room.member('mallory', 'agent')
+    const b = await emptyCopy(a)
+    await round(a, b)
+    // The same (author, seq) with different content on each side: a fork.
+    await a.author(mallory, 'task.claimed', { taskId: 'x', projectId: 'p', repository: 'api', title: 'One thing', description: '' })
+    await b.author(mallory, 'task.claimed', { taskId: 'y', projectId: 'p', repository: 'web', title: 'Another thing', description: '' })
+    await round(a, b)
+    expect([...a.log.quarantined().keys()]).toEqual([mallory.peerId])
+    expect([...b.log.quarantined().keys()]).toEqual([mallory.peerId])
+    expect(a.summary().root).toBe(b.summary().root)
+    expect(a.digest()).toBe(b.digest())
+  })
+
+  it('ends at once when roots are equal, sending only the summary', async () => {
+    const room = await replicaRoom()
+    const b = await emptyCopy(room.replica)
+    const { ra, rb } = await round(room.replica, b)
+    expect(ra).toMatchObject({ equal: true, sent: 0, received: 0 })
+    expect(rb).toMatchObject({ equal: true, sent: 0, received: 0 })
+  })
+
+  it('catches up a new peer on a long history in bounded batches', async () => {
+    const room = await replicaRoom()
+    const alice = await room.member('alice', 'agent')
+    for (let i = 0; i < 300; i++) {
+      await room.replica.author(alice, 'task.claimed', { taskId: `t${i}`, projectId: 'p', repository: `repo-${i % 7}`, title: `Task number ${i}`, description: '' })
+    }
+    const fresh = await emptyCopy(room.replica)
+    const { rb } = await round(fresh, room.replica)
+    expect(rb.sent).toBe(room.replica.log.size - 1)
+    expect(fresh.summary().root).toBe(room.replica.summary().root)
+    expect(fresh.log.pendingCount).toBe(0)
+  })
+
+  it('refuses a peer of another room with a clear reason', async () => {
+    const one = await replicaRoom()
+    const other = await replicaRoom({ escalationThreshold: 3 })
+    const [ca, cb] = memoryChannelPair()
+    const results = await Promise.allSettled([initiateRound(ca, syncView(one.replica)), respondRound(cb, syncView(other.replica))])
+    expect(results[0].status).toBe('rejected')
+    expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(SyncProtocolError)
+    expect(((results[0] as PromiseRejectedResult).reason as SyncProtocolError).reason).toBe('remote')
+    expect(((results[1] as PromiseRejectedResult).reason as SyncProtocolError).reason).toBe('wrong_room')
+  })
+})

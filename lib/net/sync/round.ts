@@ -1,0 +1,102 @@
+/**
+ * One anti-entropy round over a Channel (DESIGN §4). The initiator sends its summary; equal
+ * Merkle roots end the round at once. Otherwise the responder answers with its own summary and
+ * both sides stream what the other lacks, in bounded batches, while reading concurrently (so
+ * two large sends can never wait on each other). Forks travel both ways because the core's
+ * `missingFrom` over-sends for forked authors.
+ */
+import type { Summary } from '../../core/log/summary'
+import type { Channel } from './channel'
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, SYNC_VERSION, SyncProtocolError, fromWire, toWire, type SyncMessage } from './messages'
+
+/** What a round needs from the local replica. */
+export interface SyncReplica {
+  readonly room: string
+  summary(): Summary
+  /** Encoded events a peer with `remote` may lack, in an order it can apply (lamport, id). */
+  missingFrom(remote: Summary): Uint8Array[]
+  /** Adds received events; returns how many were new. */
+  ingest(events: Uint8Array[]): Promise<number>
+}
+
+export interface RoundResult {
+  /** True when the roots were equal and nothing was exchanged. */
+  equal: boolean
+  sent: number
+  received: number
+  /** Events received that were new here. */
+  added: number
+  bytesSent: number
+  bytesReceived: number
+}
+
+/** Runs a round as the side that opened the stream. */
+export async function initiateRound(ch: Channel, replica: SyncReplica): Promise<RoundResult> {
+  await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(replica.summary()) })
+  const first = await ch.receive()
+  if (first.t === 'equal') return result(ch, true, 0, 0, 0)
+  if (first.t === 'error') throw new SyncProtocolError('remote', first.reason)
+  if (first.t !== 'hello') throw new SyncProtocolError('unexpected', `expected hello, got ${first.t}`)
+  return exchange(ch, replica, fromWire(first.summary))
+}
+
+/** Answers a round on an incoming stream. */
+export async function respondRound(ch: Channel, replica: SyncReplica): Promise<RoundResult> {
+  const hello = await ch.receive()
+  if (hello.t !== 'hello') throw new SyncProtocolError('unexpected', `expected hello, got ${hello.t}`)
+  if (hello.room !== replica.room) {
+    await ch.send({ t: 'error', reason: `this peer serves room ${replica.room}` })
+    throw new SyncProtocolError('wrong_room', hello.room)
+  }
+  if (hello.v !== SYNC_VERSION) {
+    await ch.send({ t: 'error', reason: `sync version ${hello.v} not supported (have ${SYNC_VERSION})` })
+    throw new SyncProtocolError('version', String(hello.v))
+  }
+  const mine = replica.summary()
+  if (mine.root === hello.summary.root) {
+    await ch.send({ t: 'equal' })
+    return result(ch, true, 0, 0, 0)
+  }
+  await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(mine) })
+  return exchange(ch, replica, fromWire(hello.summary))
+}
+
+async function exchange(ch: Channel, replica: SyncReplica, remote: Summary): Promise<RoundResult> {
+  const outgoing = replica.missingFrom(remote)
+  const [sent, [received, added]] = await Promise.all([send(ch, outgoing), receive(ch, replica)])
+  return result(ch, false, sent, received, added)
+}
+
+async function send(ch: Channel, events: Uint8Array[]): Promise<number> {
+  let batch: Uint8Array[] = []
+  let bytes = 0
+  for (const e of events) {
+    if (batch.length >= MAX_BATCH_EVENTS || (batch.length > 0 && bytes + e.byteLength > MAX_BATCH_BYTES)) {
+      await ch.send({ t: 'events', events: batch })
+      batch = []
+      bytes = 0
+    }
+    batch.push(e)
+    bytes += e.byteLength
+  }
+  if (batch.length > 0) await ch.send({ t: 'events', events: batch })
+  await ch.send({ t: 'done', sent: events.length })
+  return events.length
+}
+
+async function receive(ch: Channel, replica: SyncReplica): Promise<[number, number]> {
+  let received = 0
+  let added = 0
+  for (;;) {
+    const msg: SyncMessage = await ch.receive()
+    if (msg.t === 'done') return [received, added]
+    if (msg.t === 'error') throw new SyncProtocolError('remote', msg.reason)
+    if (msg.t !== 'events') throw new SyncProtocolError('unexpected', `expected events, got ${msg.t}`)
+    received += msg.events.length
+    added += await replica.ingest(msg.events)
+  }
+}
+
+function result(ch: Channel, equal: boolean, sent: number, received: number, added: number): RoundResult {
+  return { equal, sent, received, added, bytesSent: ch.bytesSent, bytesReceived: ch.bytesReceived }
+}

@@ -1,0 +1,128 @@
+/**
+ * Runs anti-entropy on a libp2p node (DESIGN §4): a round with every newly identified peer that
+ * speaks the protocol, and one every `intervalMs` with a random connected peer. The handler is
+ * registered for unlimited connections only and a stream is opened per round, never held, so
+ * the relayed → WebRTC upgrade loses nothing (ADR 0021).
+ */
+import type { Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface'
+import { streamChannel } from './libp2p-channel'
+import { SYNC_PROTOCOL } from './messages'
+import { initiateRound, respondRound, type RoundResult, type SyncReplica } from './round'
+
+export interface SyncServiceInit {
+  replica: SyncReplica
+  /** Between periodic rounds (ms). @default 5000 */
+  intervalMs?: number
+  /** Concurrent inbound rounds per connection. @default 2 */
+  maxInboundStreams?: number
+  onRound?: (peer: string, result: RoundResult, direction: 'out' | 'in') => void
+  onError?: (peer: string, err: Error) => void
+}
+
+export interface SyncStats {
+  rounds: number
+  equalRounds: number
+  failedRounds: number
+  eventsReceived: number
+  eventsAdded: number
+  eventsSent: number
+  bytesSent: number
+  bytesReceived: number
+}
+
+/** See the module comment. */
+export class SyncService {
+  private readonly node: Libp2p
+  private readonly init: SyncServiceInit
+  private readonly inFlight = new Set<string>()
+  private timer?: ReturnType<typeof setInterval>
+  readonly stats: SyncStats = { rounds: 0, equalRounds: 0, failedRounds: 0, eventsReceived: 0, eventsAdded: 0, eventsSent: 0, bytesSent: 0, bytesReceived: 0 }
+
+  constructor(node: Libp2p, init: SyncServiceInit) {
+    this.node = node
+    this.init = init
+  }
+
+  async start(): Promise<void> {
+    await this.node.handle(SYNC_PROTOCOL, (stream, connection) => void this.respond(stream, connection), {
+      runOnLimitedConnection: false,
+      maxInboundStreams: this.init.maxInboundStreams ?? 2,
+    })
+    this.node.addEventListener('peer:identify', this.onIdentify)
+    this.timer = setInterval(() => void this.syncWithRandomPeer(), this.init.intervalMs ?? 5000)
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer)
+    this.node.removeEventListener('peer:identify', this.onIdentify)
+    await this.node.unhandle(SYNC_PROTOCOL)
+  }
+
+  /** Runs one round with `peer` now (no-op if one is already running with it). */
+  async syncWith(peer: PeerId): Promise<RoundResult | undefined> {
+    const id = peer.toString()
+    const conn = this.usableConnection(peer)
+    if (conn == null || this.inFlight.has(id)) return undefined
+    this.inFlight.add(id)
+    try {
+      const stream = await conn.newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      const ch = streamChannel(stream)
+      try {
+        const r = await initiateRound(ch, this.init.replica)
+        this.record(id, r, 'out')
+        return r
+      } finally {
+        await ch.close()
+      }
+    } catch (err) {
+      this.stats.failedRounds++
+      this.init.onError?.(id, err as Error)
+      return undefined
+    } finally {
+      this.inFlight.delete(id)
+    }
+  }
+
+  private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+    const { peerId, protocols, connection } = evt.detail
+    if (connection.limits != null || !protocols.includes(SYNC_PROTOCOL)) return
+    void this.syncWith(peerId)
+  }
+
+  private async syncWithRandomPeer(): Promise<void> {
+    const peers = this.node.getPeers().filter((p) => this.usableConnection(p) != null)
+    if (peers.length === 0) return
+    const peer = peers[Math.floor(Math.random() * peers.length)]
+    const known = await this.node.peerStore.get(peer).catch(() => undefined)
+    if (known?.protocols.includes(SYNC_PROTOCOL)) await this.syncWith(peer)
+  }
+
+  private usableConnection(peer: PeerId): Connection | undefined {
+    return this.node.getConnections(peer).find((c) => c.status === 'open' && c.limits == null)
+  }
+
+  private async respond(stream: Parameters<Parameters<Libp2p['handle']>[1]>[0], connection: Connection): Promise<void> {
+    const id = connection.remotePeer.toString()
+    const ch = streamChannel(stream)
+    try {
+      this.record(id, await respondRound(ch, this.init.replica), 'in')
+    } catch (err) {
+      this.stats.failedRounds++
+      this.init.onError?.(id, err as Error)
+    } finally {
+      await ch.close()
+    }
+  }
+
+  private record(peer: string, r: RoundResult, direction: 'out' | 'in'): void {
+    const s = this.stats
+    s.rounds++
+    if (r.equal) s.equalRounds++
+    s.eventsReceived += r.received
+    s.eventsAdded += r.added
+    s.eventsSent += r.sent
+    s.bytesSent += r.bytesSent
+    s.bytesReceived += r.bytesReceived
+    this.init.onRound?.(peer, r, direction)
+  }
+}
