@@ -15,7 +15,10 @@ import { stateDigest } from './digest'
 import { Fold } from './fold'
 import type { RoomState } from './types'
 
-export type ReplicaInit = Omit<EventLogInit, 'onStored' | 'onQuarantine'>
+export type ReplicaInit = Omit<EventLogInit, 'onStored' | 'onQuarantine'> & {
+  /** Called for every newly stored event after it is folded (persistence, UI notification). */
+  onStored?: (e: StoredEvent) => void
+}
 
 export class Replica {
   readonly log: EventLog
@@ -27,7 +30,10 @@ export class Replica {
     this.clock = init.now ?? (() => Date.now())
     this.log = new EventLog({
       ...init,
-      onStored: (e) => this.fold.insert(e),
+      onStored: (e) => {
+        this.fold.insert(e)
+        init.onStored?.(e)
+      },
       onQuarantine: (author, seq) => this.fold.quarantineAuthor(author, seq),
     })
   }
