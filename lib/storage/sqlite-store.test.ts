@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import { expectStoreError, record, runEventStoreContract } from './event-store.contract'
+import { migrate, SQLITE_SCHEMA_VERSION } from './sqlite-schema'
+import { DEFAULT_SQLITE_FILE, openSqliteStore } from './sqlite-store'
+
+const root = mkdtempSync(join(tmpdir(), 'chorus-sqlite-'))
+let n = 0
+const freshDir = () => join(root, `case${n++}`)
+afterAll(() => rmSync(root, { recursive: true, force: true }))
+
+runEventStoreContract('sqlite', () => {
+  const dataDir = freshDir()
+  return { open: () => openSqliteStore({ dataDir }), persistent: true }
+})
+
+describe('sqlite store', () => {
+  it('creates the data directory and a WAL-mode file in it, stamped with the schema version', async () => {
+    const dataDir = join(freshDir(), 'nested', '.data')
+    const store = await openSqliteStore({ dataDir })
+    expect(store.file).toBe(join(dataDir, DEFAULT_SQLITE_FILE))
+    await store.putMany('r', [record('a', 1)])
+    await store.close()
+    const db = new Database(store.file, { readonly: true })
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION)
+    db.close()
+  })
+
+  it('refuses a file from a newer schema version, naming it, and leaves it untouched', async () => {
+    const dataDir = freshDir()
+    const first = await openSqliteStore({ dataDir })
+    await first.putMany('r', [record('a', 1)])
+    await first.close()
+    const db = new Database(first.file)
+    db.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`)
+    db.close()
+    const err = await expectStoreError(openSqliteStore({ dataDir }), 'version')
+    expect(err.message).toContain(first.file)
+    const after = new Database(first.file, { readonly: true })
+    expect(after.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION + 1)
+    expect(after.prepare('SELECT count(*) FROM events').pluck().get()).toBe(1)
+    after.close()
+  })
+
+  it('refuses a file that is not a database, naming it, and does not overwrite it', async () => {
+    const dataDir = freshDir()
+    const file = join(dataDir, 'garbage.sqlite')
+    const garbage = new Uint8Array(8192).map((_, i) => (i * 31) % 251)
+    ;(await import('node:fs')).mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, garbage)
+    const err = await expectStoreError(openSqliteStore({ dataDir, fileName: 'garbage.sqlite' }), 'corrupt')
+    expect(err.message).toContain(file)
+    expect(new Uint8Array(readFileSync(file))).toEqual(garbage)
+  })
+
+  it('refuses an SQLite file that belongs to something else', async () => {
+    const dataDir = freshDir()
+    const other = await openSqliteStore({ dataDir, fileName: 'probe.sqlite' })
+    await other.close()
+    const file = join(dataDir, 'other.sqlite')
+    const db = new Database(file)
+    db.exec('CREATE TABLE notes (text TEXT)')
+    db.close()
+    const err = await expectStoreError(openSqliteStore({ dataDir, fileName: 'other.sqlite' }), 'corrupt')
+    expect(err.message).toContain('not a Chorus Mesh event store')
+  })
+
+  it('reports a truncated file as corrupt instead of returning fewer records', async () => {
+    const dataDir = freshDir()
+    const store = await openSqliteStore({ dataDir })
+    await store.putMany('r', Array.from({ length: 3000 }, (_, i) => record(`t${i}`, i, { bytes: new Uint8Array(500) })))
+    await store.close()
+    const bytes = readFileSync(store.file)
+    writeFileSync(store.file, bytes.subarray(0, bytes.length >> 1))
+    const err = await expectStoreError(
+      openSqliteStore({ dataDir }).then(async (s) => {
+        try {
+          return await s.loadAll('r')
+        } finally {
+          await s.close()
+        }
+      }),
+      'corrupt',
+    )
+    expect(err.message).toContain(store.file)
+  })
+
+  it('migrates an older file forward in a transaction, keeping its data; a failed step changes nothing', async () => {
+    const dataDir = freshDir()
+    const store = await openSqliteStore({ dataDir })
+    await store.putMany('r', [record('a', 1)])
+    await store.close()
+    const db = new Database(store.file)
+    const noop = () => {}
+    const failing = (d: Database.Database) => {
+      d.exec('ALTER TABLE events ADD COLUMN half_done INTEGER')
+      throw new Error('step 2 failed')
+    }
+    expect(() => migrate(db, [noop, failing])).toThrow('step 2 failed')
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.prepare("SELECT count(*) FROM pragma_table_info('events') WHERE name = 'half_done'").pluck().get()).toBe(0)
+    migrate(db, [noop, (d) => d.exec('ALTER TABLE events ADD COLUMN received INTEGER')])
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.prepare('SELECT id FROM events').pluck().all()).toEqual(['a'])
+    db.close()
+  })
+
+  it('keeps every acknowledged batch when the writer is killed with SIGKILL', async () => {
+    const dataDir = freshDir()
+    const batchSize = 50
+    const writer = fileURLToPath(new URL('./testing/sqlite-crash-writer.ts', import.meta.url))
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, dataDir, String(batchSize)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    let acked = 0
+    let buffered = ''
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+    await new Promise<void>((resolve, reject) => {
+      child.on('error', reject)
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffered += chunk.toString()
+        for (const m of buffered.matchAll(/ack (\d+)\n/g)) acked = Math.max(acked, Number(m[1]))
+        buffered = buffered.slice(buffered.lastIndexOf('\n') + 1)
+        if (acked >= 40 * batchSize) {
+          child.kill('SIGKILL')
+          resolve()
+        }
+      })
+      child.on('exit', () => reject(new Error(`writer exited early after ${acked} acks`)))
+    })
+    expect(await exited).toBe('SIGKILL')
+    const store = await openSqliteStore({ dataDir })
+    try {
+      const count = await store.count('room')
+      expect(count).toBeGreaterThanOrEqual(acked)
+      expect(count % batchSize).toBe(0)
+      const ids = new Set((await store.loadAll('room')).map((r) => r.id))
+      for (let i = 0; i < acked; i++) expect(ids.has(`crash${i}`)).toBe(true)
+    } finally {
+      await store.close()
+    }
+  })
+})

@@ -1,0 +1,261 @@
+/**
+ * The Node EventStore: one SQLite file under the data directory (better-sqlite3, WAL).
+ *
+ * Durability (ADR 0031): `synchronous=FULL` in WAL mode fsyncs the WAL on every commit, so a
+ * resolved putMany survives a process kill *and* a power cut; putMany is one transaction, so
+ * the fsync is paid once per batch. The schema is versioned with `PRAGMA user_version` and
+ * stamped with an `application_id`; a file from a newer build or a file that is not ours is
+ * refused with an error naming it, never opened and rewritten.
+ */
+import { mkdirSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  StoreError,
+  collect,
+  ownBytes,
+  validateId,
+  validateMeta,
+  validateRecord,
+  validateScan,
+  type EventStore,
+  type MetaValue,
+  type ScanOptions,
+  type StoredRecord,
+} from './event-store'
+import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, migrate } from './sqlite-schema'
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreInit {
+  /** Directory holding the database (created if missing), e.g. `./.data`. */
+  readonly dataDir: string
+  /** File name inside dataDir (default {@link DEFAULT_SQLITE_FILE}). */
+  readonly fileName?: string
+  /**
+   * `FULL` (default): acknowledged writes survive power loss. `NORMAL`: they survive a crash
+   * of the process but the last commits may roll back on power loss — for tests and caches.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL'
+  /** How long to wait for another connection's lock, in ms (default 5000). */
+  readonly busyTimeoutMs?: number
+}
+
+/** Default database file name inside the data directory. */
+export const DEFAULT_SQLITE_FILE = 'events.sqlite'
+
+/** An EventStore backed by SQLite; `file` is the absolute path of its database. */
+export interface SqliteEventStore extends EventStore {
+  readonly file: string
+}
+
+interface Row {
+  id: string
+  bytes: Buffer
+  author: string
+  seq: number
+  lamport: number
+  kind: string
+}
+
+const COLUMNS = 'id, bytes, author, seq, lamport, kind'
+
+/** Opens (creating or migrating) the event database in `init.dataDir`. */
+export async function openSqliteStore(init: SqliteStoreInit): Promise<SqliteEventStore> {
+  const file = resolve(join(init.dataDir, init.fileName ?? DEFAULT_SQLITE_FILE))
+  let db: Database.Database | undefined
+  try {
+    mkdirSync(init.dataDir, { recursive: true })
+    db = new Database(file)
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(init.busyTimeoutMs ?? 5000))}`)
+    checkOwnership(db, file)
+    const mode = db.pragma('journal_mode = WAL', { simple: true })
+    if (mode !== 'wal') throw new StoreError('io', `${file}: could not switch to WAL (journal_mode is ${String(mode)})`)
+    db.pragma(`synchronous = ${init.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
+    migrate(db)
+    return new SqliteStore(db, file)
+  } catch (err) {
+    db?.close()
+    throw toStoreError(err, file, 'open')
+  }
+}
+
+/** Refuses files from a newer build and SQLite files that are not a Chorus Mesh event store. */
+function checkOwnership(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number
+  const appId = db.pragma('application_id', { simple: true }) as number
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw new StoreError(
+      'version',
+      `${file} has event-store schema version ${version}, newer than this build's ${SQLITE_SCHEMA_VERSION}; ` +
+        'refusing to open it (run a newer Chorus Mesh, or move the file aside)',
+    )
+  }
+  const tables = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get() as number
+  const fresh = version === 0 && appId === 0 && tables === 0
+  if (!fresh && appId !== SQLITE_APPLICATION_ID) {
+    throw new StoreError('corrupt', `${file} is an SQLite database but not a Chorus Mesh event store (application_id ${appId})`)
+  }
+}
+
+class SqliteStore implements SqliteEventStore {
+  readonly #db: Database.Database
+  #closed = false
+  readonly #insert: Database.Statement<[string, string, string, number, number, string, Uint8Array]>
+  readonly #putTx: (room: string, records: readonly StoredRecord[]) => number
+  readonly #has: Database.Statement<[string, string]>
+  readonly #get: Database.Statement<[string, string]>
+  readonly #first: Database.Statement<[string, number]>
+  readonly #next: Database.Statement<[string, number, string, number]>
+  readonly #count: Database.Statement<[string]>
+  readonly #getMeta: Database.Statement<[string, string]>
+  readonly #setMeta: Database.Statement<[string, string, string | Uint8Array]>
+  readonly #deleteMeta: Database.Statement<[string, string]>
+  readonly #nextRoom: Database.Statement<[string]>
+  readonly #metaRooms: Database.Statement<[]>
+
+  constructor(
+    db: Database.Database,
+    readonly file: string,
+  ) {
+    this.#db = db
+    this.#insert = db.prepare(
+      'INSERT INTO events (room, id, author, seq, lamport, kind, bytes) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room, id) DO NOTHING',
+    )
+    this.#putTx = db.transaction((room: string, records: readonly StoredRecord[]) => {
+      let added = 0
+      for (const r of records) added += this.#insert.run(room, r.id, r.author, r.seq, r.lamport, r.kind, r.bytes).changes
+      return added
+    })
+    this.#has = db.prepare('SELECT 1 FROM events WHERE room = ? AND id = ?').pluck()
+    this.#get = db.prepare(`SELECT ${COLUMNS} FROM events WHERE room = ? AND id = ?`)
+    this.#first = db.prepare(`SELECT ${COLUMNS} FROM events WHERE room = ? ORDER BY lamport, id LIMIT ?`)
+    this.#next = db.prepare(
+      `SELECT ${COLUMNS} FROM events WHERE room = ? AND (lamport, id) > (?, ?) ORDER BY lamport, id LIMIT ?`,
+    )
+    this.#count = db.prepare('SELECT count(*) FROM events WHERE room = ?').pluck()
+    this.#getMeta = db.prepare('SELECT value FROM meta WHERE room = ? AND key = ?').pluck()
+    this.#setMeta = db.prepare(
+      'INSERT INTO meta (room, key, value) VALUES (?, ?, ?) ON CONFLICT (room, key) DO UPDATE SET value = excluded.value',
+    )
+    this.#deleteMeta = db.prepare('DELETE FROM meta WHERE room = ? AND key = ?')
+    // One index seek per distinct room instead of a scan of every event.
+    this.#nextRoom = db.prepare('SELECT room FROM events WHERE room > ? ORDER BY room LIMIT 1').pluck()
+    this.#metaRooms = db.prepare('SELECT DISTINCT room FROM meta').pluck()
+  }
+
+  async putMany(room: string, records: readonly StoredRecord[]): Promise<number> {
+    this.#open()
+    for (const r of records) validateRecord(room, r)
+    if (records.length === 0) return 0
+    return this.#run('putMany', () => this.#putTx(room, records))
+  }
+
+  async has(room: string, id: string): Promise<boolean> {
+    this.#open()
+    return this.#run('has', () => this.#has.get(room, id) !== undefined)
+  }
+
+  async get(room: string, id: string): Promise<StoredRecord | undefined> {
+    this.#open()
+    const row = this.#run('get', () => this.#get.get(room, id) as Row | undefined)
+    return row && fromRow(row)
+  }
+
+  async loadAll(room: string): Promise<StoredRecord[]> {
+    return collect(this.scan(room, { batchSize: 10_000 }))
+  }
+
+  async *scan(room: string, options?: ScanOptions): AsyncIterable<StoredRecord[]> {
+    this.#open()
+    const size = validateScan(options)
+    let after = options?.after
+    for (;;) {
+      this.#open()
+      // Keyset pagination: no statement stays open between batches, so writes can interleave.
+      const cursor = after
+      const rows = this.#run('scan', () =>
+        (cursor === undefined ? this.#first.all(room, size) : this.#next.all(room, cursor.lamport, cursor.id, size)) as Row[],
+      )
+      if (rows.length === 0) return
+      const batch = rows.map(fromRow)
+      yield batch
+      if (rows.length < size) return
+      after = batch[batch.length - 1]
+    }
+  }
+
+  async count(room: string): Promise<number> {
+    this.#open()
+    return this.#run('count', () => this.#count.get(room) as number)
+  }
+
+  async getMeta(room: string, key: string): Promise<MetaValue | undefined> {
+    this.#open()
+    const value = this.#run('getMeta', () => this.#getMeta.get(room, key) as string | Buffer | undefined | null)
+    if (value == null) return undefined
+    return typeof value === 'string' ? value : ownBytes(value)
+  }
+
+  async setMeta(room: string, key: string, value: MetaValue): Promise<void> {
+    this.#open()
+    validateId('room', room)
+    validateId('meta key', key)
+    validateMeta(value)
+    this.#run('setMeta', () => this.#setMeta.run(room, key, value))
+  }
+
+  async deleteMeta(room: string, key: string): Promise<void> {
+    this.#open()
+    this.#run('deleteMeta', () => this.#deleteMeta.run(room, key))
+  }
+
+  async rooms(): Promise<string[]> {
+    this.#open()
+    return this.#run('rooms', () => {
+      const found = new Set(this.#metaRooms.all() as string[])
+      for (let room = this.#nextRoom.get('') as string | undefined; room !== undefined; room = this.#nextRoom.get(room) as string | undefined) {
+        found.add(room)
+      }
+      return [...found].sort()
+    })
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#run('close', () => this.#db.close())
+  }
+
+  #open(): void {
+    if (this.#closed) throw new StoreError('closed', `${this.file}: store is closed`)
+  }
+
+  #run<T>(op: string, fn: () => T): T {
+    try {
+      return fn()
+    } catch (err) {
+      throw toStoreError(err, this.file, op)
+    }
+  }
+}
+
+function fromRow(row: Row): StoredRecord {
+  return { id: row.id, bytes: ownBytes(row.bytes), author: row.author, seq: row.seq, lamport: row.lamport, kind: row.kind }
+}
+
+/** Maps SQLite result codes to a reason; the message always names the file. */
+function toStoreError(err: unknown, file: string, op: string): StoreError {
+  if (err instanceof StoreError) return err
+  const code = (err as { code?: unknown } | null)?.code
+  const text = err instanceof Error ? err.message : String(err)
+  const reason =
+    typeof code !== 'string'
+      ? 'io'
+      : code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'
+        ? 'corrupt'
+        : code === 'SQLITE_FULL'
+          ? 'quota'
+          : 'io'
+  const hint = reason === 'corrupt' ? ' (the file is damaged or not a database; restore a backup or move it aside and resync from peers)' : ''
+  return new StoreError(reason, `${file}: ${op} failed: ${text}${typeof code === 'string' ? ` [${code}]` : ''}${hint}`, { cause: err })
+}
