@@ -39,6 +39,11 @@ export function admit(id: EventId, event: AnyEvent, view: LogView, inviteSignatu
   if (event.room !== view.room) return reject('wrong_room', `room ${event.room}`)
   const chain = checkChain(event, view)
   if (chain) return reject('malformed', chain)
+  // Lamport = max(seen) + 1, and honest authors reference the highest heads they have seen
+  // (log/author.ts), so a jump beyond max(referenced) + 1 can only inflate clocks: a member
+  // could otherwise push every later event towards MAX_SAFE_INTEGER (ADR 0004).
+  const ceiling = Math.max(...referencesOf(event, view.room).map((r) => (view.get(r) as StoredEvent).event.lamport)) + 1
+  if (event.lamport > ceiling) return reject('clock_ahead', `lamport ${event.lamport} > ${ceiling}`)
 
   const prev = event.prev ? view.get(event.prev) : undefined
   const role = prev ? prev.roleAfter : null

@@ -13,15 +13,15 @@ import { EventRejectedError } from './reasons'
 import type { StoredEvent } from './stored'
 
 /**
- * Causal links: the heads of the other authors with the highest Lamport clocks (ties by id),
- * at most MAX_DEPS. Referencing the latest heads carries the most causal information.
+ * Causal links: per other author its highest-Lamport event (its head; for an equivocator the
+ * highest of its forks), the MAX_DEPS highest overall (ties by id). The global maximum is
+ * always among them, which is what lets admission bound Lamport jumps (ADR 0004).
  */
 export function chooseDeps(log: EventLog, self: string): EventId[] {
   const heads: StoredEvent[] = []
   for (const a of log.authors()) {
-    if (a === self || log.quarantined().has(a)) continue
-    const id = log.idsAt(a, log.topSeq(a))[0]
-    heads.push(log.get(id) as StoredEvent)
+    const latest = a === self ? undefined : log.latestOf(a)
+    if (latest) heads.push(latest)
   }
   heads.sort((x, y) => y.event.lamport - x.event.lamport || (x.id < y.id ? -1 : 1))
   return heads

@@ -184,3 +184,14 @@ describe('EventLog.add', () => {
     expect(await room.log.add({ nonsense: true } as unknown as SignedEvent)).toMatchObject({ status: 'rejected' })
   })
 })
+
+describe('Lamport bound', () => {
+  it('rejects a Lamport clock that jumps past its references as clock_ahead', async () => {
+    const room = await makeRoom()
+    await join(room, agentA, 'agent')
+    const inflated = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0, { lamport: Number.MAX_SAFE_INTEGER - 1 })
+    expect(await room.log.add(inflated)).toMatchObject({ status: 'rejected', reason: 'clock_ahead' })
+    const honest = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0)
+    expect(await room.log.add(honest)).toMatchObject({ status: 'accepted' })
+  })
+})

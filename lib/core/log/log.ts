@@ -54,6 +54,8 @@ export class EventLog implements LogView {
     ['accepted', 'duplicate', 'pending', 'malformed', 'bad_signature', 'wrong_room', 'oversized', 'not_member', 'role_not_allowed', 'invalid_invite', 'derived_unverified', 'clock_ahead', 'equivocation', 'pending_overflow'].map((k) => [k, 0]),
   ) as LogStats
   private topLamport = 0
+  /** Per author, the stored event with the highest Lamport clock (its head, unless forked). */
+  private readonly latest = new Map<PeerId, StoredEvent>()
 
   constructor(init: EventLogInit) {
     this.room = init.room
@@ -155,6 +157,10 @@ export class EventLog implements LogView {
     const stored: StoredEvent = { ...enc, roleAfter: a.roleAfter }
     this.events.set(enc.id, stored)
     this.topLamport = Math.max(this.topLamport, enc.event.lamport)
+    const latest = this.latest.get(enc.event.author)
+    if (!latest || latest.event.lamport < enc.event.lamport || (latest.event.lamport === enc.event.lamport && enc.id < latest.id)) {
+      this.latest.set(enc.event.author, stored)
+    }
     const { author, seq } = enc.event
     let chain = this.chains.get(author)
     if (!chain) this.chains.set(author, (chain = new Map()))
@@ -202,6 +208,11 @@ export class EventLog implements LogView {
   /** Highest Lamport clock stored. */
   get maxLamport(): number {
     return this.topLamport
+  }
+
+  /** An author's stored event with the highest Lamport clock. */
+  latestOf(author: PeerId): StoredEvent | undefined {
+    return this.latest.get(author)
   }
 
   /** Authors that have stored events. */
