@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,12 +24,28 @@ describe('sqlite store', () => {
     const dataDir = join(freshDir(), 'nested', '.data')
     const store = await openSqliteStore({ dataDir })
     expect(store.file).toBe(join(dataDir, DEFAULT_SQLITE_FILE))
+    // better-sqlite3 is built with SQLITE_DEFAULT_WAL_SYNCHRONOUS=1: WAL alone would mean NORMAL.
+    expect(store.synchronous).toBe('FULL')
     await store.putMany('r', [record('a', 1)])
     await store.close()
     const db = new Database(store.file, { readonly: true })
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION)
     db.close()
+  })
+
+  it('keeps NORMAL when asked for it', async () => {
+    const store = await openSqliteStore({ dataDir: freshDir(), synchronous: 'NORMAL' })
+    expect(store.synchronous).toBe('NORMAL')
+    await store.close()
+  })
+
+  it('reports an unusable data directory as io, naming the path', async () => {
+    const blocker = join(freshDir(), 'not-a-dir')
+    mkdirSync(join(blocker, '..'), { recursive: true })
+    writeFileSync(blocker, 'a file where the data directory should be')
+    const err = await expectStoreError(openSqliteStore({ dataDir: blocker }), 'io')
+    expect(err.message).toContain(blocker)
   })
 
   it('refuses a file from a newer schema version, naming it, and leaves it untouched', async () => {
@@ -52,7 +68,7 @@ describe('sqlite store', () => {
     const dataDir = freshDir()
     const file = join(dataDir, 'garbage.sqlite')
     const garbage = new Uint8Array(8192).map((_, i) => (i * 31) % 251)
-    ;(await import('node:fs')).mkdirSync(dataDir, { recursive: true })
+    mkdirSync(dataDir, { recursive: true })
     writeFileSync(file, garbage)
     const err = await expectStoreError(openSqliteStore({ dataDir, fileName: 'garbage.sqlite' }), 'corrupt')
     expect(err.message).toContain(file)

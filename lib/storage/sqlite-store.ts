@@ -46,6 +46,8 @@ export const DEFAULT_SQLITE_FILE = 'events.sqlite'
 /** An EventStore backed by SQLite; `file` is the absolute path of its database. */
 export interface SqliteEventStore extends EventStore {
   readonly file: string
+  /** The `synchronous` level in force, read back from SQLite (not the one asked for). */
+  readonly synchronous: string
 }
 
 interface Row {
@@ -58,6 +60,7 @@ interface Row {
 }
 
 const COLUMNS = 'id, bytes, author, seq, lamport, kind'
+const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA']
 
 /** Opens (creating or migrating) the event database in `init.dataDir`. */
 export async function openSqliteStore(init: SqliteStoreInit): Promise<SqliteEventStore> {
@@ -113,11 +116,14 @@ class SqliteStore implements SqliteEventStore {
   readonly #nextRoom: Database.Statement<[string]>
   readonly #metaRooms: Database.Statement<[]>
 
+  readonly synchronous: string
+
   constructor(
     db: Database.Database,
     readonly file: string,
   ) {
     this.#db = db
+    this.synchronous = SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'unknown'
     this.#insert = db.prepare(
       'INSERT INTO events (room, id, author, seq, lamport, kind, bytes) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room, id) DO NOTHING',
     )
