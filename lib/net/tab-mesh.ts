@@ -8,13 +8,8 @@ import { createBrowserNode } from './browser-node'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
 import { RelayKeeper, type RelayState } from './relay-keeper'
 import { WebRTCDialer } from './webrtc-dialer'
+import { fetchRoomInfo, type RoomInfo } from './room-info'
 
-export interface RoomInfo {
-  room: string
-  name: string
-  relay: { peerId: string; addrs: string[] }
-  presenceIntervalMs: number
-}
 
 export interface TabMeshCallbacks {
   onPresence(snapshot: PresenceSnapshot): void
@@ -28,16 +23,10 @@ export interface TabMesh {
   stop(): Promise<void>
 }
 
-/** Fetches the room from the app's `/api/room` (which asks the relay). */
-export async function fetchRoom(signal?: AbortSignal): Promise<RoomInfo> {
-  const res = await fetch('/api/room', { cache: 'no-store', signal })
-  if (!res.ok) throw new Error(`the relay is not reachable (/api/room answered ${res.status})`)
-  return (await res.json()) as RoomInfo
-}
 
 /** Starts this tab's mesh node; resolves once libp2p has started. */
 export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
-  const room = await fetchRoom()
+  const room = await fetchRoomInfo(location.origin)
   const identity = await acquireTabIdentity()
   try {
     const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room })
@@ -48,7 +37,7 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
       intervalMs: room.presenceIntervalMs,
     })
     const keeper = new RelayKeeper(node, {
-      addrs: async () => (await fetchRoom(AbortSignal.timeout(3000)).catch(() => room)).relay.addrs,
+      addrs: async () => (await fetchRoomInfo(location.origin, 3000).catch(() => room)).relay.addrs,
       onState: cb.onRelayState,
     })
     const dialer = new WebRTCDialer(node)

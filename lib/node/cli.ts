@@ -24,8 +24,12 @@ export async function main(argv: string[]): Promise<number> {
     .option('--tcp-port <port>', 'also listen on TCP for Node peers (0 = any free port)', parseIntFlag('--tcp-port'))
     .option('--data <dir>', 'data directory (identity key, room)', defaults.dataDir)
     .option('--presence-interval <ms>', 'heartbeat interval announced to peers', parseIntFlag('--presence-interval'), defaults.presenceIntervalMs)
+    .option('--open', 'when creating the room: let anyone join as a reviewer without an invite (demo)')
+    .option('--room-name <name>', 'when creating the room: its name', 'Chorus room')
     .action(async (o) => {
       const relay = await startRelay({
+        open: o.open === true,
+        roomName: o.roomName,
         dataDir: o.data,
         host: o.host,
         port: o.port,
@@ -36,7 +40,9 @@ export async function main(argv: string[]): Promise<number> {
       const info = relay.info()
       console.log(`relay ${info.relay.peerId} ${relay.roomCreated ? 'created' : 'serving'} room ${info.room}`)
       for (const a of info.relay.addrs) console.log(`  libp2p ${a}`)
-      console.log(`  http   http://${o.host}:${o.httpPort}/api/room`)
+      console.log(`  http   ${relay.httpUrl}/api/room`)
+      console.log(`  agent invite: ${await relay.invite({ role: 'agent', maxUses: 100 })}`)
+      console.log(`  admin invite: ${await relay.invite({ role: 'admin', maxUses: 5 })}`)
       await untilSignal()
       await relay.stop()
     })
@@ -46,7 +52,8 @@ export async function main(argv: string[]): Promise<number> {
     .description('join the room as an agent')
     .requiredOption('--name <name>', 'display name')
     .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
-    .option('--data <dir>', 'data directory (the agent key is kept per name)', defaults.dataDir)
+    .option('--invite <text>', 'invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
+    .option('--data <dir>', 'data directory (key and replica kept per name)', defaults.dataDir)
     .option('--json', 'log JSON lines')
     .action(async (o) => {
       const log = (event: string, fields: Record<string, unknown> = {}) =>
@@ -55,9 +62,13 @@ export async function main(argv: string[]): Promise<number> {
         name: o.name,
         relayUrl: o.relay,
         dataDir: o.data,
+        invite: o.invite,
         onRelayState: (state) => log('relay', { state }),
       })
-      log('joined', { peer: agent.node.peerId.toString(), room: agent.room.room, name: o.name })
+      log('started', { peer: agent.node.peerId.toString(), room: agent.room.room, name: o.name, events: agent.peer.loaded })
+      const outcome = await agent.join()
+      if (outcome.status === 'member') log('member', { role: outcome.role, joined: outcome.joinedNow ? 'now' : 'before' })
+      else log('guest', { reason: outcome.reason })
       await untilSignal()
       await agent.stop()
     })
@@ -71,6 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--data <dir>', 'data directory', defaults.dataDir)
     .option('--dev', 'run the app with `next dev` (hot reload) instead of a production build')
     .option('--rebuild', 'rebuild the production app even if it looks current')
+    .option('--open', 'when creating the room: let anyone join as a reviewer without an invite (demo)')
     .action(async (o) => {
       const { startAll } = await import('./start')
       const stop = await startAll({
@@ -81,6 +93,7 @@ export async function main(argv: string[]): Promise<number> {
         dataDir: o.data,
         dev: o.dev === true,
         rebuild: o.rebuild === true,
+        open: o.open === true,
         presenceIntervalMs: defaults.presenceIntervalMs,
       })
       await untilSignal()

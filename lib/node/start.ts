@@ -6,6 +6,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { joinLink } from './invites'
 import { startRelay } from './relay'
 
 export interface StartOptions {
@@ -16,6 +17,7 @@ export interface StartOptions {
   dataDir: string
   dev: boolean
   rebuild: boolean
+  open: boolean
   presenceIntervalMs: number
 }
 
@@ -30,6 +32,7 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
     port: o.relayPort,
     httpPort: o.httpPort,
     presenceIntervalMs: o.presenceIntervalMs,
+    open: o.open,
   })
   const env = { ...process.env, CHORUS_RELAY_HTTP: `http://${o.host}:${o.httpPort}`, PORT: String(o.webPort) }
   if (!o.dev && (o.rebuild || buildIsStale())) {
@@ -40,23 +43,30 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
       throw new Error('next build failed (see above)')
     }
   }
-  const web: ChildProcess = spawn(
+  const webProc: ChildProcess = spawn(
     process.execPath,
     [nextBin, o.dev ? 'dev' : 'start', '--port', String(o.webPort), '--hostname', o.host],
     { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
   )
-  web.on('exit', (code) => {
+  webProc.on('exit', (code) => {
     if (code !== 0 && code !== null) console.error(`web app exited with code ${code}`)
   })
   const info = relay.info()
+  const web = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${o.webPort}`
+  const agentInvite = await relay.invite({ role: 'agent', maxUses: 100 })
   console.log('')
-  console.log(`  Chorus Mesh is running: http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${o.webPort}/`)
-  console.log(`  room ${info.room} (${relay.roomCreated ? 'created now' : 'kept from an earlier run'}), data in ${o.dataDir}`)
-  console.log(`  relay ${info.relay.addrs.join(', ')}`)
-  console.log(`  add an agent: npm run agent -- --name my-agent`)
+  console.log(`  Chorus Mesh is running: ${web}/`)
+  console.log(`  room "${info.name}" ${info.room}`)
+  console.log(`    ${relay.roomCreated ? 'created now' : 'kept from an earlier run'}; ${info.events} events; data in ${o.dataDir}${info.open ? '; open: anyone may join as a reviewer' : ''}`)
+  console.log('')
+  console.log(`  Open this link to join as the room's admin (keep it to yourself):`)
+  console.log(`    ${joinLink(web, await relay.invite({ role: 'admin', maxUses: 5 }))}`)
+  console.log(`  Invite reviewers with: ${joinLink(web, await relay.invite({ role: 'reviewer', maxUses: 25 }))}`)
+  console.log(`  Add an agent:`)
+  console.log(`    npm run agent -- --name my-agent --invite ${agentInvite}`)
   console.log('')
   return async () => {
-    web.kill('SIGTERM')
+    webProc.kill('SIGTERM')
     await relay.stop()
   }
 }

@@ -152,6 +152,13 @@ export class PresenceService {
     }
   }
 
+  /** Updates the log root announced in heartbeats (sent with the next beat, not at once). */
+  setRoot(root: string): void {
+    if (root === this.self.root) return
+    this.self = { ...this.self, root }
+    this.emitChange()
+  }
+
   /** Calls `listener` with a fresh snapshot on every change; returns the unsubscribe function. */
   subscribe(listener: (snapshot: PresenceSnapshot) => void): () => void {
     this.listeners.add(listener)

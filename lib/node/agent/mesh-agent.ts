@@ -1,7 +1,7 @@
 /**
  * A Node agent's place on the mesh: a libp2p node (WebSockets to the relay, TCP between Node
- * peers), kept connected to the relay, beating presence as an `agent`. The agent SDK and CLI
- * build on this; it knows nothing of tasks or sessions.
+ * peers) kept connected to the relay, presence as an `agent`, and a full replica of the room
+ * in SQLite under `<data>/agents/<name>/`. The agent SDK and CLI build on this.
  */
 import { join } from 'node:path'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -9,34 +9,47 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { asEventId } from '../../core/ids'
+import { libp2pSigner } from '../../net/keys'
+import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
 import { RelayKeeper, type RelayState } from '../../net/relay-keeper'
+import { fetchRoomInfo, type RoomInfo } from '../../net/room-info'
+import { RoomPeer } from '../../net/room-peer'
 import { meshServices, type MeshServices } from '../../net/services'
 import { roomTopics } from '../../net/topics'
+import { openSqliteStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
-import { fetchRoomInfo } from '../room-info'
-import type { RoomInfo } from '../relay/http'
 
 export interface MeshAgentOptions {
   name: string
   /** The relay's HTTP base URL, e.g. http://127.0.0.1:7781. */
   relayUrl: string
   dataDir: string
+  /** Invite text; needed once, to join a room that is not open. */
+  invite?: string
+  capabilities?: string[]
+  syncIntervalMs?: number
   onRelayState?: (state: RelayState) => void
 }
 
 export interface MeshAgent {
   node: Libp2p<MeshServices>
+  peer: RoomPeer
   presence: PresenceService
   room: RoomInfo
+  /** Joins the room (redeeming the invite if needed); a guest can watch but not act. */
+  join(): Promise<JoinOutcome>
   stop(): Promise<void>
 }
 
-/** Joins the relay's room as an agent; resolves once the node is started (the dial goes on in the background). */
+/** Starts an agent on the relay's room: replica loaded, node started, relay being dialled. */
 export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent> {
   const room = await fetchRoomInfo(opts.relayUrl)
   const safeName = opts.name.replace(/[^A-Za-z0-9_.-]/g, '_')
-  const privateKey = await loadOrCreateKey(join(opts.dataDir, 'agents', `${safeName}.key`))
+  const dir = join(opts.dataDir, 'agents', safeName)
+  const privateKey = await loadOrCreateKey(join(dir, 'agent.key'))
+  const store = await openSqliteStore({ dataDir: dir })
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: [] },
@@ -47,25 +60,42 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     services: meshServices(),
   })
   for (const topic of roomTopics(room.room)) node.services.pubsub.subscribe(topic)
+  const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs })
+  await peer.start()
   const keeper = new RelayKeeper(node, {
     addrs: async () => (await fetchRoomInfo(opts.relayUrl, 2000).catch(() => room)).relay.addrs,
     onState: opts.onRelayState,
   })
   const presence = new PresenceService(node, {
     room: room.room,
-    self: { name: opts.name, kind: 'agent', role: 'agent' },
+    self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },
     intervalMs: room.presenceIntervalMs,
   })
+  const unsubscribe = peer.host.subscribe(() => presence.setRoot(peer.host.replica.summary().root))
   keeper.start()
   presence.start()
   return {
     node,
+    peer,
     presence,
     room,
+    async join() {
+      const outcome = await ensureMember(peer, {
+        displayName: opts.name,
+        kind: 'agent',
+        capabilities: opts.capabilities ?? ['planner'],
+        invite: opts.invite,
+      })
+      if (outcome.status === 'member') presence.update({ role: outcome.role })
+      return outcome
+    },
     async stop() {
+      unsubscribe()
       keeper.stop()
       await presence.stop()
+      await peer.stop()
       await node.stop()
+      await store.close()
     },
   }
 }

@@ -5,13 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Registry } from 'prom-client'
+import type { RoomInfo } from '../../net/room-info'
 
-export interface RoomInfo {
-  room: string
-  name: string
-  relay: { peerId: string; addrs: string[] }
-  presenceIntervalMs: number
-}
 
 export interface RelayHttpInit {
   host: string

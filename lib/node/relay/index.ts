@@ -1,15 +1,23 @@
 /**
- * `chorus-mesh relay`: the relay node, its HTTP endpoints, presence and metrics, with a clean
- * shutdown. Its identity and room live in the data directory, so restarts keep both.
+ * `chorus-mesh relay`: the relay node, the room's archivist (every event stored durably in
+ * SQLite, served to any peer by sync), presence, HTTP endpoints and metrics. Its identity, its
+ * room and its events live in the data directory, so restarts keep all three.
  */
 import { join } from 'node:path'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { Gauge, Registry, collectDefaultMetrics } from 'prom-client'
+import type { RoomCreated } from '../../core/events/kinds/room'
+import type { Signer } from '../../core/events/signer'
+import { libp2pSigner } from '../../net/keys'
 import { PresenceService } from '../../net/presence/service'
+import { RoomPeer } from '../../net/room-peer'
+import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
-import { loadOrCreateRoom, type RoomFile } from '../room-file'
-import { startRelayHttp, type RoomInfo } from './http'
+import { issueInvite, type InviteOptions } from '../invites'
+import { openServedRoom } from '../room-bootstrap'
+import type { RoomInfo } from '../../net/room-info'
+import { startRelayHttp } from './http'
+import { relayMetrics } from './metrics'
 import { createRelayNode, type RelayNode } from './node'
 
 export interface RelayOptions {
@@ -20,98 +28,97 @@ export interface RelayOptions {
   httpPort: number
   tcpPort?: number
   presenceIntervalMs: number
+  syncIntervalMs?: number
   announce?: string[]
+  /** Used only when the room is created (first run). */
+  roomName?: string
+  /** Used only when the room is created: an open room admits anyone as a reviewer. */
+  open?: boolean
 }
 
 export interface Relay {
   node: RelayNode
-  room: RoomFile
+  peer: RoomPeer
+  store: SqliteEventStore
+  signer: Signer
   roomCreated: boolean
   http: Server
   /** Base URL of the HTTP endpoints (the real port when 0 was asked for). */
   httpUrl: string
   info(): RoomInfo
+  /** Signs a fresh invite to this room as its owner. */
+  invite(o: InviteOptions): Promise<string>
   stop(): Promise<void>
 }
 
-/** Starts a relay; resolves once libp2p and HTTP are both listening. */
+/** Starts a relay; resolves once its store is loaded and libp2p and HTTP are listening. */
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const privateKey = await loadOrCreateKey(join(opts.dataDir, 'relay.key'))
-  const { room, created } = loadOrCreateRoom(opts.dataDir)
-  const node = await createRelayNode({
-    privateKey,
-    room: room.id,
-    host: opts.host,
-    port: opts.port,
-    tcpPort: opts.tcpPort,
-    announce: opts.announce,
-  })
-  const presence = new PresenceService(node, {
-    room: room.id,
-    self: { name: 'relay', kind: 'relay', role: 'relay' },
-    intervalMs: opts.presenceIntervalMs,
-  })
-  presence.start()
+  const signer = libp2pSigner(privateKey)
+  const store = await openSqliteStore({ dataDir: opts.dataDir })
+  try {
+    const served = await openServedRoom(store, signer, { name: opts.roomName ?? 'Chorus room', open: opts.open ?? false })
+    const genesis = served.genesis.event.payload as RoomCreated
+    const node = await createRelayNode({
+      privateKey,
+      room: served.room,
+      host: opts.host,
+      port: opts.port,
+      tcpPort: opts.tcpPort,
+      announce: opts.announce,
+    })
+    const peer = new RoomPeer({ node, room: served.room, store, signer, syncIntervalMs: opts.syncIntervalMs })
+    await peer.start()
+    const presence = new PresenceService(node, {
+      room: served.room,
+      self: { name: 'relay', kind: 'relay', role: 'owner', root: peer.host.replica.summary().root },
+      intervalMs: opts.presenceIntervalMs,
+    })
+    const unsubscribe = peer.host.subscribe(() => presence.setRoot(peer.host.replica.summary().root))
+    presence.start()
 
-  const metrics = new Registry()
-  collectDefaultMetrics({ register: metrics })
-  new Gauge({
-    name: 'chorus_peers_connected',
-    help: 'Peers with an open libp2p connection to this relay',
-    registers: [metrics],
-    collect() {
-      this.set(node.getPeers().length)
-    },
-  })
-  new Gauge({
-    name: 'chorus_relay_reservations',
-    help: 'Circuit-relay reservations held by peers on this relay',
-    registers: [metrics],
-    collect() {
-      this.set(node.services.relay.reservations.size)
-    },
-  })
-  new Gauge({
-    name: 'chorus_presence_peers',
-    help: 'Room members known from presence heartbeats, by status',
-    labelNames: ['status'],
-    registers: [metrics],
-    collect() {
-      this.reset()
-      for (const p of presence.snapshot().peers) this.inc({ status: p.status })
-    },
-  })
+    const info = (): RoomInfo => ({
+      room: served.room,
+      name: genesis.name,
+      open: genesis.open,
+      relay: {
+        peerId: node.peerId.toString(),
+        addrs: node.getMultiaddrs().map((a) => a.toString()).filter((a) => a.includes('/ws')),
+      },
+      presenceIntervalMs: opts.presenceIntervalMs,
+      events: peer.host.replica.log.size,
+    })
+    const http = await startRelayHttp({
+      host: opts.host,
+      port: opts.httpPort,
+      roomInfo: info,
+      ready: () => node.status === 'started',
+      metrics: relayMetrics(node, peer, presence),
+    })
 
-  const info = (): RoomInfo => ({
-    room: room.id,
-    name: room.name,
-    relay: {
-      peerId: node.peerId.toString(),
-      addrs: node.getMultiaddrs().map((a) => a.toString()).filter((a) => a.includes('/ws')),
-    },
-    presenceIntervalMs: opts.presenceIntervalMs,
-  })
-  const http = await startRelayHttp({
-    host: opts.host,
-    port: opts.httpPort,
-    roomInfo: info,
-    ready: () => node.status === 'started',
-    metrics,
-  })
-
-  return {
-    node,
-    room,
-    roomCreated: created,
-    http,
-    httpUrl: `http://${opts.host}:${(http.address() as AddressInfo).port}`,
-    info,
-    async stop() {
-      await presence.stop()
-      const closed = new Promise<void>((resolve) => http.close(() => resolve()))
-      http.closeAllConnections()
-      await closed
-      await node.stop()
-    },
+    return {
+      node,
+      peer,
+      store,
+      signer,
+      roomCreated: served.created,
+      http,
+      httpUrl: `http://${opts.host}:${(http.address() as AddressInfo).port}`,
+      info,
+      invite: (o) => issueInvite(served.room, signer, o),
+      async stop() {
+        unsubscribe()
+        await presence.stop()
+        const closed = new Promise<void>((resolve) => http.close(() => resolve()))
+        http.closeAllConnections()
+        await closed
+        await peer.stop()
+        await node.stop()
+        await store.close()
+      },
+    }
+  } catch (err) {
+    await store.close()
+    throw err
   }
 }

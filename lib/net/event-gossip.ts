@@ -1,0 +1,77 @@
+/**
+ * Push half of replication (DESIGN §4): events are published on the room's events topic, and
+ * a topic validator runs every incoming event through the replica's ingest path before
+ * gossipsub may forward it. Reject (lowers the sender's peer score) for events that can never
+ * be valid; Ignore for duplicates and events still waiting for references (sync fetches those);
+ * Accept for new events and for equivocation evidence, which every honest peer should hold.
+ */
+import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
+import type { Libp2p } from '@libp2p/interface'
+import type { AddResult } from '../core/log/reasons'
+import { eventsTopic } from './topics'
+
+export interface EventGossipInit {
+  room: string
+  /** The one ingest path: validate, store durably, fold. */
+  ingest: (bytes: Uint8Array, from: string) => Promise<AddResult>
+  onPublishError?: (err: Error) => void
+}
+
+/** Maps the log's verdict to gossipsub's. */
+export function validatorResult(r: AddResult): TopicValidatorResult {
+  switch (r.status) {
+    case 'accepted':
+      return TopicValidatorResult.Accept
+    case 'duplicate':
+    case 'pending':
+      return TopicValidatorResult.Ignore
+    case 'rejected':
+      if (r.reason === 'equivocation') return TopicValidatorResult.Accept
+      // A full pending buffer is our limit, not proof the sender lied.
+      if (r.reason === 'pending_overflow' || r.reason === 'clock_ahead') return TopicValidatorResult.Ignore
+      return TopicValidatorResult.Reject
+  }
+}
+
+/** See the module comment. */
+export class EventGossip {
+  private readonly node: Libp2p<{ pubsub: GossipSub }>
+  private readonly init: EventGossipInit
+  private readonly topic: string
+  publishErrors = 0
+
+  constructor(node: Libp2p<{ pubsub: GossipSub }>, init: EventGossipInit) {
+    this.node = node
+    this.init = init
+    this.topic = eventsTopic(init.room)
+  }
+
+  start(): void {
+    const pubsub = this.node.services.pubsub
+    pubsub.topicValidators.set(this.topic, async (peer, msg) => {
+      try {
+        return validatorResult(await this.init.ingest(msg.data, peer.toString()))
+      } catch {
+        // The ingest path never throws on remote input; if storage failed, let sync retry later.
+        return TopicValidatorResult.Ignore
+      }
+    })
+    pubsub.subscribe(this.topic)
+  }
+
+  stop(): void {
+    this.node.services.pubsub.topicValidators.delete(this.topic)
+  }
+
+  /** Publishes an event this peer has already stored. Never throws: sync repairs a lost publish. */
+  async publish(bytes: Uint8Array): Promise<number> {
+    try {
+      const r = await this.node.services.pubsub.publish(this.topic, bytes)
+      return r.recipients.length
+    } catch (err) {
+      this.publishErrors++
+      this.init.onPublishError?.(err as Error)
+      return 0
+    }
+  }
+}
