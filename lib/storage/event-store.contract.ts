@@ -177,6 +177,17 @@ export function runEventStoreContract(name: string, setup: () => ContractSubject
       expect(await s.count('r')).toBe(0)
     }))
 
+    it('reads the whole batch before writing, so a record that fails to read writes nothing', withStore(async (s) => {
+      const exploding = Object.defineProperty({ ...record('boom', 3) }, 'kind', {
+        get: () => {
+          throw new Error('unreadable field')
+        },
+      }) as StoredRecord
+      await expect(s.putMany('r', [record('a', 1), record('b', 2), exploding])).rejects.toThrow('unreadable field')
+      expect(await s.count('r')).toBe(0)
+      expect(await s.putMany('r', [record('a', 1)])).toBe(1)
+    }))
+
     it('stores a 20k-record batch', withStore(async (s) => {
       const n = 20_000
       const rs = Array.from({ length: n }, (_, i) => record(`ev${i}`, n - i, { author: `peer${i % 7}`, bytes: new Uint8Array(300).fill(i % 256) }))

@@ -94,18 +94,23 @@ export const MAX_ID_LENGTH = 256
 const PRINTABLE_ASCII = /^[\x21-\x7e]+$/
 
 /**
- * Checks a record at the store's boundary. Ids must be printable ASCII so that the three
- * stores order ties identically (SQLite compares UTF-8 bytes, IndexedDB and JS compare UTF-16
- * code units; for ASCII both agree).
+ * Checks a batch at the store's boundary and returns a snapshot of it: every field is read once
+ * here, so nothing the caller does later (a getter, a mutation) can fail or change a write half
+ * way. Ids must be printable ASCII so that the three stores order ties identically (SQLite
+ * compares UTF-8 bytes, IndexedDB and JS compare UTF-16 code units; for ASCII both agree).
  */
-export function validateRecord(room: string, r: StoredRecord): void {
+export function checkedBatch(room: string, records: readonly StoredRecord[]): StoredRecord[] {
   validateId('room', room)
-  validateId('id', r.id)
-  if (!(r.bytes instanceof Uint8Array)) throw invalid(`record ${r.id}: bytes must be a Uint8Array`)
-  if (typeof r.author !== 'string' || r.author.length === 0) throw invalid(`record ${r.id}: author must be a non-empty string`)
-  if (typeof r.kind !== 'string' || r.kind.length === 0) throw invalid(`record ${r.id}: kind must be a non-empty string`)
-  if (!Number.isSafeInteger(r.seq) || r.seq < 0) throw invalid(`record ${r.id}: seq must be a non-negative safe integer`)
-  if (!Number.isSafeInteger(r.lamport) || r.lamport < 0) throw invalid(`record ${r.id}: lamport must be a non-negative safe integer`)
+  return records.map((input) => {
+    const r = { id: input.id, bytes: input.bytes, author: input.author, seq: input.seq, lamport: input.lamport, kind: input.kind }
+    validateId('id', r.id)
+    if (!(r.bytes instanceof Uint8Array)) throw invalid(`record ${r.id}: bytes must be a Uint8Array`)
+    if (typeof r.author !== 'string' || r.author.length === 0) throw invalid(`record ${r.id}: author must be a non-empty string`)
+    if (typeof r.kind !== 'string' || r.kind.length === 0) throw invalid(`record ${r.id}: kind must be a non-empty string`)
+    if (!Number.isSafeInteger(r.seq) || r.seq < 0) throw invalid(`record ${r.id}: seq must be a non-negative safe integer`)
+    if (!Number.isSafeInteger(r.lamport) || r.lamport < 0) throw invalid(`record ${r.id}: lamport must be a non-negative safe integer`)
+    return r
+  })
 }
 
 /** Checks a room id, record id or meta key. */

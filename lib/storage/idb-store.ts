@@ -10,11 +10,11 @@
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
 import {
   StoreError,
+  checkedBatch,
   collect,
   ownBytes,
   validateId,
   validateMeta,
-  validateRecord,
   validateScan,
   type EventStore,
   type MetaValue,
@@ -93,9 +93,9 @@ class IdbStore implements EventStore {
     this.#name = name
   }
 
-  async putMany(room: string, records: readonly StoredRecord[]): Promise<number> {
+  async putMany(room: string, input: readonly StoredRecord[]): Promise<number> {
     this.#open()
-    for (const r of records) validateRecord(room, r)
+    const records = checkedBatch(room, input)
     if (records.length === 0) return 0
     return this.#run('putMany', async () => {
       const tx = this.#db.transaction('events', 'readwrite', { durability: 'strict' })
@@ -103,15 +103,22 @@ class IdbStore implements EventStore {
       // that the transaction goes on — one request per record instead of a get and a put.
       const events = unwrap(tx.store)
       let added = 0
-      for (const r of records) {
-        const row: Row = { room, id: r.id, bytes: cloneable(r.bytes), author: r.author, seq: r.seq, lamport: r.lamport, kind: r.kind }
-        const request = events.add(row)
-        request.onsuccess = () => void added++
-        request.onerror = (event) => {
-          if (request.error?.name !== 'ConstraintError') return
-          event.preventDefault()
-          event.stopPropagation()
+      try {
+        for (const r of records) {
+          const row: Row = { room, id: r.id, bytes: cloneable(r.bytes), author: r.author, seq: r.seq, lamport: r.lamport, kind: r.kind }
+          const request = events.add(row)
+          request.onsuccess = () => void added++
+          request.onerror = (event) => {
+            if (request.error?.name !== 'ConstraintError') return
+            event.preventDefault()
+            event.stopPropagation()
+          }
         }
+      } catch (err) {
+        // A request that throws synchronously must not leave the earlier ones to commit.
+        tx.done.catch(() => {})
+        tx.abort()
+        throw err
       }
       await tx.done
       return added

@@ -5,12 +5,12 @@
  */
 import {
   StoreError,
+  checkedBatch,
   collect,
   compareRecords,
   ownBytes,
   validateId,
   validateMeta,
-  validateRecord,
   validateScan,
   type EventStore,
   type MetaValue,
@@ -34,9 +34,9 @@ class MemoryStore implements EventStore {
   readonly #rooms = new Map<string, Room>()
   #closed = false
 
-  async putMany(room: string, records: readonly StoredRecord[]): Promise<number> {
+  async putMany(room: string, input: readonly StoredRecord[]): Promise<number> {
     this.#open()
-    for (const r of records) validateRecord(room, r)
+    const records = checkedBatch(room, input)
     if (records.length === 0) return 0
     const state = this.#room(room, true)
     let added = 0

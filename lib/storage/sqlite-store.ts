@@ -12,11 +12,11 @@ import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import {
   StoreError,
+  checkedBatch,
   collect,
   ownBytes,
   validateId,
   validateMeta,
-  validateRecord,
   validateScan,
   type EventStore,
   type MetaValue,
@@ -149,9 +149,9 @@ class SqliteStore implements SqliteEventStore {
     this.#metaRooms = db.prepare('SELECT DISTINCT room FROM meta').pluck()
   }
 
-  async putMany(room: string, records: readonly StoredRecord[]): Promise<number> {
+  async putMany(room: string, input: readonly StoredRecord[]): Promise<number> {
     this.#open()
-    for (const r of records) validateRecord(room, r)
+    const records = checkedBatch(room, input)
     if (records.length === 0) return 0
     return this.#run('putMany', () => this.#putTx(room, records))
   }
