@@ -195,3 +195,13 @@ describe('Lamport bound', () => {
     expect(await room.log.add(honest)).toMatchObject({ status: 'accepted' })
   })
 })
+
+describe('EventLog init', () => {
+  it('keeps defaults when options are passed as undefined', async () => {
+    const room = await makeRoom()
+    const log = new EventLog({ room: room.genesis.id, verifier: testVerifier, now: undefined, maxPendingPerAuthor: undefined })
+    expect(await log.add(room.genesis)).toMatchObject({ status: 'accepted' })
+    // The real clock is far past T0 + skew, so a genesis dated T0 is not "ahead".
+    expect(log.stats().clock_ahead).toBe(0)
+  })
+})

@@ -56,20 +56,31 @@ export class EventLog implements LogView {
   private topLamport = 0
   /** Per author, the stored event with the highest Lamport clock (its head, unless forked). */
   private readonly latest = new Map<PeerId, StoredEvent>()
+  private readonly tops = new Map<PeerId, number>()
 
   constructor(init: EventLogInit) {
     this.room = init.room
+    // `??` rather than a spread, so an explicit `undefined` keeps the default.
     this.init = {
-      now: () => Date.now(),
-      maxClockSkewMs: DEFAULT_MAX_CLOCK_SKEW_MS,
-      maxPending: DEFAULT_MAX_PENDING,
-      maxPendingPerAuthor: DEFAULT_MAX_PENDING_PER_AUTHOR,
       ...init,
+      now: init.now ?? (() => Date.now()),
+      maxClockSkewMs: init.maxClockSkewMs ?? DEFAULT_MAX_CLOCK_SKEW_MS,
+      maxPending: init.maxPending ?? DEFAULT_MAX_PENDING,
+      maxPendingPerAuthor: init.maxPendingPerAuthor ?? DEFAULT_MAX_PENDING_PER_AUTHOR,
     }
   }
 
   /** Add an event from the network or from local authoring. Never throws. */
   async add(input: Uint8Array | EncodedEvent | SignedEvent): Promise<AddResult> {
+    try {
+      return await this.addUnsafe(input)
+    } catch (e) {
+      // A bug here must not take down a gossip validator; it is counted and reported.
+      return this.count({ status: 'rejected', reason: 'malformed', detail: `internal error: ${(e as Error).message}` })
+    }
+  }
+
+  private async addUnsafe(input: Uint8Array | EncodedEvent | SignedEvent): Promise<AddResult> {
     let bytes: Uint8Array
     try {
       bytes = input instanceof Uint8Array ? input : 'bytes' in input && input.bytes instanceof Uint8Array ? input.bytes : encodeCanonical(input)
@@ -167,6 +178,7 @@ export class EventLog implements LogView {
     const atSeq = chain.get(seq) ?? []
     atSeq.push(enc.id)
     chain.set(seq, atSeq)
+    this.tops.set(author, Math.max(this.tops.get(author) ?? 0, seq))
     this.init.onStored?.(stored)
     if (atSeq.length > 1) {
       // Both events stay as evidence; the author is quarantined from the lowest forked seq.
@@ -236,8 +248,7 @@ export class EventLog implements LogView {
 
   /** Highest stored seq of an author (0 if none). */
   topSeq(author: PeerId): number {
-    const chain = this.chains.get(author)
-    return chain ? Math.max(...chain.keys()) : 0
+    return this.tops.get(author) ?? 0
   }
 
   /** Quarantined authors and the seq their equivocation starts at. */

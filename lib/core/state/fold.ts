@@ -11,20 +11,31 @@ import { insertionIndex } from './order'
 import { reduce } from './reducer'
 import type { RoomState } from './types'
 
-/** Take a checkpoint every this many folded events. */
+/** Minimum distance between checkpoints, in folded events. */
 export const CHECKPOINT_EVERY = 64
+/**
+ * Checkpoints are spaced by max(CHECKPOINT_EVERY, folded / CHECKPOINT_SPREAD): cloning the
+ * state costs O(state), so a fixed spacing would make a long replay quadratic, while late
+ * events almost always land near the tail.
+ */
+export const CHECKPOINT_SPREAD = 16
+
+interface Checkpoint {
+  /** Number of events folded into `state`. */
+  folded: number
+  state: RoomState
+}
 
 export class Fold {
   private readonly order: StoredEvent[] = []
   private current: RoomState
-  /** checkpoints[k] = state after folding the first k * CHECKPOINT_EVERY events. */
-  private checkpoints: RoomState[]
+  private readonly checkpoints: Checkpoint[]
   private readonly quarantine = new Map<PeerId, number>()
   private rewinds = 0
 
   constructor(room: RoomId) {
     this.current = initialState(room)
-    this.checkpoints = [structuredClone(this.current)]
+    this.checkpoints = [{ folded: 0, state: structuredClone(this.current) }]
   }
 
   /** The folded state. Treat as read-only. */
@@ -56,16 +67,20 @@ export class Fold {
   private step(index: number): void {
     reduce(this.current, this.order[index])
     const folded = index + 1
-    if (folded % CHECKPOINT_EVERY === 0) this.checkpoints[folded / CHECKPOINT_EVERY] = structuredClone(this.current)
+    const last = this.checkpoints[this.checkpoints.length - 1].folded
+    if (folded - last >= Math.max(CHECKPOINT_EVERY, Math.floor(folded / CHECKPOINT_SPREAD))) {
+      this.checkpoints.push({ folded, state: structuredClone(this.current) })
+    }
   }
 
   private replayFrom(index: number): void {
     this.rewinds++
-    const k = Math.floor(index / CHECKPOINT_EVERY)
-    this.checkpoints.length = k + 1
-    this.current = structuredClone(this.checkpoints[k])
+    // Keep only checkpoints taken before the changed position.
+    while (this.checkpoints[this.checkpoints.length - 1].folded > index) this.checkpoints.pop()
+    const start = this.checkpoints[this.checkpoints.length - 1]
+    this.current = structuredClone(start.state)
     // Quarantine is a property of the whole set (the evidence is in it), so it applies from the start.
     for (const [a, s] of this.quarantine) this.current.quarantined.set(a, s)
-    for (let i = k * CHECKPOINT_EVERY; i < this.order.length; i++) this.step(i)
+    for (let i = start.folded; i < this.order.length; i++) this.step(i)
   }
 }
