@@ -19,7 +19,7 @@ export { signInvite, verifyInvite } from './events/verify'
 export { decodeInviteText, encodeInviteText } from './events/invite-link'
 
 export { EventLog, type EventLogInit, type LogStats } from './log/log'
-export { REJECT_REASONS, EventRejectedError, type AddResult, type RejectReason } from './log/reasons'
+export { REJECT_REASONS, EventRejectedError, gossipVerdict, type AddResult, type GossipVerdict, type RejectReason } from './log/reasons'
 export type { StoredEvent } from './log/stored'
 export { authorEvent, chooseDeps, createGenesis, nextEnvelope } from './log/author'
 export { eventsMissingFrom, summarize, type AuthorSummary, type Summary } from './log/summary'

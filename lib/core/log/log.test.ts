@@ -205,3 +205,16 @@ describe('EventLog init', () => {
     expect(log.stats().clock_ahead).toBe(0)
   })
 })
+
+describe('orphans that can never become valid', () => {
+  it('are rejected before taking pending space', async () => {
+    const source = await makeRoom()
+    const fresh = new EventLog({ room: source.genesis.id, verifier: testVerifier, now: source.clock.now })
+    const stranger = await forge(source.log, agentA, 'task.claimed', AUTH_API, T0)
+    expect(await fresh.add(stranger)).toMatchObject({ status: 'rejected', reason: 'not_member' })
+    const bad = await signInvite(inviteBody(source.genesis.id, source.owner, 'agent'), source.owner)
+    const join = await forge(source.log, agentB, 'member.joined', { displayName: 'b', kind: 'agent', capabilities: [], invite: { ...bad, maxUses: 9999 } }, T0)
+    expect(await fresh.add(join)).toMatchObject({ status: 'rejected', reason: 'invalid_invite' })
+    expect(fresh.pendingCount).toBe(0)
+  })
+})

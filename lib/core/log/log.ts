@@ -102,6 +102,12 @@ export class EventLog implements LogView {
     }
     const invite = event.kind === 'member.joined' ? event.payload.invite : undefined
     const inviteOk = invite ? await verifyInvite(invite, this.init.verifier) : true
+    // Verdicts that depend on the event alone are given before parking, so orphans that can
+    // never become valid do not take pending space.
+    if (!inviteOk) return this.count({ status: 'rejected', reason: 'invalid_invite', detail: 'the invite signature does not verify', id })
+    if (event.seq === 1 && event.kind !== 'member.joined' && event.kind !== 'room.created') {
+      return this.count({ status: 'rejected', reason: 'not_member', detail: 'an author starts with a join', id })
+    }
     // Another add may have stored or parked the same event while we awaited the signature.
     if (this.events.has(id) || this.pending.has(id)) return this.count({ status: 'duplicate', id })
 

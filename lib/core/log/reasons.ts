@@ -34,3 +34,18 @@ export class EventRejectedError extends Error {
     super(`${reason}: ${detail}`)
   }
 }
+
+/** What a gossipsub topic validator should answer for an add result. */
+export type GossipVerdict = 'accept' | 'ignore' | 'reject'
+
+/**
+ * Map an add result to a gossip verdict. Equivocation is forwarded: it is evidence every peer
+ * needs (ADR 0007). Transient refusals (clock ahead, buffer full) and duplicates are ignored,
+ * not punished; pending events are not forwarded until they are valid.
+ */
+export function gossipVerdict(r: AddResult): GossipVerdict {
+  if (r.status === 'accepted') return 'accept'
+  if (r.status !== 'rejected') return 'ignore'
+  if (r.reason === 'equivocation') return 'accept'
+  return r.reason === 'clock_ahead' || r.reason === 'pending_overflow' ? 'ignore' : 'reject'
+}
