@@ -52,7 +52,7 @@ export function nextEnvelope<K extends EventKind>(log: EventLog, signer: Signer,
   }
 }
 
-/** Author, sign and add one event; throws EventRejectedError if the log refuses it. */
+/** Author, sign and add one event; throws EventRejectedError if refused. Not serialized: concurrent callers use Replica.author. */
 export async function authorEvent<K extends EventKind>(
   log: EventLog,
   signer: Signer,

@@ -114,3 +114,25 @@ describe('Replica: sessions end to end', () => {
     expect(selectSession(room.replica.state, SESSION)?.plans).toHaveLength(1)
   })
 })
+
+describe('Replica.author', () => {
+  it('serializes overlapping calls so an author never forks itself', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('agent-a', 'agent')
+    // A signer that yields before signing, as libp2p keys do.
+    const slow = { peerId: a.peerId, sign: async (b: Uint8Array) => (await new Promise((r) => setTimeout(r, 5)), a.sign(b)) }
+    const [x, y] = await Promise.all([
+      room.replica.author(slow, 'task.claimed', AUTH_API),
+      room.replica.author(slow, 'task.claimed', LOGIN_PAGE),
+    ])
+    expect([x.event.seq, y.event.seq]).toEqual([2, 3])
+    expect(room.replica.state.quarantined.size).toBe(0)
+  })
+
+  it('keeps serving after a refused call', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('agent-a', 'agent')
+    await expect(room.replica.author(a, 'rule.added', { rule: { name: 'R', description: '', keywords: ['x'] } })).rejects.toMatchObject({ reason: 'role_not_allowed' })
+    await expect(room.replica.author(a, 'task.claimed', AUTH_API)).resolves.toMatchObject({ event: { seq: 2 } })
+  })
+})

@@ -24,6 +24,7 @@ export class Replica {
   readonly log: EventLog
   private readonly fold: Fold
   private readonly clock: () => number
+  private authoring: Promise<void> = Promise.resolve()
 
   constructor(init: ReplicaInit) {
     this.fold = new Fold(init.room)
@@ -43,8 +44,21 @@ export class Replica {
     return this.log.add(input)
   }
 
-  /** Author, sign and add an event as `signer`; throws EventRejectedError if refused. */
-  async author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
+  /**
+   * Author, sign and add an event as `signer`; throws EventRejectedError if refused.
+   * Calls are serialized: two overlapping calls would otherwise both take the next seq while
+   * the first awaits its signature, and the author would equivocate against itself.
+   */
+  author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
+    const run = this.authoring.then(() => this.authorNow(signer, kind, payload))
+    this.authoring = run.then(
+      () => undefined,
+      () => undefined,
+    )
+    return run
+  }
+
+  private async authorNow<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
     const enc = await signEvent(nextEnvelope(this.log, signer, kind, payload, this.clock()), signer)
     const r = await this.add(enc)
     if (r.status === 'rejected') throw new EventRejectedError(r.reason, r.detail)
