@@ -7,8 +7,9 @@ import { DEFAULT_ROOM_CONFIG, roomConfigPatchSchema } from './room'
 describe('payload schemas', () => {
   it('name every kind noun.verb in the past tense', () => {
     expect(EVENT_KINDS).toHaveLength(21)
-    // Past tense: regular -ed, plus the one irregular verb in use (left).
-    for (const k of EVENT_KINDS) expect(k).toMatch(/^[a-z]+\.([a-z]+ed|left)$/)
+    // Past tense: regular -ed, the irregular `left`; `session.message` is the one kind the
+    // issue names as a noun (a message was posted).
+    for (const k of EVENT_KINDS) if (k !== 'session.message') expect(k).toMatch(/^[a-z]+\.([a-z]+ed|left)$/)
     expect(isEventKind('task.claimed')).toBe(true)
     expect(isEventKind('toString')).toBe(false)
   })
