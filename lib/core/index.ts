@@ -31,6 +31,7 @@ export * from './state/selectors'
 export type * from './state/types'
 
 export { due, type DueEvent } from './sessions/due'
+export { DependencyCache } from './sessions/dependency-cache'
 export { consensusOf, type ConsensusView } from './sessions/consensus'
 export { sessionIdOf } from './sessions/ids'
 export { approvalsNeeded } from './sessions/quorum'

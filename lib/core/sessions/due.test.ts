@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { replicaRoom } from '../testing/replica'
 import { AUTH_API, LOGIN_PAGE, README_TYPO, task } from '../testing/tasks'
+import { DependencyCache } from './dependency-cache'
 import { due } from './due'
 
 describe('due', () => {
@@ -40,5 +41,31 @@ describe('due', () => {
     expect(room.replica.state.dependencies.size).toBe(1)
     expect(room.replica.state.ignored.get('duplicate_dependency')).toBe(1)
     expect(due(room.replica.state, room.clock.now()).map((x) => x.kind)).toEqual(['session.opened'])
+  })
+})
+
+describe('due with a DependencyCache', () => {
+  it('matches a fresh computation through claims, re-claims, releases and rule changes', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('a', 'agent')
+    const b = await room.member('b', 'agent')
+    const cache = new DependencyCache()
+    const same = () => expect(due(room.replica.state, room.clock.now(), cache)).toEqual(due(room.replica.state, room.clock.now()))
+    same()
+    await room.replica.author(a, 'task.claimed', AUTH_API)
+    await room.replica.author(b, 'task.claimed', LOGIN_PAGE)
+    same()
+    expect(due(room.replica.state, room.clock.now(), cache)).toHaveLength(1)
+    await room.replica.author(b, 'task.claimed', { ...LOGIN_PAGE, title: 'Polish the README', description: '' })
+    same()
+    expect(due(room.replica.state, room.clock.now(), cache)).toHaveLength(0)
+    await room.replica.author(b, 'task.claimed', task('inv2', 'web', 'Show invoice history'))
+    await room.replica.author(a, 'task.claimed', task('inv1', 'billing', 'Generate invoice PDFs'))
+    const rule = await room.replica.author(room.owner, 'rule.added', { rule: { name: 'Billing_Link', description: 'billing', keywords: ['invoice'] } })
+    same()
+    expect(due(room.replica.state, room.clock.now(), cache).map((d) => d.kind === 'dependency.detected' && d.payload.rule)).toContain(rule.id)
+    await room.replica.author(room.owner, 'rule.removed', { name: 'Billing_Link' })
+    await room.replica.author(a, 'task.released', { taskId: 'auth-api' })
+    same()
   })
 })

@@ -5,30 +5,29 @@
  */
 import type { EventKind, PayloadInput } from '../events/kinds'
 import type { EventId } from '../ids'
-import { DependencyIndex } from '../rules'
 import type { Dependency } from '../rules/types'
 import type { RoomState, SessionState } from '../state/types'
 import { consensusOf } from './consensus'
+import { DependencyCache } from './dependency-cache'
 import { sessionIdOf } from './ids'
 
 export type DueEvent = { [K in EventKind]: { kind: K; payload: PayloadInput<K> } }[EventKind]
 
-/** Every derived event due in `state` at local time `now`, in a deterministic order. */
-export function due(state: RoomState, now: number): DueEvent[] {
-  return [...dueDependencies(state), ...dueSessions(state), ...dueTransitions(state, now)]
+/**
+ * Every derived event due in `state` at local time `now`, in a deterministic order. Pass a
+ * DependencyCache kept across calls to make dependency detection incremental.
+ */
+export function due(state: RoomState, now: number, cache?: DependencyCache): DueEvent[] {
+  return [...dueDependencies(state, cache), ...dueSessions(state), ...dueTransitions(state, now)]
 }
 
 const depKey = (d: Dependency): string => `${d.task1}|${d.task2}|${d.relationship}`
 
 /** Dependencies the rules find among claimed tasks that nobody has announced yet. */
-function dueDependencies(state: RoomState): DueEvent[] {
-  const claimed = [...state.tasks.values()].filter((t) => t.status === 'claimed')
-  if (claimed.length < 2) return []
-  // Built per call: cost is the index's, proportional to candidates, not all pairs.
-  const index = new DependencyIndex([...state.rules.values()].map((r) => r.rule))
-  for (const t of claimed) index.addTask(t.task)
+function dueDependencies(state: RoomState, cache?: DependencyCache): DueEvent[] {
+  const found = (cache ?? new DependencyCache()).dependencies(state)
   const out: DueEvent[] = []
-  for (const d of index.all()) {
+  for (const d of found) {
     if (state.dependencies.has(depKey(d))) continue
     const a = state.tasks.get(d.task1)
     const b = state.tasks.get(d.task2)
