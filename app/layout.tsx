@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import type { ReactNode } from 'react'
+import { MeshBanner } from '@/components/mesh/MeshBanner'
 import { MeshProvider } from '@/components/mesh/MeshProvider'
 import { Nav } from '@/components/ui/Nav'
 import './globals.css'
@@ -16,6 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <MeshProvider>
           <Nav />
+          <MeshBanner />
           <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
         </MeshProvider>
       </body>

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test'
 import { PeersPage } from './fixtures/peers-page'
-import { startAgentProcess, startRelayProcess, tempDataDir, type Proc } from './fixtures/processes'
+import { startAgentProcess, startRelayProcess, tempDataDir, type Proc, type RelayProc } from './fixtures/processes'
 import { E2E } from './fixtures/ports'
 
-let relay: Proc | undefined
+let relay: RelayProc | undefined
 let agent: Proc | undefined
 let data: ReturnType<typeof tempDataDir>
 

@@ -7,6 +7,9 @@ export function MeshHealth() {
   const relay = useMesh((s) => s.relay)
   const room = useMesh((s) => s.room)
   const status = useMesh((s) => s.status)
+  const replica = useMesh((s) => s.replica)
+  const membership = useMesh((s) => s.membership)
+  const inSync = peers.filter((p) => p.root != null && p.root === replica?.root).length
   const alive = peers.filter((p) => p.status === 'alive')
   const count = (pred: (p: (typeof peers)[number]) => boolean) => alive.filter(pred).length
   const cards = [
@@ -14,6 +17,10 @@ export function MeshHealth() {
     { label: 'Agents online', value: count((p) => p.kind === 'agent') },
     { label: 'Direct WebRTC links', value: count((p) => p.transport === 'webrtc') },
     { label: 'Relay', value: relay },
+    { label: 'Events in the log', value: replica?.events ?? 0 },
+    { label: 'Peers in sync', value: `${inSync} / ${peers.filter((p) => p.root != null).length}` },
+    { label: 'Your role', value: membership?.status === 'member' ? membership.role : 'guest' },
+    { label: 'Log root', value: replica?.root.slice(0, 10) ?? '—' },
   ]
   return (
     <section className="space-y-4">

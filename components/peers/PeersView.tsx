@@ -22,6 +22,8 @@ export function PeersView() {
   const status = useMesh((s) => s.status)
   const error = useMesh((s) => s.error)
   const peers = useMesh((s) => s.peers)
+  const replica = useMesh((s) => s.replica)
+  const membership = useMesh((s) => s.membership)
   const now = useNow()
 
   return (
@@ -40,6 +42,16 @@ export function PeersView() {
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="self">
         <dt className="text-zinc-500">This tab</dt>
         <dd data-testid="self-name">{self?.name ?? (status === 'starting' ? 'starting …' : '—')}</dd>
+        <dt className="text-zinc-500">Role</dt>
+        <dd data-testid="self-role">{membership?.status === 'member' ? membership.role : 'guest'}</dd>
+        <dt className="text-zinc-500">Log</dt>
+        <dd>
+          <span data-testid="self-events">{replica?.events ?? 0}</span> events
+          {replica != null && replica.pending > 0 && <>, {replica.pending} waiting for references</>} · root{' '}
+          <span className="font-mono text-xs" data-testid="self-root" title={replica?.root}>
+            {replica?.root.slice(0, 12) ?? '—'}
+          </span>
+        </dd>
         <dt className="text-zinc-500">Peer id</dt>
         <dd className="flex items-center gap-2 font-mono text-xs">
           <span data-testid="self-peer-id" className="break-all">{self?.peerId ?? '—'}</span>
@@ -65,6 +77,7 @@ export function PeersView() {
               <th className="py-2 pr-4 font-medium">Status</th>
               <th className="py-2 pr-4 font-medium">Transport</th>
               <th className="py-2 pr-4 font-medium">RTT</th>
+              <th className="py-2 pr-4 font-medium">Log</th>
               <th className="py-2 pr-4 font-medium">Last heartbeat</th>
               <th className="py-2 font-medium">Peer id</th>
             </tr>
@@ -72,13 +85,13 @@ export function PeersView() {
           <tbody>
             {peers.length === 0 && (
               <tr>
-                <td colSpan={8} className="py-6 text-center text-zinc-500">
+                <td colSpan={9} className="py-6 text-center text-zinc-500">
                   No other peer heard yet.
                 </td>
               </tr>
             )}
             {peers.map((p) => (
-              <PeerTableRow key={p.peerId} peer={p} now={now} />
+              <PeerTableRow key={p.peerId} peer={p} now={now} root={replica?.root} />
             ))}
           </tbody>
         </table>
@@ -87,7 +100,8 @@ export function PeersView() {
   )
 }
 
-function PeerTableRow({ peer, now }: { peer: PeerRow; now: number }) {
+function PeerTableRow({ peer, now, root }: { peer: PeerRow; now: number; root?: string }) {
+  const sync = peer.root == null || root == null ? 'unknown' : peer.root === root ? 'in-sync' : 'not-in-sync'
   return (
     <tr
       className="border-b border-zinc-100 dark:border-zinc-900"
@@ -97,6 +111,7 @@ function PeerTableRow({ peer, now }: { peer: PeerRow; now: number }) {
       data-kind={peer.kind}
       data-status={peer.status}
       data-transport={peer.transport}
+      data-sync={sync}
     >
       <td className="py-2 pr-4 font-medium">{peer.name}</td>
       <td className="py-2 pr-4">{peer.kind}</td>
@@ -108,6 +123,9 @@ function PeerTableRow({ peer, now }: { peer: PeerRow; now: number }) {
         <Badge tone={transportTone[peer.transport]}>{peer.transport}</Badge>
       </td>
       <td className="py-2 pr-4 tabular-nums">{peer.rttMs != null ? `${peer.rttMs} ms` : '—'}</td>
+      <td className="py-2 pr-4" title={peer.root != null ? `their root ${peer.root}` : 'no log root announced'}>
+        {sync === 'unknown' ? '—' : <Badge tone={sync === 'in-sync' ? 'green' : 'amber'}>{sync === 'in-sync' ? 'in sync' : 'not in sync'}</Badge>}
+      </td>
       <td className="py-2 pr-4 tabular-nums" title={new Date(peer.lastSeen).toLocaleString()}>
         {ago(peer.lastSeen, now)}
       </td>

@@ -1,69 +1,133 @@
 /**
  * Everything one browser tab runs on the mesh, started by the client provider (never at module
- * level): identity from IndexedDB, the libp2p node, the relay keeper, the WebRTC dialer and
- * presence. UI code sees only the callbacks; it never touches libp2p.
+ * level): identity from IndexedDB, the libp2p node, the relay keeper, the WebRTC dialer,
+ * presence, and the room's replica (IndexedDB store, gossip, sync, membership). UI code sees
+ * only the callbacks and the returned handle; it never touches libp2p.
  */
+import { asEventId } from '../core/ids'
+import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
+import { openIdbStore } from '../storage/idb-store'
 import { createBrowserNode } from './browser-node'
+import { libp2pSigner } from './keys'
+import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
 import { RelayKeeper, type RelayState } from './relay-keeper'
+import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
+import { RoomPeer } from './room-peer'
+import type { SyncStats } from './sync/service'
 import { WebRTCDialer } from './webrtc-dialer'
-import { fetchRoomInfo, type RoomInfo } from './room-info'
 
+/** What the UI learns about the replica after every stored change. */
+export interface ReplicaInfo {
+  state: RoomState
+  root: string
+  events: number
+  pending: number
+}
 
 export interface TabMeshCallbacks {
   onPresence(snapshot: PresenceSnapshot): void
   onRelayState(state: RelayState): void
+  onReplica(info: ReplicaInfo): void
+  onSync(stats: SyncStats): void
+  onMembership(outcome: JoinOutcome): void
 }
 
+/** The handle the UI keeps: actions, no libp2p. */
 export interface TabMesh {
   peerId: string
   room: RoomInfo
+  /** Redeems an invite (from `/join#invite=…`); resolves to the outcome. */
+  join(invite?: string): Promise<JoinOutcome>
   setDisplayName(name: string): Promise<void>
   stop(): Promise<void>
 }
 
+const ROOM_INFO_KEY = 'chorus-mesh:room-info'
 
-/** Starts this tab's mesh node; resolves once libp2p has started. */
-export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
-  const room = await fetchRoomInfo(location.origin)
-  const identity = await acquireTabIdentity()
+/**
+ * The room from the relay, remembered for the next load: when the relay is down, a reload
+ * still opens the stored room and shows it without waiting for any peer (DESIGN §5).
+ */
+async function roomInfo(): Promise<RoomInfo> {
   try {
+    const room = await fetchRoomInfo(location.origin)
+    localStorage.setItem(ROOM_INFO_KEY, JSON.stringify(room))
+    return room
+  } catch (err) {
+    const cached = roomInfoSchema.safeParse(JSON.parse(localStorage.getItem(ROOM_INFO_KEY) ?? 'null'))
+    if (cached.success) return cached.data
+    throw err
+  }
+}
+
+/** Starts this tab's mesh node and replica; resolves once the stored room is loaded. */
+export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
+  const room = await roomInfo()
+  const identity = await acquireTabIdentity()
+  const cleanup: Array<() => unknown> = [() => identity.release()]
+  try {
+    const store = await openIdbStore()
+    cleanup.unshift(() => store.close())
     const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room })
+    cleanup.unshift(() => node.stop())
     const peerId = node.peerId.toString()
+    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(identity.privateKey), onRound: () => cb.onSync({ ...peer.sync.stats }) })
+    let name = identity.name ?? `Reviewer ${peerId.slice(-6)}`
     const presence = new PresenceService(node, {
       room: room.room,
-      self: { name: identity.name ?? `Reviewer ${peerId.slice(-6)}`, kind: 'human', role: 'reviewer' },
+      self: { name, kind: 'human', role: 'guest' },
       intervalMs: room.presenceIntervalMs,
     })
+    const report = () => {
+      const r = peer.host.replica
+      const root = r.summary().root
+      presence.setRoot(root)
+      cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount })
+    }
+    cleanup.unshift(peer.host.subscribe(report))
+    await peer.start()
+    report()
     const keeper = new RelayKeeper(node, {
       addrs: async () => (await fetchRoomInfo(location.origin, 3000).catch(() => room)).relay.addrs,
       onState: cb.onRelayState,
     })
     const dialer = new WebRTCDialer(node)
-    const unsubscribe = presence.subscribe(cb.onPresence)
+    cleanup.unshift(presence.subscribe(cb.onPresence))
     dialer.start()
     keeper.start()
     presence.start()
     cb.onPresence(presence.snapshot())
+
+    const join = async (invite?: string): Promise<JoinOutcome> => {
+      const outcome = await ensureMember(peer, { displayName: name, kind: 'human', invite })
+      if (outcome.status === 'member') presence.update({ role: outcome.role })
+      cb.onMembership(outcome)
+      return outcome
+    }
+    // Already a member, or an open room: join without asking. Otherwise stay a guest.
+    join().catch(() => cb.onMembership({ status: 'guest', reason: 'the room has not arrived yet' }))
+
     return {
       peerId,
       room,
-      async setDisplayName(name) {
-        await identity.setName(name)
-        presence.update({ name })
+      join,
+      async setDisplayName(next) {
+        name = next
+        await identity.setName(next)
+        presence.update({ name: next })
       },
       async stop() {
-        unsubscribe()
         dialer.stop()
         keeper.stop()
         await presence.stop()
-        await node.stop()
-        identity.release()
+        await peer.stop()
+        for (const c of cleanup) await c()
       },
     }
   } catch (err) {
-    identity.release()
+    for (const c of cleanup) await Promise.resolve(c()).catch(() => undefined)
     throw err
   }
 }

@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`  http   ${relay.httpUrl}/api/room`)
       console.log(`  agent invite: ${await relay.invite({ role: 'agent', maxUses: 100 })}`)
       console.log(`  admin invite: ${await relay.invite({ role: 'admin', maxUses: 5 })}`)
+      console.log(`  reviewer invite: ${await relay.invite({ role: 'reviewer', maxUses: 25 })}`)
       await untilSignal()
       await relay.stop()
     })

@@ -1,44 +1,90 @@
 /**
- * The mesh slice of the UI state: this tab's node status, relay connection and the presence
- * view. A vanilla zustand store created per provider (zustand's Next.js guide), fed only by
- * the tab mesh's callbacks.
+ * The mesh slice of the UI state: this tab's node status, relay connection, presence view,
+ * replica summary, membership, sync counters and the partition banner. A vanilla zustand store
+ * created per provider (zustand's Next.js guide), fed only by the tab mesh's callbacks.
  */
 import { createStore } from 'zustand/vanilla'
+import { detectPartition } from '../core/presence/partition'
+import type { JoinOutcome } from '../net/membership'
 import type { PeerRow, PresenceSnapshot } from '../net/presence/service'
 import type { RelayState } from '../net/relay-keeper'
+import type { SyncStats } from '../net/sync/service'
+import type { TabMesh } from '../net/tab-mesh'
 
 export type NodeStatus = 'starting' | 'running' | 'error'
+
+export interface ReplicaSummary {
+  root: string
+  events: number
+  pending: number
+}
+
+/** Shown while most members are silent, then for a while after they return. */
+export type PartitionBanner =
+  | { kind: 'partitioned'; since: number; silent: number; known: number; addedAtStart: number }
+  | { kind: 'healed'; at: number; broughtIn: number; addedAtStart: number }
 
 export interface MeshState {
   status: NodeStatus
   error?: string
-  room?: { id: string; name: string }
+  room?: { id: string; name: string; open: boolean }
   self?: PresenceSnapshot['self']
   relay: RelayState
   peers: PeerRow[]
-  /** Local clock of the last presence update, to show "last heartbeat … ago". */
-  updatedAt: number
+  replica?: ReplicaSummary
+  membership?: JoinOutcome
+  sync?: SyncStats
+  partition?: PartitionBanner
+  /** The tab's mesh handle, for actions (join, rename); undefined until started. */
+  mesh?: Pick<TabMesh, 'join' | 'setDisplayName' | 'peerId'>
 }
 
 export interface MeshActions {
-  started(room: { id: string; name: string }): void
+  started(room: { id: string; name: string; open: boolean }, mesh: MeshState['mesh']): void
   failed(error: string): void
-  presence(snapshot: PresenceSnapshot): void
+  presence(snapshot: PresenceSnapshot, now?: number): void
   relayState(state: RelayState): void
+  replicaChanged(summary: ReplicaSummary): void
+  membershipChanged(outcome: JoinOutcome): void
+  syncChanged(stats: SyncStats): void
 }
 
 export type MeshStore = ReturnType<typeof createMeshStore>
 
+/** How long the "reconnected" banner stays after a heal (ms). */
+export const HEALED_BANNER_MS = 30_000
+
 /** Creates one store per provider (never a module-level singleton). */
 export function createMeshStore() {
-  return createStore<MeshState & MeshActions>()((set) => ({
+  return createStore<MeshState & MeshActions>()((set, get) => ({
     status: 'starting',
     relay: 'disconnected',
     peers: [],
-    updatedAt: 0,
-    started: (room) => set({ status: 'running', room, error: undefined }),
+    started: (room, mesh) => set({ status: 'running', room, mesh, error: undefined }),
     failed: (error) => set({ status: 'error', error }),
-    presence: (snapshot) => set({ self: snapshot.self, peers: snapshot.peers, updatedAt: Date.now() }),
+    presence: (snapshot, now = Date.now()) => {
+      const view = detectPartition(snapshot.peers.filter((p) => p.kind !== 'relay').map((p) => p.status))
+      const prev = get().partition
+      const added = get().sync?.eventsAdded ?? 0
+      let partition = prev
+      if (view.partitioned) {
+        partition =
+          prev?.kind === 'partitioned'
+            ? { ...prev, silent: view.silent, known: view.known }
+            : { kind: 'partitioned', since: now, silent: view.silent, known: view.known, addedAtStart: added }
+      } else if (prev?.kind === 'partitioned') {
+        partition = { kind: 'healed', at: now, broughtIn: added - prev.addedAtStart, addedAtStart: prev.addedAtStart }
+      } else if (prev?.kind === 'healed' && now - prev.at > HEALED_BANNER_MS) {
+        partition = undefined
+      }
+      set({ self: snapshot.self, peers: snapshot.peers, partition })
+    },
     relayState: (relay) => set({ relay }),
+    replicaChanged: (replica) => set({ replica }),
+    membershipChanged: (membership) => set({ membership }),
+    syncChanged: (sync) => {
+      const p = get().partition
+      set({ sync, partition: p?.kind === 'healed' ? { ...p, broughtIn: sync.eventsAdded - p.addedAtStart } : p })
+    },
   }))
 }

@@ -1,0 +1,69 @@
+import { expect, test } from '@playwright/test'
+import { PeersPage } from './fixtures/peers-page'
+import { E2E } from './fixtures/ports'
+import { startAgentProcess, startRelayProcess, tempDataDir, type Proc, type RelayProc } from './fixtures/processes'
+
+let relay: RelayProc | undefined
+const agents: Proc[] = []
+let data: ReturnType<typeof tempDataDir>
+
+test.beforeEach(async () => {
+  data = tempDataDir()
+  relay = await startRelayProcess(data.dir)
+})
+
+test.afterEach(async () => {
+  await Promise.all(agents.splice(0).map((a) => a.kill()))
+  await relay?.kill()
+  relay = undefined
+  data.cleanup()
+})
+
+const relayEvents = async () => (await (await fetch(`http://127.0.0.1:${E2E.relayHttpPort}/api/room`)).json()).events as number
+
+test('invites admit tabs and agents; every replica converges and each tab shows who is in sync', async ({ browser }) => {
+  const admin = new PeersPage(await (await browser.newContext()).newPage())
+  const reviewer = new PeersPage(await (await browser.newContext()).newPage())
+  await admin.goto()
+  await expect(admin.page.getByTestId('banner-guest')).toBeVisible()
+  await admin.join(relay!.invites.admin, 'admin')
+  await reviewer.join(relay!.invites.reviewer, 'reviewer')
+  agents.push(startAgentProcess('agent-e2e', data.dir, relay!.invites.agent))
+
+  // Genesis + two tabs + one agent joined: 4 events everywhere, and every root the same.
+  await expect.poll(relayEvents, { timeout: 30_000 }).toBe(4)
+  await expect.poll(() => admin.events(), { timeout: 30_000 }).toBe(4)
+  await expect.poll(() => reviewer.events(), { timeout: 30_000 }).toBe(4)
+  const reviewerId = await reviewer.selfPeerId()
+  await admin.expectPeer(reviewerId, { sync: 'in-sync', transport: 'webrtc' })
+  await admin.expectPeerNamed('relay', { sync: 'in-sync' })
+  await admin.expectPeerNamed('agent-e2e', { sync: 'in-sync', kind: 'agent' })
+  await expect(admin.page.getByTestId('self-root')).toHaveText((await reviewer.page.getByTestId('self-root').innerText()).trim())
+})
+
+test('a reload restores the room from IndexedDB without any peer; a partition is shown and its heal reported', async ({ browser }) => {
+  const context = await browser.newContext()
+  const tab = new PeersPage(await context.newPage())
+  await tab.join(relay!.invites.admin, 'admin')
+  agents.push(startAgentProcess('agent-one', data.dir, relay!.invites.agent))
+  agents.push(startAgentProcess('agent-two', data.dir, relay!.invites.agent))
+  await tab.expectPeerNamed('agent-one', { status: 'alive', sync: 'in-sync' })
+  await tab.expectPeerNamed('agent-two', { status: 'alive', sync: 'in-sync' })
+  await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(4)
+
+  // The relay dies: both agents (reachable only through it) go silent at once.
+  await relay!.kill('SIGKILL')
+  await expect(tab.page.getByTestId('banner-partition')).toBeVisible({ timeout: 30_000 })
+
+  // The relay returns; the agents reconnect; the banner reports the heal.
+  relay = await startRelayProcess(data.dir)
+  await tab.expectPeerNamed('agent-one', { status: 'alive' })
+  await expect(tab.page.getByTestId('banner-healed')).toBeVisible({ timeout: 45_000 })
+  await expect(tab.page.getByTestId('banner-healed')).toContainText(/brought in \d+ event/)
+
+  // With no peer reachable at all, a reload still shows the whole room, membership included.
+  await relay.kill('SIGKILL')
+  await tab.page.reload()
+  await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
+  expect(await tab.events()).toBe(4)
+})
