@@ -28,6 +28,7 @@ export { ALLOWED_ROLES, roleMayAuthor } from './log/roles'
 export { Replica, type ReplicaInit } from './state/replica'
 export { stateDigest } from './state/digest'
 export * from './state/selectors'
+export { selectTimeline, type TimelineEntry } from './state/timeline'
 export type * from './state/types'
 
 export { due, type DueEvent } from './sessions/due'

@@ -42,7 +42,10 @@ export function reduceSession(s: RoomState, e: SessionEvent, id: EventId): strin
   if (!session) return 'unknown_session'
   if (session.status === 'closed') return 'session_closed'
   const why = apply(s, session, e, id)
-  if (!why) session.lastActivity = Math.max(session.lastActivity, e.time)
+  if (!why) {
+    session.lastActivity = Math.max(session.lastActivity, e.time)
+    session.history.push({ kind: e.kind, event: id, at: e.time, by: e.author })
+  }
   return why
 }
 
@@ -73,6 +76,7 @@ function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, 
     escalations: [],
     decisions: [],
     resolution: null,
+    history: [{ kind: e.kind, event: id, at: e.time, by: e.author }],
     closedAt: null,
     closeReason: null,
   })

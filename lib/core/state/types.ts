@@ -2,6 +2,7 @@
  * The folded room state. Plain data (Maps, arrays, records) so it can be checkpointed with
  * structuredClone and hashed canonically; changed only by the reducer.
  */
+import type { AnyEvent } from '../events/envelope'
 import type { Role } from '../events/kinds/common'
 import type { MessageType } from '../events/kinds/message'
 import type { RoomConfig } from '../events/kinds/room'
@@ -82,6 +83,13 @@ export interface Resolution {
   decision?: string
 }
 
+export interface HistoryEntry {
+  kind: AnyEvent['kind']
+  event: EventId
+  at: number
+  by: PeerId
+}
+
 export type SessionStatus = 'active' | 'resolved' | 'escalated' | 'closed'
 
 export interface SessionState {
@@ -108,6 +116,8 @@ export interface SessionState {
   escalations: EscalationState[]
   decisions: Decision[]
   resolution: Resolution | null
+  /** Every event that changed this session, in fold (causal) order: the timeline's spine. */
+  history: HistoryEntry[]
   closedAt: number | null
   closeReason: 'inactivity' | 'completed' | null
 }
