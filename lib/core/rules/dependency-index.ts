@@ -16,7 +16,7 @@ import type { CustomRule, Dependency, Task } from './types'
  * rarer shared key. This bounds `addTask` to O(keys × cap) and is the one place where the
  * index may report fewer pairs than pairwise detection (docs/adr/0014).
  */
-export const DEFAULT_MAX_POSTINGS = 1000
+export const DEFAULT_MAX_POSTINGS = 32
 
 /** Options of a DependencyIndex. */
 export interface DependencyIndexOptions {
@@ -36,21 +36,26 @@ interface Entry {
   readonly posted: readonly string[]
 }
 
-const pairKey = (a: string, b: string): string => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)
-
 /** Sorts by task1, task2, then strongest first. */
 export const byPair = (p: Dependency, q: Dependency): number =>
   p.task1 < q.task1 ? -1 : p.task1 > q.task1 ? 1 : p.task2 < q.task2 ? -1 : p.task2 > q.task2 ? 1 : byStrength(p, q)
 
-/** An inverted index of tasks that reports dependencies as tasks are added. */
+/**
+ * An inverted index of tasks that reports dependencies as tasks are added. Internally tasks
+ * are numbered (slots, never reused) so postings, de-duplication and edges work on integers.
+ */
 export class DependencyIndex {
   private customRules: readonly CustomRule[]
   private rules: readonly CompiledRule[]
   private readonly maxPostings: number
-  private readonly tasks = new Map<string, Entry>()
-  private readonly postings = new Map<string, Set<string>>()
-  private readonly deps = new Map<string, Dependency[]>()
-  private readonly neighbours = new Map<string, Set<string>>()
+  private readonly slotOf = new Map<string, number>()
+  private entries: (Entry | undefined)[] = []
+  private readonly postings = new Map<string, Set<number>>()
+  /** slot → neighbour slot → the pair's dependencies (the same array on both sides). */
+  private readonly edges = new Map<number, Map<number, Dependency[]>>()
+  /** Candidate de-duplication without a Set per call: seenAt[slot] === epoch. */
+  private seenAt: number[] = []
+  private epoch = 0
   /** Counters since construction. */
   readonly stats: IndexStats = { candidates: 0, hotKeysSkipped: 0 }
 
@@ -62,15 +67,17 @@ export class DependencyIndex {
 
   /** Number of tasks held. */
   get size(): number {
-    return this.tasks.size
+    return this.slotOf.size
   }
 
   /** Adds (or replaces) a task; returns the dependencies between it and the tasks already held. */
   addTask(task: Task): Dependency[] {
-    if (this.tasks.has(task.taskId)) this.removeTask(task.taskId)
+    if (this.slotOf.has(task.taskId)) this.removeTask(task.taskId)
     const features = taskFeatures(task)
     const keys = taskKeys(this.rules, features)
-    const candidates = new Set<string>()
+    const slot = this.entries.length
+    const epoch = ++this.epoch
+    const candidates: number[] = []
     for (const k of keys.query) {
       const posting = this.postings.get(k)
       if (!posting) continue
@@ -78,43 +85,47 @@ export class DependencyIndex {
         this.stats.hotKeysSkipped++
         continue
       }
-      for (const id of posting) candidates.add(id)
+      for (const other of posting) {
+        if (this.seenAt[other] === epoch) continue
+        this.seenAt[other] = epoch
+        candidates.push(other)
+      }
     }
-    this.stats.candidates += candidates.size
+    this.stats.candidates += candidates.length
     const found: Dependency[] = []
-    for (const id of candidates) {
-      const other = this.tasks.get(id)
-      if (!other) continue
-      const deps = detectFeatures(features, other.features, this.rules)
+    const mine = new Map<number, Dependency[]>()
+    for (const other of candidates) {
+      const deps = detectFeatures(features, this.entries[other]!.features, this.rules)
       if (deps.length === 0) continue
-      this.deps.set(pairKey(task.taskId, id), deps)
-      this.link(task.taskId, id)
-      found.push(...deps)
+      mine.set(other, deps)
+      this.edges.get(other)!.set(slot, deps)
+      for (const d of deps) found.push(d)
     }
+    this.edges.set(slot, mine)
     for (const k of keys.post) {
       let posting = this.postings.get(k)
       if (!posting) this.postings.set(k, (posting = new Set()))
-      posting.add(task.taskId)
+      posting.add(slot)
     }
-    this.tasks.set(task.taskId, { task, features, posted: keys.post })
+    this.entries.push({ task, features, posted: keys.post })
+    this.seenAt.push(0) // keeps the array packed (a holey array falls back to dictionary mode)
+    this.slotOf.set(task.taskId, slot)
     return found.sort(byPair)
   }
 
   /** Removes a task and every dependency it takes part in; unknown ids are ignored. */
   removeTask(taskId: string): void {
-    const entry = this.tasks.get(taskId)
-    if (!entry) return
-    for (const k of entry.posted) {
-      const posting = this.postings.get(k)
-      posting?.delete(taskId)
-      if (posting?.size === 0) this.postings.delete(k)
+    const slot = this.slotOf.get(taskId)
+    if (slot === undefined) return
+    for (const k of this.entries[slot]!.posted) {
+      const posting = this.postings.get(k)!
+      posting.delete(slot)
+      if (posting.size === 0) this.postings.delete(k)
     }
-    for (const other of this.neighbours.get(taskId) ?? []) {
-      this.deps.delete(pairKey(taskId, other))
-      this.neighbours.get(other)?.delete(taskId)
-    }
-    this.neighbours.delete(taskId)
-    this.tasks.delete(taskId)
+    for (const other of this.edges.get(slot)!.keys()) this.edges.get(other)!.delete(slot)
+    this.edges.delete(slot)
+    this.entries[slot] = undefined
+    this.slotOf.delete(taskId)
   }
 
   /**
@@ -122,16 +133,18 @@ export class DependencyIndex {
    * order); returns the dependencies that hold now and did not before.
    */
   setRules(rules: readonly CustomRule[]): Dependency[] {
-    const before = new Set(this.all().map((d) => `${pairKey(d.task1, d.task2)}\u0000${d.relationship}`))
-    const tasks = [...this.tasks.values()].map((e) => e.task)
-    this.tasks.clear()
+    const id = (d: Dependency) => `${d.task1}\u0000${d.task2}\u0000${d.relationship}`
+    const before = new Set(this.all().map(id))
+    const tasks = this.entries.filter((e): e is Entry => e !== undefined).map((e) => e.task)
+    this.slotOf.clear()
+    this.entries = []
     this.postings.clear()
-    this.deps.clear()
-    this.neighbours.clear()
+    this.edges.clear()
+    this.seenAt = []
     this.customRules = rules
     this.rules = compileRules(rules)
     for (const t of tasks) this.addTask(t)
-    return this.all().filter((d) => !before.has(`${pairKey(d.task1, d.task2)}\u0000${d.relationship}`))
+    return this.all().filter((d) => !before.has(id(d)))
   }
 
   /** The custom rules in force. */
@@ -142,22 +155,18 @@ export class DependencyIndex {
   /** Every dependency held, sorted by task1, task2, then strongest first. */
   all(): Dependency[] {
     const out: Dependency[] = []
-    for (const deps of this.deps.values()) out.push(...deps)
+    for (const [slot, neighbours] of this.edges) {
+      for (const [other, deps] of neighbours) if (slot < other) for (const d of deps) out.push(d)
+    }
     return out.sort(byPair)
   }
 
   /** The dependencies a task takes part in, sorted like `all()`. */
   dependenciesOf(taskId: string): Dependency[] {
+    const slot = this.slotOf.get(taskId)
+    if (slot === undefined) return []
     const out: Dependency[] = []
-    for (const other of this.neighbours.get(taskId) ?? []) out.push(...(this.deps.get(pairKey(taskId, other)) ?? []))
+    for (const deps of this.edges.get(slot)!.values()) for (const d of deps) out.push(d)
     return out.sort(byPair)
-  }
-
-  private link(a: string, b: string): void {
-    for (const [x, y] of [[a, b], [b, a]] as const) {
-      let set = this.neighbours.get(x)
-      if (!set) this.neighbours.set(x, (set = new Set()))
-      set.add(y)
-    }
   }
 }

@@ -4,24 +4,19 @@
  */
 import { compileRules, type CompiledRule } from './compile'
 import { taskFeatures, type TaskFeatures } from './features'
-import { evaluateRule } from './match'
+import { evaluateRule, sharedOnce } from './match'
 import type { CustomRule, Dependency, Task } from './types'
+export { normalizeRepository, sameRepository } from './repository'
 
-/** Repository names compared case-insensitively, ignoring a trailing ".git" or "/". */
-export const sameRepository = (a: string, b: string): boolean => normalizeRepository(a) === normalizeRepository(b)
-
-/** The canonical form of a repository name used for the same-repository check. */
-export function normalizeRepository(repo: string): string {
-  return repo.trim().toLowerCase().replace(/\/+$/, '').replace(/\.git$/, '')
-}
 
 /** Detection on precomputed features; `rules` from `compileRules`. */
 export function detectFeatures(a: TaskFeatures, b: TaskFeatures, rules: readonly CompiledRule[]): Dependency[] {
-  if (a.taskId === b.taskId || sameRepository(a.repository, b.repository)) return []
+  if (a.taskId === b.taskId || a.repositoryKey === b.repositoryKey) return []
   const [x, y] = a.taskId < b.taskId ? [a, b] : [b, a]
   const out: Dependency[] = []
+  const shared = sharedOnce(x, y)
   for (const rule of rules) {
-    const m = evaluateRule(rule, x, y)
+    const m = evaluateRule(rule, x, y, shared)
     if (m) out.push({ task1: x.taskId, task2: y.taskId, relationship: m.relationship, confidence: m.confidence, reason: m.reason })
   }
   return out.sort(byStrength)

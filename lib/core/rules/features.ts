@@ -4,12 +4,15 @@
  */
 import { analyzeText, type TaskTerms } from './text'
 import type { Task } from './types'
+import { normalizeRepository } from './repository'
 import { CONCEPT_OF, GENERIC } from './vocabulary'
 
 /** A task reduced to what detection needs. */
 export interface TaskFeatures {
   readonly taskId: string
   readonly repository: string
+  /** `normalizeRepository(repository)`, precomputed for the same-repository check. */
+  readonly repositoryKey: string
   readonly text: TaskTerms
   /**
    * Non-generic stems ("prefer", "invoic") and concept ids ("@auth") of the task's title and
@@ -30,7 +33,7 @@ export function taskFeatures(task: Task): TaskFeatures {
     const concept = CONCEPT_OF.get(term)
     if (concept) entities.add(concept)
   }
-  return { taskId: task.taskId, repository: task.repository, text, entities }
+  return { taskId: task.taskId, repository: task.repository, repositoryKey: normalizeRepository(task.repository), text, entities }
 }
 
 /** Entities both tasks have, in sorted order; a concept is dropped when a shared stem already names it. */
@@ -43,7 +46,8 @@ export function sharedEntities(a: TaskFeatures, b: TaskFeatures): { stems: strin
     if (e.startsWith('@')) concepts.push(e)
     else stems.push(e)
   }
-  stems.sort()
-  const namedByStem = new Set(stems.map((s) => CONCEPT_OF.get(s)).filter(Boolean))
+  if (stems.length > 1) stems.sort()
+  if (concepts.length === 0) return { stems, concepts }
+  const namedByStem = new Set(stems.map((s) => CONCEPT_OF.get(s)))
   return { stems, concepts: concepts.filter((c) => !namedByStem.has(c)).sort() }
 }

@@ -20,10 +20,24 @@ export interface RuleMatch {
 export const matchedTerms = (f: TaskFeatures, terms: readonly string[]): string[] =>
   terms.filter((t) => mentions(f.text, t))
 
-/** Which of a built-in rule's topic and consumer terms a task mentions. */
-export function builtinSides(rule: Extract<CompiledRule, { kind: 'builtin' }>, f: TaskFeatures) {
-  return { topic: matchedTerms(f, rule.topic), consumer: matchedTerms(f, rule.consumer) }
+/** A task's matches for one rule; memoised per (task features, compiled rule) because the index re-checks a task against many partners. */
+interface Sides {
+  readonly topic: readonly string[]
+  readonly consumer: readonly string[]
 }
+const sidesMemo = new WeakMap<TaskFeatures, WeakMap<CompiledRule, Sides>>()
+
+/** Which of a built-in rule's topic and consumer terms a task mentions. */
+export function builtinSides(rule: Extract<CompiledRule, { kind: 'builtin' }>, f: TaskFeatures): Sides {
+  let perRule = sidesMemo.get(f)
+  if (!perRule) sidesMemo.set(f, (perRule = new WeakMap()))
+  let sides = perRule.get(rule)
+  if (!sides) perRule.set(rule, (sides = { topic: matchedTerms(f, rule.topic), consumer: matchedTerms(f, rule.consumer) }))
+  return sides
+}
+
+/** The entities a pair shares, computed at most once per pair and only if a rule's gate passes. */
+export type SharedLazy = () => { stems: string[]; concepts: string[] }
 
 const say = (f: TaskFeatures, terms: readonly string[]): string =>
   terms.map((t) => f.text.surface.get(t) ?? t).join(', ')
@@ -43,16 +57,26 @@ const sharedText = (x: TaskFeatures, y: TaskFeatures, stems: string[], concepts:
 
 const hasAny = (f: TaskFeatures, terms: readonly string[]) => terms.some((t) => mentions(f.text, t))
 
-const rolesComplement = (x: TaskFeatures, y: TaskFeatures): boolean =>
-  (hasAny(x, PRODUCER_VERBS) && hasAny(y, CONSUMER_VERBS)) || (hasAny(y, PRODUCER_VERBS) && hasAny(x, CONSUMER_VERBS))
+/** Bit 1: the task uses a producer verb; bit 2: a consumer verb. Memoised like Sides. */
+const rolesMemo = new WeakMap<TaskFeatures, number>()
+const roles = (f: TaskFeatures): number => {
+  let r = rolesMemo.get(f)
+  if (r === undefined) rolesMemo.set(f, (r = (hasAny(f, PRODUCER_VERBS) ? 1 : 0) | (hasAny(f, CONSUMER_VERBS) ? 2 : 0)))
+  return r
+}
 
-function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+const rolesComplement = (x: TaskFeatures, y: TaskFeatures): boolean => {
+  const [rx, ry] = [roles(x), roles(y)]
+  return (rx & 1 && ry & 2) !== 0 || (ry & 1 && rx & 2) !== 0
+}
+
+function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatures, y: TaskFeatures, shared: SharedLazy): RuleMatch | null {
   const sx = builtinSides(rule, x)
   const sy = builtinSides(rule, y)
   const xAny = sx.topic.length + sx.consumer.length > 0
   const yAny = sy.topic.length + sy.consumer.length > 0
   if (!xAny || !yAny || sx.topic.length + sy.topic.length === 0) return null
-  const { stems, concepts } = sharedEntities(x, y)
+  const { stems, concepts } = shared()
   if (stems.length + concepts.length === 0) return null
   const tx = [...sx.topic, ...sx.consumer]
   const ty = [...sy.topic, ...sy.consumer]
@@ -72,11 +96,11 @@ function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatur
   }
 }
 
-function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeatures, y: TaskFeatures, shared: SharedLazy): RuleMatch | null {
   const mx = matchedTerms(x, rule.keywords)
   const my = matchedTerms(y, rule.keywords)
   if (mx.length === 0 || my.length === 0) return null
-  const { stems } = sharedEntities(x, y)
+  const { stems } = shared()
   const distinct = new Set([...mx, ...my])
   const evidence: Evidence[] = [
     { weight: WEIGHT.sameKeyword, count: mx.some((t) => my.includes(t)) ? 1 : 0 },
@@ -91,12 +115,12 @@ function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeature
   }
 }
 
-function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeatures, y: TaskFeatures, shared: SharedLazy): RuleMatch | null {
   const [ax, bx, ay, by] = [matchedTerms(x, rule.a), matchedTerms(x, rule.b), matchedTerms(y, rule.a), matchedTerms(y, rule.b)]
   const forward = ax.length > 0 && by.length > 0
   const backward = ay.length > 0 && bx.length > 0
   if (!forward && !backward) return null
-  const { stems } = sharedEntities(x, y)
+  const { stems } = shared()
   const [tx, ty] = forward ? [ax, by] : [bx, ay]
   const evidence: Evidence[] = [
     { weight: WEIGHT.bothDirections, count: forward && backward ? 1 : 0 },
@@ -113,13 +137,20 @@ function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeat
 }
 
 /** Evaluates `rule` on the pair (x, y), x being task1. Null when the rule does not fire. */
-export function evaluateRule(rule: CompiledRule, x: TaskFeatures, y: TaskFeatures): RuleMatch | null {
+export function evaluateRule(rule: CompiledRule, x: TaskFeatures, y: TaskFeatures, shared?: SharedLazy): RuleMatch | null {
+  const lazy = shared ?? sharedOnce(x, y)
   switch (rule.kind) {
     case 'builtin':
-      return builtin(rule, x, y)
+      return builtin(rule, x, y, lazy)
     case 'any':
-      return anyKeyword(rule, x, y)
+      return anyKeyword(rule, x, y, lazy)
     case 'requires':
-      return requires(rule, x, y)
+      return requires(rule, x, y, lazy)
   }
+}
+
+/** A SharedLazy for one pair. */
+export function sharedOnce(x: TaskFeatures, y: TaskFeatures): SharedLazy {
+  let value: ReturnType<SharedLazy> | undefined
+  return () => (value ??= sharedEntities(x, y))
 }

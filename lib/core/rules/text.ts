@@ -46,9 +46,19 @@ export function compounds(text: string): string[] {
     .map((w) => w.toLowerCase())
 }
 
+/** Stems are memoised: task vocabularies repeat heavily. Bounded so hostile input cannot grow it forever. */
+const STEM_CACHE_LIMIT = 100_000
+const stemCache = new Map<string, string>()
+
 /** The normalised stem of one lower-case word. */
 export function normalizeWord(word: string): string {
-  return WORD_TO_STEM[word] ?? stem(word)
+  let out = stemCache.get(word)
+  if (out === undefined) {
+    out = Object.hasOwn(WORD_TO_STEM, word) ? WORD_TO_STEM[word] : stem(word)
+    if (stemCache.size >= STEM_CACHE_LIMIT) stemCache.clear()
+    stemCache.set(word, out)
+  }
+  return out
 }
 
 /** Normalises a keyword or phrase ("Feature-Flags") to its term ("featur flag"); '' if it has no words. */
@@ -89,20 +99,31 @@ export function analyzeText(task: Pick<Task, 'title' | 'description' | 'keywords
     }
     for (const c of compounds(text)) add(normalizeWord(c), c)
     for (let i = 0; i < stems.length; i++) {
-      for (let n = 1; n <= MAX_NGRAM && i + n <= stems.length; n++) {
-        add(n === 1 ? stems[i] : stems.slice(i, i + n).join(' '), ws.slice(i, i + n).join(' '))
+      let term = stems[i]
+      let spelled = ws[i]
+      add(term, spelled)
+      for (let j = i + 1; j < i + MAX_NGRAM && j < stems.length; j++) {
+        term += ' ' + stems[j]
+        spelled += ' ' + ws[j]
+        add(term, spelled)
       }
     }
   })
   return { terms, headTerms, segments, surface }
 }
 
+const spaces = (s: string): number => {
+  let n = 0
+  for (let i = s.indexOf(' '); i !== -1; i = s.indexOf(' ', i + 1)) n++
+  return n
+}
+
 /** True if the analysed text contains the normalised term as whole consecutive words. */
 export function mentions(text: TaskTerms, term: string): boolean {
   if (term === '') return false
   if (text.terms.has(term)) return true
+  if (spaces(term) < MAX_NGRAM) return false // every phrase this short is in `terms` already
   const parts = term.split(' ')
-  if (parts.length <= MAX_NGRAM) return false
   return text.segments.some((seg) => {
     outer: for (let i = 0; i + parts.length <= seg.length; i++) {
       for (let j = 0; j < parts.length; j++) if (seg[i + j] !== parts[j]) continue outer
