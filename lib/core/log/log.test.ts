@@ -218,3 +218,20 @@ describe('orphans that can never become valid', () => {
     expect(fresh.pendingCount).toBe(0)
   })
 })
+
+describe('events built on a rejected event', () => {
+  it('are rejected with it and leave the pending buffer', async () => {
+    const source = await makeRoom()
+    await join(source, agentA, 'agent')
+    // A rule.added by an agent is refused; the claim chained on it can never be valid.
+    const bad = await forge(source.log, agentA, 'rule.added', { rule: { name: 'R', description: '', keywords: ['x'] } }, T0)
+    const fresh = new EventLog({ room: source.genesis.id, verifier: testVerifier, now: source.clock.now })
+    for (const e of source.log.all()) await fresh.add(e.bytes)
+    const next = await forge(source.log, agentA, 'task.claimed', AUTH_API, T0, { seq: bad.event.seq + 1, prev: bad.id, lamport: bad.event.lamport + 1 })
+    expect(await fresh.add(next)).toMatchObject({ status: 'pending', missing: [bad.id] })
+    expect(await fresh.add(bad)).toMatchObject({ status: 'rejected', reason: 'role_not_allowed' })
+    expect(fresh.pendingCount).toBe(0)
+    expect(fresh.missing()).toEqual([])
+    expect(fresh.stats().role_not_allowed).toBe(2)
+  })
+})

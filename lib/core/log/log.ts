@@ -37,6 +37,9 @@ interface Pending {
   missing: Set<EventId>
 }
 
+/** Stored: accepted, or kept as equivocation evidence. */
+const isStored = (r: AddResult): boolean => r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation')
+
 export type LogStats = Record<RejectReason | 'accepted' | 'duplicate' | 'pending', number>
 
 /** The event log of one room. */
@@ -140,32 +143,57 @@ export class EventLog implements LogView {
     return this.count({ status: 'pending', id: p.enc.id, missing: [...p.missing] })
   }
 
-  /** Admit an event whose references are present, then release what waited on it. */
+  /**
+   * Admit an event whose references are present, then release what waited on it. Events that
+   * waited on a rejected event can never be admitted, so they are rejected too and leave the
+   * buffer at once (otherwise a chain built on one invalid event would hold pending space).
+   */
   private admitAndRelease(enc: EncodedEvent, inviteOk: boolean): AddResult {
     const first = this.admitOne(enc, inviteOk)
-    const queue = first.status === 'rejected' && first.reason !== 'equivocation' ? [] : [enc.id]
-    while (queue.length > 0) {
-      const stored = queue.shift() as EventId
-      const waiters = this.waiting.get(stored)
-      if (!waiters) continue
-      this.waiting.delete(stored)
-      for (const w of waiters) {
-        const p = this.pending.get(w)
-        if (!p) continue
-        p.missing.delete(stored)
+    const stored: EventId[] = []
+    const dropped: [EventId, RejectReason][] = []
+    const follow = (id: EventId, r: AddResult) => {
+      if (isStored(r)) stored.push(id)
+      else if (r.status === 'rejected') dropped.push([id, r.reason])
+    }
+    follow(enc.id, first)
+    while (stored.length > 0 || dropped.length > 0) {
+      const drop = dropped.pop()
+      if (drop) {
+        for (const p of this.takeWaiters(drop[0])) {
+          this.unpark(p)
+          this.count({ status: 'rejected', reason: drop[1], detail: `references rejected ${drop[0]}`, id: p.enc.id })
+          dropped.push([p.enc.id, drop[1]])
+        }
+        continue
+      }
+      const id = stored.shift() as EventId
+      for (const p of this.takeWaiters(id)) {
+        p.missing.delete(id)
         if (p.missing.size > 0) continue
         this.unpark(p)
-        const r = this.count(this.admitOne(p.enc, p.inviteOk))
-        if (r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation')) queue.push(w)
+        follow(p.enc.id, this.count(this.admitOne(p.enc, p.inviteOk)))
       }
     }
     return first
+  }
+
+  /** The pending events waiting on `id` (the index entry is consumed). */
+  private takeWaiters(id: EventId): Pending[] {
+    const waiters = this.waiting.get(id)
+    this.waiting.delete(id)
+    return [...(waiters ?? [])].map((w) => this.pending.get(w)).filter((p): p is Pending => p !== undefined)
   }
 
   private unpark(p: Pending): void {
     this.pending.delete(p.enc.id)
     const author = p.enc.event.author
     this.pendingByAuthor.set(author, (this.pendingByAuthor.get(author) ?? 1) - 1)
+    for (const m of p.missing) {
+      const set = this.waiting.get(m)
+      set?.delete(p.enc.id)
+      if (set?.size === 0) this.waiting.delete(m)
+    }
   }
 
   private admitOne(enc: EncodedEvent, inviteOk: boolean): AddResult {
