@@ -4,6 +4,8 @@
  * presence, and the room's replica (IndexedDB store, gossip, sync, membership). UI code sees
  * only the callbacks and the returned handle; it never touches libp2p.
  */
+import type { EncodedEvent } from '../core/events/envelope'
+import type { EventKind, PayloadInput } from '../core/events/kinds'
 import { asEventId } from '../core/ids'
 import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
@@ -40,6 +42,11 @@ export interface TabMesh {
   room: RoomInfo
   /** Redeems an invite (from `/join#invite=…`); resolves to the outcome. */
   join(invite?: string): Promise<JoinOutcome>
+  /**
+   * Signs an event as this tab, stores it durably, then publishes it; resolves once stored
+   * (the UI may acknowledge then). Throws EventRejectedError when the room refuses it.
+   */
+  author<K extends EventKind>(kind: K, payload: PayloadInput<K>): Promise<EncodedEvent>
   setDisplayName(name: string): Promise<void>
   stop(): Promise<void>
 }
@@ -113,6 +120,7 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
       peerId,
       room,
       join,
+      author: (kind, payload) => peer.author(kind, payload),
       async setDisplayName(next) {
         name = next
         await identity.setName(next)

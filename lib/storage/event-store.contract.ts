@@ -10,6 +10,10 @@ import { StoreError, collect, compareRecords, type EventStore, type StoredRecord
 /** How the contract opens a store; `open` twice on one subject opens the same storage again. */
 export interface ContractSubject {
   open(): Promise<EventStore>
+}
+
+/** What kind of store is under test; decides which cases apply (no case is registered and skipped). */
+export interface ContractOptions {
   /** True if a closed store can be reopened with its data (SQLite, IndexedDB). */
   readonly persistent: boolean
 }
@@ -33,7 +37,7 @@ export async function expectStoreError(p: Promise<unknown>, reason: StoreError['
 const sorted = (rs: readonly StoredRecord[]) => [...rs].sort(compareRecords)
 
 /** Runs the shared EventStore contract against one implementation. */
-export function runEventStoreContract(name: string, setup: () => ContractSubject | Promise<ContractSubject>): void {
+export function runEventStoreContract(name: string, setup: () => ContractSubject | Promise<ContractSubject>, options: ContractOptions): void {
   const withStore = (fn: (store: EventStore, subject: ContractSubject) => Promise<void>) => async () => {
     const subject = await setup()
     const store = await subject.open()
@@ -226,9 +230,8 @@ export function runEventStoreContract(name: string, setup: () => ContractSubject
       await expectStoreError(s.rooms(), 'closed')
     })
 
-    it('keeps records, order and metadata across close and reopen (persistent stores)', async (ctx) => {
+    if (options.persistent) it('keeps records, order and metadata across close and reopen', async () => {
       const subject = await setup()
-      if (!subject.persistent) return ctx.skip()
       const rs = Array.from({ length: 500 }, (_, i) => record(`p${i}`, (i * 37) % 101, { bytes: new Uint8Array([i % 256, 1, 2]) }))
       const first = await subject.open()
       await first.putMany('r', rs)

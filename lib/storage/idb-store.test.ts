@@ -9,8 +9,8 @@ const freshName = () => `chorus-mesh-events-test-${n++}`
 
 runEventStoreContract('indexeddb (fake-indexeddb)', () => {
   const name = freshName()
-  return { open: () => openIdbStore({ name }), persistent: true }
-})
+  return { open: () => openIdbStore({ name }) }
+}, { persistent: true })
 
 describe('indexeddb store', () => {
   it('uses its own database, not the identity database chorus-mesh', () => {

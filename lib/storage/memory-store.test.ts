@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { runEventStoreContract, record } from './event-store.contract'
 import { createMemoryStore } from './memory-store'
 
-runEventStoreContract('memory', () => ({ open: async () => createMemoryStore(), persistent: false }))
+runEventStoreContract('memory', () => ({ open: async () => createMemoryStore() }), { persistent: false })
 
 describe('memory store', () => {
   it('copies bytes in, so a caller mutating its buffer after putMany changes nothing stored', async () => {

@@ -16,8 +16,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 runEventStoreContract('sqlite', () => {
   const dataDir = freshDir()
-  return { open: () => openSqliteStore({ dataDir }), persistent: true }
-})
+  return { open: () => openSqliteStore({ dataDir }) }
+}, { persistent: true })
 
 describe('sqlite store', () => {
   it('creates the data directory and a WAL-mode file in it, stamped with the schema version', async () => {

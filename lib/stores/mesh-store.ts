@@ -36,7 +36,7 @@ export interface MeshState {
   sync?: SyncStats
   partition?: PartitionBanner
   /** The tab's mesh handle, for actions (join, rename); undefined until started. */
-  mesh?: Pick<TabMesh, 'join' | 'setDisplayName' | 'peerId'>
+  mesh?: Pick<TabMesh, 'join' | 'author' | 'setDisplayName' | 'peerId'>
 }
 
 export interface MeshActions {

@@ -77,6 +77,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const unsubscribe = peer.host.subscribe(() => presence.setRoot(peer.host.replica.summary().root))
     presence.start()
 
+    // /readyz: libp2p started and the store open (it closes only in stop()).
+    let stopping = false
     const info = (): RoomInfo => ({
       room: served.room,
       name: genesis.name,
@@ -92,7 +94,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       host: opts.host,
       port: opts.httpPort,
       roomInfo: info,
-      ready: () => node.status === 'started',
+      ready: () => node.status === 'started' && !stopping,
       metrics: relayMetrics(node, peer, presence),
     })
 
@@ -107,6 +109,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       info,
       invite: (o) => issueInvite(served.room, signer, o),
       async stop() {
+        stopping = true
         unsubscribe()
         await presence.stop()
         const closed = new Promise<void>((resolve) => http.close(() => resolve()))

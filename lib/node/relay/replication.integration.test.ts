@@ -34,8 +34,8 @@ const tmp = () => {
   return d
 }
 
-async function relayAt(dataDir: string, port = 0, httpPort = 0): Promise<Relay> {
-  const r = await startRelay({ dataDir, host: '127.0.0.1', port, httpPort, presenceIntervalMs: 300, syncIntervalMs: 500 })
+async function relayAt(dataDir: string, port = 0, httpPort = 0, open = false): Promise<Relay> {
+  const r = await startRelay({ dataDir, host: '127.0.0.1', port, httpPort, presenceIntervalMs: 300, syncIntervalMs: 500, open })
   running.push(r)
   return r
 }
@@ -104,6 +104,20 @@ describe('replication over a real relay', () => {
     await until('agents to reconnect', () => relay.node.getPeers().length >= 2, 20_000)
     await a.peer.author('task.claimed', task('after-restart', 'api', 'Written after the restart'))
     await until('event after restart everywhere', () => hasTask(relay, 'after-restart') && hasTask(b, 'after-restart'))
+  })
+
+  it('admits anyone as a reviewer in an open room, and no one without an invite in a closed one', async () => {
+    const open = await relayAt(tmp(), 0, 0, true)
+    expect(open.info().open).toBe(true)
+    const visitor = await agent(open, 'visitor', tmp())
+    expect(await visitor.join()).toMatchObject({ status: 'member', role: 'reviewer', joinedNow: true })
+
+    const closed = await relayAt(tmp())
+    const stranger = await agent(closed, 'stranger', tmp())
+    expect(await stranger.join()).toMatchObject({ status: 'guest' })
+    const otherRoom = await open.invite({ role: 'agent' })
+    const wrong = await agent(closed, 'wrong-invite', tmp(), otherRoom)
+    await expect(wrong.join()).rejects.toThrow(/this invite is for room/)
   })
 
   it("refuses a non-member's events on every honest peer", async () => {
