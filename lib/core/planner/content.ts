@@ -104,7 +104,8 @@ const GENERIC: RelationshipContent = {
 
 /** The content for a relationship; custom rules get generic wording. */
 export function relationshipContent(relationship: string | undefined): RelationshipContent {
-  return (relationship && CONTENT[relationship]) || GENERIC
+  // hasOwn, not `in`/indexing: a custom rule may be named "constructor".
+  return relationship !== undefined && Object.hasOwn(CONTENT, relationship) ? CONTENT[relationship] : GENERIC
 }
 
 /** Fills {p}, {c} and {topic}. */

@@ -51,7 +51,7 @@ const BY_RELATIONSHIP: Readonly<Record<string, RoleVocabulary>> = {
 
 /** The ordering principle and vocabulary for a relationship (a generic one for custom rules). */
 export function roleVocabulary(relationship: string | undefined): RoleVocabulary {
-  return (relationship && BY_RELATIONSHIP[relationship]) || GENERIC
+  return relationship !== undefined && Object.hasOwn(BY_RELATIONSHIP, relationship) ? BY_RELATIONSHIP[relationship] : GENERIC
 }
 
 /** The producer-side and consumer-side words a task uses, and its score (producer positive). */

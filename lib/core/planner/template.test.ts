@@ -67,6 +67,14 @@ describe('templatePlan: dependency sessions', () => {
     expect(plan.sequence[1].reason).toMatch(/producer before consumer/)
   })
 
+  it('treats relationship names like "constructor" as plain custom rules', () => {
+    const plan = templatePlan({
+      sessionType: 'dependency', relationship: 'constructor',
+      tasks: [task('t1', 'r1', 'Use the toString copy'), task('t2', 'r2', 'Define toString copy')],
+    })
+    expect(plan.sequence[1].reason).toMatch(/producer before consumer/)
+  })
+
   it('refuses an empty task list', () => {
     expect(() => templatePlan({ sessionType: 'planning', tasks: [] })).toThrow(PlannerInputError)
   })

@@ -18,6 +18,11 @@ describe('normalizeTerm', () => {
     expect(normalizeTerm('settings')).not.toBe(normalizeTerm('set'))
   })
 
+  it('does not read words like "constructor" from the object prototype', () => {
+    expect(normalizeTerm('constructor')).toBe('constructor')
+    expect(normalizeTerm('__proto__ hasOwnProperty')).toBe('proto has own properti')
+  })
+
   it('is empty for text without words', () => {
     expect(normalizeTerm('!!')).toBe('')
   })
