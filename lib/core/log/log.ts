@@ -9,6 +9,7 @@ import type { Verifier } from '../events/signer'
 import { verifyInvite } from '../events/verify'
 import type { EventId, PeerId, RoomId } from '../ids'
 import { admit, referencesOf } from './admission'
+import { PendingBuffer, type Pending } from './pending'
 import type { AddResult, RejectReason } from './reasons'
 import type { LogView, StoredEvent } from './stored'
 
@@ -31,12 +32,6 @@ export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000
 export const DEFAULT_MAX_PENDING = 4096
 export const DEFAULT_MAX_PENDING_PER_AUTHOR = 256
 
-interface Pending {
-  enc: EncodedEvent
-  inviteOk: boolean
-  missing: Set<EventId>
-}
-
 /** Stored: accepted, or kept as equivocation evidence. */
 const isStored = (r: AddResult): boolean => r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation')
 
@@ -50,9 +45,7 @@ export class EventLog implements LogView {
   /** author → seq → ids stored at that seq (more than one = equivocation). */
   private readonly chains = new Map<PeerId, Map<number, EventId[]>>()
   private readonly forks = new Map<PeerId, number>()
-  private readonly pending = new Map<EventId, Pending>()
-  private readonly waiting = new Map<EventId, Set<EventId>>()
-  private readonly pendingByAuthor = new Map<PeerId, number>()
+  private readonly pending: PendingBuffer
   private readonly counts: LogStats = Object.fromEntries(
     ['accepted', 'duplicate', 'pending', 'malformed', 'bad_signature', 'wrong_room', 'oversized', 'not_member', 'role_not_allowed', 'invalid_invite', 'derived_unverified', 'clock_ahead', 'equivocation', 'pending_overflow'].map((k) => [k, 0]),
   ) as LogStats
@@ -71,6 +64,7 @@ export class EventLog implements LogView {
       maxPending: init.maxPending ?? DEFAULT_MAX_PENDING,
       maxPendingPerAuthor: init.maxPendingPerAuthor ?? DEFAULT_MAX_PENDING_PER_AUTHOR,
     }
+    this.pending = new PendingBuffer(this.init.maxPending, this.init.maxPendingPerAuthor)
   }
 
   /** Add an event from the network or from local authoring. Never throws. */
@@ -128,17 +122,9 @@ export class EventLog implements LogView {
   }
 
   private park(p: Pending): AddResult {
-    const author = p.enc.event.author
-    const mine = this.pendingByAuthor.get(author) ?? 0
-    if (this.pending.size >= this.init.maxPending || mine >= this.init.maxPendingPerAuthor) {
-      return this.count({ status: 'rejected', reason: 'pending_overflow', detail: `${mine} pending from ${author}`, id: p.enc.id })
-    }
-    this.pending.set(p.enc.id, p)
-    this.pendingByAuthor.set(author, mine + 1)
-    for (const m of p.missing) {
-      let set = this.waiting.get(m)
-      if (!set) this.waiting.set(m, (set = new Set()))
-      set.add(p.enc.id)
+    if (!this.pending.park(p)) {
+      const detail = `${this.pending.countOf(p.enc.event.author)} pending from ${p.enc.event.author}, ${this.pending.size} in all`
+      return this.count({ status: 'rejected', reason: 'pending_overflow', detail, id: p.enc.id })
     }
     return this.count({ status: 'pending', id: p.enc.id, missing: [...p.missing] })
   }
@@ -160,40 +146,22 @@ export class EventLog implements LogView {
     while (stored.length > 0 || dropped.length > 0) {
       const drop = dropped.pop()
       if (drop) {
-        for (const p of this.takeWaiters(drop[0])) {
-          this.unpark(p)
+        for (const p of this.pending.takeWaiters(drop[0])) {
+          this.pending.unpark(p)
           this.count({ status: 'rejected', reason: drop[1], detail: `references rejected ${drop[0]}`, id: p.enc.id })
           dropped.push([p.enc.id, drop[1]])
         }
         continue
       }
       const id = stored.shift() as EventId
-      for (const p of this.takeWaiters(id)) {
+      for (const p of this.pending.takeWaiters(id)) {
         p.missing.delete(id)
         if (p.missing.size > 0) continue
-        this.unpark(p)
+        this.pending.unpark(p)
         follow(p.enc.id, this.count(this.admitOne(p.enc, p.inviteOk)))
       }
     }
     return first
-  }
-
-  /** The pending events waiting on `id` (the index entry is consumed). */
-  private takeWaiters(id: EventId): Pending[] {
-    const waiters = this.waiting.get(id)
-    this.waiting.delete(id)
-    return [...(waiters ?? [])].map((w) => this.pending.get(w)).filter((p): p is Pending => p !== undefined)
-  }
-
-  private unpark(p: Pending): void {
-    this.pending.delete(p.enc.id)
-    const author = p.enc.event.author
-    this.pendingByAuthor.set(author, (this.pendingByAuthor.get(author) ?? 1) - 1)
-    for (const m of p.missing) {
-      const set = this.waiting.get(m)
-      set?.delete(p.enc.id)
-      if (set?.size === 0) this.waiting.delete(m)
-    }
   }
 
   private admitOne(enc: EncodedEvent, inviteOk: boolean): AddResult {
@@ -292,7 +260,7 @@ export class EventLog implements LogView {
 
   /** Ids referenced by pending events and not stored: what to fetch from peers. */
   missing(): EventId[] {
-    return [...this.waiting.keys()].filter((id) => !this.pending.has(id))
+    return this.pending.missing()
   }
 
   /** Number of events waiting for references. */
