@@ -20,7 +20,7 @@ describe('normalizeTerm', () => {
 
   it('does not read words like "constructor" from the object prototype', () => {
     expect(normalizeTerm('constructor')).toBe('constructor')
-    expect(normalizeTerm('__proto__ hasOwnProperty')).toBe('proto has own properti')
+    expect(normalizeTerm('__proto__ hasOwnProperty')).toBe('proto ha own properti')
   })
 
   it('is empty for text without words', () => {
