@@ -21,7 +21,10 @@ describe('EventLog.add', () => {
     const joined = await join(room, agentA, 'agent')
     expect(room.log.get(joined.id)?.roleAfter).toBe('agent')
     expect(await room.log.add(joined.bytes)).toEqual({ status: 'duplicate', id: joined.id })
-    expect(room.log.stats()).toMatchObject({ accepted: 2, duplicate: 1 })
+    // A plain signed event object is encoded and checked exactly like bytes.
+    const claim = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0)
+    expect(await room.log.add({ ...claim.event })).toEqual({ status: 'accepted', id: claim.id })
+    expect(room.log.stats()).toMatchObject({ accepted: 3, duplicate: 1 })
   })
 
   it('parks events with missing references and releases them when the references arrive', async () => {
