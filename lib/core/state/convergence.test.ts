@@ -29,6 +29,8 @@ type Action =
   | { t: 'fork'; task: number; other: number }
   | { t: 'sync' }
   | { t: 'tick'; minutes: number }
+  | { t: 'configure'; threshold: number }
+  | { t: 'rule'; add: boolean }
 
 /** Actor indices: 0 owner, 1–3 agents a0 a1 a2, 4 eve (agent, equivocates), 5–6 reviewers. */
 const agent = fc.constantFrom(1, 2, 3, 4)
@@ -44,6 +46,8 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('fork' as const), task: fc.nat(CHORUS_TASKS.length - 1), other: fc.nat(CHORUS_TASKS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('sync' as const) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('tick' as const), minutes: fc.integer({ min: 1, max: 20 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('configure' as const), threshold: fc.integer({ min: 2, max: 6 }) }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('rule' as const), add: fc.boolean() }) },
 )
 
 interface Actor {
@@ -126,6 +130,16 @@ async function buildHistory(actions: readonly Action[], config: { escalationThre
       await sources[eve.home].add(y)
       return
     }
+    if (a.t === 'configure') {
+      await sources[0].author(owner, 'room.configured', { config: { escalationThreshold: a.threshold } })
+      return
+    }
+    if (a.t === 'rule') {
+      // A custom rule linking the README task to anything about "token": changes dependencies mid-history.
+      if (a.add) await sources[0].author(owner, 'rule.added', { rule: { name: 'Docs_Token', description: 'docs', keywords: ['token', 'readme'], requires: [['readme'], ['token']] } })
+      else if (sources[0].state.rules.has('Docs_Token')) await sources[0].author(owner, 'rule.removed', { name: 'Docs_Token' })
+      return
+    }
     const actor = actors[a.who % actors.length]
     const replica = sources[actor.home]
     const sessions = [...replica.state.sessions.values()].sort((p, q) => (p.id < q.id ? -1 : 1))
@@ -192,7 +206,11 @@ describe('convergence', () => {
           seen.ignored += st.ignored.size
           for (const seed of seeds) {
             const random = rng(seed)
-            const deliveries = [...events, ...events.filter(() => random() < 0.3)].map((e) => e.bytes)
+            // Duplicates, plus junk a Byzantine peer might send: a tampered copy and random bytes.
+            const tampered = events[Math.floor(random() * events.length)].bytes.slice()
+            tampered[tampered.length - 1] ^= 1
+            const junk = [tampered, Uint8Array.from({ length: 40 }, () => Math.floor(random() * 256))]
+            const deliveries = [...events, ...events.filter(() => random() < 0.3)].map((e) => e.bytes).concat(junk)
             for (let i = deliveries.length - 1; i > 0; i--) {
               const j = Math.floor(random() * (i + 1))
               ;[deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]]
