@@ -11,6 +11,7 @@ export interface Pending {
   missing: Set<EventId>
 }
 
+/** Pending events with their missing references, capped globally and per author. */
 export class PendingBuffer {
   private readonly entries = new Map<EventId, Pending>()
   private readonly waiting = new Map<EventId, Set<EventId>>()

@@ -8,6 +8,7 @@ import { DependencyIndex } from '../rules'
 import type { Dependency } from '../rules/types'
 import type { RoomState } from '../state/types'
 
+/** An incrementally maintained DependencyIndex over a state's claimed tasks. */
 export class DependencyCache {
   private readonly index = new DependencyIndex()
   private readonly versions = new Map<string, EventId>()

@@ -26,6 +26,7 @@ interface Checkpoint {
   state: RoomState
 }
 
+/** The state folded from a growing set of stored events, in (lamport, id) order. */
 export class Fold {
   private readonly order: StoredEvent[] = []
   private current: RoomState

@@ -20,6 +20,7 @@ export type ReplicaInit = Omit<EventLogInit, 'onStored' | 'onQuarantine'> & {
   onStored?: (e: StoredEvent) => void
 }
 
+/** The log and its folded state: the one ingest path for network, storage and local authoring. */
 export class Replica {
   readonly log: EventLog
   private readonly fold: Fold
