@@ -7,7 +7,8 @@
 import type { AnyEvent } from '../events/envelope'
 import type { StoredEvent } from '../log/stored'
 import { reduceSession } from './reduce-session'
-import type { RoomState } from './types'
+import type { PeerId } from '../ids'
+import type { RoomState, TaskState } from './types'
 
 export type Ignore = string
 type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, { kind: K }>, id: StoredEvent['id']) => Ignore | void
@@ -34,6 +35,8 @@ function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id']): Ignore | vo
       return
     case 'member.left':
       member.left = true
+      // A member who leaves stops holding tasks, so no new sessions open around them.
+      for (const t of s.tasks.values()) if (t.status === 'claimed' && t.claimants.includes(e.author)) release(t, e.author)
       return
     case 'task.claimed':
       return taskClaimed(s, e, id)
@@ -104,8 +107,12 @@ function taskDone(s: RoomState, e: Extract<AnyEvent, { kind: 'task.released' | '
     t.claimedBy = e.author
     return
   }
-  t.claimants = t.claimants.filter((c) => c !== e.author)
-  delete t.claims[e.author]
+  release(t, e.author)
+}
+
+function release(t: TaskState, who: PeerId): void {
+  t.claimants = t.claimants.filter((c) => c !== who)
+  delete t.claims[who]
   if (t.claimants.length === 0) t.status = 'released'
   else t.claimedBy = t.claimants[0]
 }

@@ -136,3 +136,18 @@ describe('Replica.author', () => {
     await expect(room.replica.author(a, 'task.claimed', AUTH_API)).resolves.toMatchObject({ event: { seq: 2 } })
   })
 })
+
+describe('leaving', () => {
+  it('releases the tasks a member held', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('agent-a', 'agent')
+    const b = await room.member('agent-b', 'agent')
+    await room.replica.author(a, 'task.claimed', AUTH_API)
+    await room.replica.author(a, 'task.claimed', LOGIN_PAGE)
+    await room.replica.author(b, 'task.claimed', LOGIN_PAGE)
+    await room.replica.author(a, 'member.left', {})
+    const s = room.replica.state
+    expect(s.tasks.get('auth-api')?.status).toBe('released')
+    expect(s.tasks.get('login-page')).toMatchObject({ status: 'claimed', claimedBy: b.peerId, claimants: [b.peerId] })
+  })
+})
