@@ -42,6 +42,6 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     peerDiscovery: [
       pubsubPeerDiscovery({ topics: [discoveryTopic(init.room)], interval: init.discoveryIntervalMs ?? 2000 }),
     ],
-    services: meshServices(),
+    services: meshServices({ room: init.room }),
   })
 }

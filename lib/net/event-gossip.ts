@@ -4,14 +4,18 @@
  * gossipsub may forward it. Reject (lowers the sender's peer score) for events that can never
  * be valid; Ignore for duplicates and events still waiting for references (sync fetches those);
  * Accept for new events and for equivocation evidence, which every honest peer should hold.
+ * A per-peer token bucket runs first, so a flood costs a bounded amount of work (ADR 0024).
  */
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
 import type { AddResult } from '../core/log/reasons'
+import { PeerRateLimiter } from './rate-limit'
 import { eventsTopic } from './topics'
 
 export interface EventGossipInit {
   room: string
+  /** Per-peer message and byte budget, checked before any decoding or signature work. */
+  limiter?: PeerRateLimiter
   /** The one ingest path: validate, store durably, fold. */
   ingest: (bytes: Uint8Array, from: string) => Promise<AddResult>
   onPublishError?: (err: Error) => void
@@ -39,16 +43,25 @@ export class EventGossip {
   private readonly init: EventGossipInit
   private readonly topic: string
   publishErrors = 0
+  /** Messages dropped because their sender was over its rate budget. */
+  rateLimited = 0
+  readonly limiter: PeerRateLimiter
 
   constructor(node: Libp2p<{ pubsub: GossipSub }>, init: EventGossipInit) {
     this.node = node
     this.init = init
     this.topic = eventsTopic(init.room)
+    this.limiter = init.limiter ?? new PeerRateLimiter()
   }
 
   start(): void {
     const pubsub = this.node.services.pubsub
     pubsub.topicValidators.set(this.topic, async (peer, msg) => {
+      // Over budget: drop without verifying (Ignore: the sender may be an honest forwarder).
+      if (!this.limiter.allow(peer.toString(), msg.data.byteLength)) {
+        this.rateLimited++
+        return TopicValidatorResult.Ignore
+      }
       try {
         return validatorResult(await this.init.ingest(msg.data, peer.toString()))
       } catch {

@@ -5,6 +5,7 @@
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
+import { roomScoring } from './scoring'
 
 // A type alias, not an interface: libp2p's ServiceMap needs the implicit index signature.
 export type MeshServices = {
@@ -13,8 +14,11 @@ export type MeshServices = {
   pubsub: GossipSub
 }
 
-/** Service factories shared by the browser, relay and agent nodes. */
-export function meshServices() {
+/**
+ * Service factories shared by the browser, relay and agent nodes. With `room`, gossipsub scores
+ * peers on that room's topics (ADR 0024) so peers that send invalid events are graylisted.
+ */
+export function meshServices(opts: { room?: string } = {}) {
   return {
     identify: identify(),
     ping: ping(),
@@ -29,6 +33,7 @@ export function meshServices() {
       // Small rooms: send our own messages to every subscriber, not just mesh peers.
       floodPublish: true,
       emitSelf: false,
+      ...(opts.room != null ? roomScoring(opts.room) : {}),
     }),
   }
 }
