@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { MeshBanner } from '@/components/mesh/MeshBanner'
 import { MeshProvider } from '@/components/mesh/MeshProvider'
 import { Nav } from '@/components/ui/Nav'
+import { UiProvider } from '@/components/ui/UiProvider'
 import './globals.css'
 
 export const metadata: Metadata = {
@@ -16,9 +17,11 @@ export default function RootLayout({ children }: { children: ReactNode }) {
     <html lang="en">
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
         <MeshProvider>
-          <Nav />
-          <MeshBanner />
-          <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+          <UiProvider>
+            <Nav />
+            <MeshBanner />
+            <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+          </UiProvider>
         </MeshProvider>
       </body>
     </html>

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest'
+import { sessionIdOf } from '@/lib/core/sessions/ids'
+import { planFor, replicaRoom } from '@/lib/core/testing/replica'
+import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
+import { availability } from '@/components/session/permissions'
+import { inboxRows, step, unreadCount } from './inbox-model'
+
+/** A room with two agents on dependent tasks, an opened session with a plan, escalated on request. */
+async function escalatedRoom() {
+  const room = await replicaRoom()
+  const ann = await room.member('ann', 'agent')
+  const bob = await room.member('bob', 'agent')
+  const rob = await room.member('rob', 'reviewer')
+  const eve = await room.member('eve', 'reviewer')
+  const obs = await room.member('obs', 'observer')
+  await room.replica.author(ann, 'task.claimed', AUTH_API)
+  await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
+  await room.emitDue(ann)
+  await room.emitDue(ann)
+  const session = [...room.replica.state.sessions.keys()][0]
+  await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page', 'Ship the auth API before the login page') })
+  room.clock.advance(1000)
+  await room.replica.author(bob, 'session.escalated', { session, reason: 'requested', note: 'We disagree on the token format' })
+  return { room, ann, rob, eve, obs, session }
+}
+
+describe('inbox rows', () => {
+  it('list an escalation with its note as summary and both repositories, oldest first', async () => {
+    const { room, session } = await escalatedRoom()
+    const a = await room.member('cat', 'agent')
+    const other = sessionIdOf('planning', ['x'], 'later')
+    await room.replica.author(a, 'session.opened', { session: other, type: 'planning', tasks: ['x'], rule: 'later', evidence: [] })
+    room.clock.advance(1000)
+    await room.replica.author(a, 'session.escalated', { session: other, reason: 'requested', note: 'second' })
+    const rows = inboxRows(room.replica.state, 'open')
+    expect(rows.map((r) => r.session)).toEqual([session, other])
+    expect(rows[0]).toMatchObject({ reason: 'requested', summary: 'We disagree on the token format', repositories: ['api', 'web'], decided: false })
+    expect(step(rows, session, 1)).toBe(other)
+    expect(step(rows, other, 1)).toBe(other)
+    expect(step(rows, null, 1)).toBe(session)
+  })
+
+  it('move a claimed item under "claimed" and a resolved one under "decided"; the badge counts unread open ones', async () => {
+    const { room, rob, session } = await escalatedRoom()
+    const s = room.replica.state
+    expect(unreadCount(s, new Set())).toBe(1)
+    expect(unreadCount(s, new Set([s.sessions.get(session)!.escalation!.event]))).toBe(0)
+    await room.replica.author(rob, 'escalation.claimed', { session })
+    expect(inboxRows(room.replica.state, 'claimed').map((r) => r.session)).toEqual([session])
+    await room.replica.author(rob, 'escalation.resolved', { session, decision: 'Use JWT' })
+    expect(inboxRows(room.replica.state, 'open')).toEqual([])
+    expect(inboxRows(room.replica.state, 'decided')[0]).toMatchObject({ session, decided: true, status: 'resolved' })
+    expect(inboxRows(room.replica.state, 'all')).toHaveLength(1)
+    expect(unreadCount(room.replica.state, new Set())).toBe(0)
+  })
+})
+
+describe('action availability', () => {
+  it('disables actions for guests and observers with a reason, and shows a claim by someone else', async () => {
+    const { room, rob, eve, obs, session } = await escalatedRoom()
+    const x = () => room.replica.state.sessions.get(session)!
+    expect(availability('approve', x(), { role: null })).toMatchObject({ ok: false, reason: expect.stringMatching(/guest/) })
+    expect(availability('resolve', x(), { peerId: obs.peerId, role: 'observer' })).toMatchObject({ ok: false, reason: expect.stringMatching(/observer/) })
+    expect(availability('approve', x(), { peerId: rob.peerId, role: 'reviewer' })).toEqual({ ok: true })
+    await room.replica.author(eve, 'escalation.claimed', { session })
+    const names = (p: string) => (p === eve.peerId ? 'eve' : p)
+    expect(availability('claim', x(), { peerId: rob.peerId, role: 'reviewer' }, names)).toEqual({ ok: false, reason: 'Already claimed by eve.' })
+    expect(availability('resolve', x(), { peerId: rob.peerId, role: 'reviewer' }, names)).toEqual({ ok: true, note: 'eve is working on this.' })
+    expect(availability('release', x(), { peerId: eve.peerId, role: 'reviewer' })).toEqual({ ok: true })
+    await room.replica.author(rob, 'plan.approved', { session, version: 1 })
+    expect(x().status).toBe('resolved')
+    expect(availability('approve', x(), { peerId: eve.peerId, role: 'reviewer' })).toMatchObject({ ok: false })
+    expect(availability('return', x(), { peerId: eve.peerId, role: 'reviewer' })).toMatchObject({ ok: false, reason: expect.stringMatching(/escalated/) })
+  })
+})

@@ -1,0 +1,45 @@
+/** A plan version as structured, inert text (never HTML or markdown). */
+import type { Plan } from '@/lib/core/planner/plan'
+
+function List({ title, items }: { title: string; items: readonly string[] }) {
+  if (items.length === 0) return null
+  return (
+    <div>
+      <h4 className="text-xs font-medium uppercase text-zinc-500">{title}</h4>
+      <ul className="ml-4 list-disc text-sm">
+        {items.map((t, i) => (
+          <li key={i}>{t}</li>
+        ))}
+      </ul>
+    </div>
+  )
+}
+
+/** Renders summary, sequence, artifacts, coordination points, risks, success criteria, planner. */
+export function PlanView({ plan, version }: { plan: Plan; version: number }) {
+  const sequence = [...plan.sequence].sort((a, b) => a.order - b.order)
+  return (
+    <div className="space-y-2" data-testid="plan" data-version={version}>
+      <p className="text-sm">{plan.summary}</p>
+      <div>
+        <h4 className="text-xs font-medium uppercase text-zinc-500">Sequence</h4>
+        <ol className="text-sm">
+          {sequence.map((s, i) => (
+            <li key={i}>
+              <span className="font-mono text-xs">{s.order}.</span> <span className="font-medium">{s.taskId}</span> — {s.reason}
+            </li>
+          ))}
+        </ol>
+      </div>
+      <List title="Artifacts" items={plan.artifacts.map((a) => `${a.name} (${a.producer} → ${a.consumers.join(', ') || 'everyone'}): ${a.description}`)} />
+      <List title="Coordination points" items={plan.coordinationPoints} />
+      <List title="Risks" items={plan.risks} />
+      <List title="Success criteria" items={plan.successCriteria} />
+      <p className="text-xs text-zinc-500">
+        v{version} · by {plan.planner.kind}
+        {plan.planner.model ? ` (${plan.planner.model})` : ''}
+        {plan.planner.fallbackReason ? ` · fallback: ${plan.planner.fallbackReason}` : ''}
+      </p>
+    </div>
+  )
+}

@@ -1,0 +1,21 @@
+/** Display names for peers and tasks, with a readable fallback for unknown ids. */
+import type { RoomState } from '@/lib/core/state/types'
+
+/** A short form of a peer id: its last 6 characters. */
+export const shortId = (peer: string): string => `…${peer.slice(-6)}`
+
+/** The member's display name, or a short id if the peer is unknown. */
+export const peerName = (s: RoomState | undefined, peer: string): string => s?.members.get(peer as never)?.displayName ?? shortId(peer)
+
+/** The task's title, or its id if the task is unknown. */
+export const taskTitle = (s: RoomState | undefined, taskId: string): string => s?.tasks.get(taskId)?.task.title ?? taskId
+
+/** Repositories of the given tasks, distinct, in first-seen order. */
+export function repositoriesOf(s: RoomState, taskIds: readonly string[]): string[] {
+  const out: string[] = []
+  for (const id of taskIds) {
+    const repo = s.tasks.get(id)?.task.repository
+    if (repo != null && !out.includes(repo)) out.push(repo)
+  }
+  return out
+}
