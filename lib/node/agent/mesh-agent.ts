@@ -40,7 +40,8 @@ export interface MeshAgent {
   room: RoomInfo
   /** Joins the room (redeeming the invite if needed); a guest can watch but not act. */
   join(): Promise<JoinOutcome>
-  stop(): Promise<void>
+  /** Stops; `goodbye: false` stops the node first, so peers see a crash (no presence `bye`). */
+  stop(opts?: { goodbye?: boolean }): Promise<void>
 }
 
 /** Starts an agent on the relay's room: replica loaded, node started, relay being dialled. */
@@ -89,12 +90,13 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
       if (outcome.status === 'member') presence.update({ role: outcome.role })
       return outcome
     },
-    async stop() {
+    async stop({ goodbye = true } = {}) {
       unsubscribe()
       keeper.stop()
+      if (!goodbye) await node.stop()
       await presence.stop()
       await peer.stop()
-      await node.stop()
+      if (goodbye) await node.stop()
       await store.close()
     },
   }

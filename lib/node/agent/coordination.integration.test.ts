@@ -1,0 +1,121 @@
+/**
+ * Agents coordinating over a real relay on loopback (DESIGN §2): two SDK agents claim
+ * dependent tasks, the mesh detects the dependency and opens a session, the session's primary
+ * writes the plan, both agree and the session resolves with an outcome record. When the
+ * primary dies before planning, the next-ranked planner writes the plan (a view change).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { SessionId } from '../../core/ids'
+import { sessionIdOf } from '../../core/sessions/ids'
+import { selectOutcomes } from '../../core/state/selectors'
+import { startRelay, type Relay } from '../relay'
+import { rankPlanners } from './rank'
+import { ChorusAgent, type ChorusAgentOptions } from './sdk'
+
+const running: Array<{ stop(): Promise<void> }> = []
+const dirs: string[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).reverse().map((r) => r.stop().catch(() => {})))
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function until(what: string, fn: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), 'chorus-agents-'))
+  dirs.push(d)
+  return d
+}
+
+async function relayAt(dataDir: string): Promise<Relay> {
+  const r = await startRelay({ dataDir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 300, syncIntervalMs: 500 })
+  running.push(r)
+  return r
+}
+
+async function agent(relay: Relay, name: string, dataDir: string, extra: Partial<ChorusAgentOptions> = {}): Promise<ChorusAgent> {
+  const invite = await relay.invite({ role: 'agent' })
+  const a = await ChorusAgent.join({ name, relayUrl: relay.httpUrl, dataDir, invite, syncIntervalMs: 500, graceMs: 3000, ...extra })
+  running.push(a)
+  return a
+}
+
+const AUTH_API = { taskId: 'auth-api', repository: 'api', title: 'Define user authentication API', description: 'REST contract for signing users in and out' }
+const LOGIN_PAGE = { taskId: 'login-page', repository: 'web', title: 'Build the login page', description: 'Form that calls the authentication API' }
+const SESSION = sessionIdOf('dependency', ['auth-api', 'login-page'], 'API_Contract')
+
+/** Agrees with every plan version of its sessions. */
+const agreeAlways = (a: ChorusAgent) =>
+  a.on('plan', (e) => void a.reply(e.session.id, { type: 'agreement', text: `Agreed with plan v${e.version}.`, re: e.event }))
+
+describe('agents coordinating over a real relay', () => {
+  it('claims → session → primary plan → agreements → resolved with an outcome', async () => {
+    const relay = await relayAt(tmp())
+    const data = tmp()
+    const api = await agent(relay, 'api-agent', data)
+    const web = await agent(relay, 'web-agent', data)
+    agreeAlways(api)
+    agreeAlways(web)
+    const opened: SessionId[] = []
+    web.on('session', (e) => {
+      if (e.status === 'active' && e.previous === null) opened.push(e.session.id)
+    })
+
+    const t0 = Date.now()
+    await api.claim(AUTH_API)
+    await web.claim(LOGIN_PAGE)
+    const resolved = (x: ChorusAgent | Relay) => x instanceof ChorusAgent ? x.state.sessions.get(SESSION)?.status === 'resolved' : x.peer.host.replica.state.sessions.get(SESSION)?.status === 'resolved'
+    await until('the session to resolve everywhere', () => resolved(api) && resolved(web) && resolved(relay))
+    const elapsed = Date.now() - t0
+    console.log(`claim → resolved on every peer: ${elapsed} ms`)
+
+    expect(opened).toContain(SESSION)
+    const s = relay.peer.host.replica.state.sessions.get(SESSION)!
+    expect(s.participants.sort()).toEqual([api.peerId, web.peerId].sort())
+    expect(s.plans).toHaveLength(1)
+    // The plan is written by the primary: the first-ranked live planner.
+    expect(s.plans[0].author).toBe(rankPlanners(SESSION, [api.peerId, web.peerId])[0])
+    expect(s.plans[0].plan.planner.kind).toBe('template')
+    expect(s.resolution).toMatchObject({ reason: 'consensus', strength: 1 })
+    const outcome = selectOutcomes(relay.peer.host.replica.state).find((o) => o.session === SESSION)
+    expect(outcome).toMatchObject({ outcome: 'consensus', consensusReached: true, consensusStrength: 1, escalated: false, tasks: ['auth-api', 'login-page'] })
+    expect(elapsed).toBeLessThan(20_000)
+    // Concurrent emitters are harmless: exactly one session, one dependency for the pair.
+    expect([...relay.peer.host.replica.state.sessions.keys()]).toEqual([SESSION])
+  })
+
+  it('the next-ranked planner writes the plan when the primary has died (view change)', async () => {
+    const relay = await relayAt(tmp())
+    const data = tmp()
+    const p1 = await agent(relay, 'planner-1', data)
+    const p2 = await agent(relay, 'planner-2', data)
+    const api = await agent(relay, 'api-agent', data, { planner: false })
+    const web = await agent(relay, 'web-agent', data, { planner: false })
+    agreeAlways(api)
+    agreeAlways(web)
+    await until('every member known to every peer', () => [p1, p2, api, web].every((a) => a.state.members.size >= 4))
+
+    const [primary, backup] = rankPlanners(SESSION, [p1.peerId, p2.peerId]).map((id) => [p1, p2].find((p) => p.peerId === id)!)
+    await primary.stop({ goodbye: false })
+    running.splice(running.indexOf(primary), 1)
+
+    const t0 = Date.now()
+    await api.claim(AUTH_API)
+    await web.claim(LOGIN_PAGE)
+    await until('a plan', () => (backup.state.sessions.get(SESSION)?.plans.length ?? 0) > 0)
+    console.log(`view change: claim → plan by the backup in ${Date.now() - t0} ms`)
+    const s = backup.state.sessions.get(SESSION)!
+    expect(s.plans[0].author).toBe(backup.peerId)
+    await until('resolved', () => backup.state.sessions.get(SESSION)?.status === 'resolved')
+    expect(backup.state.sessions.get(SESSION)!.resolution?.reason).toBe('consensus')
+  })
+})

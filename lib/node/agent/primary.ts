@@ -1,0 +1,87 @@
+/**
+ * The primary planner duty (DESIGN §2): for each active session that needs a plan version
+ * (none yet, or open concerns on the latest), the live planners are ranked by rendezvous hash
+ * of (session, peer); the first writes the version at once, the k-th after k grace periods
+ * without one (a view change). A peer that dies drops out of the live ranking, so the next one
+ * moves up; a primary that is alive but silent is overtaken by the grace period. See ADR 0051.
+ */
+import type { PeerId } from '../../core/ids'
+import type { Plan } from '../../core/planner/plan'
+import { consensusOf } from '../../core/sessions/consensus'
+import type { RoomState, SessionState } from '../../core/state/types'
+import type { RoomPeer } from '../../net/room-peer'
+import type { Planner } from '../planner/planner'
+import { planRequestOf } from '../planner/request'
+import { plannerCandidates, rankPlanners } from './rank'
+
+export interface PrimaryDutyInit {
+  peer: RoomPeer
+  planner: Planner
+  /** True if presence says the peer is alive (this peer is always live to itself). */
+  isLive: (peer: string) => boolean
+  /** @default 4000 */
+  graceMs?: number
+  /** No revision beyond this version; a session still arguing escalates by message limit. @default 12 */
+  maxVersions?: number
+  now?: () => number
+  onPlanned?: (session: string, version: number, plan: Plan) => void
+  onError?: (err: unknown) => void
+}
+
+/** The version a session needs next, or 0 if it needs none. */
+export function versionNeeded(s: SessionState, maxVersions: number): number {
+  if (s.status !== 'active') return 0
+  if (s.plans.length === 0) return 1
+  if (s.plans.length >= maxVersions) return 0
+  return consensusOf(s).concerns.length > 0 ? s.plans.length + 1 : 0
+}
+
+/** This peer's place among the live planners of a session (0 = primary), or -1. */
+export function primaryIndex(state: RoomState, session: string, me: string, isLive: (p: string) => boolean): number {
+  const live = rankPlanners(session, plannerCandidates(state)).filter((p) => p === me || isLive(p))
+  return live.indexOf(me)
+}
+
+/** See the module comment: `tick()` after each change and on a timer. */
+export class PrimaryDuty {
+  private readonly firstNeed = new Map<string, number>()
+  private readonly now: () => number
+
+  constructor(private readonly init: PrimaryDutyInit) {
+    this.now = init.now ?? Date.now
+  }
+
+  /** Writes every plan version that is this peer's to write now; resolves to how many. */
+  async tick(): Promise<number> {
+    const { peer } = this.init
+    const me = peer.signer.peerId as PeerId
+    const max = this.init.maxVersions ?? 12
+    const grace = this.init.graceMs ?? 4000
+    const state = peer.host.replica.state
+    const needs = [...state.sessions.values()].map((s) => ({ s, v: versionNeeded(s, max) })).filter((x) => x.v > 0)
+    const keys = new Set(needs.map((x) => `${x.s.id}#${x.v}`))
+    for (const k of [...this.firstNeed.keys()]) if (!keys.has(k)) this.firstNeed.delete(k)
+    let n = 0
+    for (const { s, v } of needs) {
+      const key = `${s.id}#${v}`
+      const now = this.now()
+      const first = this.firstNeed.get(key) ?? now
+      this.firstNeed.set(key, first)
+      const index = primaryIndex(state, s.id, me, this.init.isLive)
+      if (index < 0 || now - first < index * grace) continue
+      const req = planRequestOf(state, s)
+      const plan = await this.init.planner.plan(req)
+      // Planning may take seconds (an LLM): write only if that version is still the one needed.
+      const current = peer.host.replica.state.sessions.get(s.id)
+      if (!current || versionNeeded(current, max) !== v) continue
+      try {
+        await peer.author('plan.proposed', { session: s.id, version: v, plan })
+        n++
+        this.init.onPlanned?.(s.id, v, plan)
+      } catch (err) {
+        this.init.onError?.(err)
+      }
+    }
+    return n
+  }
+}

@@ -1,0 +1,233 @@
+/**
+ * The agent SDK (DESIGN §7): everything an agent framework needs to take part in a room, with
+ * no libp2p in sight. `ChorusAgent.join()` starts a mesh peer, redeems the invite, and runs
+ * the agent's duties (derived events, the primary planner role); the agent then claims tasks,
+ * listens to its sessions, plans and messages, and replies.
+ *
+ *   const agent = await ChorusAgent.join({ name: 'api-agent', relayUrl, dataDir, invite })
+ *   await agent.claim({ taskId: 'auth-api', repository: 'api', title: 'Define the auth API' })
+ *   agent.on('plan', (e) => agent.reply(e.session.id, { type: 'agreement', text: 'Agreed.' }))
+ */
+import type { EventId, PeerId, SessionId } from '../../core/ids'
+import type { MessageType } from '../../core/events/kinds/message'
+import { selectSession, type SessionView } from '../../core/state/selectors'
+import type { RoomState } from '../../core/state/types'
+import { plannerFromEnv } from '../planner/env'
+import type { Planner } from '../planner/planner'
+import { DerivedEmitter } from './derived'
+import { startMeshAgent, type MeshAgent } from './mesh-agent'
+import { PrimaryDuty } from './primary'
+import { PLANNER_CAPABILITY } from './rank'
+import { DutyLoop } from './schedule'
+import { SessionWatcher, type AgentEvent, type AgentEventType } from './watch'
+
+export type { AgentEvent, AgentEventType } from './watch'
+
+export interface ChorusAgentOptions {
+  name: string
+  /** The relay's HTTP base URL, e.g. http://127.0.0.1:7781. */
+  relayUrl: string
+  /** Keys and the replica are kept under `<dataDir>/agents/<name>/`. */
+  dataDir: string
+  /** Needed once, to join a room that is not open. */
+  invite?: string
+  /** The planner used when this agent is a session's primary; `false`: never plan. Default: from env. */
+  planner?: Planner | false
+  /** Grace period before the next-ranked planner takes over (ms). @default 4000 */
+  graceMs?: number
+  /** Duty timer (ms). @default 500 */
+  tickMs?: number
+  syncIntervalMs?: number
+  onError?: (err: unknown) => void
+}
+
+/** A task to claim; `projectId` defaults to "default". */
+export interface TaskInput {
+  taskId: string
+  title: string
+  repository: string
+  description?: string
+  keywords?: string[]
+  projectId?: string
+}
+
+/** Why an agent could not join. */
+export class AgentJoinError extends Error {
+  static override name = 'AgentJoinError'
+  constructor(
+    readonly reason: 'guest' | 'not_agent',
+    detail: string,
+  ) {
+    super(detail)
+  }
+}
+
+type Listener<T extends AgentEventType> = (e: Extract<AgentEvent, { type: T }>) => void
+
+/** See the module comment. */
+export class ChorusAgent {
+  readonly peerId: PeerId
+  private readonly listeners = new Set<(e: AgentEvent) => void>()
+  private readonly watcher: SessionWatcher
+  private readonly loop: DutyLoop
+  private readonly unsubscribe: () => void
+
+  private constructor(
+    readonly mesh: MeshAgent,
+    readonly name: string,
+    opts: ChorusAgentOptions,
+  ) {
+    this.peerId = mesh.peer.signer.peerId as PeerId
+    this.watcher = new SessionWatcher(this.peerId)
+    const onError = opts.onError ?? (() => {})
+    const emitter = new DerivedEmitter({ peer: mesh.peer, onError })
+    const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
+    const primary = planner
+      ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, isLive: (p) => this.isLive(p) })
+      : null
+    this.loop = new DutyLoop(
+      async () => {
+        await emitter.tick()
+        await primary?.tick()
+      },
+      opts.tickMs ?? 500,
+      onError,
+    )
+    this.unsubscribe = mesh.peer.host.subscribe(() => {
+      this.dispatch()
+      this.loop.kick()
+    })
+  }
+
+  /** Starts a peer on the relay's room, joins it as an agent and starts the agent's duties. */
+  static async join(opts: ChorusAgentOptions): Promise<ChorusAgent> {
+    const capabilities = opts.planner === false ? [] : [PLANNER_CAPABILITY]
+    const mesh = await startMeshAgent({ name: opts.name, relayUrl: opts.relayUrl, dataDir: opts.dataDir, invite: opts.invite, capabilities, syncIntervalMs: opts.syncIntervalMs })
+    try {
+      const outcome = await mesh.join()
+      if (outcome.status !== 'member') throw new AgentJoinError('guest', outcome.reason)
+      if (outcome.role !== 'agent') throw new AgentJoinError('not_agent', `joined as ${outcome.role}, not as an agent`)
+    } catch (err) {
+      await mesh.stop()
+      throw err
+    }
+    const agent = new ChorusAgent(mesh, opts.name, opts)
+    agent.loop.start()
+    return agent
+  }
+
+  /** The folded room state (read-only). */
+  get state(): RoomState {
+    return this.mesh.peer.host.replica.state
+  }
+
+  /** The sessions this agent takes part in, newest first. */
+  sessions(): SessionView[] {
+    return [...this.state.sessions.values()]
+      .filter((s) => s.participants.includes(this.peerId))
+      .map((s) => selectSession(this.state, s.id) as SessionView)
+      .sort((a, b) => b.openedAt - a.openedAt)
+  }
+
+  /** Claims a task (no-op if this agent holds it already); resolves to the claim's event id. */
+  async claim(task: TaskInput): Promise<EventId> {
+    const held = this.state.tasks.get(task.taskId)
+    if (held?.status === 'claimed' && held.claimants.includes(this.peerId)) return held.claims[this.peerId]
+    const enc = await this.mesh.peer.author('task.claimed', {
+      taskId: task.taskId,
+      projectId: task.projectId ?? 'default',
+      repository: task.repository,
+      title: task.title,
+      description: task.description ?? '',
+      ...(task.keywords ? { keywords: task.keywords } : {}),
+    })
+    return enc.id
+  }
+
+  /** Gives a claimed task back. */
+  async release(taskId: string, reason?: string): Promise<EventId> {
+    return (await this.mesh.peer.author('task.released', { taskId, ...(reason ? { reason } : {}) })).id
+  }
+
+  /** Marks a claimed task done. */
+  async complete(taskId: string, note?: string): Promise<EventId> {
+    return (await this.mesh.peer.author('task.completed', { taskId, ...(note ? { note } : {}) })).id
+  }
+
+  /** Posts a message to a session; `re` defaults to the latest plan version. */
+  async reply(session: SessionId, m: { type?: MessageType; text: string; re?: EventId }): Promise<EventId> {
+    const s = this.state.sessions.get(session)
+    const re = m.re ?? s?.plans[s.plans.length - 1]?.event
+    const enc = await this.mesh.peer.author('session.message', { session, text: m.text, ...(m.type ? { type: m.type } : {}), ...(re ? { re } : {}) })
+    return enc.id
+  }
+
+  /** Asks for humans: the session goes to the escalation inbox. */
+  async escalate(session: SessionId, note: string): Promise<EventId> {
+    return (await this.mesh.peer.author('session.escalated', { session, reason: 'requested', note })).id
+  }
+
+  /** Calls `listener` for each event of `type`; returns the unsubscribe function. */
+  on<T extends AgentEventType>(type: T, listener: Listener<T>): () => void {
+    const l = (e: AgentEvent) => {
+      if (e.type === type) listener(e as Extract<AgentEvent, { type: T }>)
+    }
+    this.listeners.add(l)
+    queueMicrotask(() => this.dispatch())
+    return () => this.listeners.delete(l)
+  }
+
+  /** Every agent event as an async iterator (ends when the agent stops or the loop breaks). */
+  async *events(): AsyncGenerator<AgentEvent> {
+    const queue: AgentEvent[] = []
+    let wake: (() => void) | null = null
+    const l = (e: AgentEvent) => {
+      queue.push(e)
+      wake?.()
+    }
+    this.listeners.add(l)
+    this.stopped.finally(() => wake?.())
+    queueMicrotask(() => this.dispatch())
+    try {
+      while (!this.isStopped) {
+        if (queue.length === 0) await new Promise<void>((r) => (wake = r))
+        wake = null
+        yield* queue.splice(0)
+      }
+    } finally {
+      this.listeners.delete(l)
+    }
+  }
+
+  private isStopped = false
+  private stopResolve!: () => void
+  private readonly stopped = new Promise<void>((r) => (this.stopResolve = r))
+
+  /** Leaves the mesh (the agent stays a member; its key and replica stay on disk). */
+  async stop(opts: { goodbye?: boolean } = {}): Promise<void> {
+    if (this.isStopped) return
+    this.isStopped = true
+    this.stopResolve()
+    this.loop.stop()
+    this.unsubscribe()
+    await this.mesh.stop(opts)
+  }
+
+  private readonly startedAt = Date.now()
+
+  /**
+   * Presence decides liveness; a member not heard from yet counts as live only while this
+   * agent warms up (a few heartbeats), so a fresh agent does not usurp a primary it has not
+   * heard yet, and a member gone for good does not hold sessions up for long.
+   */
+  private isLive(peer: string): boolean {
+    const row = this.mesh.presence.snapshot().peers.find((p) => p.peerId === peer)
+    if (row) return row.status === 'alive'
+    return Date.now() - this.startedAt < Math.max(1000, 3 * this.mesh.room.presenceIntervalMs)
+  }
+
+  private dispatch(): void {
+    if (this.listeners.size === 0) return
+    for (const e of this.watcher.diff(this.state)) for (const l of [...this.listeners]) l(e)
+  }
+}
