@@ -69,13 +69,12 @@ function checkChain(event: AnyEvent, view: LogView): string | null {
     // An author's own clock may not run backwards along its chain (ADR 0004).
     if (prev.event.time > event.time) return 'time runs backwards along the chain'
   }
-  for (const d of event.deps) {
-    const dep = view.get(d) as StoredEvent
-    if (dep.event.author === event.author) return 'deps must be other authors'
-    if (dep.event.lamport >= event.lamport) return 'lamport does not exceed a dep'
+  for (const d of event.deps) if ((view.get(d) as StoredEvent).event.author === event.author) return 'deps must be other authors'
+  // Everything referenced (deps, evidence, the genesis, an issuer's join) folds before this
+  // event, so effects never precede their causes in (lamport, id) order.
+  for (const r of referencesOf(event, view.room)) {
+    if ((view.get(r) as StoredEvent).event.lamport >= event.lamport) return 'lamport does not exceed a referenced event'
   }
-  const genesis = view.get(view.room) as StoredEvent
-  if (genesis.event.lamport >= event.lamport) return 'lamport does not exceed the genesis'
   return null
 }
 

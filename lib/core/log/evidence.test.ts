@@ -89,3 +89,21 @@ describe('derived events are admitted only if they recompute from their evidence
     expect(room.log.missing()).toContain(missing)
   })
 })
+
+describe('causality of evidence', () => {
+  it('rejects a derived event whose Lamport clock does not exceed its evidence', async () => {
+    const room = await makeRoom()
+    const c = testSigner('agent-c')
+    await join(room, a, 'agent')
+    await join(room, b, 'agent')
+    await join(room, c, 'agent')
+    const ca = await authorEvent(room.log, a, 'task.claimed', AUTH_API, T0)
+    const cb = await authorEvent(room.log, b, 'task.claimed', LOGIN_PAGE, T0)
+    const dependency = { task1: 'auth-api', task2: 'login-page', relationship: 'API_Contract', confidence: 0.6, reason: 'r' }
+    // c's prev (its join) is older than the claims, but the claimed clock does not exceed cb's.
+    const early = await forge(room.log, c, 'dependency.detected', { dependency, claims: [ca.id, cb.id] }, T0, { lamport: cb.event.lamport, deps: [] })
+    expect(await room.log.add(early)).toMatchObject({ status: 'rejected', reason: 'malformed', detail: 'lamport does not exceed a referenced event' })
+    const fine = await forge(room.log, c, 'dependency.detected', { dependency, claims: [ca.id, cb.id] }, T0, { lamport: cb.event.lamport + 1, deps: [] })
+    expect(await room.log.add(fine)).toMatchObject({ status: 'accepted' })
+  })
+})
