@@ -4,18 +4,15 @@
  * two decimals so that every peer computes the identical number (docs/adr/0013).
  */
 
-/** One piece of evidence and its weight in (0, 1). */
-export interface Evidence {
-  readonly weight: number
-  readonly count?: number
-}
-
-/** Combines a base probability with evidence weights (each counted `count` times) by noisy-OR. */
-export function noisyOr(base: number, evidence: readonly Evidence[]): number {
+/**
+ * Combines a base probability with evidence by noisy-OR. `evidence` is flat pairs
+ * `[weight, count, weight, count, …]` (a packed number array: this runs once per detected
+ * dependency, up to millions of times in a large room).
+ */
+export function noisyOr(base: number, evidence: readonly number[]): number {
   let miss = 1 - base
-  for (const e of evidence) {
-    const n = e.count ?? 1
-    for (let i = 0; i < n; i++) miss *= 1 - e.weight
+  for (let i = 0; i < evidence.length; i += 2) {
+    for (let n = 0; n < evidence[i + 1]; n++) miss *= 1 - evidence[i]
   }
   const c = Math.round((1 - miss) * 100) / 100
   return Math.min(0.99, Math.max(0.01, c))

@@ -19,6 +19,8 @@ export interface TaskFeatures {
    * keywords: two tasks that share one are about the same thing (docs/adr/0012).
    */
   readonly entities: ReadonlySet<string>
+  /** Per-rule results for this task, filled by match.ts (the index re-checks a task against many partners). */
+  readonly memo: Map<object, unknown>
 }
 
 const isEntityStem = (term: string): boolean =>
@@ -33,7 +35,7 @@ export function taskFeatures(task: Task): TaskFeatures {
     const concept = CONCEPT_OF.get(term)
     if (concept) entities.add(concept)
   }
-  return { taskId: task.taskId, repository: task.repository, repositoryKey: normalizeRepository(task.repository), text, entities }
+  return { taskId: task.taskId, repository: task.repository, repositoryKey: normalizeRepository(task.repository), text, entities, memo: new Map() }
 }
 
 /** Entities both tasks have, in sorted order; a concept is dropped when a shared stem already names it. */

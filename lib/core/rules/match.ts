@@ -4,7 +4,7 @@
  * function would reject.
  */
 import type { CompiledRule } from './compile'
-import { noisyOr, WEIGHT, type Evidence } from './evidence'
+import { noisyOr, WEIGHT } from './evidence'
 import { sharedEntities, type TaskFeatures } from './features'
 import { mentions } from './text'
 import { CONCEPT_OF, CONSUMER_VERBS, PRODUCER_VERBS } from './vocabulary'
@@ -20,19 +20,26 @@ export interface RuleMatch {
 export const matchedTerms = (f: TaskFeatures, terms: readonly string[]): string[] =>
   terms.filter((t) => mentions(f.text, t))
 
-/** A task's matches for one rule; memoised per (task features, compiled rule) because the index re-checks a task against many partners. */
+/** A task's matches for one built-in rule. */
 interface Sides {
   readonly topic: readonly string[]
   readonly consumer: readonly string[]
+  /** topic then consumer terms */
+  readonly all: readonly string[]
+  /** some matched term is a phrase */
+  readonly phrase: boolean
 }
-const sidesMemo = new WeakMap<TaskFeatures, WeakMap<CompiledRule, Sides>>()
 
-/** Which of a built-in rule's topic and consumer terms a task mentions. */
+/** Which of a built-in rule's topic and consumer terms a task mentions (memoised on the task's features). */
 export function builtinSides(rule: Extract<CompiledRule, { kind: 'builtin' }>, f: TaskFeatures): Sides {
-  let perRule = sidesMemo.get(f)
-  if (!perRule) sidesMemo.set(f, (perRule = new WeakMap()))
-  let sides = perRule.get(rule)
-  if (!sides) perRule.set(rule, (sides = { topic: matchedTerms(f, rule.topic), consumer: matchedTerms(f, rule.consumer) }))
+  let sides = f.memo.get(rule) as Sides | undefined
+  if (!sides) {
+    const topic = matchedTerms(f, rule.topic)
+    const consumer = matchedTerms(f, rule.consumer)
+    const all = [...topic, ...consumer]
+    sides = { topic, consumer, all, phrase: all.some((t) => t.includes(' ')) }
+    f.memo.set(rule, sides)
+  }
   return sides
 }
 
@@ -57,11 +64,11 @@ const sharedText = (x: TaskFeatures, y: TaskFeatures, stems: string[], concepts:
 
 const hasAny = (f: TaskFeatures, terms: readonly string[]) => terms.some((t) => mentions(f.text, t))
 
-/** Bit 1: the task uses a producer verb; bit 2: a consumer verb. Memoised like Sides. */
-const rolesMemo = new WeakMap<TaskFeatures, number>()
+/** Bit 1: the task uses a producer verb; bit 2: a consumer verb. Memoised on the features. */
+const ROLES = {}
 const roles = (f: TaskFeatures): number => {
-  let r = rolesMemo.get(f)
-  if (r === undefined) rolesMemo.set(f, (r = (hasAny(f, PRODUCER_VERBS) ? 1 : 0) | (hasAny(f, CONSUMER_VERBS) ? 2 : 0)))
+  let r = f.memo.get(ROLES) as number | undefined
+  if (r === undefined) f.memo.set(ROLES, (r = (hasAny(f, PRODUCER_VERBS) ? 1 : 0) | (hasAny(f, CONSUMER_VERBS) ? 2 : 0)))
   return r
 }
 
@@ -73,26 +80,23 @@ const rolesComplement = (x: TaskFeatures, y: TaskFeatures): boolean => {
 function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatures, y: TaskFeatures, shared: SharedLazy): RuleMatch | null {
   const sx = builtinSides(rule, x)
   const sy = builtinSides(rule, y)
-  const xAny = sx.topic.length + sx.consumer.length > 0
-  const yAny = sy.topic.length + sy.consumer.length > 0
-  if (!xAny || !yAny || sx.topic.length + sy.topic.length === 0) return null
+  if (sx.all.length === 0 || sy.all.length === 0 || sx.topic.length + sy.topic.length === 0) return null
   const { stems, concepts } = shared()
   if (stems.length + concepts.length === 0) return null
-  const tx = [...sx.topic, ...sx.consumer]
-  const ty = [...sy.topic, ...sy.consumer]
-  const distinct = new Set([...tx, ...ty])
-  const evidence: Evidence[] = [
-    { weight: WEIGHT.topicBothSides, count: sx.topic.length && sy.topic.length ? 1 : 0 },
-    { weight: WEIGHT.extraRuleTerm, count: Math.min(WEIGHT.maxExtraRuleTerms, Math.max(0, distinct.size - 2)) },
-    { weight: WEIGHT.phrase, count: [...distinct].some((t) => t.includes(' ')) ? 1 : 0 },
-    { weight: WEIGHT.sharedStem, count: Math.min(WEIGHT.maxSharedStems, stems.length) },
-    { weight: WEIGHT.sharedConcept, count: Math.min(WEIGHT.maxSharedConcepts, concepts.length) },
-    { weight: WEIGHT.roles, count: rolesComplement(x, y) ? 1 : 0 },
-  ]
+  let distinct = sx.all.length
+  for (const t of sy.all) if (!sx.all.includes(t)) distinct++
+  const confidence = noisyOr(WEIGHT.builtinBase, [
+    WEIGHT.topicBothSides, sx.topic.length && sy.topic.length ? 1 : 0,
+    WEIGHT.extraRuleTerm, Math.min(WEIGHT.maxExtraRuleTerms, Math.max(0, distinct - 2)),
+    WEIGHT.phrase, sx.phrase || sy.phrase ? 1 : 0,
+    WEIGHT.sharedStem, Math.min(WEIGHT.maxSharedStems, stems.length),
+    WEIGHT.sharedConcept, Math.min(WEIGHT.maxSharedConcepts, concepts.length),
+    WEIGHT.roles, rolesComplement(x, y) ? 1 : 0,
+  ])
   return {
     relationship: rule.name,
-    confidence: noisyOr(WEIGHT.builtinBase, evidence),
-    reason: `${x.taskId}: ${say(x, tx)}; ${y.taskId}: ${say(y, ty)}${sharedText(x, y, stems, concepts)}`,
+    confidence,
+    reason: `${x.taskId}: ${say(x, sx.all)}; ${y.taskId}: ${say(y, sy.all)}${sharedText(x, y, stems, concepts)}`,
   }
 }
 
@@ -102,11 +106,11 @@ function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeature
   if (mx.length === 0 || my.length === 0) return null
   const { stems } = shared()
   const distinct = new Set([...mx, ...my])
-  const evidence: Evidence[] = [
-    { weight: WEIGHT.sameKeyword, count: mx.some((t) => my.includes(t)) ? 1 : 0 },
-    { weight: WEIGHT.extraRuleTerm, count: Math.min(WEIGHT.maxExtraRuleTerms, Math.max(0, distinct.size - 2)) },
-    { weight: WEIGHT.phrase, count: [...distinct].some((t) => t.includes(' ')) ? 1 : 0 },
-    { weight: WEIGHT.customSharedStem, count: Math.min(WEIGHT.maxSharedStems, stems.length) },
+  const evidence = [
+    WEIGHT.sameKeyword, mx.some((t) => my.includes(t)) ? 1 : 0,
+    WEIGHT.extraRuleTerm, Math.min(WEIGHT.maxExtraRuleTerms, Math.max(0, distinct.size - 2)),
+    WEIGHT.phrase, [...distinct].some((t) => t.includes(' ')) ? 1 : 0,
+    WEIGHT.customSharedStem, Math.min(WEIGHT.maxSharedStems, stems.length),
   ]
   return {
     relationship: rule.name,
@@ -122,12 +126,12 @@ function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeat
   if (!forward && !backward) return null
   const { stems } = shared()
   const [tx, ty] = forward ? [ax, by] : [bx, ay]
-  const evidence: Evidence[] = [
-    { weight: WEIGHT.bothDirections, count: forward && backward ? 1 : 0 },
-    { weight: WEIGHT.phrase, count: [...tx, ...ty].some((t) => t.includes(' ')) ? 1 : 0 },
-    { weight: WEIGHT.customSharedStem, count: Math.min(WEIGHT.maxSharedStems, stems.length) },
-    { weight: WEIGHT.keywordMention, count: hasAny(x, rule.keywords) ? 1 : 0 },
-    { weight: WEIGHT.keywordMention, count: hasAny(y, rule.keywords) ? 1 : 0 },
+  const evidence = [
+    WEIGHT.bothDirections, forward && backward ? 1 : 0,
+    WEIGHT.phrase, [...tx, ...ty].some((t) => t.includes(' ')) ? 1 : 0,
+    WEIGHT.customSharedStem, Math.min(WEIGHT.maxSharedStems, stems.length),
+    WEIGHT.keywordMention, hasAny(x, rule.keywords) ? 1 : 0,
+    WEIGHT.keywordMention, hasAny(y, rule.keywords) ? 1 : 0,
   ]
   return {
     relationship: rule.name,
