@@ -11,6 +11,8 @@ import { EventLog, type EventLogInit } from '../log/log'
 import { EventRejectedError, type AddResult } from '../log/reasons'
 import { eventsMissingFrom, summarize, type Summary } from '../log/summary'
 import type { StoredEvent } from '../log/stored'
+import { DependencyCache } from '../sessions/dependency-cache'
+import { due, type DueEvent } from '../sessions/due'
 import { stateDigest } from './digest'
 import { Fold } from './fold'
 import type { RoomState } from './types'
@@ -26,6 +28,7 @@ export class Replica {
   private readonly fold: Fold
   private readonly clock: () => number
   private authoring: Promise<void> = Promise.resolve()
+  private readonly dependencyCache = new DependencyCache()
 
   constructor(init: ReplicaInit) {
     this.fold = new Fold(init.room)
@@ -70,6 +73,11 @@ export class Replica {
   /** The folded state (read-only). */
   get state(): RoomState {
     return this.fold.state
+  }
+
+  /** The derived events due now (sessions/due.ts), with incremental dependency detection. */
+  due(now: number = this.clock()): DueEvent[] {
+    return due(this.fold.state, now, this.dependencyCache)
   }
 
   /** Hash of the folded state. */

@@ -5,7 +5,6 @@ import type { Signer } from '../events/signer'
 import { signInvite } from '../events/verify'
 import { createGenesis } from '../log/author'
 import type { Plan } from '../planner/plan'
-import { due } from '../sessions/due'
 import { Replica } from '../state/replica'
 import { testSigner, testVerifier } from './ed25519'
 import { inviteBody, testClock, type TestClock } from './room'
@@ -39,7 +38,7 @@ export async function replicaRoom(config: RoomConfigPatch = {}): Promise<Replica
       return who
     },
     async emitDue(as) {
-      const events = due(replica.state, clock.now())
+      const events = replica.due(clock.now())
       for (const d of events) await replica.author(as, d.kind, d.payload)
       return events.length
     },
