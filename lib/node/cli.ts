@@ -3,7 +3,7 @@
  * module that does the work. Long-running commands stop cleanly on SIGINT/SIGTERM.
  */
 import { Command, CommanderError } from 'commander'
-import { startMeshAgent } from './agent/mesh-agent'
+import { POLICIES } from './agent/policy'
 import { defaultRelayUrl, defaults, parseIntFlag } from './config'
 import { startRelay } from './relay'
 
@@ -50,28 +50,23 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('agent')
-    .description('join the room as an agent')
+    .description('join the room as an agent, claim tasks and answer plans by policy')
     .requiredOption('--name <name>', 'display name')
     .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
     .option('--invite <text>', 'invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory (key and replica kept per name)', defaults.dataDir)
+    .option('--repo <repository>', 'repository of the claimed tasks', 'default')
+    .option('--task <title>', 'claim a task with this title (repeatable)', collect, [])
+    .option('--description <text>', 'description of the task at the same position (repeatable)', collect, [])
+    .option('--policy <policy>', `how to answer plans: ${POLICIES.join(' | ')}`, 'agree')
     .option('--json', 'log JSON lines')
     .action(async (o) => {
-      const log = (event: string, fields: Record<string, unknown> = {}) =>
-        console.log(o.json ? JSON.stringify({ time: new Date().toISOString(), event, ...fields }) : `${event} ${Object.entries(fields).map(([k, v]) => `${k}=${v}`).join(' ')}`)
-      const agent = await startMeshAgent({
-        name: o.name,
-        relayUrl: o.relay,
-        dataDir: o.data,
-        invite: o.invite,
-        onRelayState: (state) => log('relay', { state }),
-      })
-      log('started', { peer: agent.node.peerId.toString(), room: agent.room.room, name: o.name, events: agent.peer.loaded })
-      const outcome = await agent.join()
-      if (outcome.status === 'member') log('member', { role: outcome.role, joined: outcome.joinedNow ? 'now' : 'before' })
-      else log('guest', { reason: outcome.reason })
-      await untilSignal()
-      await agent.stop()
+      if (!(POLICIES as readonly string[]).includes(o.policy)) throw new Error(`--policy ${o.policy}: expected one of ${POLICIES.join(', ')}`)
+      const { runAgentCommand } = await import('./agent/command')
+      await runAgentCommand(
+        { name: o.name, relay: o.relay, data: o.data, invite: o.invite, repo: o.repo, tasks: o.task, descriptions: o.description, policy: o.policy, json: o.json === true },
+        untilSignal(),
+      )
     })
 
   program
@@ -120,6 +115,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   return code
 }
+
+/** Commander collector for repeatable flags. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<void> {

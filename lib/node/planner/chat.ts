@@ -89,7 +89,7 @@ export function parseJsonObject(text: string): unknown {
 }
 
 /** The chat config from CHORUS_LLM_URL / CHORUS_LLM_MODEL / CHORUS_LLM_API_KEY / CHORUS_LLM_TIMEOUT_MS, or null. */
-export function chatConfigFromEnv(env: NodeJS.ProcessEnv = process.env): ChatConfig | null {
+export function chatConfigFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): ChatConfig | null {
   if (!env.CHORUS_LLM_URL) return null
   const timeout = Number(env.CHORUS_LLM_TIMEOUT_MS)
   return {

@@ -5,7 +5,7 @@ import type { Planner } from './planner'
 import { templatePlanner } from './template'
 
 /** The LLM planner if CHORUS_LLM_URL is set, else the template planner. */
-export function plannerFromEnv(env: NodeJS.ProcessEnv = process.env): Planner {
+export function plannerFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): Planner {
   const config = chatConfigFromEnv(env)
   return config ? llmPlanner(config) : templatePlanner()
 }
