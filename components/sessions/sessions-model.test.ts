@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { selectSessions, selectTimeline } from '@/lib/core'
+import { planFor, replicaRoom } from '@/lib/core/testing/replica'
+import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
+import { filterSessions, timelineItems } from './sessions-model'
+
+describe('sessions model', () => {
+  it('filters by type, state and repository, and groups message runs by author in the timeline', async () => {
+    const room = await replicaRoom()
+    const ann = await room.member('ann', 'agent')
+    const bob = await room.member('bob', 'agent')
+    await room.replica.author(ann, 'task.claimed', AUTH_API)
+    await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
+    await room.emitDue(ann)
+    await room.emitDue(ann)
+    const s = room.replica.state
+    const [x] = selectSessions(s)
+    expect(filterSessions(s, selectSessions(s), { type: 'dependency', status: 'active', repository: 'web' }).map((v) => v.id)).toEqual([x.id])
+    expect(filterSessions(s, selectSessions(s), { type: '', status: '', repository: 'docs' })).toEqual([])
+    expect(filterSessions(s, selectSessions(s), { type: '', status: 'escalated', repository: '' })).toEqual([])
+
+    await room.replica.author(ann, 'plan.proposed', { session: x.id, version: 1, plan: planFor('auth-api', 'login-page') })
+    await room.replica.author(bob, 'session.message', { session: x.id, text: 'what about refresh?', type: 'question' })
+    await room.replica.author(bob, 'session.message', { session: x.id, text: 'looks good', type: 'agreement' })
+    await room.replica.author(ann, 'session.message', { session: x.id, text: 'agreed', type: 'agreement' })
+    const items = timelineItems(selectTimeline(room.replica.state, x.id))
+    expect(items.map((i) => (i.kind === 'entry' ? i.entry.type : `messages×${i.entries.length}`))).toEqual(['opened', 'plan', 'messages×2', 'messages×1'])
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * The reviewer's views against a real relay and real Node agents: escalations reach every
+ * tab's inbox, a human decision taken by keyboard in one tab shows in the other, the timeline
+ * updates live, and hostile text renders inert.
+ */
+import { expect, test, type Browser, type Page } from '@playwright/test'
+import { InboxPage, SessionPage } from './fixtures/inbox-page'
+import { PeersPage } from './fixtures/peers-page'
+import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
+import { seedAgent, seedDependency, seedEscalation, type SeedAgent } from './fixtures/seed'
+
+let relay: RelayProc | undefined
+let data: ReturnType<typeof tempDataDir>
+const agents: SeedAgent[] = []
+
+test.beforeEach(async () => {
+  data = tempDataDir()
+  relay = await startRelayProcess(data.dir)
+})
+
+test.afterEach(async () => {
+  await Promise.all(agents.splice(0).map((a) => a.agent.stop().catch(() => undefined)))
+  await relay?.kill()
+  relay = undefined
+  data.cleanup()
+})
+
+async function tab(browser: Browser, invite: string, role: string): Promise<Page> {
+  const peers = new PeersPage(await (await browser.newContext()).newPage())
+  await peers.join(invite, role)
+  return peers.page
+}
+
+async function agent(name: string): Promise<SeedAgent> {
+  const a = await seedAgent(name, data.dir, relay!.invites.agent)
+  agents.push(a)
+  return a
+}
+
+test('an escalation reaches both tabs; claim and approve by keyboard in one tab show in the other within a second', async ({ browser }) => {
+  const a = new InboxPage(await tab(browser, relay!.invites.admin, 'admin'))
+  const b = new InboxPage(await tab(browser, relay!.invites.reviewer, 'reviewer'))
+  const ann = await agent('ann')
+  const session = await seedEscalation(ann, { taskId: 'token-format', repository: 'api', title: 'Choose the token format', note: 'We disagree on JWT vs opaque tokens' })
+
+  for (const t of [a, b]) {
+    await t.goto()
+    await expect(t.row(session)).toBeVisible({ timeout: 30_000 })
+    await expect(t.row(session)).toContainText('We disagree on JWT vs opaque tokens')
+  }
+  // Opening the inbox selects the oldest item, which marks it read: the badge clears.
+  await expect(a.badge()).toHaveCount(0)
+  await expect(a.detail()).toHaveAttribute('data-session', session)
+
+  await a.keys('c')
+  await expect(b.row(session)).toHaveAttribute('data-claimed', 'true', { timeout: 1_500 })
+  await expect(b.detail().getByTestId('claimed-by')).toContainText('Claimed by')
+  await expect(b.detail().getByTestId('action-claim')).toBeDisabled()
+
+  await a.keys('a')
+  await expect(b.row(session)).toHaveCount(0, { timeout: 1_500 })
+  await expect(b.page.getByTestId('inbox-empty')).toBeVisible()
+  await b.filter('decided').click()
+  await expect(b.row(session)).toContainText('resolved')
+  await expect(b.detail()).toHaveAttribute('data-status', 'resolved')
+  await b.page.screenshot({ path: test.info().outputPath('inbox-decided.png') })
+})
+
+test('j/k move through escalations, ? opens help, r resolves with a note and a refused guest keeps its reason', async ({ browser }) => {
+  const ann = await agent('ann')
+  const ids: string[] = []
+  for (const n of [1, 2, 3]) ids.push(await seedEscalation(ann, { taskId: `topic-${n}`, repository: `repo-${n}`, title: `Topic ${n}`, note: `Escalation number ${n}` }))
+  const guestPage = await (await browser.newContext()).newPage()
+  const guest = new InboxPage(guestPage)
+  const r = new InboxPage(await tab(browser, relay!.invites.reviewer, 'reviewer'))
+  await r.goto()
+  await expect(r.rows()).toHaveCount(3, { timeout: 30_000 })
+  await expect(r.selected()).toHaveAttribute('data-session', ids[0])
+  await r.keys('j', 'j')
+  await expect(r.selected()).toHaveAttribute('data-session', ids[2])
+  await r.keys('k')
+  await expect(r.selected()).toHaveAttribute('data-session', ids[1])
+  await r.keys('?')
+  await expect(r.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
+  await r.keys('Escape')
+  await expect(r.page.getByRole('dialog')).toHaveCount(0)
+
+  await r.keys('r')
+  const form = r.page.getByRole('form', { name: 'Resolve escalation' })
+  await expect(form).toBeVisible()
+  await form.getByLabel('Decision').fill('Use opaque tokens')
+  await form.getByRole('button', { name: 'Resolve' }).click()
+  await expect(r.row(ids[1])).toHaveCount(0)
+  await expect(r.rows()).toHaveCount(2)
+
+  await guest.goto()
+  await expect(guest.rows()).toHaveCount(2, { timeout: 30_000 })
+  await expect(guest.detail().getByTestId('action-approve')).toBeDisabled()
+  await expect(guest.detail().getByTestId('actions-disabled-reason')).toContainText('guest')
+})
+
+test('the session timeline shows the plan and messages live, an edit as version 2 with its diff, and hostile text inert', async ({ browser }) => {
+  const evil = '<img src=x onerror=alert(1)> **bold**'
+  const ann = await agent('ann')
+  const bob = await agent('bob')
+  const page = await tab(browser, relay!.invites.admin, 'admin')
+  let dialogs = 0
+  page.on('dialog', (d) => {
+    dialogs++
+    void d.dismiss()
+  })
+  const session = await seedDependency(ann, bob, { api: `Define user authentication API ${evil}`, web: 'Implement login page' })
+  const s = new SessionPage(page)
+  await s.goto(session)
+  await expect(s.entries('plan')).toHaveCount(1, { timeout: 30_000 })
+  await expect(page.getByTestId('session-view')).toContainText(evil)
+
+  await bob.author('session.message', { session, text: `I have a concern ${evil}`, type: 'concern' })
+  await expect(s.entries('message')).toHaveCount(1, { timeout: 5_000 })
+  await expect(s.entries('message')).toContainText('concern')
+  await ann.author('session.escalated', { session, reason: 'requested', note: 'Please decide' })
+  await expect(s.status()).toHaveText('escalated', { timeout: 5_000 })
+
+  await page.getByTestId('action-edit').click()
+  const form = page.getByRole('form', { name: 'Edit plan' })
+  await form.getByLabel('Summary').fill('Ship the auth API first, behind a flag')
+  await form.getByRole('button', { name: 'Save as new version' }).click()
+  await expect(s.entries('plan')).toHaveCount(2)
+  await expect(s.entries('plan').nth(1)).toContainText('v2')
+  await expect(s.entries('plan').nth(1).getByTestId('plan-diff')).toContainText('Ship the auth API first, behind a flag')
+  await page.screenshot({ path: test.info().outputPath('timeline.png'), fullPage: true })
+
+  expect(dialogs).toBe(0)
+  await expect(page.locator('img[src="x"]')).toHaveCount(0)
+})
