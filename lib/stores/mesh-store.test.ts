@@ -7,7 +7,7 @@ const self = { peerId: 'me', name: 'me', kind: 'human' as const, role: 'reviewer
 const peer = (id: string, status: PeerRow['status'], kind: PeerRow['kind'] = 'agent'): PeerRow => ({
   peerId: id, name: id, kind, role: 'agent', status, lastSeen: 0, firstSeen: 0, beats: 1, transport: 'none',
 })
-const stats = (eventsAdded: number): SyncStats => ({ rounds: 1, equalRounds: 0, failedRounds: 0, eventsReceived: eventsAdded, eventsAdded, eventsSent: 0, bytesSent: 0, bytesReceived: 0 })
+const stats = (eventsAdded: number): SyncStats => ({ rounds: 1, equalRounds: 0, failedRounds: 0, refusedRounds: 0, eventsReceived: eventsAdded, eventsAdded, eventsSent: 0, bytesSent: 0, bytesReceived: 0 })
 
 describe('mesh store', () => {
   it('is separate per provider and follows start, presence, relay and replica updates', () => {

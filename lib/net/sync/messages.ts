@@ -15,6 +15,8 @@ export const MAX_FRAME_BYTES = 4 * 1024 * 1024
 export const MAX_BATCH_EVENTS = 256
 export const MAX_BATCH_BYTES = 1024 * 1024
 export const MAX_SUMMARY_AUTHORS = 100_000
+/** Most events one round may carry in one direction (a 50k-event catch-up fits). */
+export const MAX_ROUND_EVENTS = 200_000
 
 const authorSummary = z.object({
   author: z.string().min(1).max(128),
@@ -53,7 +55,7 @@ export function decodeSyncMessage(bytes: Uint8Array): SyncMessage {
   return parsed.data
 }
 
-export type SyncErrorReason = 'malformed' | 'wrong_room' | 'version' | 'unexpected' | 'remote' | 'closed'
+export type SyncErrorReason = 'malformed' | 'wrong_room' | 'version' | 'unexpected' | 'remote' | 'closed' | 'limit'
 
 /** Why a sync round was abandoned. */
 export class SyncProtocolError extends Error {

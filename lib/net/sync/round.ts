@@ -7,7 +7,7 @@
  */
 import type { Summary } from '../../core/log/summary'
 import type { Channel } from './channel'
-import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, SYNC_VERSION, SyncProtocolError, fromWire, toWire, type SyncMessage } from './messages'
+import { MAX_BATCH_BYTES, MAX_BATCH_EVENTS, MAX_ROUND_EVENTS, SYNC_VERSION, SyncProtocolError, fromWire, toWire, type SyncMessage } from './messages'
 
 /** What a round needs from the local replica. */
 export interface SyncReplica {
@@ -93,6 +93,7 @@ async function receive(ch: Channel, replica: SyncReplica): Promise<[number, numb
     if (msg.t === 'error') throw new SyncProtocolError('remote', msg.reason)
     if (msg.t !== 'events') throw new SyncProtocolError('unexpected', `expected events, got ${msg.t}`)
     received += msg.events.length
+    if (received > MAX_ROUND_EVENTS) throw new SyncProtocolError('limit', `more than ${MAX_ROUND_EVENTS} events in one round`)
     added += await replica.ingest(msg.events)
   }
 }

@@ -5,6 +5,7 @@
  * the relayed → WebRTC upgrade loses nothing (ADR 0021).
  */
 import type { Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface'
+import { TokenBucket } from '../rate-limit'
 import { streamChannel } from './libp2p-channel'
 import { SYNC_PROTOCOL } from './messages'
 import { initiateRound, respondRound, type RoundResult, type SyncReplica } from './round'
@@ -17,12 +18,16 @@ export interface SyncServiceInit {
   maxInboundStreams?: number
   onRound?: (peer: string, result: RoundResult, direction: 'out' | 'in') => void
   onError?: (peer: string, err: Error) => void
+  /** Rounds a peer may open with us: steady rate per second and burst. @default 1/s, burst 5 */
+  inboundRounds?: { perSec: number; burst: number }
 }
 
 export interface SyncStats {
   rounds: number
   equalRounds: number
   failedRounds: number
+  /** Inbound rounds refused because the peer opened too many. */
+  refusedRounds: number
   eventsReceived: number
   eventsAdded: number
   eventsSent: number
@@ -36,7 +41,8 @@ export class SyncService {
   private readonly init: SyncServiceInit
   private readonly inFlight = new Set<string>()
   private timer?: ReturnType<typeof setInterval>
-  readonly stats: SyncStats = { rounds: 0, equalRounds: 0, failedRounds: 0, eventsReceived: 0, eventsAdded: 0, eventsSent: 0, bytesSent: 0, bytesReceived: 0 }
+  private readonly roundBudget = new Map<string, TokenBucket>()
+  readonly stats: SyncStats = { rounds: 0, equalRounds: 0, failedRounds: 0, refusedRounds: 0, eventsReceived: 0, eventsAdded: 0, eventsSent: 0, bytesSent: 0, bytesReceived: 0 }
 
   constructor(node: Libp2p, init: SyncServiceInit) {
     this.node = node
@@ -104,6 +110,12 @@ export class SyncService {
   private async respond(stream: Parameters<Parameters<Libp2p['handle']>[1]>[0], connection: Connection): Promise<void> {
     const id = connection.remotePeer.toString()
     const ch = streamChannel(stream)
+    if (!this.allowRound(id)) {
+      this.stats.refusedRounds++
+      await ch.send({ t: 'error', reason: 'too many sync rounds; try again later' }).catch(() => undefined)
+      await ch.close()
+      return
+    }
     try {
       this.record(id, await respondRound(ch, this.init.replica), 'in')
     } catch (err) {
@@ -112,6 +124,17 @@ export class SyncService {
     } finally {
       await ch.close()
     }
+  }
+
+  private allowRound(peer: string): boolean {
+    let bucket = this.roundBudget.get(peer)
+    if (bucket == null) {
+      if (this.roundBudget.size >= 10_000) this.roundBudget.clear()
+      const { perSec, burst } = this.init.inboundRounds ?? { perSec: 1, burst: 5 }
+      bucket = new TokenBucket(perSec, burst)
+      this.roundBudget.set(peer, bucket)
+    }
+    return bucket.take()
   }
 
   private record(peer: string, r: RoundResult, direction: 'out' | 'in'): void {
