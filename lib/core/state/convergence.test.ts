@@ -24,7 +24,7 @@ const TEXTS = ['I agree', 'Sounds good', 'I have a concern', 'Should the API go 
 type Action =
   | { t: 'claim' | 'release'; who: number; task: number }
   | { t: 'message'; who: number; pick: number; text: number }
-  | { t: 'plan' | 'escalate' | 'approve' | 'claimEsc' | 'resolveEsc' | 'returnEsc'; who: number; pick: number }
+  | { t: 'plan' | 'escalate' | 'approve' | 'edit' | 'claimEsc' | 'resolveEsc' | 'returnEsc'; who: number; pick: number }
   | { t: 'due'; who: number }
   | { t: 'fork'; task: number; other: number }
   | { t: 'sync' }
@@ -41,7 +41,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant('message' as const), who: fc.oneof(agent, human), pick: fc.nat(9), text: fc.nat(TEXTS.length - 1) }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('plan' as const), who: agent, pick: fc.nat(9) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('escalate' as const), who: fc.oneof(agent, human), pick: fc.nat(9) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constantFrom('approve' as const, 'claimEsc' as const, 'resolveEsc' as const, 'returnEsc' as const), who: human, pick: fc.nat(9) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constantFrom('approve' as const, 'edit' as const, 'claimEsc' as const, 'resolveEsc' as const, 'returnEsc' as const), who: human, pick: fc.nat(9) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('due' as const), who: fc.oneof(agent, human) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('fork' as const), task: fc.nat(CHORUS_TASKS.length - 1), other: fc.nat(CHORUS_TASKS.length - 1) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('sync' as const) }) },
@@ -173,6 +173,10 @@ async function buildHistory(actions: readonly Action[], config: { escalationThre
       default:
         if (!session || agent) return
         if (a.t === 'approve') await replica.author(as, 'plan.approved', { session: session.id, version: Math.max(1, session.plans.length) })
+        if (a.t === 'edit') {
+          const [t1, t2 = t1] = session.tasks
+          await replica.author(as, 'plan.edited', { session: session.id, version: session.plans.length + 1, plan: planFor(t2, t1, 'Human reorder') })
+        }
         if (a.t === 'claimEsc') await replica.author(as, 'escalation.claimed', { session: session.id })
         if (a.t === 'resolveEsc') await replica.author(as, 'escalation.resolved', { session: session.id, decision: 'go' })
         if (a.t === 'returnEsc') await replica.author(as, 'escalation.returned', { session: session.id, guidance: 'try again' })
