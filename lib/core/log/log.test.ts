@@ -238,3 +238,21 @@ describe('events built on a rejected event', () => {
     expect(fresh.stats().role_not_allowed).toBe(2)
   })
 })
+
+describe('signature malleability', () => {
+  it('rejects S + L, the classic Ed25519 malleation (a different id for the same content)', async () => {
+    const room = await makeRoom()
+    await join(room, agentA, 'agent')
+    const claim = await forge(room.log, agentA, 'task.claimed', AUTH_API, T0)
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n
+    const sig = claim.event.sig
+    let s = 0n
+    for (let i = 31; i >= 0; i--) s = (s << 8n) | BigInt(sig[32 + i])
+    let t = s + L
+    const malleated = sig.slice()
+    for (let i = 0; i < 32; i++) ((malleated[32 + i] = Number(t & 0xffn)), (t >>= 8n))
+    expect(await room.log.add({ ...claim.event, sig: malleated } as SignedEvent)).toMatchObject({ status: 'rejected', reason: 'bad_signature' })
+    expect(await room.log.add(claim)).toMatchObject({ status: 'accepted' })
+    expect(room.log.quarantined().size).toBe(0)
+  })
+})
