@@ -3,7 +3,7 @@
  * mark the producing side (a definition, a schema, a flag, an auth provider) and words that
  * mark the consuming side (an implementation, a service, a check, a middleware).
  */
-import { analyzeText, normalizeTerm, type TaskTerms } from '../rules/text'
+import { analyzeText, normalizeTerm, spell, type TaskTerms } from '../rules/text'
 import type { Task } from '../rules/types'
 
 interface RoleVocabulary {
@@ -64,7 +64,7 @@ export interface RoleScore {
 const LEAD_VERB_WEIGHT = 2
 
 const surfaceOf = (text: TaskTerms, terms: readonly string[]) =>
-  terms.filter((t) => text.terms.has(t)).map((t) => text.surface.get(t) ?? t)
+  terms.filter((t) => text.terms.has(t)).map((t) => spell(text, t))
 
 /**
  * Scores how much a task reads as the producing side: one point per producer word, minus one

@@ -4,6 +4,7 @@
  */
 import { detectPair } from '../rules/detect'
 import { sharedEntities, taskFeatures } from '../rules/features'
+import { spell } from '../rules/text'
 import type { Task } from '../rules/types'
 import { conflictPlan } from './conflict'
 import { fill, relationshipContent } from './content'
@@ -66,7 +67,7 @@ function topicOf(producer: Task, consumers: readonly Task[]): string {
     for (const k of shared.concepts) concepts.add(k.slice(1))
   }
   // In the producer's word order, so "user preferences" reads as written.
-  const words = [...fp.text.terms].filter((t) => stems.has(t)).map((t) => fp.text.surface.get(t) ?? t)
+  const words = [...fp.text.terms].filter((t) => stems.has(t)).map((t) => spell(fp.text, t))
   words.push(...[...concepts].sort())
   return words.length ? words.slice(0, 4).join(' ') : producer.title
 }

@@ -6,7 +6,7 @@
 import type { CompiledRule } from './compile'
 import { noisyOr, WEIGHT } from './evidence'
 import { sharedEntities, type TaskFeatures } from './features'
-import { mentions } from './text'
+import { mentions, spell } from './text'
 import { CONCEPT_OF, CONSUMER_VERBS, PRODUCER_VERBS } from './vocabulary'
 
 /** A rule that fired on a pair. */
@@ -46,17 +46,26 @@ export function builtinSides(rule: Extract<CompiledRule, { kind: 'builtin' }>, f
 /** The entities a pair shares, computed at most once per pair and only if a rule's gate passes. */
 export type SharedLazy = () => { stems: string[]; concepts: string[] }
 
-const say = (f: TaskFeatures, terms: readonly string[]): string =>
-  terms.map((t) => f.text.surface.get(t) ?? t).join(', ')
+/** Spellings used in reasons, cached per task: the same few terms recur in every pair it joins. */
+const SPELLINGS = {}
+const spelled = (f: TaskFeatures, term: string): string => {
+  let cache = f.memo.get(SPELLINGS) as Map<string, string> | undefined
+  if (!cache) f.memo.set(SPELLINGS, (cache = new Map()))
+  let out = cache.get(term)
+  if (out === undefined) cache.set(term, (out = spell(f.text, term)))
+  return out
+}
+
+const say = (f: TaskFeatures, terms: readonly string[]): string => terms.map((t) => spelled(f, t)).join(', ')
 
 const conceptWord = (f: TaskFeatures, concept: string): string => {
-  for (const t of f.text.headTerms) if (CONCEPT_OF.get(t) === concept) return f.text.surface.get(t) ?? t
+  for (const t of f.text.headTerms) if (CONCEPT_OF.get(t) === concept) return spelled(f, t)
   return concept
 }
 
 const sharedText = (x: TaskFeatures, y: TaskFeatures, stems: string[], concepts: string[]): string => {
   const parts = [
-    ...stems.map((s) => x.text.surface.get(s) ?? s),
+    ...stems.map((s) => spelled(x, s)),
     ...concepts.map((c) => `${c.slice(1)} (${conceptWord(x, c)} ~ ${conceptWord(y, c)})`),
   ]
   return parts.length ? `; shared: ${parts.join(', ')}` : ''

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { analyzeText, mentions, normalizeTerm, words } from './text'
+import { analyzeText, mentions, normalizeTerm, spell, words } from './text'
 
 describe('words', () => {
   it('splits camelCase, acronyms, snake_case and punctuation', () => {
@@ -51,7 +51,9 @@ describe('analyzeText / mentions', () => {
     expect(mentions(text, normalizeTerm('gated per region and per tenant'))).toBe(false)
   })
 
-  it('remembers the surface form of a term', () => {
-    expect(text.surface.get(normalizeTerm('feature flag'))).toBe('feature flag')
+  it('spells a term as the text wrote it', () => {
+    expect(spell(text, normalizeTerm('feature flags'))).toBe('feature flag')
+    expect(spell(analyzeText({ title: 'Upload to TestFlight', description: '' }), 'testflight')).toBe('testflight')
+    expect(spell(text, 'absent')).toBe('absent')
   })
 })

@@ -72,10 +72,12 @@ export interface TaskTerms {
   readonly terms: ReadonlySet<string>
   /** The subset of `terms` from the title and the keywords: what the task is about (entities come from here). */
   readonly headTerms: ReadonlySet<string>
-  /** Stem sequences per segment (title, description, each keyword), for phrases longer than MAX_NGRAM. */
+  /** Stem sequences per segment (title, keywords, description), for phrases longer than MAX_NGRAM. */
   readonly segments: readonly (readonly string[])[]
-  /** First surface spelling of each term, for human-readable reasons. */
-  readonly surface: ReadonlyMap<string, string>
+  /** The lower-case words behind `segments`, for spelling terms in reasons (see `spell`). */
+  readonly words: readonly (readonly string[])[]
+  /** camelCase words kept whole, by their stem. */
+  readonly compounds: ReadonlyMap<string, string>
 }
 
 /** Tokenises, normalises and stems a task's title, description and keywords. */
@@ -85,31 +87,48 @@ export function analyzeText(task: Pick<Task, 'title' | 'description' | 'keywords
   const headCount = 1 + (task.keywords?.length ?? 0)
   const terms = new Set<string>()
   const headTerms = new Set<string>()
-  const surface = new Map<string, string>()
+  const compoundWords = new Map<string, string>()
   const segments: string[][] = []
+  const spelledWords: string[][] = []
   texts.forEach((text, index) => {
     const ws = words(text)
     if (ws.length === 0) return
     const stems = ws.map(normalizeWord)
     segments.push(stems)
-    const add = (term: string, spelled: string) => {
+    spelledWords.push(ws)
+    const add = (term: string) => {
       terms.add(term)
       if (index < headCount) headTerms.add(term)
-      if (!surface.has(term)) surface.set(term, spelled)
     }
-    for (const c of compounds(text)) add(normalizeWord(c), c)
+    for (const c of compounds(text)) {
+      const term = normalizeWord(c)
+      add(term)
+      if (!compoundWords.has(term)) compoundWords.set(term, c)
+    }
     for (let i = 0; i < stems.length; i++) {
       let term = stems[i]
-      let spelled = ws[i]
-      add(term, spelled)
-      for (let j = i + 1; j < i + MAX_NGRAM && j < stems.length; j++) {
-        term += ' ' + stems[j]
-        spelled += ' ' + ws[j]
-        add(term, spelled)
-      }
+      add(term)
+      for (let j = i + 1; j < i + MAX_NGRAM && j < stems.length; j++) add((term += ' ' + stems[j]))
     }
   })
-  return { terms, headTerms, segments, surface }
+  return { terms, headTerms, segments, words: spelledWords, compounds: compoundWords }
+}
+
+/**
+ * The first spelling of a term in the text ("feature flags" for "featur flag"), or the term
+ * itself. Computed on demand rather than stored: only reasons need it, and a stored map
+ * doubled the memory of a large index.
+ */
+export function spell(text: TaskTerms, term: string): string {
+  const parts = term.split(' ')
+  for (let s = 0; s < text.segments.length; s++) {
+    const seg = text.segments[s]
+    outer: for (let i = 0; i + parts.length <= seg.length; i++) {
+      for (let j = 0; j < parts.length; j++) if (seg[i + j] !== parts[j]) continue outer
+      return text.words[s].slice(i, i + parts.length).join(' ')
+    }
+  }
+  return text.compounds.get(term) ?? term
 }
 
 const spaces = (s: string): number => {
