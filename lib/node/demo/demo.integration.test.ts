@@ -1,0 +1,88 @@
+/**
+ * The demo against a real relay on loopback: within seconds the room shows the five CHORUS
+ * scenarios — two sessions resolved by consensus, one awaiting a human's approval, one
+ * escalated by message limit, one conflict — and a second run against the same room adds no
+ * claims and no sessions.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { sessionIdOf } from '../../core/sessions/ids'
+import type { RoomState } from '../../core/state/types'
+import { startRelay, type Relay } from '../relay'
+import { startDemo } from './run'
+
+const running: Array<{ stop(): Promise<void> }> = []
+const dirs: string[] = []
+afterEach(async () => {
+  for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+})
+
+async function until(what: string, fn: () => boolean, timeoutMs = 40_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const S = {
+  auth: sessionIdOf('dependency', ['auth-api', 'login-page'], 'API_Contract'),
+  prefs: sessionIdOf('dependency', ['prefs-table', 'user-service'], 'Database_Schema'),
+  flag: sessionIdOf('dependency', ['checkout-checks', 'checkout-flag'], 'Configuration_Dependency'),
+  jwt: sessionIdOf('dependency', ['auth-middleware', 'jwt-refresh'], 'Security_Compliance'),
+  conflict: sessionIdOf('conflict', ['contributor-guide'], 'conflict'),
+}
+
+const settled = (s: RoomState) =>
+  s.sessions.get(S.auth)?.status === 'resolved' &&
+  s.sessions.get(S.prefs)?.status === 'resolved' &&
+  s.sessions.get(S.jwt)?.status === 'escalated' &&
+  (s.sessions.get(S.flag)?.messages.length ?? 0) >= 2 &&
+  s.sessions.get(S.conflict)?.status === 'resolved'
+
+describe('chorus-mesh demo', () => {
+  it('plays the five scenarios within seconds, and a re-run adds nothing', async () => {
+    const relayDir = mkdtempSync(join(tmpdir(), 'chorus-demo-'))
+    dirs.push(relayDir)
+    const relay: Relay = await startRelay({ dataDir: relayDir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 500, syncIntervalMs: 1000 })
+    running.push(relay)
+    const invite = await relay.invite({ role: 'agent', maxUses: 20 })
+    const state = () => relay.peer.host.replica.state
+
+    const t0 = Date.now()
+    let demo = await startDemo({ relayUrl: relay.httpUrl, invite, dataDir: relayDir })
+    running.push(demo)
+    await until('the five scenarios on the relay', () => settled(state()))
+    console.log(`demo: start → all five scenarios on the relay in ${Date.now() - t0} ms`)
+
+    const s = state()
+    expect(s.sessions.get(S.auth)!.plans.length).toBe(2) // the cautious web agent's concern led to v2
+    expect(s.sessions.get(S.auth)!.resolution?.reason).toBe('consensus')
+    expect(s.sessions.get(S.prefs)!.resolution?.reason).toBe('consensus')
+    const flag = s.sessions.get(S.flag)!
+    expect(flag.status).toBe('active')
+    expect(flag.messages.every((m) => m.type === 'question')).toBe(true)
+    expect(s.sessions.get(S.jwt)!.escalation?.reason).toBe('message_limit')
+    expect(s.sessions.get(S.conflict)!.type).toBe('conflict')
+    // Only the intended pairs: the JWT agents started after the auth pair completed.
+    expect([...s.sessions.keys()].sort()).toEqual(Object.values(S).sort())
+
+    await demo.stop()
+    running.splice(running.indexOf(demo), 1)
+    const claims = [...s.tasks.values()].reduce((n, t) => n + Object.keys(t.claims).length, 0)
+    const sessions = s.sessions.size
+    const plans = [...s.sessions.values()].reduce((n, x) => n + x.plans.length, 0)
+
+    demo = await startDemo({ relayUrl: relay.httpUrl, dataDir: relayDir })
+    running.push(demo)
+    await demo.started
+    await new Promise((r) => setTimeout(r, 3000))
+    const after = state()
+    expect([...after.tasks.values()].reduce((n, t) => n + Object.keys(t.claims).length, 0)).toBe(claims)
+    expect(after.sessions.size).toBe(sessions)
+    expect([...after.sessions.values()].reduce((n, x) => n + x.plans.length, 0)).toBe(plans)
+  }, 120_000)
+})

@@ -1,0 +1,92 @@
+/**
+ * `chorus-mesh demo`: starts the cast of scenarios.ts against a relay and keeps it running.
+ * Re-runnable against the same room: each agent keeps its key and replica under
+ * `<dataDir>/demo/agents/<name>/`, claims only what it never claimed, and answers only plan
+ * versions it has not answered.
+ */
+import { join } from 'node:path'
+import { sessionIdOf } from '../../core/sessions/ids'
+import { makePolicy } from '../agent/policy'
+import { respondWith } from '../agent/responder'
+import { ChorusAgent } from '../agent/sdk'
+import { chatConfigFromEnv } from '../planner/chat'
+import type { Planner } from '../planner/planner'
+import { AUTH_API, DEMO_AGENTS, LOGIN_PAGE, type DemoAgent } from './scenarios'
+
+export interface DemoOptions {
+  relayUrl: string
+  /** An agent invite (needed on the first run). */
+  invite?: string
+  dataDir: string
+  planner?: Planner
+  /** How long phase 2 waits for the auth pair to settle before it starts anyway (ms). @default 60000 */
+  phaseTimeoutMs?: number
+  log?: (event: string, fields?: Record<string, unknown>) => void
+}
+
+export interface Demo {
+  agents: Map<string, ChorusAgent>
+  /** Resolves once every phase has started. */
+  started: Promise<void>
+  stop(): Promise<void>
+}
+
+const AUTH_SESSION = sessionIdOf('dependency', [AUTH_API.taskId, LOGIN_PAGE.taskId], 'API_Contract')
+
+/** Starts the demo agents; see the module comment. */
+export async function startDemo(o: DemoOptions): Promise<Demo> {
+  const log = o.log ?? (() => {})
+  const agents = new Map<string, ChorusAgent>()
+  let stopping = false
+  const dataDir = join(o.dataDir, 'demo')
+
+  const launch = async (cast: DemoAgent): Promise<ChorusAgent> => {
+    const agent = await ChorusAgent.join({
+      name: cast.name,
+      relayUrl: o.relayUrl,
+      dataDir,
+      invite: o.invite,
+      ...(o.planner ? { planner: o.planner } : {}),
+      onError: (err) => log('error', { agent: cast.name, message: (err as Error).message }),
+    })
+    agents.set(cast.name, agent)
+    respondWith(agent, makePolicy(cast.policy, chatConfigFromEnv()), {
+      onReply: (session, version, r) => log('replied', { agent: cast.name, session, version, type: r.type }),
+      onError: (err) => log('error', { agent: cast.name, message: (err as Error).message }),
+    })
+    for (const t of cast.tasks) {
+      if (agent.state.tasks.get(t.taskId)?.claims[agent.peerId]) continue
+      await agent.claim(t)
+      log('claimed', { agent: cast.name, task: t.taskId })
+    }
+    return agent
+  }
+
+  await Promise.all(DEMO_AGENTS.filter((a) => a.phase === 1).map(launch))
+  log('phase', { phase: 1, agents: agents.size })
+
+  const started = (async () => {
+    const api = agents.get('api-agent') as ChorusAgent
+    const deadline = Date.now() + (o.phaseTimeoutMs ?? 60_000)
+    while (!stopping && Date.now() < deadline && api.state.sessions.get(AUTH_SESSION)?.status !== 'resolved') await new Promise((r) => setTimeout(r, 100))
+    if (stopping) return
+    // The auth pair agreed: they do their work and complete it, then the JWT pair starts.
+    for (const [name, task] of [['api-agent', AUTH_API], ['web-agent', LOGIN_PAGE]] as const) {
+      const a = agents.get(name) as ChorusAgent
+      const t = a.state.tasks.get(task.taskId)
+      if (t?.status === 'claimed' && t.claimants.includes(a.peerId)) await a.complete(task.taskId, 'done as agreed in the session')
+    }
+    await Promise.all(DEMO_AGENTS.filter((a) => a.phase === 2).map(launch))
+    log('phase', { phase: 2, agents: agents.size })
+  })()
+
+  return {
+    agents,
+    started,
+    async stop() {
+      stopping = true
+      await started.catch(() => {})
+      await Promise.all([...agents.values()].map((a) => a.stop()))
+    },
+  }
+}
