@@ -13,7 +13,7 @@
  */
 import type { CompiledRule } from './compile'
 import type { TaskFeatures } from './features'
-import { builtinSides, matchedTerms } from './match'
+import { builtinSides, memoTerms } from './match'
 
 /** The keys a task is posted under and the keys it looks its candidates up in. */
 export interface TaskKeys {
@@ -43,15 +43,15 @@ export function taskKeys(rules: readonly CompiledRule[], f: TaskFeatures): TaskK
         if (consumer.length > 0) post.add(asConsumer)
       }
     } else if (rule.kind === 'any') {
-      if (matchedTerms(f, rule.keywords).length === 0) continue
+      if (memoTerms(f, rule.keywords).length === 0) continue
       post.add(key(rule.name, 'K'))
       query.add(key(rule.name, 'K'))
     } else {
-      if (matchedTerms(f, rule.a).length > 0) {
+      if (memoTerms(f, rule.a).length > 0) {
         post.add(key(rule.name, 'A'))
         query.add(key(rule.name, 'B'))
       }
-      if (matchedTerms(f, rule.b).length > 0) {
+      if (memoTerms(f, rule.b).length > 0) {
         post.add(key(rule.name, 'B'))
         query.add(key(rule.name, 'A'))
       }

@@ -20,6 +20,13 @@ export interface RuleMatch {
 export const matchedTerms = (f: TaskFeatures, terms: readonly string[]): string[] =>
   terms.filter((t) => mentions(f.text, t))
 
+/** `matchedTerms` memoised on the task per term list (a compiled rule's lists are stable arrays). */
+export function memoTerms(f: TaskFeatures, terms: readonly string[]): readonly string[] {
+  let out = f.memo.get(terms) as readonly string[] | undefined
+  if (!out) f.memo.set(terms, (out = matchedTerms(f, terms)))
+  return out
+}
+
 /** A task's matches for one built-in rule. */
 interface Sides {
   readonly topic: readonly string[]
@@ -110,8 +117,8 @@ function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatur
 }
 
 function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeatures, y: TaskFeatures, shared: SharedLazy): RuleMatch | null {
-  const mx = matchedTerms(x, rule.keywords)
-  const my = matchedTerms(y, rule.keywords)
+  const mx = memoTerms(x, rule.keywords)
+  const my = memoTerms(y, rule.keywords)
   if (mx.length === 0 || my.length === 0) return null
   const { stems } = shared()
   const distinct = new Set([...mx, ...my])
@@ -129,7 +136,7 @@ function anyKeyword(rule: Extract<CompiledRule, { kind: 'any' }>, x: TaskFeature
 }
 
 function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeatures, y: TaskFeatures, shared: SharedLazy): RuleMatch | null {
-  const [ax, bx, ay, by] = [matchedTerms(x, rule.a), matchedTerms(x, rule.b), matchedTerms(y, rule.a), matchedTerms(y, rule.b)]
+  const [ax, bx, ay, by] = [memoTerms(x, rule.a), memoTerms(x, rule.b), memoTerms(y, rule.a), memoTerms(y, rule.b)]
   const forward = ax.length > 0 && by.length > 0
   const backward = ay.length > 0 && bx.length > 0
   if (!forward && !backward) return null
@@ -139,8 +146,8 @@ function requires(rule: Extract<CompiledRule, { kind: 'requires' }>, x: TaskFeat
     WEIGHT.bothDirections, forward && backward ? 1 : 0,
     WEIGHT.phrase, [...tx, ...ty].some((t) => t.includes(' ')) ? 1 : 0,
     WEIGHT.customSharedStem, Math.min(WEIGHT.maxSharedStems, stems.length),
-    WEIGHT.keywordMention, hasAny(x, rule.keywords) ? 1 : 0,
-    WEIGHT.keywordMention, hasAny(y, rule.keywords) ? 1 : 0,
+    WEIGHT.keywordMention, memoTerms(x, rule.keywords).length > 0 ? 1 : 0,
+    WEIGHT.keywordMention, memoTerms(y, rule.keywords).length > 0 ? 1 : 0,
   ]
   return {
     relationship: rule.name,
