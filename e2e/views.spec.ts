@@ -110,8 +110,16 @@ test('the session timeline shows the plan and messages live, an edit as version 
     void d.dismiss()
   })
   const session = await seedDependency(ann, bob, { api: `Define user authentication API ${evil}`, web: 'Implement login page' })
+  // The edge is in the graph, and clicking a task leads to its session.
+  await page.goto('/graph')
+  await expect(page.getByTestId('graph-node')).toHaveCount(2, { timeout: 30_000 })
+  await expect(page.getByTestId('graph-counts')).toHaveText('2 tasks · 1 dependencies')
+  await expect(page.locator('.react-flow__edge')).toHaveCount(1)
+  await page.screenshot({ path: test.info().outputPath('graph.png') })
+  await page.locator('[data-testid="graph-node"][data-task="login-page"]').click()
+  await page.getByTestId('graph-session-link').click()
   const s = new SessionPage(page)
-  await s.goto(session)
+  await expect(page.getByTestId('session-view')).toHaveAttribute('data-session', session)
   await expect(s.entries('plan')).toHaveCount(1, { timeout: 30_000 })
   await expect(page.getByTestId('session-view')).toContainText(evil)
 

@@ -5,6 +5,7 @@ import { useRoom } from '@/components/mesh/use-room'
 import { useUiInbox } from '@/components/ui/UiProvider'
 import { useNow } from '@/components/ui/use-now'
 import { peerName } from '@/components/session/names'
+import { useDerived } from '@/components/session/use-derived'
 import { INBOX_FILTERS } from '@/lib/stores/ui-inbox'
 import { inboxRows, step } from './inbox-model'
 import { commandFor } from './keys'
@@ -22,7 +23,7 @@ export function InboxView() {
   const help = useUiInbox((s) => s.help)
   const setHelp = useUiInbox((s) => s.setHelp)
   const state = useRoom((s) => s)
-  const rows = useRoom((s) => inboxRows(s, filter))
+  const rows = useDerived((s) => inboxRows(s, filter), [filter])
   const list = useMemo(() => rows ?? [], [rows])
   const now = useNow(5000)
 

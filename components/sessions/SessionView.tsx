@@ -9,6 +9,7 @@ import { useRoom } from '@/components/mesh/use-room'
 import { Badge } from '@/components/ui/Badge'
 import { ActionPanel } from '@/components/session/ActionPanel'
 import { peerName, repositoriesOf, taskTitle } from '@/components/session/names'
+import { useDerived } from '@/components/session/use-derived'
 import { useSessionActions } from '@/components/session/use-session-actions'
 import type { ActionForm } from '@/lib/stores/ui-inbox'
 import { STATUS_TONE } from './status'
@@ -18,8 +19,8 @@ const PRESENCE_TONE = { alive: 'green', suspect: 'amber', dead: 'red', left: 'gr
 
 export function SessionView({ id }: { id: string }) {
   const state = useRoom((s) => s)
-  const session = useRoom((s) => selectSession(s, id as never))
-  const entries = useRoom((s) => selectTimeline(s, id as never))
+  const session = useDerived((s) => selectSession(s, id as never), [id])
+  const entries = useDerived((s) => selectTimeline(s, id as never), [id])
   const peers = useMesh((s) => s.peers)
   const self = useMesh((s) => s.self?.peerId)
   const [compact, setCompact] = useState(false)

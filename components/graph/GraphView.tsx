@@ -1,0 +1,92 @@
+'use client'
+/** `/graph`: tasks grouped by repository, dependencies coloured by rule, live, laid out by ELK in a worker. */
+import '@xyflow/react/dist/style.css'
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from '@xyflow/react'
+import { useMemo, useState } from 'react'
+import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
+import { useRoom } from '@/components/mesh/use-room'
+import { GraphDetails } from './GraphDetails'
+import { filterGraph, fullGraph, ruleColour, type GraphFilter } from './graph-model'
+import { NODE_TYPES, type RepoNodeType, type TaskNodeType } from './nodes'
+import { useLayout } from './use-layout'
+import { GraphFilters } from './GraphFilters'
+
+export function GraphView() {
+  const state = useRoom((s) => s)
+  const full = useRoom(fullGraph)
+  const hopsDefault = useRoom((s) => s.config.coordinationHops) ?? 3
+  const [filter, setFilter] = useState<GraphFilter>({ repository: '', rule: '', status: '', focus: null, hops: -1 })
+  const [task, setTask] = useState<string | null>(null)
+  const [edge, setEdge] = useState<string | null>(null)
+  const f = useMemo(() => ({ ...filter, hops: filter.hops < 0 ? hopsDefault : filter.hops }), [filter, hopsDefault])
+  const graph = useMemo(() => (full ? filterGraph(full, f) : undefined), [full, f])
+  const { layout, running, error } = useLayout(graph)
+  const repos = useMemo(() => [...new Set(full?.nodes.map((n) => n.repository))].sort(), [full])
+  const rules = useMemo(() => [...new Set([...BUILTIN_RELATIONSHIPS, ...(full?.edges.map((e) => e.rule) ?? [])])].sort(), [full])
+
+  const { nodes, edges } = useMemo(() => {
+    if (!graph || !layout) return { nodes: [] as Node[], edges: [] as Edge[] }
+    const counts = new Map<string, number>()
+    for (const n of graph.nodes) counts.set(n.repository, (counts.get(n.repository) ?? 0) + 1)
+    const groups: RepoNodeType[] = [...layout.groups].filter(([r]) => counts.has(r)).map(([repo, g]) => ({
+      id: `repo:${repo}`, type: 'repo', position: { x: g.x, y: g.y }, style: { width: g.width, height: g.height }, data: { label: repo, count: counts.get(repo)! }, selectable: false, draggable: false,
+    }))
+    const tasks: TaskNodeType[] = graph.nodes.filter((n) => layout.tasks.has(n.id)).map((n) => ({
+      id: n.id, type: 'task', parentId: `repo:${n.repository}`, extent: 'parent', position: layout.tasks.get(n.id)!, data: { title: n.title, status: n.status, selected: n.id === task },
+    }))
+    const shown = new Set(tasks.map((t) => t.id))
+    const animate = graph.edges.length < 300
+    const es: Edge[] = graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)).map((e) => ({
+      id: e.id, source: e.source, target: e.target, animated: animate && e.sessionStatus === 'active',
+      style: { stroke: ruleColour(e.rule), strokeWidth: e.sessionStatus === 'escalated' ? 3 : e.id === edge ? 3 : 1.5, strokeDasharray: e.session ? undefined : '5 4' },
+      label: e.sessionStatus ?? undefined, labelStyle: { fontSize: 10 }, data: { rule: e.rule },
+    }))
+    return { nodes: [...groups, ...tasks] as Node[], edges: es }
+  }, [graph, layout, task, edge])
+
+  return (
+    <section className="space-y-3" aria-labelledby="graph-title">
+      <div className="flex flex-wrap items-end gap-3">
+        <div>
+          <h1 id="graph-title" className="text-xl font-semibold">Dependency graph</h1>
+          <p className="text-sm text-zinc-500">
+            <span data-testid="graph-counts">{graph?.nodes.length ?? 0} tasks · {graph?.edges.length ?? 0} dependencies</span>
+            {running && ' · laying out …'}{error && ` · layout failed: ${error}`}
+          </p>
+        </div>
+        <GraphFilters filter={f} repos={repos} rules={rules} onChange={(next) => setFilter(next)} />
+      </div>
+      {full && full.nodes.length === 0 ? (
+        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-zinc-500 dark:border-zinc-700" data-testid="graph-empty">
+          No tasks yet. Tasks appear when agents claim them: start agents with <code className="font-mono">chorus-mesh agent --invite …</code> or run{' '}
+          <code className="font-mono">npm start -- --demo</code>.
+        </p>
+      ) : (
+        <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_18rem]">
+          <div className="h-[72vh] rounded border border-zinc-200 dark:border-zinc-800" data-testid="graph-canvas" aria-label="Dependency graph canvas" role="region">
+            <ReactFlow
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={NODE_TYPES}
+              onlyRenderVisibleElements
+              nodesConnectable={false}
+              fitView
+              minZoom={0.05}
+              onNodeClick={(_, n) => n.type === 'task' && (setTask(n.id), setEdge(null))}
+              onEdgeClick={(_, e) => (setEdge(e.id), setTask(null))}
+              onPaneClick={() => (setTask(null), setEdge(null))}
+            >
+              <Background />
+              <Controls />
+              {nodes.length < 3000 && <MiniMap pannable zoomable />}
+            </ReactFlow>
+          </div>
+          {state && (
+            <GraphDetails state={state} edges={full?.edges ?? []} task={task} edge={edge} focused={f.focus != null && f.focus === task}
+              onFocus={(on) => setFilter({ ...filter, focus: on ? task : null })} />
+          )}
+        </div>
+      )}
+    </section>
+  )
+}
