@@ -22,6 +22,12 @@ export interface DerivedEmitterInit {
   stepMs?: number
   /** Wait before a peer not involved emits (ms). @default 2000 */
   bystanderDelayMs?: number
+  /**
+   * Quiet period before emitting `session.resolved` (ms): with two participants one agreement
+   * is consensus, so a concern sent at the same moment must get a chance to arrive first.
+   * @default 400
+   */
+  settleMs?: number
   /** Wait before retrying an event the log refused (ms). @default 5000 */
   retryMs?: number
   now?: () => number
@@ -96,7 +102,8 @@ export class DerivedEmitter {
   private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId): number {
     const involved = involvedIn(s, e)
     const rank = rankPlanners(key, involved).indexOf(me)
-    if (rank >= 0) return rank * (this.init.stepMs ?? 250)
-    return this.init.bystanderDelayMs ?? 2000
+    const settle = e.kind === 'session.resolved' ? (this.init.settleMs ?? 400) : 0
+    if (rank >= 0) return settle + rank * (this.init.stepMs ?? 250)
+    return settle + (this.init.bystanderDelayMs ?? 2000)
   }
 }

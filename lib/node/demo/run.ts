@@ -31,6 +31,12 @@ export interface Demo {
   stop(): Promise<void>
 }
 
+/** Polls `fn` every 50 ms until it holds or `timeoutMs` passes. */
+async function until(fn: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!fn() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+}
+
 const AUTH_SESSION = sessionIdOf('dependency', [AUTH_API.taskId, LOGIN_PAGE.taskId], 'API_Contract')
 
 /** Starts the demo agents; see the module comment. */
@@ -46,6 +52,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       relayUrl: o.relayUrl,
       dataDir,
       invite: o.invite,
+      syncIntervalMs: 2000,
       ...(o.planner ? { planner: o.planner } : {}),
       onError: (err) => log('error', { agent: cast.name, message: (err as Error).message }),
     })
@@ -54,29 +61,36 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       onReply: (session, version, r) => log('replied', { agent: cast.name, session, version, type: r.type }),
       onError: (err) => log('error', { agent: cast.name, message: (err as Error).message }),
     })
+    return agent
+  }
+  const claim = async (cast: DemoAgent, agent: ChorusAgent): Promise<void> => {
     for (const t of cast.tasks) {
       if (agent.state.tasks.get(t.taskId)?.claims[agent.peerId]) continue
       await agent.claim(t)
       log('claimed', { agent: cast.name, task: t.taskId })
     }
-    return agent
   }
 
-  await Promise.all(DEMO_AGENTS.filter((a) => a.phase === 1).map(launch))
+  // Everyone joins at once; phase 1 claims at once, phase 2 once the auth pair has settled.
+  const phase2 = Promise.all(DEMO_AGENTS.filter((a) => a.phase === 2).map(async (cast) => ({ cast, agent: await launch(cast) })))
+  phase2.catch(() => {}) // awaited below; this only keeps an early failure from going unhandled
+  await Promise.all(DEMO_AGENTS.filter((a) => a.phase === 1).map(async (cast) => claim(cast, await launch(cast))))
   log('phase', { phase: 1, agents: agents.size })
 
   const started = (async () => {
     const api = agents.get('api-agent') as ChorusAgent
     const deadline = Date.now() + (o.phaseTimeoutMs ?? 60_000)
     while (!stopping && Date.now() < deadline && api.state.sessions.get(AUTH_SESSION)?.status !== 'resolved') await new Promise((r) => setTimeout(r, 100))
+    const joined = await phase2
     if (stopping) return
-    // The auth pair agreed: they do their work and complete it, then the JWT pair starts.
+    // The auth pair agreed: they do their work and complete it, then the JWT pair claims.
     for (const [name, task] of [['api-agent', AUTH_API], ['web-agent', LOGIN_PAGE]] as const) {
       const a = agents.get(name) as ChorusAgent
       const t = a.state.tasks.get(task.taskId)
       if (t?.status === 'claimed' && t.claimants.includes(a.peerId)) await a.complete(task.taskId, 'done as agreed in the session')
     }
-    await Promise.all(DEMO_AGENTS.filter((a) => a.phase === 2).map(launch))
+    await until(() => stopping || joined.every(({ agent }) => [AUTH_API, LOGIN_PAGE].every((t) => agent.state.tasks.get(t.taskId)?.status !== 'claimed')), 10_000)
+    for (const { cast, agent } of joined) await claim(cast, agent)
     log('phase', { phase: 2, agents: agents.size })
   })()
 
