@@ -11,10 +11,12 @@ export function useNow(ms = 1000): number {
   return now
 }
 
-/** "just now", "4 s ago", "3 min ago". */
+/** "just now", "4 s ago", "3 min ago", "2 h ago", "3 d ago". */
 export function ago(then: number, now: number): string {
   const s = Math.max(0, Math.round((now - then) / 1000))
   if (s < 2) return 'just now'
   if (s < 90) return `${s} s ago`
-  return `${Math.round(s / 60)} min ago`
+  if (s < 90 * 60) return `${Math.round(s / 60)} min ago`
+  if (s < 36 * 3600) return `${Math.round(s / 3600)} h ago`
+  return `${Math.round(s / 86400)} d ago`
 }
