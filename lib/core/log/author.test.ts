@@ -38,3 +38,14 @@ describe('local authoring', () => {
     await expect(authorEvent(room.log, a, 'task.claimed', { ...AUTH_API, taskId: '' }, T0)).rejects.toThrow()
   })
 })
+
+describe('message types', () => {
+  it('are pinned into locally authored messages', async () => {
+    const room = await makeRoom()
+    const a = testSigner('a')
+    await join(room, a, 'agent')
+    const session = 'ses_0123456789abcdef0123456789abcdef'
+    expect(nextEnvelope(room.log, a, 'session.message', { session, text: 'Sounds good' }, T0).payload.type).toBe('agreement')
+    expect(nextEnvelope(room.log, a, 'session.message', { session, text: 'Sounds good', type: 'question' }, T0).payload.type).toBe('question')
+  })
+})

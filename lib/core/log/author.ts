@@ -7,6 +7,7 @@ import { ENVELOPE_VERSION, MAX_DEPS } from '../events/constants'
 import type { EncodedEvent, UnsignedEvent } from '../events/envelope'
 import { payloadSchemas, type EventKind, type PayloadInput, type PayloadOf } from '../events/kinds'
 import type { Signer } from '../events/signer'
+import { messageType } from '../events/kinds/message'
 import type { EventId } from '../ids'
 import type { EventLog } from './log'
 import { EventRejectedError } from './reasons'
@@ -30,9 +31,19 @@ export function chooseDeps(log: EventLog, self: string): EventId[] {
     .sort()
 }
 
+/**
+ * Local authors write a message's classified type into the event, so that a later change of
+ * the classifier never reinterprets shipped events (consensus is verified from these types).
+ */
+function pinned<K extends EventKind>(kind: K, payload: PayloadOf<K>): PayloadOf<K> {
+  if (kind !== 'session.message') return payload
+  const m = payload as PayloadOf<'session.message'>
+  return { ...m, type: messageType(m) } as PayloadOf<K>
+}
+
 /** Build the next unsigned envelope of `signer` in `log` for a kind and payload. */
 export function nextEnvelope<K extends EventKind>(log: EventLog, signer: Signer, kind: K, payload: PayloadInput<K>, now: number): UnsignedEvent<K> {
-  const parsed = payloadSchemas[kind].parse(payload) as PayloadOf<K>
+  const parsed = pinned(kind, payloadSchemas[kind].parse(payload) as PayloadOf<K>)
   const seq = log.topSeq(signer.peerId) + 1
   const prevId = seq > 1 ? log.idsAt(signer.peerId, seq - 1)[0] : null
   const prev = prevId ? log.get(prevId) : undefined

@@ -1,7 +1,8 @@
 /**
  * The history the frozen v1 fixtures were generated from: one event of every kind, authored
  * with deterministic keys and clock (Ed25519 signatures are deterministic, RFC 8032). The
- * fixtures file is the contract; this only documents and can regenerate it.
+ * fixtures file is the contract; this documents how it was made. Authoring has changed since
+ * (message types are now pinned), so regenerating gives different bytes: never overwrite v1.
  */
 import type { EncodedEvent } from '../events/envelope'
 import { sessionIdOf } from '../sessions/ids'

@@ -15,6 +15,9 @@ describe('classifyMessage', () => {
     ['Should the schema land first?', 'question'],
     ['What about the flag name', 'question'],
     ['Ship the endpoint behind a flag', 'proposal'],
+    ['No problem, sounds good', 'agreement'],
+    ['Merged without issues', 'proposal'],
+    ['No risk here, but there is a problem with the schema', 'concern'],
   ] as const)('%s → %s', (text, type) => {
     expect(classifyMessage(text)).toBe(type)
   })
