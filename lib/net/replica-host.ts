@@ -5,6 +5,7 @@
  * so nothing is acknowledged (to the UI, the CLI or a publish) that a crash could lose.
  * Start-up replays the store before the first sync.
  */
+import { decodeEvent } from '../core/events/codec'
 import type { EncodedEvent } from '../core/events/envelope'
 import type { EventKind, PayloadInput } from '../core/events/kinds'
 import type { Signer, Verifier } from '../core/events/signer'
@@ -19,6 +20,22 @@ export interface ReplicaHostInit {
   store: EventStore
   verifier: Verifier
   now?: () => number
+  /**
+   * How far ahead of our clock an event may be stamped and still be admitted at once (ms):
+   * honest clock drift. @default 1000
+   */
+  clockToleranceMs?: number
+  /** Events stamped further ahead, up to this much, are held and admitted when due. @default 300000 */
+  holdWindowMs?: number
+  /** Held events at most (all authors), and per author. @default 1024, 64 */
+  maxHeld?: number
+  maxHeldPerAuthor?: number
+}
+
+interface Held {
+  bytes: Uint8Array
+  author: string
+  due: number
 }
 
 const toRecord = (e: StoredEvent): StoredRecord => ({
@@ -41,15 +58,31 @@ export class ReplicaHost {
   private readonly listeners = new Set<() => void>()
   /** Events this host has stored since start (not counting the replay). */
   storedCount = 0
+  /** Future-stamped events waiting for their time (issue 6: held, bounded, until due). */
+  private readonly held = new Map<string, Held>()
+  private holdTimer?: ReturnType<typeof setTimeout>
+  private readonly now: () => number
+  private readonly holdWindowMs: number
+  private readonly maxHeld: number
+  private readonly maxHeldPerAuthor: number
+  /** Future-stamped events dropped because the hold buffer (or the author's share) was full or they were too far ahead. */
+  droppedFuture = 0
 
   constructor(init: ReplicaHostInit) {
     this.room = init.room
     this.store = init.store
+    this.now = init.now ?? Date.now
+    this.holdWindowMs = init.holdWindowMs ?? 300_000
+    this.maxHeld = init.maxHeld ?? 1024
+    this.maxHeldPerAuthor = init.maxHeldPerAuthor ?? 64
     this.replica = new Replica({
       room: init.room,
       verifier: init.verifier,
       // Only when given: the log's defaults are spread under its init, so `now: undefined` would erase them.
       ...(init.now != null ? { now: init.now } : {}),
+      // Admit only what is (nearly) due by our clock; later stamps are held below, so one
+      // member's fast clock cannot, say, age a session into a duration escalation early.
+      maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
         if (!this.replaying) this.unsaved.push(e)
       },
@@ -77,9 +110,54 @@ export class ReplicaHost {
   /** Adds events from the network; resolves once every newly stored one is durable. */
   async ingest(events: readonly Uint8Array[]): Promise<AddResult[]> {
     const results: AddResult[] = []
-    for (const bytes of events) results.push(await this.replica.add(bytes))
+    for (const [i, bytes] of events.entries()) {
+      // A big sync batch must not starve the relay's HTTP and gossip: yield now and then.
+      if (i > 0 && i % 32 === 0) await new Promise((r) => setTimeout(r, 0))
+      const r = await this.replica.add(bytes)
+      if (r.status === 'rejected' && r.reason === 'clock_ahead') this.hold(bytes, r.id)
+      results.push(r)
+    }
     await this.flush()
     return results
+  }
+
+  /** Number of future-stamped events waiting. */
+  get heldCount(): number {
+    return this.held.size
+  }
+
+  /** Stops the hold timer (the peer is shutting down). */
+  close(): void {
+    clearTimeout(this.holdTimer)
+  }
+
+  private hold(bytes: Uint8Array, id: string | undefined): void {
+    const decoded = decodeEvent(bytes)
+    if (!decoded.ok || id == null || this.held.has(id)) return
+    const { author, time } = decoded.value.event
+    // Not stamped in the future: a Lamport jump beyond its references, which waiting cannot fix.
+    if (time <= this.now()) return
+    const perAuthor = [...this.held.values()].filter((h) => h.author === author).length
+    if (time > this.now() + this.holdWindowMs || this.held.size >= this.maxHeld || perAuthor >= this.maxHeldPerAuthor) {
+      this.droppedFuture++
+      return
+    }
+    this.held.set(id, { bytes, author, due: time })
+    this.scheduleHeld()
+  }
+
+  private scheduleHeld(): void {
+    clearTimeout(this.holdTimer)
+    if (this.held.size === 0) return
+    const next = Math.min(...[...this.held.values()].map((h) => h.due))
+    this.holdTimer = setTimeout(() => void this.releaseHeld(), Math.max(50, next - this.now()))
+  }
+
+  private async releaseHeld(): Promise<void> {
+    const due = [...this.held.entries()].filter(([, h]) => h.due <= this.now())
+    for (const [id] of due) this.held.delete(id)
+    if (due.length > 0) await this.ingest(due.map(([, h]) => h.bytes))
+    this.scheduleHeld()
   }
 
   /** Authors an event as `signer`; resolves once it is durable (then the caller may publish it). */

@@ -10,6 +10,7 @@ import type { RoomId } from '../core/ids'
 import type { EventStore } from '../storage/event-store'
 import { EventGossip } from './event-gossip'
 import { libp2pVerifier } from './keys'
+import { PeerRateLimiter, type PeerLimits } from './rate-limit'
 import { ReplicaHost } from './replica-host'
 import type { MeshServices } from './services'
 import type { RoundResult } from './sync/round'
@@ -23,6 +24,8 @@ export interface RoomPeerInit {
   syncIntervalMs?: number
   now?: () => number
   onRound?: (peer: string, result: RoundResult) => void
+  /** Per-peer gossip budget (defaults in rate-limit.ts). */
+  peerLimits?: PeerLimits
 }
 
 /** See the module comment. `start()` replays the store, then joins gossip and sync. */
@@ -40,6 +43,7 @@ export class RoomPeer {
     this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now })
     this.gossip = new EventGossip(init.node, {
       room: init.room,
+      limiter: new PeerRateLimiter(init.peerLimits),
       ingest: async (bytes) => (await this.host.ingest([bytes]))[0],
     })
     this.sync = new SyncService(init.node, {
@@ -69,6 +73,7 @@ export class RoomPeer {
   }
 
   async stop(): Promise<void> {
+    this.host.close()
     this.gossip.stop()
     await this.sync.stop()
   }

@@ -10,12 +10,15 @@ import type { RoomCreated } from '../../core/events/kinds/room'
 import type { Signer } from '../../core/events/signer'
 import { libp2pSigner } from '../../net/keys'
 import { PresenceService } from '../../net/presence/service'
+import type { PeerLimits } from '../../net/rate-limit'
 import { RoomPeer } from '../../net/room-peer'
 import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
 import { issueInvite, type InviteOptions } from '../invites'
 import { openServedRoom } from '../room-bootstrap'
 import type { RoomInfo } from '../../net/room-info'
+import { outcomesNdjson } from '../../core/state/selectors'
+import { OutcomeWebhook } from '../outcomes/webhook'
 import { startRelayHttp } from './http'
 import { relayMetrics } from './metrics'
 import { createRelayNode, type RelayNode } from './node'
@@ -34,6 +37,8 @@ export interface RelayOptions {
   roomName?: string
   /** Used only when the room is created: an open room admits anyone as a reviewer. */
   open?: boolean
+  /** Per-peer gossip budget (events and bytes per second). */
+  peerLimits?: PeerLimits
 }
 
 export interface Relay {
@@ -67,15 +72,29 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       tcpPort: opts.tcpPort,
       announce: opts.announce,
     })
-    const peer = new RoomPeer({ node, room: served.room, store, signer, syncIntervalMs: opts.syncIntervalMs })
+    const peer = new RoomPeer({ node, room: served.room, store, signer, syncIntervalMs: opts.syncIntervalMs, peerLimits: opts.peerLimits })
     await peer.start()
     const presence = new PresenceService(node, {
       room: served.room,
       self: { name: 'relay', kind: 'relay', role: 'owner', root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
     })
-    const unsubscribe = peer.host.subscribe(() => presence.setRoot(peer.host.replica.summary().root))
+    const webhookUrl = opts.outcomeWebhook ?? process.env.CHORUS_OUTCOME_WEBHOOK
+    const webhook = webhookUrl
+      ? new OutcomeWebhook({
+          url: webhookUrl,
+          room: served.room,
+          store,
+          state: () => peer.host.replica.state,
+          onError: (o, err, attempt) => console.warn(`outcome webhook: ${o.session} attempt ${attempt} failed: ${err.message}`),
+        })
+      : null
+    const unsubscribe = peer.host.subscribe(() => {
+      presence.setRoot(peer.host.replica.summary().root)
+      webhook?.kick()
+    })
     presence.start()
+    webhook?.kick()
 
     // /readyz: libp2p started and the store open (it closes only in stop()).
     let stopping = false
@@ -96,6 +115,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       roomInfo: info,
       ready: () => node.status === 'started' && !stopping,
       metrics: relayMetrics(node, peer, presence),
+      outcomes: () => outcomesNdjson(peer.host.replica.state),
     })
 
     return {
@@ -111,6 +131,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       async stop() {
         stopping = true
         unsubscribe()
+        webhook?.stop()
         await presence.stop()
         const closed = new Promise<void>((resolve) => http.close(() => resolve()))
         http.closeAllConnections()

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest'
+import { signEvent } from '../core/events/codec'
+import { createGenesis, nextEnvelope } from '../core/log/author'
+import { testSigner, testVerifier } from '../core/testing/ed25519'
+import { createMemoryStore } from '../storage/memory-store'
+import { ReplicaHost } from './replica-host'
+
+async function setup() {
+  const owner = testSigner('owner')
+  const genesis = await createGenesis(owner, { name: 'r', open: true, config: {}, owner: { displayName: 'o', kind: 'human', capabilities: [] } })
+  const store = createMemoryStore()
+  const host = new ReplicaHost({ room: genesis.id, store, verifier: testVerifier })
+  await host.ingest([genesis.bytes])
+  const alice = testSigner('alice')
+  await host.author(alice, 'member.joined', { displayName: 'alice', kind: 'human', capabilities: [] })
+  return { host, store, alice, room: genesis.id }
+}
+
+describe('ReplicaHost', () => {
+  it('resolves ingest and author only once the store holds the events', async () => {
+    const { host, store, room } = await setup()
+    expect(await store.count(room)).toBe(2)
+    expect(host.replica.log.size).toBe(2)
+  })
+
+  it('replays the store into a fresh replica before anything else', async () => {
+    const { store, room } = await setup()
+    const again = new ReplicaHost({ room, store, verifier: testVerifier })
+    expect(await again.load()).toBe(2)
+    expect(again.replica.state.members.size).toBe(2)
+    // Replayed events are not written again.
+    expect(again.storedCount).toBe(0)
+  })
+
+  it('holds an event stamped a little in the future and admits it when due; drops one stamped far ahead', async () => {
+    const { host, alice } = await setup()
+    const soon = await signEvent({ ...nextEnvelope(host.replica.log, alice, 'member.left', {}, Date.now()), time: Date.now() + 1600 }, alice)
+    const r = await host.ingest([soon.bytes])
+    expect(r[0]).toMatchObject({ status: 'rejected', reason: 'clock_ahead' })
+    expect(host.heldCount).toBe(1)
+    expect(host.replica.log.has(soon.id)).toBe(false)
+    await new Promise((res) => setTimeout(res, 2200))
+    expect(host.replica.log.has(soon.id)).toBe(true)
+    expect(host.heldCount).toBe(0)
+
+    const far = await signEvent({ ...nextEnvelope(host.replica.log, alice, 'member.left', {}, Date.now()), time: Date.now() + 3_600_000 }, alice)
+    await host.ingest([far.bytes])
+    expect(host.heldCount).toBe(0)
+    expect(host.droppedFuture).toBe(1)
+    host.close()
+  })
+})
