@@ -14,6 +14,8 @@ export interface RelayHttpInit {
   roomInfo: () => RoomInfo
   ready: () => boolean
   metrics: Registry
+  /** Outcome records as NDJSON, for `GET /api/outcomes`. */
+  outcomes?: () => string
 }
 
 /** Starts the HTTP server; resolves once it is listening. */
@@ -39,6 +41,12 @@ async function handle(init: RelayHttpInit, req: IncomingMessage, res: ServerResp
       return send(res, 200, { ok: true })
     case '/readyz':
       return init.ready() ? send(res, 200, { ready: true }) : send(res, 503, { ready: false })
+    case '/api/outcomes': {
+      if (!init.outcomes) return send(res, 404, { error: `no route ${path}` })
+      res.writeHead(200, { 'content-type': 'application/x-ndjson', 'access-control-allow-origin': '*', 'cache-control': 'no-store' })
+      res.end(init.outcomes())
+      return
+    }
     case '/metrics': {
       const body = await init.metrics.metrics()
       res.writeHead(200, { 'content-type': init.metrics.contentType })

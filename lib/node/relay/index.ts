@@ -39,6 +39,8 @@ export interface RelayOptions {
   open?: boolean
   /** Per-peer gossip budget (events and bytes per second). */
   peerLimits?: PeerLimits
+  /** POST each finished session's outcome here once. @default env CHORUS_OUTCOME_WEBHOOK */
+  outcomeWebhook?: string
 }
 
 export interface Relay {
