@@ -7,7 +7,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import { InboxPage, SessionPage } from './fixtures/inbox-page'
 import { PeersPage } from './fixtures/peers-page'
 import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
-import { seedAgent, seedDependency, seedEscalation, type SeedAgent } from './fixtures/seed'
+import { emitDue, seedAgent, seedDependency, seedEscalation, type SeedAgent } from './fixtures/seed'
 
 let relay: RelayProc | undefined
 let data: ReturnType<typeof tempDataDir>
@@ -140,4 +140,75 @@ test('the session timeline shows the plan and messages live, an edit as version 
 
   expect(dialogs).toBe(0)
   await expect(page.locator('img[src="x"]')).toHaveCount(0)
+})
+
+test('an admin sets the thresholds in settings; repeated concerns escalate; a quorum of two approves from inbox and session page; the outcome exports', async ({ browser }) => {
+  const a = await tab(browser, relay!.invites.admin, 'admin')
+  const b = new InboxPage(await tab(browser, relay!.invites.reviewer, 'reviewer'))
+  const ann = await agent('ann')
+  const bob = await agent('bob')
+  const session = await seedDependency(ann, bob, { api: 'Define user authentication API', web: 'Implement login page' })
+
+  await a.goto('/settings')
+  await a.getByTestId('config-escalationThreshold').fill('2')
+  await a.getByTestId('config-approvalQuorum').fill('2')
+  await a.getByRole('button', { name: 'Save configuration' }).click()
+  await expect(a.getByRole('status')).toHaveText('Saved.')
+  await ann.until((s) => s.config.escalationThreshold === 2 && s.config.approvalQuorum === 2, 'the new configuration')
+
+  for (const n of [1, 2, 3]) await bob.author('session.message', { session, text: `I still have a concern (${n})`, type: 'concern' })
+  await ann.until((s) => (s.sessions.get(session as never)?.messages.length ?? 0) >= 3, 'the concerns')
+  await emitDue(ann)
+
+  await b.goto()
+  await expect(b.row(session)).toContainText('message limit', { timeout: 30_000 })
+  await b.keys('a')
+  await expect(b.detail().getByTestId('approval-progress')).toHaveAttribute('data-approvals', '1')
+  await expect(b.detail().getByTestId('approval-progress')).toContainText('1 missing')
+  await expect(b.row(session)).toBeVisible()
+
+  const s = new SessionPage(a)
+  await s.goto(session)
+  await expect(a.getByTestId('approval-progress')).toContainText('1 of 2')
+  await a.getByTestId('action-approve').click()
+  await expect(s.status()).toHaveText('resolved')
+  await expect(b.row(session)).toHaveCount(0, { timeout: 2_000 })
+
+  await a.goto('/outcomes')
+  await expect(a.getByTestId('outcome-row')).toHaveCount(1)
+  await expect(a.getByTestId('outcome-row')).toContainText('approved')
+  const [download] = await Promise.all([a.waitForEvent('download'), a.getByTestId('export-ndjson').click()])
+  const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8')
+  expect(text.trim().split('\n').map((l) => JSON.parse(l).session)).toEqual([session])
+})
+
+test('an admin previews and adds a custom rule; a reviewer sees it but may not remove it', async ({ browser }) => {
+  const ann = await agent('ann')
+  const bob = await agent('bob')
+  await ann.author('task.claimed', { taskId: 'flag-backend', projectId: 'e2e', repository: 'backend', title: 'Add feature flag for checkout', description: '' })
+  await bob.author('task.claimed', { taskId: 'flag-web', projectId: 'e2e', repository: 'web', title: 'Read the feature flag in checkout page', description: '' })
+  const a = await tab(browser, relay!.invites.admin, 'admin')
+  const r = await tab(browser, relay!.invites.reviewer, 'reviewer')
+  await a.goto('/rules')
+  const form = a.getByRole('form', { name: 'Add a custom rule' })
+  await form.getByLabel('Name').fill('9 bad')
+  await form.getByRole('button', { name: 'Add rule' }).click()
+  await expect(form.getByRole('alert').first()).toContainText('letters, digits')
+
+  await form.getByLabel('Name').fill('Feature_Flags')
+  await form.getByLabel('Description').fill('flag producers and readers')
+  await form.getByLabel('Keywords').fill('feature flag')
+  await expect.poll(async () => {
+    await form.getByRole('button', { name: 'Try it on current tasks' }).click()
+    return a.getByTestId('rule-preview').getAttribute('data-found')
+  }, { timeout: 30_000 }).toBe('1')
+  await expect(a.getByTestId('rule-preview')).toContainText('Add feature flag for checkout ↔ Read the feature flag in checkout page')
+  await form.getByRole('button', { name: 'Add rule' }).click()
+  await expect(form.getByLabel('Name')).toHaveValue('')
+
+  await r.goto('/rules')
+  const row = r.locator('[data-testid="custom-rule"][data-name="Feature_Flags"]')
+  await expect(row).toBeVisible({ timeout: 5_000 })
+  await expect(row.getByRole('button', { name: 'Remove' })).toBeDisabled()
+  await expect(r.getByTestId('rules-disabled-reason')).toContainText('reviewer')
 })

@@ -60,7 +60,7 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
         {escalation?.note && <p className="text-sm" data-testid="escalation-note">“{escalation.note}”</p>}
         {session.resolution?.decision && <p className="text-sm" data-testid="decision">Decision: {session.resolution.decision}</p>}
       </header>
-      <ActionPanel state={state} session={session} actions={actions} form={form} setForm={setForm} />
+      <ActionPanel hotkeys state={state} session={session} actions={actions} form={form} setForm={setForm} />
       <section aria-label="Plan">
         <h3 className="mb-1 text-sm font-semibold">Plan {latest ? `v${latest.version}` : ''}</h3>
         {latest ? <PlanView plan={latest.plan} version={latest.version} /> : <p className="text-sm text-zinc-500">No plan was proposed.</p>}

@@ -35,7 +35,9 @@ export function ApprovalProgress({ state, session }: { state: RoomState; session
 }
 
 /** The action bar plus whichever form is open. */
-export function ActionPanel({ state, session, actions, form, setForm }: {
+export function ActionPanel({ state, session, actions, form, setForm, hotkeys = false }: {
+  /** Show the inbox's key next to each button (only where the keys work). */
+  hotkeys?: boolean
   state: RoomState
   session: SessionState
   actions: SessionActions
@@ -51,14 +53,14 @@ export function ActionPanel({ state, session, actions, form, setForm }: {
   return (
     <section aria-label="Actions" className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <ActionButton a={avail('approve')} label="Approve plan" hotkey="a" pending={pending} onClick={() => void actions.approve()} />
-        <ActionButton a={avail('edit')} label="Edit plan" hotkey="e" pending={pending} onClick={() => setForm('edit')} />
-        <ActionButton a={avail('resolve')} label="Resolve" hotkey="r" pending={pending} onClick={() => setForm('resolve')} />
-        <ActionButton a={avail('return')} label="Return to agents" hotkey="g" pending={pending} onClick={() => setForm('return')} />
+        <ActionButton a={avail('approve')} label="Approve plan" hotkey={hotkeys ? 'a' : undefined} pending={pending} onClick={() => void actions.approve()} />
+        <ActionButton a={avail('edit')} label="Edit plan" hotkey={hotkeys ? 'e' : undefined} pending={pending} onClick={() => setForm('edit')} />
+        <ActionButton a={avail('resolve')} label="Resolve" hotkey={hotkeys ? 'r' : undefined} pending={pending} onClick={() => setForm('resolve')} />
+        <ActionButton a={avail('return')} label="Return to agents" hotkey={hotkeys ? 'g' : undefined} pending={pending} onClick={() => setForm('return')} />
         {mine ? (
-          <ActionButton a={avail('release')} label="Release claim" hotkey="c" pending={pending} onClick={() => void actions.release()} />
+          <ActionButton a={avail('release')} label="Release claim" hotkey={hotkeys ? 'c' : undefined} pending={pending} onClick={() => void actions.release()} />
         ) : (
-          <ActionButton a={avail('claim')} label="Claim" hotkey="c" pending={pending} onClick={() => void actions.claim()} />
+          <ActionButton a={avail('claim')} label="Claim" hotkey={hotkeys ? 'c' : undefined} pending={pending} onClick={() => void actions.claim()} />
         )}
       </div>
       {session.plans.length > 0 && <ApprovalProgress state={state} session={session} />}
