@@ -4,6 +4,7 @@ import { AUTH_API, LOGIN_PAGE, README_TYPO, task } from '../testing/tasks'
 import { DependencyCache } from './dependency-cache'
 import { due } from './due'
 
+
 describe('due', () => {
   it('is empty for unrelated tasks and for a pair in one repository', async () => {
     const room = await replicaRoom()
@@ -67,5 +68,21 @@ describe('due with a DependencyCache', () => {
     await room.replica.author(room.owner, 'rule.removed', { name: 'Billing_Link' })
     await room.replica.author(a, 'task.released', { taskId: 'auth-api' })
     same()
+  })
+})
+
+describe('due payloads', () => {
+  it('leaves out what the event schema would refuse', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('a', 'agent')
+    const b = await room.member('b', 'agent')
+    await room.replica.author(a, 'task.claimed', AUTH_API)
+    await room.replica.author(b, 'task.claimed', LOGIN_PAGE)
+    const real = new DependencyCache().dependencies(room.replica.state)
+    expect(real).toHaveLength(1)
+    // Rules that explain a dependency at a length no event may carry.
+    const verbose = { dependencies: () => [{ ...real[0], reason: 'x'.repeat(5000) }] } as unknown as DependencyCache
+    expect(due(room.replica.state, room.clock.now(), verbose)).toEqual([])
+    expect(due(room.replica.state, room.clock.now())).toHaveLength(1)
   })
 })

@@ -3,7 +3,7 @@
  * lets any peer verify it. A peer emits them through `Replica.author`; two peers emitting
  * the same thing is harmless (deterministic session ids, duplicate-tolerant fold).
  */
-import type { EventKind, PayloadInput } from '../events/kinds'
+import { payloadSchemas, type EventKind, type PayloadInput } from '../events/kinds'
 import type { EventId } from '../ids'
 import type { Dependency } from '../rules/types'
 import type { RoomState, SessionState } from '../state/types'
@@ -18,7 +18,10 @@ export type DueEvent = { [K in EventKind]: { kind: K; payload: PayloadInput<K> }
  * DependencyCache kept across calls to make dependency detection incremental.
  */
 export function due(state: RoomState, now: number, cache?: DependencyCache): DueEvent[] {
-  return [...dueDependencies(state, cache), ...dueSessions(state), ...dueTransitions(state, now)]
+  const all = [...dueDependencies(state, cache), ...dueSessions(state), ...dueTransitions(state, now)]
+  // A payload the schema refuses (say a rule's reason longer than the event allows) would only
+  // make the emitting peer's author() throw; it is left out instead.
+  return all.filter((d) => payloadSchemas[d.kind].safeParse(d.payload).success)
 }
 
 const depKey = (d: Dependency): string => `${d.task1}|${d.task2}|${d.relationship}`
