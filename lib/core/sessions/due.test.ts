@@ -4,7 +4,6 @@ import { AUTH_API, LOGIN_PAGE, README_TYPO, task } from '../testing/tasks'
 import { DependencyCache } from './dependency-cache'
 import { due } from './due'
 
-
 describe('due', () => {
   it('is empty for unrelated tasks and for a pair in one repository', async () => {
     const room = await replicaRoom()
