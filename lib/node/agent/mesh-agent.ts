@@ -44,9 +44,24 @@ export interface MeshAgent {
   stop(opts?: { goodbye?: boolean }): Promise<void>
 }
 
+/**
+ * The relay's room info, tried a few times: right after a relay restart a pooled keep-alive
+ * socket to the old process fails once ("fetch failed") before a fresh one is opened.
+ */
+async function roomInfoWithRetry(url: string, attempts = 4): Promise<RoomInfo> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fetchRoomInfo(url)
+    } catch (err) {
+      if (i >= attempts) throw err
+      await new Promise((r) => setTimeout(r, 250 * i))
+    }
+  }
+}
+
 /** Starts an agent on the relay's room: replica loaded, node started, relay being dialled. */
 export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent> {
-  const room = await fetchRoomInfo(opts.relayUrl)
+  const room = await roomInfoWithRetry(opts.relayUrl)
   const safeName = opts.name.replace(/[^A-Za-z0-9_.-]/g, '_')
   const dir = join(opts.dataDir, 'agents', safeName)
   const privateKey = await loadOrCreateKey(join(dir, 'agent.key'))
