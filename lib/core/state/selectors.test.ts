@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { sessionIdOf } from '../sessions/ids'
 import { replicaRoom } from '../testing/replica'
-import { selectInbox, selectMembers, selectOutcomes, outcomesNdjson, selectRole, selectRoom, selectSessions } from './selectors'
+import { AUTH_API, LOGIN_PAGE } from '../testing/tasks'
+import { selectDependencies, selectInbox, selectMembers, selectOutcomes, outcomesNdjson, selectRole, selectRoom, selectSessions } from './selectors'
 
 describe('selectors', () => {
   it('list members with roles, and the room configuration', async () => {
@@ -43,5 +44,20 @@ describe('selectors', () => {
     const lines = outcomesNdjson(room.replica.state).trim().split('\n')
     expect(lines.map((l) => JSON.parse(l).session)).toEqual([s2])
     expect(selectSessions(room.replica.state, { active: true })).toHaveLength(2)
+  })
+})
+
+describe('selectDependencies', () => {
+  it('keeps released tasks out of the current graph but in history', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('ann', 'agent')
+    const b = await room.member('bob', 'agent')
+    await room.replica.author(a, 'task.claimed', AUTH_API)
+    await room.replica.author(b, 'task.claimed', LOGIN_PAGE)
+    await room.emitDue(a)
+    expect(selectDependencies(room.replica.state, { current: true })).toHaveLength(1)
+    await room.replica.author(b, 'task.released', { taskId: 'login-page' })
+    expect(selectDependencies(room.replica.state, { current: true })).toEqual([])
+    expect(selectDependencies(room.replica.state)).toHaveLength(1)
   })
 })

@@ -27,9 +27,19 @@ export function selectTasksByRepository(s: RoomState): Map<string, TaskState[]> 
   return out
 }
 
-/** All announced dependencies, strongest first. */
-export const selectDependencies = (s: RoomState): DependencyState[] =>
-  [...s.dependencies.values()].sort((a, b) => b.dependency.confidence - a.dependency.confidence || (a.event < b.event ? -1 : 1))
+/**
+ * Announced dependencies, strongest first. `current` keeps only those whose two tasks are
+ * still held or completed (a released task's edges are history).
+ */
+export function selectDependencies(s: RoomState, opts: { current?: boolean } = {}): DependencyState[] {
+  const held = (taskId: string) => {
+    const status = s.tasks.get(taskId)?.status
+    return status === 'claimed' || status === 'completed'
+  }
+  return [...s.dependencies.values()]
+    .filter((d) => !opts.current || (held(d.dependency.task1) && held(d.dependency.task2)))
+    .sort((a, b) => b.dependency.confidence - a.dependency.confidence || (a.event < b.event ? -1 : 1))
+}
 
 export interface SessionView extends SessionState {
   consensus: ConsensusView
