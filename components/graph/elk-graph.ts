@@ -1,6 +1,6 @@
 /**
  * The ELK input for the dependency graph and reading positions back. Repositories are
- * compound nodes whose tasks are packed in a grid (rectpacking, cheap at thousands of tasks);
+ * compound nodes whose tasks are packed in boxes (ELK's `box`, the cheapest packing: ~2.5 s for 2,000 tasks in ELK's JS build vs ~6 s for rectpacking);
  * the repositories themselves are laid out by `layered` along the aggregated cross-repository
  * dependencies, so related repositories sit next to each other.
  */
@@ -33,7 +33,7 @@ export function toElk(g: Graph): ElkNode {
     layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'RIGHT', 'elk.spacing.nodeNode': '40', 'elk.layered.spacing.nodeNodeBetweenLayers': '80' },
     children: [...byRepo].map(([repo, ids]) => ({
       id: groupId(repo),
-      layoutOptions: { 'elk.algorithm': 'rectpacking', 'elk.padding': '[top=32,left=12,bottom=12,right=12]', 'elk.spacing.nodeNode': '12', 'elk.aspectRatio': '1.6' },
+      layoutOptions: { 'elk.algorithm': 'box', 'elk.padding': '[top=32,left=12,bottom=12,right=12]', 'elk.spacing.nodeNode': '12', 'elk.aspectRatio': '1.6' },
       children: ids.map((id) => ({ id, width: NODE_W, height: NODE_H })),
     })),
     edges: [...pairs].map((p, i) => {
