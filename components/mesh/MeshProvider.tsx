@@ -33,9 +33,9 @@ export function MeshProvider({ children }: { children: ReactNode }) {
         const handle = await startTabMesh({
           onPresence: (snapshot) => mesh.presence(snapshot),
           onRelayState: (state) => mesh.relayState(state),
-          onReplica: ({ state, root, events, pending }) => {
+          onReplica: ({ state, root, events, pending, flags }) => {
             room.getState().changed(state)
-            mesh.replicaChanged({ root, events, pending })
+            mesh.replicaChanged({ root, events, pending, flags })
           },
           onSync: (stats) => mesh.syncChanged(stats),
           onMembership: (outcome) => mesh.membershipChanged(outcome),

@@ -3,6 +3,7 @@
 import type { PeerRow } from '@/lib/net/presence/service'
 import type { PresenceStatus } from '@/lib/core/presence/tracker'
 import type { TransportKind } from '@/lib/net/transport-kind'
+import type { PeerFlags } from '@/lib/net/tab-mesh'
 import { useMesh } from '@/components/mesh/use-mesh'
 import { Badge, type Tone } from '@/components/ui/Badge'
 import { ago, useNow } from '@/components/ui/use-now'
@@ -79,28 +80,33 @@ export function PeersView() {
               <th className="py-2 pr-4 font-medium">RTT</th>
               <th className="py-2 pr-4 font-medium">Log</th>
               <th className="py-2 pr-4 font-medium">Last heartbeat</th>
+              <th className="py-2 pr-4 font-medium">Flags</th>
               <th className="py-2 font-medium">Peer id</th>
             </tr>
           </thead>
           <tbody>
             {peers.length === 0 && (
               <tr>
-                <td colSpan={9} className="py-6 text-center text-zinc-500">
+                <td colSpan={10} className="py-6 text-center text-zinc-500">
                   No other peer heard yet.
                 </td>
               </tr>
             )}
             {peers.map((p) => (
-              <PeerTableRow key={p.peerId} peer={p} now={now} root={replica?.root} />
+              <PeerTableRow key={p.peerId} peer={p} now={now} root={replica?.root} flags={replica?.flags} />
             ))}
           </tbody>
         </table>
       </div>
+      <Evidence flags={replica?.flags} />
     </section>
   )
 }
 
-function PeerTableRow({ peer, now, root }: { peer: PeerRow; now: number; root?: string }) {
+function PeerTableRow({ peer, now, root, flags }: { peer: PeerRow; now: number; root?: string; flags?: PeerFlags }) {
+  const equivocated = flags?.equivocators.find((e) => e.peerId === peer.peerId)
+  const rejected = flags?.rejectedFrom[peer.peerId]
+  const rejectedCount = rejected == null ? 0 : Object.values(rejected).reduce((a, b) => a + b, 0)
   const sync = peer.root == null || root == null ? 'unknown' : peer.root === root ? 'in-sync' : 'not-in-sync'
   return (
     <tr
@@ -112,6 +118,7 @@ function PeerTableRow({ peer, now, root }: { peer: PeerRow; now: number; root?: 
       data-status={peer.status}
       data-transport={peer.transport}
       data-sync={sync}
+      data-flags={[equivocated ? 'equivocation' : '', rejectedCount > 0 ? 'rejected' : ''].filter(Boolean).join(' ')}
     >
       <td className="py-2 pr-4 font-medium">{peer.name}</td>
       <td className="py-2 pr-4">{peer.kind}</td>
@@ -129,9 +136,44 @@ function PeerTableRow({ peer, now, root }: { peer: PeerRow; now: number; root?: 
       <td className="py-2 pr-4 tabular-nums" title={new Date(peer.lastSeen).toLocaleString()}>
         {ago(peer.lastSeen, now)}
       </td>
+      <td className="space-x-1 py-2 pr-4">
+        {equivocated && (
+          <a href={`#evidence-${peer.peerId}`} title="signed two different events at one sequence number: quarantined">
+            <Badge tone="red">equivocation</Badge>
+          </a>
+        )}
+        {rejectedCount > 0 && (
+          <span title={Object.entries(rejected ?? {}).map(([r, n]) => `${n} × ${r.replaceAll('_', ' ')}`).join(', ')}>
+            <Badge tone="amber">{rejectedCount} rejected</Badge>
+          </span>
+        )}
+      </td>
       <td className="py-2 font-mono text-xs" title={peer.peerId}>
         …{peer.peerId.slice(-10)}
       </td>
     </tr>
+  )
+}
+
+/** Equivocation evidence: the two (or more) events one author signed at the same sequence number. */
+function Evidence({ flags }: { flags?: PeerFlags }) {
+  if (flags == null || flags.equivocators.length === 0) return null
+  return (
+    <div className="space-y-2" data-testid="evidence">
+      <h2 className="text-sm font-semibold">Equivocation evidence</h2>
+      {flags.equivocators.map((e) => (
+        <div key={e.peerId} id={`evidence-${e.peerId}`} className="rounded border border-rose-200 p-3 text-xs dark:border-rose-900">
+          <p>
+            <span className="font-mono">{e.peerId}</span> signed {e.evidence.length} different events at sequence {e.fromSeq}; every
+            peer ignores its events from there on.
+          </p>
+          <ul className="mt-1 list-disc pl-5 font-mono">
+            {e.evidence.map((id) => (
+              <li key={id}>{id}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </div>
   )
 }

@@ -45,6 +45,8 @@ export class EventGossip {
   publishErrors = 0
   /** Messages dropped because their sender was over its rate budget. */
   rateLimited = 0
+  /** Events each neighbour sent us that we rejected, by reason (the peers view flags them). */
+  readonly rejectedFrom = new Map<string, Record<string, number>>()
   readonly limiter: PeerRateLimiter
 
   constructor(node: Libp2p<{ pubsub: GossipSub }>, init: EventGossipInit) {
@@ -63,13 +65,25 @@ export class EventGossip {
         return TopicValidatorResult.Ignore
       }
       try {
-        return validatorResult(await this.init.ingest(msg.data, peer.toString()))
+        const r = await this.init.ingest(msg.data, peer.toString())
+        const verdict = validatorResult(r)
+        if (verdict === TopicValidatorResult.Reject && r.status === 'rejected') this.noteRejection(peer.toString(), r.reason)
+        return verdict
       } catch {
         // The ingest path never throws on remote input; if storage failed, let sync retry later.
         return TopicValidatorResult.Ignore
       }
     })
     pubsub.subscribe(this.topic)
+  }
+
+  private noteRejection(peer: string, reason: string): void {
+    let byReason = this.rejectedFrom.get(peer)
+    if (byReason == null) {
+      if (this.rejectedFrom.size >= 10_000) this.rejectedFrom.clear()
+      this.rejectedFrom.set(peer, (byReason = {}))
+    }
+    byReason[reason] = (byReason[reason] ?? 0) + 1
   }
 
   stop(): void {

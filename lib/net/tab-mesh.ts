@@ -26,6 +26,13 @@ export interface ReplicaInfo {
   root: string
   events: number
   pending: number
+  /** Peers whose events we rejected, by reason, and equivocating authors with their evidence. */
+  flags: PeerFlags
+}
+
+export interface PeerFlags {
+  rejectedFrom: Record<string, Record<string, number>>
+  equivocators: Array<{ peerId: string; fromSeq: number; evidence: string[] }>
 }
 
 export interface TabMeshCallbacks {
@@ -91,7 +98,11 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
       const r = peer.host.replica
       const root = r.summary().root
       presence.setRoot(root)
-      cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount })
+      const flags: PeerFlags = {
+        rejectedFrom: Object.fromEntries(peer.gossip.rejectedFrom),
+        equivocators: [...r.log.quarantined()].map(([peerId, fromSeq]) => ({ peerId, fromSeq, evidence: r.log.idsAt(peerId, fromSeq) })),
+      }
+      cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount, flags })
     }
     cleanup.unshift(peer.host.subscribe(report))
     await peer.start()

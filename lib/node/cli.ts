@@ -70,6 +70,18 @@ export async function main(argv: string[]): Promise<number> {
     })
 
   program
+    .command('demo')
+    .description('start agents that play the CHORUS scenarios (starts a relay here if none answers at --relay)')
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--invite <text>', 'agent invite printed by the relay (needed on the first run against a running relay)', process.env.CHORUS_INVITE)
+    .option('--data <dir>', 'data directory (demo agents keep their keys and replicas under <data>/demo)', defaults.dataDir)
+    .option('--json', 'log JSON lines')
+    .action(async (o) => {
+      const { runDemoCommand } = await import('./demo/command')
+      await runDemoCommand({ relay: o.relay, invite: o.invite, data: o.data, json: o.json === true }, untilSignal())
+    })
+
+  program
     .command('start')
     .description('run the web app and a relay together on this machine')
     .option('--port <port>', 'web app port', parseIntFlag('--port'), defaults.webPort)
@@ -79,6 +91,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--dev', 'run the app with `next dev` (hot reload) instead of a production build')
     .option('--rebuild', 'rebuild the production app even if it looks current')
     .option('--open', 'when creating the room: let anyone join as a reviewer without an invite (demo)')
+    .option('--demo', 'also run the demo agents (implies --open when the room is created)')
     .action(async (o) => {
       const { startAll } = await import('./start')
       const stop = await startAll({
@@ -89,7 +102,8 @@ export async function main(argv: string[]): Promise<number> {
         dataDir: o.data,
         dev: o.dev === true,
         rebuild: o.rebuild === true,
-        open: o.open === true,
+        open: o.open === true || o.demo === true,
+        demo: o.demo === true,
         presenceIntervalMs: defaults.presenceIntervalMs,
       })
       await untilSignal()
@@ -104,6 +118,21 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string, o: { rules?: string }) => {
       const { detectCommand } = await import('./detect')
       code = await detectCommand(file, o)
+    })
+
+  program
+    .command('attack')
+    .description('a Byzantine member for demos on loopback: forged, replayed, malformed, oversized events, a flood, equivocation')
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--invite <text>', 'agent invite to join with', process.env.CHORUS_INVITE)
+    .option('--data <dir>', 'data directory', defaults.dataDir)
+    .option('--name <name>', 'display name', 'mallory')
+    .option('--attack <name...>', 'attacks to run (all, forged-signature, replay, oversized, malformed, forged-derived, role-escalation, non-member, flood, equivocation)', ['all'])
+    .option('--rate <n>', 'flood rate, events per second', parseIntFlag('--rate'), 1000)
+    .option('--duration <ms>', 'flood duration', parseIntFlag('--duration'), 10_000)
+    .action(async (o) => {
+      const { attackCommand } = await import('./attack/command')
+      code = await attackCommand({ relay: o.relay, invite: o.invite, data: o.data, name: o.name, attacks: o.attack, rate: o.rate, durationMs: o.duration })
     })
 
   try {

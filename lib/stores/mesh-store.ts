@@ -9,7 +9,7 @@ import type { JoinOutcome } from '../net/membership'
 import type { PeerRow, PresenceSnapshot } from '../net/presence/service'
 import type { RelayState } from '../net/relay-keeper'
 import type { SyncStats } from '../net/sync/service'
-import type { TabMesh } from '../net/tab-mesh'
+import type { PeerFlags, TabMesh } from '../net/tab-mesh'
 
 export type NodeStatus = 'starting' | 'running' | 'error'
 
@@ -17,6 +17,7 @@ export interface ReplicaSummary {
   root: string
   events: number
   pending: number
+  flags?: PeerFlags
 }
 
 /** Shown while most members are silent, then for a while after they return. */

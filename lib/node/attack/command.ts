@@ -1,0 +1,49 @@
+/**
+ * `chorus-mesh attack`: a Byzantine member for demos on loopback (issue 6). It joins the
+ * relay's room with an agent invite, runs the chosen attacks in turn and prints what it sent;
+ * open `/peers` in a tab to watch the mesh refuse it.
+ */
+import { startMeshAgent } from '../agent/mesh-agent'
+import { ATTACKS, ByzantinePeer, type AttackName } from './byzantine'
+
+export interface AttackOptions {
+  relay: string
+  invite?: string
+  data: string
+  name: string
+  attacks: string[]
+  rate: number
+  durationMs: number
+}
+
+/** Runs the attacks; resolves to the exit code (2 for bad input, 1 when the room refuses us). */
+export async function attackCommand(o: AttackOptions, io = { out: (s: string) => console.log(s), err: (s: string) => console.error(s) }): Promise<number> {
+  const unknown = o.attacks.filter((a) => a !== 'all' && !(ATTACKS as readonly string[]).includes(a))
+  if (unknown.length > 0) {
+    io.err(`unknown attack ${unknown.join(', ')}; choose from: all, ${ATTACKS.join(', ')}`)
+    return 2
+  }
+  if (!(o.rate > 0 && o.rate <= 5000) || !(o.durationMs > 0 && o.durationMs <= 60_000)) {
+    io.err('--rate must be in (0, 5000] events/s and --duration in (0, 60000] ms: floods stay bounded')
+    return 2
+  }
+  const chosen = (o.attacks.includes('all') ? [...ATTACKS] : o.attacks) as AttackName[]
+  const agent = await startMeshAgent({ name: o.name, relayUrl: o.relay, dataDir: o.data, invite: o.invite })
+  try {
+    const joined = await agent.join()
+    if (joined.status !== 'member') {
+      io.err(`cannot attack from outside: ${joined.reason} (pass --invite)`)
+      return 1
+    }
+    const byz = new ByzantinePeer(agent)
+    for (const attack of chosen) {
+      const r = await byz.run(attack, { rate: o.rate, durationMs: o.durationMs })
+      io.out(JSON.stringify({ attack: r.attack, sent: r.sent, mustBeRefused: r.forbidden }))
+    }
+    // Give gossip a moment to carry the last messages before the node goes away.
+    await new Promise((r) => setTimeout(r, 1000))
+    return 0
+  } finally {
+    await agent.stop()
+  }
+}
