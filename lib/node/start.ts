@@ -6,6 +6,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { logger } from './agent/command'
+import { startDemo, type Demo } from './demo/run'
 import { joinLink } from './invites'
 import { startRelay } from './relay'
 
@@ -18,6 +20,8 @@ export interface StartOptions {
   dev: boolean
   rebuild: boolean
   open: boolean
+  /** Also run the demo agents (lib/node/demo). */
+  demo?: boolean
   presenceIntervalMs: number
 }
 
@@ -65,8 +69,15 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
   console.log(`  Add an agent:`)
   console.log(`    npm run agent -- --name my-agent --invite ${agentInvite}`)
   console.log('')
+  let demo: Demo | null = null
+  if (o.demo) {
+    const log = logger(false)
+    demo = await startDemo({ relayUrl: relay.httpUrl, invite: agentInvite, dataDir: o.dataDir, log: (e, f) => (e === 'phase' || e === 'error' ? log(`demo ${e}`, f) : undefined) })
+    console.log(`  Demo: ${demo.agents.size} agents are playing the CHORUS scenarios (data in ${join(o.dataDir, 'demo')})`)
+  }
   return async () => {
     webProc.kill('SIGTERM')
+    await demo?.stop()
     await relay.stop()
   }
 }

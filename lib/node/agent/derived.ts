@@ -23,9 +23,10 @@ export interface DerivedEmitterInit {
   /** Wait before a peer not involved emits (ms). @default 2000 */
   bystanderDelayMs?: number
   /**
-   * Quiet period before emitting `session.resolved` (ms): with two participants one agreement
-   * is consensus, so a concern sent at the same moment must get a chance to arrive first.
-   * @default 400
+   * Longest wait before emitting `session.resolved` while a participant has not yet answered
+   * the latest plan version (ms): with two participants one agreement is consensus, so the
+   * other's concern, if it is coming, should get the chance to arrive first. Once every
+   * participant has answered there is no wait. @default 3000
    */
   settleMs?: number
   /** Wait before retrying an event the log refused (ms). @default 5000 */
@@ -52,6 +53,14 @@ export function involvedIn(s: RoomState, e: DueEvent): PeerId[] {
   if (e.kind === 'session.opened') return claimants(e.payload.tasks)
   const session = 'session' in e.payload ? s.sessions.get(e.payload.session as never) : undefined
   return session?.participants ?? []
+}
+
+/** True if every participant has a message under the session's latest plan version. */
+function allAnswered(s: RoomState, session: string): boolean {
+  const x = s.sessions.get(session as never)
+  if (!x || x.plans.length === 0) return false
+  const v = x.plans.length
+  return x.participants.every((p) => x.messages.some((m) => m.author === p && m.planVersion === v))
 }
 
 /** See the module comment: `tick()` after each change and on a timer. */
@@ -102,7 +111,7 @@ export class DerivedEmitter {
   private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId): number {
     const involved = involvedIn(s, e)
     const rank = rankPlanners(key, involved).indexOf(me)
-    const settle = e.kind === 'session.resolved' ? (this.init.settleMs ?? 400) : 0
+    const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
     if (rank >= 0) return settle + rank * (this.init.stepMs ?? 250)
     return settle + (this.init.bystanderDelayMs ?? 2000)
   }
