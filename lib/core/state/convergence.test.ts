@@ -156,7 +156,12 @@ async function buildHistory(actions: readonly Action[], config: { escalationThre
         }
         return
       case 'due':
-        for (const d of due(replica.state, clock.now())) await replica.author(as, d.kind, d.payload)
+        // Whatever `due` proposes must be admitted by the replica that proposed it.
+        for (const d of due(replica.state, clock.now())) {
+          await replica.author(as, d.kind, d.payload).catch((e: unknown) => {
+            throw new Error(`due ${d.kind} was refused: ${(e as Error).message}`)
+          })
+        }
         return
       case 'message':
         if (session) await replica.author(as, 'session.message', { session: session.id, text: TEXTS[a.text] })
