@@ -20,7 +20,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-async function until(what: string, fn: () => boolean, timeoutMs = 40_000): Promise<void> {
+async function until(what: string, fn: () => boolean, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!fn()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
@@ -84,5 +84,5 @@ describe('chorus-mesh demo', () => {
     expect([...after.tasks.values()].reduce((n, t) => n + Object.keys(t.claims).length, 0)).toBe(claims)
     expect(after.sessions.size).toBe(sessions)
     expect([...after.sessions.values()].reduce((n, x) => n + x.plans.length, 0)).toBe(plans)
-  }, 120_000)
+  }, 180_000)
 })
