@@ -1,0 +1,124 @@
+/**
+ * The pure parts of the agent duties: rendezvous ranking of planners, which plan version a
+ * session needs, the primary's place among live planners, the reply policies, the session
+ * watcher and the CLI's task flags.
+ */
+import { describe, expect, it } from 'vitest'
+import type { EventId, PeerId, RoomId, SessionId } from '../../core/ids'
+import { templatePlan } from '../../core/planner/template'
+import { initialState } from '../../core/state/initial'
+import { selectSession } from '../../core/state/selectors'
+import type { MemberState, MessageState, RoomState, SessionState } from '../../core/state/types'
+import { slug, tasksFrom } from './command'
+import { makePolicy, PolicyError } from './policy'
+import { primaryIndex, versionNeeded } from './primary'
+import { plannerCandidates, rankPlanners } from './rank'
+import { SessionWatcher } from './watch'
+
+const A = 'peer-a' as PeerId
+const B = 'peer-b' as PeerId
+const C = 'peer-c' as PeerId
+const SID = 'ses_00000000000000000000000000000001' as SessionId
+const ev = (n: number) => `b${String(n).padStart(58, 'a')}` as EventId
+const plan = templatePlan({ sessionType: 'dependency', relationship: 'API_Contract', tasks: [{ taskId: 't1', projectId: 'p', repository: 'r1', title: 'Define the API', description: '' }, { taskId: 't2', projectId: 'p', repository: 'r2', title: 'Build the page', description: '' }] })
+
+const member = (peerId: PeerId, capabilities: string[], role: MemberState['role'] = 'agent'): MemberState => ({ peerId, displayName: peerId, kind: 'agent', role, capabilities, joinedAt: 0, joinEvent: ev(0), left: false })
+
+function session(over: Partial<SessionState> = {}): SessionState {
+  return {
+    id: SID, type: 'dependency', tasks: ['t1', 't2'], rule: 'API_Contract', status: 'active', participants: [A, B], relatedTasks: [],
+    openedAt: 0, openedBy: A, openedEvent: ev(1), activeSince: 0, messagesSinceActive: 0, lastActivity: 0, plans: [], messages: [],
+    approvals: [], escalation: null, escalations: [], decisions: [], resolution: null, history: [], closedAt: null, closeReason: null, ...over,
+  }
+}
+const v = (version: number) => ({ version, plan, event: ev(10 + version), author: A, by: 'planner' as const, time: 0 })
+const msg = (author: PeerId, type: MessageState['type'], planVersion: number, n: number): MessageState => ({ event: ev(100 + n), author, type, text: type, time: 0, planVersion })
+
+function room(sessions: SessionState[] = [], members: MemberState[] = []): RoomState {
+  const s = initialState('room' as RoomId)
+  for (const x of sessions) s.sessions.set(x.id, x)
+  for (const m of members) s.members.set(m.peerId, m)
+  return s
+}
+
+describe('rendezvous ranking', () => {
+  it('is the same whatever the input order, and differs between sessions', () => {
+    const peers = Array.from({ length: 8 }, (_, i) => `peer-${i}`)
+    expect(rankPlanners('s1', peers)).toEqual(rankPlanners('s1', [...peers].reverse()))
+    const firsts = new Set(Array.from({ length: 40 }, (_, i) => rankPlanners(`session-${i}`, peers)[0]))
+    expect(firsts.size).toBeGreaterThan(3)
+  })
+
+  it('counts only current planners whose role may write plans', () => {
+    const s = room([], [member(A, ['planner']), member(B, []), member(C, ['planner'], 'reviewer'), { ...member('peer-d' as PeerId, ['planner']), left: true }])
+    expect(plannerCandidates(s)).toEqual([A])
+  })
+})
+
+describe('primary duty', () => {
+  it('needs version 1 first, a revision after a concern, nothing after agreement or past the cap', () => {
+    expect(versionNeeded(session(), 12)).toBe(1)
+    expect(versionNeeded(session({ plans: [v(1)], messages: [msg(A, 'agreement', 1, 1)] }), 12)).toBe(0)
+    expect(versionNeeded(session({ plans: [v(1)], messages: [msg(B, 'concern', 1, 1)] }), 12)).toBe(2)
+    expect(versionNeeded(session({ plans: [v(1)], messages: [msg(B, 'question', 1, 1)] }), 12)).toBe(0)
+    expect(versionNeeded(session({ plans: [v(1), v(2)], messages: [msg(B, 'concern', 2, 1)] }), 2)).toBe(0)
+    expect(versionNeeded(session({ status: 'escalated' }), 12)).toBe(0)
+  })
+
+  it('ranks among live planners: a dead primary makes the next one primary', () => {
+    const s = room([session()], [member(A, ['planner']), member(B, ['planner']), member(C, ['planner'])])
+    const [first, second] = rankPlanners(SID, [A, B, C])
+    const all = () => true
+    expect(primaryIndex(s, SID, first, all)).toBe(0)
+    expect(primaryIndex(s, SID, second, all)).toBe(1)
+    expect(primaryIndex(s, SID, second, (p) => p !== first)).toBe(0)
+    expect(primaryIndex(s, SID, 'stranger', all)).toBe(-1)
+  })
+})
+
+describe('reply policies', () => {
+  const ctx = (version: number, messages: MessageState[] = []) => {
+    const s = room([session({ plans: [v(1), v(2)].slice(0, version), messages })])
+    return { state: s, session: selectSession(s, SID)!, version, plan, me: B }
+  }
+
+  it('agree agrees; stubborn always objects; defer asks', async () => {
+    expect((await makePolicy('agree')(ctx(1))).type).toBe('agreement')
+    expect((await makePolicy('stubborn')(ctx(1))).type).toBe('concern')
+    expect((await makePolicy('stubborn')(ctx(2))).type).toBe('concern')
+    expect((await makePolicy('defer')(ctx(1))).type).toBe('question')
+  })
+
+  it('cautious raises one concern, then agrees with the next version', async () => {
+    const cautious = makePolicy('cautious')
+    expect((await cautious(ctx(1))).type).toBe('concern')
+    expect((await cautious(ctx(2, [msg(B, 'concern', 1, 1)]))).type).toBe('agreement')
+  })
+
+  it('refuses unknown names and llm without an endpoint', () => {
+    expect(() => makePolicy('sulky')).toThrow(PolicyError)
+    expect(() => makePolicy('llm', null)).toThrow(/CHORUS_LLM_URL/)
+  })
+})
+
+describe('session watcher', () => {
+  it('reports each session change, plan and message of its own sessions once', () => {
+    const w = new SessionWatcher(B)
+    const other = session({ id: 'ses_00000000000000000000000000000002' as SessionId, participants: [A, C] })
+    const s = room([session({ plans: [v(1)], messages: [msg(A, 'agreement', 1, 1)] }), other])
+    expect(w.diff(s).map((e) => e.type)).toEqual(['session', 'plan', 'message'])
+    expect(w.diff(s)).toEqual([])
+    s.sessions.get(SID)!.status = 'resolved'
+    expect(w.diff(s)).toMatchObject([{ type: 'session', status: 'resolved', previous: 'active' }])
+  })
+})
+
+describe('agent CLI flags', () => {
+  it('makes task ids from the repository and title, pairing descriptions by position', () => {
+    expect(slug('  Define the Auth API!  ')).toBe('define-the-auth-api')
+    expect(tasksFrom({ repo: 'web', tasks: ['Build the login page', 'Style it'], descriptions: ['Form'] })).toEqual([
+      { taskId: 'web-build-the-login-page', title: 'Build the login page', repository: 'web', description: 'Form' },
+      { taskId: 'web-style-it', title: 'Style it', repository: 'web', description: '' },
+    ])
+  })
+})
