@@ -1,8 +1,8 @@
 'use client'
 /** `/graph`: tasks grouped by repository, dependencies coloured by rule, live, laid out by ELK in a worker. */
 import '@xyflow/react/dist/style.css'
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node } from '@xyflow/react'
-import { useMemo, useState } from 'react'
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
 import { useRoom } from '@/components/mesh/use-room'
 import { GraphDetails } from './GraphDetails'
@@ -20,7 +20,16 @@ export function GraphView() {
   const [edge, setEdge] = useState<string | null>(null)
   const f = useMemo(() => ({ ...filter, hops: filter.hops < 0 ? hopsDefault : filter.hops }), [filter, hopsDefault])
   const graph = useMemo(() => (full ? filterGraph(full, f) : undefined), [full, f])
-  const { layout, running, error } = useLayout(graph)
+  const { layout, running, error, mode } = useLayout(graph)
+  const [flow, setFlow] = useState<ReactFlowInstance | null>(null)
+  // Refit after each new layout until the reviewer pans or zooms themselves.
+  const userMoved = useRef(false)
+  useEffect(() => {
+    if (!flow || !layout || userMoved.current) return
+    // After React Flow has measured the new nodes.
+    const t = setTimeout(() => void flow.fitView(), 60)
+    return () => clearTimeout(t)
+  }, [flow, layout])
   const repos = useMemo(() => [...new Set(full?.nodes.map((n) => n.repository))].sort(), [full])
   const rules = useMemo(() => [...new Set([...BUILTIN_RELATIONSHIPS, ...(full?.edges.map((e) => e.rule) ?? [])])].sort(), [full])
 
@@ -63,7 +72,7 @@ export function GraphView() {
         </p>
       ) : (
         <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_18rem]">
-          <div className="h-[72vh] rounded border border-zinc-200 dark:border-zinc-800" data-testid="graph-canvas" aria-label="Dependency graph canvas" role="region">
+          <div className="h-[72vh] rounded border border-zinc-200 dark:border-zinc-800" data-testid="graph-canvas" data-layout={mode} aria-label="Dependency graph canvas" role="region">
             <ReactFlow
               nodes={nodes}
               edges={edges}
@@ -71,6 +80,8 @@ export function GraphView() {
               onlyRenderVisibleElements
               nodesConnectable={false}
               fitView
+              onInit={(rf) => setFlow(rf as unknown as ReactFlowInstance)}
+              onMoveStart={(e) => e != null && (userMoved.current = true)}
               minZoom={0.05}
               onNodeClick={(_, n) => n.type === 'task' && (setTask(n.id), setEdge(null))}
               onEdgeClick={(_, e) => (setEdge(e.id), setTask(null))}

@@ -37,17 +37,25 @@ export function createLayoutEngine() {
       broken = true
     }
   }
+  let mode: 'worker' | 'main' | 'idle' = 'idle'
   return {
+    /** Where the last layout ran: a Web Worker, or the main-thread fallback. */
+    get mode() {
+      return mode
+    },
     async layout(graph: ElkNode): Promise<ElkNode> {
       if (!broken && worker == null) start()
-      if (broken || worker == null) return fallback(graph)
+      if (broken || worker == null) return (mode = 'main'), fallback(graph)
       const id = ++seq
       try {
-        return await new Promise<ElkNode>((resolve, reject) => {
+        const out = await new Promise<ElkNode>((resolve, reject) => {
           pending.set(id, { resolve, reject })
           worker!.postMessage({ id, graph })
         })
+        mode = 'worker'
+        return out
       } catch {
+        mode = 'main'
         return fallback(graph)
       }
     },

@@ -9,7 +9,7 @@ import type { Graph } from './graph-model'
 import { createLayoutEngine } from './layout'
 
 /** The latest layout for `graph` (null until the first one arrives) and whether one is running. */
-export function useLayout(graph: Graph | undefined): { layout: Layout | null; running: boolean; error: string | null } {
+export function useLayout(graph: Graph | undefined): { layout: Layout | null; running: boolean; error: string | null; mode: string } {
   const engine = useRef<ReturnType<typeof createLayoutEngine> | null>(null)
   const next = useRef<Graph | null>(null)
   const busy = useRef(false)
@@ -17,6 +17,7 @@ export function useLayout(graph: Graph | undefined): { layout: Layout | null; ru
   const [layout, setLayout] = useState<Layout | null>(null)
   const [running, setRunning] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const [mode, setMode] = useState('idle')
 
   useEffect(() => {
     alive.current = true
@@ -37,7 +38,7 @@ export function useLayout(graph: Graph | undefined): { layout: Layout | null; ru
       setRunning(true)
       try {
         const laid = fromElk(await engine.current.layout(toElk(g)))
-        if (alive.current) (setLayout(laid), setError(null))
+        if (alive.current) (setLayout(laid), setError(null), setMode(engine.current?.mode ?? 'idle'))
       } catch (e) {
         if (alive.current) setError(String(e))
       } finally {
@@ -52,5 +53,5 @@ export function useLayout(graph: Graph | undefined): { layout: Layout | null; ru
     }, 150)
     return () => clearTimeout(t)
   }, [graph])
-  return { layout, running, error }
+  return { layout, running, error, mode }
 }

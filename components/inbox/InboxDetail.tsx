@@ -19,6 +19,7 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
   const form = useUiInbox((s) => s.form)
   const setForm = useUiInbox((s) => s.setForm)
   const markRead = useUiInbox((s) => s.markRead)
+  const help = useUiInbox((s) => s.help)
   const actions = useSessionActions(state, session)
   const escalation = session?.escalation ?? session?.escalations[session.escalations.length - 1]
 
@@ -29,7 +30,7 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const cmd = commandFor(e)
-      if (cmd == null || !session) return
+      if (cmd == null || !session || help) return
       const open = (f: 'edit' | 'resolve' | 'return', a: 'edit' | 'resolve' | 'return') => {
         if (actions.avail(a).ok) {
           e.preventDefault()
@@ -44,7 +45,7 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [session, actions, setForm])
+  }, [session, actions, setForm, help])
 
   if (!session) return <p className="text-sm text-zinc-500">This session is not in this tab's replica yet.</p>
   const latest = session.plans[session.plans.length - 1]
