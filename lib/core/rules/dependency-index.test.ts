@@ -64,7 +64,7 @@ describe('DependencyIndex', () => {
   it('with a hot-key cap, reports a subset, and each reported pair exactly as detectPair does', () => {
     fc.assert(
       fc.property(arbTasks, (tasks) => {
-        const index = new DependencyIndex(CUSTOM, { maxPostings: 2 })
+        const index = new DependencyIndex(CUSTOM, { maxPostings: 2, exactBelow: 0 })
         for (const t of tasks) index.addTask(t)
         const byId = new Map(tasks.map((t) => [t.taskId, t]))
         const got = index.all()
@@ -78,6 +78,17 @@ describe('DependencyIndex', () => {
       }),
       { numRuns: 100 },
     )
+  })
+
+  it('is exact while the room is smaller than exactBelow, then skips hot keys', () => {
+    const index = new DependencyIndex([], { maxPostings: 2, exactBelow: 5 })
+    const add = (i: number) =>
+      index.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
+    for (let i = 0; i < 4; i++) add(i)
+    const define = (id: string) => index.addTask({ taskId: id, projectId: 'p', repository: `r-${id}`, title: 'Define orders API', description: '' })
+    expect(define('x')).toHaveLength(4) // 4 tasks < 5: exact
+    // 5 tasks: the key of the four pages is hot and skipped; x (a rarer key) is still found.
+    expect(define('y').map((d) => [d.task1, d.task2])).toEqual([['x', 'y']])
   })
 
   it('replacing a task re-detects it', () => {
@@ -101,7 +112,7 @@ describe('DependencyIndex', () => {
   })
 
   it('a very common entity does not make adding a task scan the room', () => {
-    const index = new DependencyIndex([], { maxPostings: 50 })
+    const index = new DependencyIndex([], { maxPostings: 50, exactBelow: 0 })
     for (let i = 0; i < 2000; i++) {
       index.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
     }

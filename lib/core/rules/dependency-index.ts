@@ -11,17 +11,27 @@ import { taskKeys } from './keys'
 import type { CustomRule, Dependency, Task } from './types'
 
 /**
- * A key shared by more tasks than this is "hot" (an entity like "user" in a 100k-task room)
- * and is not used to find candidates: the new task still meets its partners through any
- * rarer shared key. This bounds `addTask` to O(keys × cap) and is the one place where the
- * index may report fewer pairs than pairwise detection (docs/adr/0014).
+ * Once the room is large (see DEFAULT_EXACT_BELOW), a key shared by more tasks than this is
+ * "hot" (an entity like "flag" in a 100k-task room) and is not used to find candidates: the new
+ * task still meets its partners through any rarer shared key. This bounds `addTask` to
+ * O(keys × cap) and is the one place where the index may report fewer pairs than pairwise
+ * detection (docs/adr/0014).
  */
 export const DEFAULT_MAX_POSTINGS = 32
 
+/**
+ * Below this many tasks the cap is off and the index is exact (equal to pairwise detection,
+ * whatever the insertion order): an add then checks at most `size` candidates, never more than
+ * pairwise would, so exactness is free in rooms of ordinary size.
+ */
+export const DEFAULT_EXACT_BELOW = 2000
+
 /** Options of a DependencyIndex. */
 export interface DependencyIndexOptions {
-  /** Posting-list size above which a key is skipped when finding candidates (default 1000; Infinity = exact). */
+  /** Posting-list size above which a key is skipped when finding candidates (default 32; Infinity = always exact). */
   readonly maxPostings?: number
+  /** Room size below which no key is skipped (default 2000). */
+  readonly exactBelow?: number
 }
 
 /** Work counters, for benchmarks and tests. */
@@ -48,6 +58,7 @@ export class DependencyIndex {
   private customRules: readonly CustomRule[]
   private rules: readonly CompiledRule[]
   private readonly maxPostings: number
+  private readonly exactBelow: number
   private readonly slotOf = new Map<string, number>()
   private entries: (Entry | undefined)[] = []
   private readonly postings = new Map<string, Set<number>>()
@@ -63,6 +74,7 @@ export class DependencyIndex {
     this.customRules = customRules
     this.rules = compileRules(customRules)
     this.maxPostings = options.maxPostings ?? DEFAULT_MAX_POSTINGS
+    this.exactBelow = options.exactBelow ?? DEFAULT_EXACT_BELOW
   }
 
   /** Number of tasks held. */
@@ -78,10 +90,11 @@ export class DependencyIndex {
     const slot = this.entries.length
     const epoch = ++this.epoch
     const candidates: number[] = []
+    const cap = this.slotOf.size < this.exactBelow ? Infinity : this.maxPostings
     for (const k of keys.query) {
       const posting = this.postings.get(k)
       if (!posting) continue
-      if (posting.size > this.maxPostings) {
+      if (posting.size > cap) {
         this.stats.hotKeysSkipped++
         continue
       }
