@@ -30,6 +30,12 @@ export interface MeshAgentOptions {
   invite?: string
   capabilities?: string[]
   syncIntervalMs?: number
+  /**
+   * SQLite `synchronous` level of the agent's replica. `FULL` (default) fsyncs every write;
+   * `NORMAL` survives a process crash but not a power cut — enough for demo agents, whose
+   * events the relay archives, and far cheaper when many agents share one machine.
+   */
+  synchronous?: 'FULL' | 'NORMAL'
   onRelayState?: (state: RelayState) => void
 }
 
@@ -65,7 +71,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   const safeName = opts.name.replace(/[^A-Za-z0-9_.-]/g, '_')
   const dir = join(opts.dataDir, 'agents', safeName)
   const privateKey = await loadOrCreateKey(join(dir, 'agent.key'))
-  const store = await openSqliteStore({ dataDir: dir })
+  const store = await openSqliteStore({ dataDir: dir, synchronous: opts.synchronous })
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: [] },

@@ -38,6 +38,8 @@ export interface ChorusAgentOptions {
   /** Duty timer (ms). @default 500 */
   tickMs?: number
   syncIntervalMs?: number
+  /** SQLite durability of the replica (see MeshAgentOptions). @default 'FULL' */
+  synchronous?: 'FULL' | 'NORMAL'
   onError?: (err: unknown) => void
 }
 
@@ -102,7 +104,7 @@ export class ChorusAgent {
   /** Starts a peer on the relay's room, joins it as an agent and starts the agent's duties. */
   static async join(opts: ChorusAgentOptions): Promise<ChorusAgent> {
     const capabilities = opts.planner === false ? [] : [PLANNER_CAPABILITY]
-    const mesh = await startMeshAgent({ name: opts.name, relayUrl: opts.relayUrl, dataDir: opts.dataDir, invite: opts.invite, capabilities, syncIntervalMs: opts.syncIntervalMs })
+    const mesh = await startMeshAgent({ name: opts.name, relayUrl: opts.relayUrl, dataDir: opts.dataDir, invite: opts.invite, capabilities, syncIntervalMs: opts.syncIntervalMs, synchronous: opts.synchronous })
     try {
       const outcome = await mesh.join()
       if (outcome.status !== 'member') throw new AgentJoinError('guest', outcome.reason)

@@ -53,6 +53,8 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       dataDir,
       invite: o.invite,
       syncIntervalMs: 2000,
+      // Many agents on one machine: fsync per write would serialise them (ADR 0054).
+      synchronous: 'NORMAL',
       ...(o.planner ? { planner: o.planner } : {}),
       onError: (err) => log('error', { agent: cast.name, message: (err as Error).message }),
     })
