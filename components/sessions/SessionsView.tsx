@@ -15,7 +15,7 @@ const STATUSES = ['active', 'escalated', 'resolved', 'closed'] as const
 const LIMIT = 500
 
 export function SessionsView() {
-  const [filter, setFilter] = useState<SessionFilter>({ type: '', status: '', repository: '' })
+  const [filter, setFilter] = useState<SessionFilter>({ type: '', status: '', repository: '', archived: false })
   const state = useRoom((s) => s)
   const sessions = useRoom(selectSessions)
   const repos = useRoom(allRepositories)
@@ -47,6 +47,7 @@ export function SessionsView() {
               {(repos ?? []).map((r) => <option key={r}>{r}</option>)}
             </select>
           </label>
+          <label className="flex items-center gap-1"><input type="checkbox" checked={filter.archived} onChange={(e) => setFilter({ ...filter, archived: e.target.checked })} /> archived</label>
         </div>
       </div>
       {state == null ? (

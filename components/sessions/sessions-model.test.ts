@@ -15,9 +15,13 @@ describe('sessions model', () => {
     await room.emitDue(ann)
     const s = room.replica.state
     const [x] = selectSessions(s)
-    expect(filterSessions(s, selectSessions(s), { type: 'dependency', status: 'active', repository: 'web' }).map((v) => v.id)).toEqual([x.id])
-    expect(filterSessions(s, selectSessions(s), { type: '', status: '', repository: 'docs' })).toEqual([])
-    expect(filterSessions(s, selectSessions(s), { type: '', status: 'escalated', repository: '' })).toEqual([])
+    expect(filterSessions(s, selectSessions(s), { type: 'dependency', status: 'active', repository: 'web', archived: false }).map((v) => v.id)).toEqual([x.id])
+    expect(filterSessions(s, selectSessions(s), { type: '', status: '', repository: 'docs', archived: false })).toEqual([])
+    expect(filterSessions(s, selectSessions(s), { type: '', status: 'escalated', repository: '', archived: false })).toEqual([])
+    const closed = [{ ...x, status: 'closed' as const, archived: true }]
+    expect(filterSessions(s, closed, { type: '', status: '', repository: '', archived: false })).toEqual([])
+    expect(filterSessions(s, closed, { type: '', status: '', repository: '', archived: true })).toHaveLength(1)
+    expect(filterSessions(s, closed, { type: '', status: 'closed', repository: '', archived: false })).toHaveLength(1)
 
     await room.replica.author(ann, 'plan.proposed', { session: x.id, version: 1, plan: planFor('auth-api', 'login-page') })
     await room.replica.author(bob, 'session.message', { session: x.id, text: 'what about refresh?', type: 'question' })

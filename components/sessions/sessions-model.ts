@@ -10,12 +10,14 @@ export interface SessionFilter {
   type: SessionType | ''
   status: SessionStatus | ''
   repository: string
+  /** Closed sessions are archived: hidden unless asked for (or filtered by state "closed"). */
+  archived: boolean
 }
 
 /** Sessions matching the filter, in the selector's order (newest first). */
 export function filterSessions(s: RoomState, sessions: readonly SessionView[], f: SessionFilter): SessionView[] {
   return sessions.filter(
-    (x) => (!f.type || x.type === f.type) && (!f.status || x.status === f.status) && (!f.repository || repositoriesOf(s, x.tasks).includes(f.repository)),
+    (x) => (f.archived || f.status === 'closed' || !x.archived) && (!f.type || x.type === f.type) && (!f.status || x.status === f.status) && (!f.repository || repositoriesOf(s, x.tasks).includes(f.repository)),
   )
 }
 
