@@ -33,7 +33,7 @@ export function logger(json: boolean): (event: string, fields?: Record<string, u
   return (event, fields = {}) =>
     console.log(
       json
-        ? JSON.stringify({ time: new Date().toISOString(), event, ...fields })
+        ? JSON.stringify({ ...fields, time: new Date().toISOString(), event })
         : `${event} ${Object.entries(fields).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`).join(' ')}`,
     )
 }
@@ -59,7 +59,7 @@ export async function runAgentCommand(o: AgentCommandOptions, stopped: Promise<v
     onReply: (session, version, r) => log('replied', { session, version, type: r.type, text: r.text, ...(r.fallbackReason ? { fallback: r.fallbackReason } : {}) }),
     onError: (err) => log('error', { message: (err as Error).message }),
   })
-  for (const t of tasksFrom(o)) log('claimed', { task: t.taskId, event: await agent.claim(t) })
+  for (const t of tasksFrom(o)) log('claimed', { task: t.taskId, claim: await agent.claim(t) })
   await stopped
   await agent.stop()
 }
