@@ -43,6 +43,8 @@ test('an escalation reaches both tabs; claim and approve by keyboard in one tab 
   const ann = await agent('ann')
   const session = await seedEscalation(ann, { taskId: 'token-format', repository: 'api', title: 'Choose the token format', note: 'We disagree on JWT vs opaque tokens' })
 
+  // Before anyone opens the inbox, the navigation counts the unread escalation.
+  await expect(b.badge()).toHaveText('1', { timeout: 30_000 })
   for (const t of [a, b]) {
     await t.goto()
     await expect(t.row(session)).toBeVisible({ timeout: 30_000 })
@@ -163,6 +165,7 @@ test('an admin sets the thresholds in settings; repeated concerns escalate; a qu
 
   await b.goto()
   await expect(b.row(session)).toContainText('message limit', { timeout: 30_000 })
+  await b.page.screenshot({ path: test.info().outputPath('inbox-open.png') })
   await b.keys('a')
   await expect(b.detail().getByTestId('approval-progress')).toHaveAttribute('data-approvals', '1')
   await expect(b.detail().getByTestId('approval-progress')).toContainText('1 missing')
@@ -178,6 +181,7 @@ test('an admin sets the thresholds in settings; repeated concerns escalate; a qu
   await a.goto('/outcomes')
   await expect(a.getByTestId('outcome-row')).toHaveCount(1)
   await expect(a.getByTestId('outcome-row')).toContainText('approved')
+  await a.screenshot({ path: test.info().outputPath('outcomes.png') })
   const [download] = await Promise.all([a.waitForEvent('download'), a.getByTestId('export-ndjson').click()])
   const text = await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8')
   expect(text.trim().split('\n').map((l) => JSON.parse(l).session)).toEqual([session])
@@ -204,6 +208,7 @@ test('an admin previews and adds a custom rule; a reviewer sees it but may not r
     return a.getByTestId('rule-preview').getAttribute('data-found')
   }, { timeout: 30_000 }).toBe('1')
   await expect(a.getByTestId('rule-preview')).toContainText('Add feature flag for checkout ↔ Read the feature flag in checkout page')
+  await a.screenshot({ path: test.info().outputPath('rules.png'), fullPage: true })
   await form.getByRole('button', { name: 'Add rule' }).click()
   await expect(form.getByLabel('Name')).toHaveValue('')
 

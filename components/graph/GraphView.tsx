@@ -11,6 +11,7 @@ import { NODE_TYPES, type RepoNodeType, type TaskNodeType } from './nodes'
 import { useLayout } from './use-layout'
 import { GraphFilters } from './GraphFilters'
 
+/** The dependency graph page. */
 export function GraphView() {
   const state = useRoom((s) => s)
   const full = useRoom(fullGraph)

@@ -13,6 +13,7 @@ import { InboxDetail } from './InboxDetail'
 import { InboxList } from './InboxList'
 import { KeyHelp } from './KeyHelp'
 
+/** The escalation inbox page. */
 export function InboxView() {
   const filter = useUiInbox((s) => s.filter)
   const setFilter = useUiInbox((s) => s.setFilter)

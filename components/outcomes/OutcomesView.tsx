@@ -7,6 +7,7 @@ import Link from 'next/link'
 
 const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`
 
+/** The outcomes page. */
 export function OutcomesView() {
   const state = useRoom((s) => s)
   const outcomes = useRoom(selectOutcomes)

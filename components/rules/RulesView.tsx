@@ -17,6 +17,7 @@ const FIELDS: { key: keyof RuleFields; label: string; hint: string }[] = [
   { key: 'requiresB', label: 'Requires, side B', hint: '… and the other one of these' },
 ]
 
+/** The rules page. */
 export function RulesView() {
   const state = useRoom((s) => s)
   const custom = useRoom((s) => [...s.rules.values()].map((r) => r.rule))

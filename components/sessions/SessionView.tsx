@@ -17,6 +17,7 @@ import { Timeline } from './Timeline'
 
 const PRESENCE_TONE = { alive: 'green', suspect: 'amber', dead: 'red', left: 'grey', unknown: 'grey' } as const
 
+/** One session's page: timeline, consensus, participants, actions. */
 export function SessionView({ id }: { id: string }) {
   const state = useRoom((s) => s)
   const session = useDerived((s) => selectSession(s, id as never), [id])

@@ -14,6 +14,7 @@ import { STATUS_TONE } from './status'
 const STATUSES = ['active', 'escalated', 'resolved', 'closed'] as const
 const LIMIT = 500
 
+/** The session list page. */
 export function SessionsView() {
   const [filter, setFilter] = useState<SessionFilter>({ type: '', status: '', repository: '', archived: false })
   const state = useRoom((s) => s)

@@ -37,6 +37,7 @@ function DisplayName() {
   )
 }
 
+/** The settings page. */
 export function SettingsView() {
   const peerId = useMesh((s) => s.self?.peerId)
   const room = useMesh((s) => s.room)
