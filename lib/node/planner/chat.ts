@@ -63,8 +63,11 @@ export async function chat(config: ChatConfig, messages: ChatMessage[], opts: { 
   } catch (err) {
     const e = err as Error
     if (e.name === 'TimeoutError' || e.name === 'AbortError') throw new ChatError('timeout', `no answer within ${timeoutMs} ms`)
+    if (res.status === 400 && opts.json) return chat(config, messages, { json: false })
     throw new ChatError(res.ok ? 'malformed' : 'http', res.ok ? 'the answer is not JSON' : `HTTP ${res.status}`)
   }
+  // Some servers refuse `response_format`; ask once more without it.
+  if (res.status === 400 && opts.json) return chat(config, messages, { json: false })
   if (!res.ok) throw new ChatError('http', `HTTP ${res.status}`)
   const choice = (body as { choices?: Array<{ message?: { content?: unknown; refusal?: unknown }; finish_reason?: unknown }> }).choices?.[0]
   if (!choice?.message) throw new ChatError('malformed', 'no choices[0].message in the answer')

@@ -18,7 +18,7 @@ import { plannerFromEnv } from './env'
 import { llmPlanner } from './llm'
 import type { PlanRequest } from './request'
 
-type Mode = 'plan' | 'fenced' | 'malformed' | 'wrong-tasks' | 'http500' | 'slow' | 'refused' | 'reply' | 'bad-reply'
+type Mode = 'plan' | 'no-response-format' | 'fenced' | 'malformed' | 'wrong-tasks' | 'http500' | 'slow' | 'refused' | 'reply' | 'bad-reply'
 let mode: Mode = 'plan'
 const seen: Array<{ path: string; auth?: string; body: { model: string; messages: Array<{ role: string; content: string }> } }> = []
 let server: Server
@@ -51,6 +51,9 @@ beforeAll(async () => {
       const ok = (content: string) => res.writeHead(200, { 'content-type': 'application/json' }).end(answer(content))
       switch (mode) {
         case 'plan': return ok(JSON.stringify(GOOD))
+        case 'no-response-format':
+          if ('response_format' in JSON.parse(raw)) return res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown field response_format"}')
+          return ok(JSON.stringify(GOOD))
         case 'fenced': return ok('Here it is:\n```json\n' + JSON.stringify(GOOD) + '\n```')
         case 'malformed': return ok('I think the API should go first, then the page.')
         case 'wrong-tasks': return ok(JSON.stringify({ ...GOOD, sequence: [{ taskId: 'payments', order: 1, reason: 'x' }] }))
@@ -100,6 +103,12 @@ describe('LLM planner over real HTTP', () => {
     expect(seen[0].auth).toBe('Bearer k-123')
     expect(seen[0].body.model).toBe('test-model')
     expect(seen[0].body.messages.at(-1)?.content).toContain('login-page')
+  })
+
+  it('asks again without response_format when the server refuses it', async () => {
+    mode = 'no-response-format'
+    expect((await llmPlanner(config()).plan(request)).planner.kind).toBe('llm')
+    expect(seen).toHaveLength(2)
   })
 
   it('accepts a plan inside a ```json fence', async () => {
