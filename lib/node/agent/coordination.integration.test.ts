@@ -5,12 +5,15 @@
  * primary dies before planning, the next-ranked planner writes the plan (a view change).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SessionId } from '../../core/ids'
 import { sessionIdOf } from '../../core/sessions/ids'
 import { selectOutcomes } from '../../core/state/selectors'
+import { llmPlanner } from '../planner/llm'
 import { startRelay, type Relay } from '../relay'
 import { rankPlanners } from './rank'
 import { ChorusAgent, type ChorusAgentOptions } from './sdk'
@@ -117,5 +120,41 @@ describe('agents coordinating over a real relay', () => {
     expect(s.plans[0].author).toBe(backup.peerId)
     await until('resolved', () => backup.state.sessions.get(SESSION)?.status === 'resolved')
     expect(backup.state.sessions.get(SESSION)!.resolution?.reason).toBe('consensus')
+  })
+
+  it("an LLM primary's plan arrives on the mesh, and its fallback says why", async () => {
+    let fail = false
+    const llm = createServer((req, res) => {
+      req.resume()
+      req.on('end', () => {
+        if (fail) return res.writeHead(500).end()
+        const plan = {
+          summary: 'Contract first, then the page.',
+          sequence: [{ taskId: 'auth-api', order: 1, reason: 'defines the contract' }, { taskId: 'login-page', order: 2, reason: 'calls it' }],
+          artifacts: [], coordinationPoints: ['Share the spec.'], risks: [], successCriteria: ['Sign-in works.'],
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify(plan) } }] }))
+      })
+    })
+    await new Promise<void>((r) => llm.listen(0, '127.0.0.1', () => r()))
+    running.push({ stop: () => new Promise<void>((r) => { llm.closeAllConnections(); llm.close(() => r()) }) })
+    const planner = llmPlanner({ url: `http://127.0.0.1:${(llm.address() as AddressInfo).port}/v1`, model: 'tiny', timeoutMs: 5000 })
+    const relay = await relayAt(tmp())
+    const data = tmp()
+    const api = await agent(relay, 'api-agent', data, { planner })
+    const web = await agent(relay, 'web-agent', data, { planner })
+    // The web agent objects once, so the primary writes a second version — with the LLM down.
+    api.on('plan', (e) => void api.reply(e.session.id, { type: 'agreement', text: 'Agreed.', re: e.event }))
+    web.on('plan', (e) => {
+      fail = true
+      void web.reply(e.session.id, e.version === 1 ? { type: 'concern', text: 'Who owns the error codes?', re: e.event } : { type: 'agreement', text: 'Agreed.', re: e.event })
+    })
+    await api.claim(AUTH_API)
+    await web.claim(LOGIN_PAGE)
+    await until('resolved on v2', () => relay.peer.host.replica.state.sessions.get(SESSION)?.status === 'resolved')
+    const [v1, v2] = relay.peer.host.replica.state.sessions.get(SESSION)!.plans
+    expect(v1.plan.planner).toEqual({ kind: 'llm', model: 'tiny' })
+    expect(v1.plan.summary).toBe('Contract first, then the page.')
+    expect(v2.plan.planner).toMatchObject({ kind: 'template', fallbackReason: expect.stringMatching(/tiny.*http: HTTP 500/) })
   })
 })
