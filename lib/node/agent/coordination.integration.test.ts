@@ -73,6 +73,14 @@ describe('agents coordinating over a real relay', () => {
       if (e.status === 'active' && e.previous === null) opened.push(e.session.id)
     })
 
+    const iterated: string[] = []
+    const iteration = (async () => {
+      for await (const e of api.events()) {
+        iterated.push(e.type)
+        if (e.type === 'session' && e.status === 'resolved') break
+      }
+    })()
+
     const t0 = Date.now()
     await api.claim(AUTH_API)
     await web.claim(LOGIN_PAGE)
@@ -82,6 +90,10 @@ describe('agents coordinating over a real relay', () => {
     console.log(`claim → resolved on every peer: ${elapsed} ms`)
 
     expect(opened).toContain(SESSION)
+    await iteration
+    expect(iterated[0]).toBe('session')
+    expect(iterated).toContain('plan')
+    expect(iterated.filter((t) => t === 'message').length).toBeGreaterThanOrEqual(1)
     const s = relay.peer.host.replica.state.sessions.get(SESSION)!
     expect(s.participants.sort()).toEqual([api.peerId, web.peerId].sort())
     expect(s.plans).toHaveLength(1)

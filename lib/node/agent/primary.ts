@@ -45,13 +45,18 @@ export function primaryIndex(state: RoomState, session: string, me: string, isLi
 /** See the module comment: `tick()` after each change and on a timer. */
 export class PrimaryDuty {
   private readonly firstNeed = new Map<string, number>()
+  private readonly planning = new Set<string>()
   private readonly now: () => number
 
   constructor(private readonly init: PrimaryDutyInit) {
     this.now = init.now ?? Date.now
   }
 
-  /** Writes every plan version that is this peer's to write now; resolves to how many. */
+  /**
+   * Starts writing every plan version that is this peer's to write now; resolves to how many
+   * it started. Planning runs in the background (an LLM may take seconds), one per session
+   * version, so the duty loop keeps emitting derived events meanwhile.
+   */
   async tick(): Promise<number> {
     const { peer } = this.init
     const me = peer.signer.peerId as PeerId
@@ -67,21 +72,28 @@ export class PrimaryDuty {
       const now = this.now()
       const first = this.firstNeed.get(key) ?? now
       this.firstNeed.set(key, first)
+      if (this.planning.has(key)) continue
       const index = primaryIndex(state, s.id, me, this.init.isLive)
       if (index < 0 || now - first < index * grace) continue
-      const req = planRequestOf(state, s)
-      const plan = await this.init.planner.plan(req)
-      // Planning may take seconds (an LLM): write only if that version is still the one needed.
-      const current = peer.host.replica.state.sessions.get(s.id)
-      if (!current || versionNeeded(current, max) !== v) continue
-      try {
-        await peer.author('plan.proposed', { session: s.id, version: v, plan })
-        n++
-        this.init.onPlanned?.(s.id, v, plan)
-      } catch (err) {
-        this.init.onError?.(err)
-      }
+      this.planning.add(key)
+      n++
+      void this.write(s, v).finally(() => this.planning.delete(key))
     }
     return n
+  }
+
+  /** Plans version `v` of `s` and authors it if that version is still the one needed. */
+  private async write(s: SessionState, v: number): Promise<void> {
+    const { peer } = this.init
+    const max = this.init.maxVersions ?? 12
+    try {
+      const plan = await this.init.planner.plan(planRequestOf(peer.host.replica.state, s))
+      const current = peer.host.replica.state.sessions.get(s.id)
+      if (!current || versionNeeded(current, max) !== v) return
+      await peer.author('plan.proposed', { session: s.id, version: v, plan })
+      this.init.onPlanned?.(s.id, v, plan)
+    } catch (err) {
+      this.init.onError?.(err)
+    }
   }
 }
