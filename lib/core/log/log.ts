@@ -263,6 +263,14 @@ export class EventLog implements LogView {
     return this.pending.missing()
   }
 
+  /**
+   * Signature-checked events still waiting for references, oldest first (optionally of one
+   * author). A peer may hold the references: anti-entropy offers these too.
+   */
+  pendingEvents(author?: PeerId): EncodedEvent[] {
+    return this.pending.list(author).map((p) => p.enc)
+  }
+
   /** Number of events waiting for references. */
   get pendingCount(): number {
     return this.pending.size

@@ -75,6 +75,12 @@ export class PendingBuffer {
     }
   }
 
+  /** Parked events, oldest first, optionally of one author. */
+  list(author?: PeerId): Pending[] {
+    const all = [...this.entries.values()]
+    return author === undefined ? all : all.filter((p) => p.enc.event.author === author)
+  }
+
   /** Referenced ids nobody has sent yet: what to fetch from peers. */
   missing(): EventId[] {
     return [...this.waiting.keys()].filter((id) => !this.entries.has(id))

@@ -7,10 +7,10 @@
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex } from '@noble/hashes/utils.js'
 import { encodeCanonical } from '../events/codec'
+import type { EncodedEvent } from '../events/envelope'
 import type { EventId, PeerId } from '../ids'
 import type { EventLog } from './log'
 import { merkleRoot } from './merkle'
-import type { StoredEvent } from './stored'
 
 export interface AuthorSummary {
   author: PeerId
@@ -49,12 +49,16 @@ const same = (a: AuthorSummary, b: AuthorSummary): boolean => a.seq === b.seq &&
 
 /**
  * Events a peer with summary `remote` may lack, oldest first per author. Over-sends on forks
- * and divergence (duplicates are free) rather than risk missing evidence.
+ * and divergence (duplicates are free) rather than risk missing evidence. Events parked here
+ * for missing references are offered too (after the stored ones): the peer may hold the
+ * references, and otherwise every gap in a chain would cost another round trip.
+ * One exchange in each direction brings two replicas to equal roots (without forks).
  */
-export function eventsMissingFrom(log: EventLog, remote: Summary): StoredEvent[] {
+export function eventsMissingFrom(log: EventLog, remote: Summary): EncodedEvent[] {
   const theirs = new Map(remote.authors.map((a) => [a.author, a]))
-  const out: StoredEvent[] = []
-  for (const mine of summarize(log).authors) {
+  const out: EncodedEvent[] = []
+  const local = summarize(log)
+  for (const mine of local.authors) {
     const other = theirs.get(mine.author)
     if (other && same(mine, other)) continue
     // A longer unforked chain over there: they send us theirs, and a fork (if any) shows up here.
@@ -67,5 +71,8 @@ export function eventsMissingFrom(log: EventLog, remote: Summary): StoredEvent[]
     }
     out.push(...log.eventsAfter(mine.author, after))
   }
+  // All parked events, when anything differs: then after one exchange both sides hold the same
+  // union (stored or parked), and since admission is order-independent, the same stored set.
+  if (out.length > 0 || remote.root !== local.root) out.push(...log.pendingEvents())
   return out
 }

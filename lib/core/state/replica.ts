@@ -91,7 +91,7 @@ export class Replica {
   }
 
   /** Events a peer with `remote` summary may lack. */
-  missingFrom(remote: Summary): StoredEvent[] {
+  missingFrom(remote: Summary): EncodedEvent[] {
     return eventsMissingFrom(this.log, remote)
   }
 
