@@ -1,16 +1,28 @@
 /**
  * Wires a policy to an agent: each new latest plan version of an active session it takes part
  * in gets one reply. "Already replied" is read from the replicated state (a message of this
- * agent under that version), so a restarted agent does not answer twice.
+ * agent under that version), so a restarted agent does not answer twice. When a conflict
+ * session resolves, the claimants the plan does not keep the task with step back (release
+ * it); the keeper is the rendezvous winner the template planner names (ADR 0015).
  */
 import type { SessionId } from '../../core/ids'
+import { rankClaimants } from '../../core/planner/conflict'
 import type { Policy, Reply } from './policy'
 import type { ChorusAgent } from './sdk'
 
 /** Starts answering plans with `policy`; returns the stop function. */
 export function respondWith(agent: ChorusAgent, policy: Policy, hooks: { onReply?: (session: SessionId, version: number, r: Reply) => void; onError?: (err: unknown) => void } = {}): () => void {
   const inFlight = new Set<string>()
-  return agent.on('plan', (e) => {
+  const offSession = agent.on('session', (e) => {
+    if (e.status !== 'resolved' || e.session.type !== 'conflict') return
+    const taskId = e.session.tasks[0]
+    const t = agent.state.tasks.get(taskId)
+    const keeper = rankClaimants(taskId, e.session.participants)[0]
+    if (keeper === agent.peerId || t?.status !== 'claimed' || !t.claimants.includes(agent.peerId)) return
+    const name = agent.state.members.get(keeper as never)?.displayName ?? keeper
+    agent.release(taskId, `stepping back: the conflict plan keeps ${taskId} with ${name}`).catch((err) => hooks.onError?.(err))
+  })
+  const offPlan = agent.on('plan', (e) => {
     const key = `${e.session.id}#${e.version}`
     const s = agent.state.sessions.get(e.session.id)
     if (!s || s.status !== 'active' || s.plans.length !== e.version || inFlight.has(key)) return
@@ -30,4 +42,8 @@ export function respondWith(agent: ChorusAgent, policy: Policy, hooks: { onReply
       }
     })()
   })
+  return () => {
+    offSession()
+    offPlan()
+  }
 }

@@ -146,6 +146,13 @@ export class ChorusAgent {
     return enc.id
   }
 
+  /** True if this agent ever claimed the task (held, released or completed since). */
+  everClaimed(taskId: string): boolean {
+    return this.mesh.peer.host.replica.log
+      .eventsAfter(this.peerId, 0)
+      .some((e) => e.event.kind === 'task.claimed' && e.event.payload.taskId === taskId)
+  }
+
   /** Gives a claimed task back. */
   async release(taskId: string, reason?: string): Promise<EventId> {
     return (await this.mesh.peer.author('task.released', { taskId, ...(reason ? { reason } : {}) })).id

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { rankClaimants } from '../../core/planner/conflict'
 import { sessionIdOf } from '../../core/sessions/ids'
 import type { RoomState } from '../../core/state/types'
 import { startRelay, type Relay } from '../relay'
@@ -41,7 +42,8 @@ const settled = (s: RoomState) =>
   s.sessions.get(S.prefs)?.status === 'resolved' &&
   s.sessions.get(S.jwt)?.status === 'escalated' &&
   (s.sessions.get(S.flag)?.messages.length ?? 0) >= 2 &&
-  s.sessions.get(S.conflict)?.status === 'resolved'
+  s.sessions.get(S.conflict)?.status === 'resolved' &&
+  s.tasks.get('contributor-guide')?.claimants.length === 1
 
 describe('chorus-mesh demo', () => {
   it('plays the five scenarios within seconds, and a re-run adds nothing', async () => {
@@ -67,6 +69,9 @@ describe('chorus-mesh demo', () => {
     expect(flag.messages.every((m) => m.type === 'question')).toBe(true)
     expect(s.sessions.get(S.jwt)!.escalation?.reason).toBe('message_limit')
     expect(s.sessions.get(S.conflict)!.type).toBe('conflict')
+    // The claimant the conflict plan does not keep the task with stepped back.
+    const guide = s.tasks.get('contributor-guide')!
+    expect(guide.claimants).toEqual([rankClaimants('contributor-guide', s.sessions.get(S.conflict)!.participants)[0]])
     // Only the intended pairs: the JWT agents started after the auth pair completed.
     expect([...s.sessions.keys()].sort()).toEqual(Object.values(S).sort())
 

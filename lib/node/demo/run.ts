@@ -67,7 +67,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   }
   const claim = async (cast: DemoAgent, agent: ChorusAgent): Promise<void> => {
     for (const t of cast.tasks) {
-      if (agent.state.tasks.get(t.taskId)?.claims[agent.peerId]) continue
+      if (agent.everClaimed(t.taskId)) continue
       await agent.claim(t)
       log('claimed', { agent: cast.name, task: t.taskId })
     }
