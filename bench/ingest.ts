@@ -1,0 +1,119 @@
+/**
+ * Ingest rate (issue 8 §2): decode + verify + fold + store per second through the one ingest
+ * path (ReplicaHost.ingest, sync-sized batches) with the memory and the SQLite store, against
+ * raw Ed25519 verifies per second (libp2p crypto, node:crypto) of the same events, measured
+ * interleaved in the same process. Rates are per CPU second (the machine is shared); wall
+ * rates are in the note.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { decodeEvent } from '../lib/core/events/codec'
+import type { RoomId } from '../lib/core/ids'
+import { Replica } from '../lib/core/state/replica'
+import { libp2pVerifier } from '../lib/net/keys'
+import { ReplicaHost } from '../lib/net/replica-host'
+import type { EventStore } from '../lib/storage/event-store'
+import { createMemoryStore } from '../lib/storage/memory-store'
+import { openSqliteStore } from '../lib/storage/sqlite-store'
+import { cpuMs, loadRoom, round, type RoomEvents } from './room'
+import type { BenchOptions, BenchResult } from './types'
+
+interface Sample {
+  cpu: number
+  wall: number
+}
+
+async function timed(fn: () => Promise<void>): Promise<Sample> {
+  const c = cpuMs()
+  const t = performance.now()
+  await fn()
+  return { cpu: cpuMs() - c, wall: performance.now() - t }
+}
+
+async function decodeAll(r: RoomEvents): Promise<void> {
+  for (const bytes of r.events) {
+    const d = decodeEvent(bytes)
+    if (!d.ok) throw new Error('bad event')
+    void d
+  }
+}
+
+/** Pre-decoded (signing bytes, sig, key) so that the baseline is the verify alone. */
+function verifyInputs(r: RoomEvents) {
+  return r.events.map((bytes) => {
+    const d = decodeEvent(bytes)
+    if (!d.ok) throw new Error('bad event')
+    const key = peerIdFromString(d.value.event.author).publicKey
+    if (!key) throw new Error('no key')
+    return { key, signing: d.signing, sig: d.value.event.sig }
+  })
+}
+
+async function hostIngest(r: RoomEvents, store: EventStore): Promise<void> {
+  const host = new ReplicaHost({ room: r.room as RoomId, store, verifier: libp2pVerifier() })
+  for (let i = 0; i < r.events.length; i += 256) {
+    const res = await host.ingest(r.events.slice(i, i + 256))
+    if (res.some((x) => x.status !== 'accepted')) throw new Error(`not added: ${JSON.stringify(res.find((x) => x.status !== 'accepted'))}`)
+  }
+  host.close()
+}
+
+async function replicaOnly(r: RoomEvents): Promise<void> {
+  const replica = new Replica({ room: r.room as RoomId, verifier: libp2pVerifier() })
+  for (const bytes of r.events) await replica.add(bytes)
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+
+/** Runs the ingest benchmarks. */
+export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[]> {
+  const r = await loadRoom(quick ? 2000 : 10_000)
+  const n = r.events.length
+  const inputs = verifyInputs(r)
+  const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-ingest-'))
+  const s: Record<string, Sample[]> = { verify: [], decode: [], replica: [], memory: [], sqlite: [], sqliteNormal: [] }
+  try {
+    for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
+      s.verify.push(
+        await timed(async () => {
+          for (const x of inputs) if (!(await x.key.verify(x.signing, x.sig))) throw new Error('bad signature')
+        }),
+      )
+      s.decode.push(await timed(() => decodeAll(r)))
+      s.replica.push(await timed(() => replicaOnly(r)))
+      s.memory.push(await timed(() => hostIngest(r, createMemoryStore())))
+      for (const sync of ['FULL', 'NORMAL'] as const) {
+        const store = await openSqliteStore({ dataDir: dir, fileName: `r${rep}-${sync}.sqlite`, synchronous: sync })
+        const sample = await timed(() => hostIngest(r, store))
+        await store.close()
+        ;(sync === 'FULL' ? s.sqlite : s.sqliteNormal).push(sample)
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+  const rate = (k: string, field: keyof Sample = 'cpu') => n / (median(s[k].map((x) => x[field])) / 1000)
+  const verify = { name: 'raw Ed25519 verify (libp2p crypto / node:crypto), same events', value: round(rate('verify'), 0), unit: 'events/CPU s' }
+  const fig = (name: string, k: string, note: string, goal = true): BenchResult => {
+    const ratio = round(rate(k) / rate('verify'), 2)
+    return {
+      name,
+      value: round(rate(k), 0),
+      unit: 'events/CPU s',
+      baseline: verify,
+      ratio,
+      ...(goal ? { goal: '≥ 0.6 of raw verify', met: ratio >= 0.6 } : {}),
+      note: `${note}; wall ${round(rate(k, 'wall'), 0)}/s vs verify wall ${round(rate('verify', 'wall'), 0)}/s; ${n} events of ${round(r.bytes / n, 0)} B, median of ${s[k].length} interleaved reps`,
+    }
+  }
+  return [
+    fig('ingest.node.sqlite', 'sqlite', 'ReplicaHost.ingest in 256-event batches, SQLite synchronous=FULL (production default)'),
+    fig('ingest.node.sqlite-normal', 'sqliteNormal', 'as above, synchronous=NORMAL (agents)', false),
+    fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
+    fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
+    fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (dag-cbor decode + canonical re-encode + zod)', false),
+    { name: 'ingest.chromium', value: 0, unit: 'not measured', note: 'not done: needs a bundled bench page in Chromium; see docs/PERFORMANCE.md' },
+  ]
+}
