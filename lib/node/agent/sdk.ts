@@ -69,8 +69,8 @@ type Listener<T extends AgentEventType> = (e: Extract<AgentEvent, { type: T }>) 
 /** See the module comment. */
 export class ChorusAgent {
   readonly peerId: PeerId
-  private readonly listeners = new Set<(e: AgentEvent) => void>()
-  private readonly watcher: SessionWatcher
+  /** Each listener has its own watcher, so a late listener still gets the current state first. */
+  private readonly listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
   private readonly loop: DutyLoop
   private readonly unsubscribe: () => void
 
@@ -80,7 +80,6 @@ export class ChorusAgent {
     opts: ChorusAgentOptions,
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
-    this.watcher = new SessionWatcher(this.peerId)
     const onError = opts.onError ?? (() => {})
     const emitter = new DerivedEmitter({ peer: mesh.peer, onError })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
@@ -176,14 +175,17 @@ export class ChorusAgent {
     return (await this.mesh.peer.author('session.escalated', { session, reason: 'requested', note })).id
   }
 
-  /** Calls `listener` for each event of `type`; returns the unsubscribe function. */
+  /**
+   * Calls `listener` for each event of `type` — first for where this agent's sessions stand
+   * now, then for each change; returns the unsubscribe function.
+   */
   on<T extends AgentEventType>(type: T, listener: Listener<T>): () => void {
     const l = (e: AgentEvent) => {
       if (e.type === type) listener(e as Extract<AgentEvent, { type: T }>)
     }
-    this.listeners.add(l)
+    this.listeners.set(l, new SessionWatcher(this.peerId))
     queueMicrotask(() => this.dispatch())
-    return () => this.listeners.delete(l)
+    return () => void this.listeners.delete(l)
   }
 
   /** Every agent event as an async iterator (ends when the agent stops or the loop breaks). */
@@ -194,7 +196,7 @@ export class ChorusAgent {
       queue.push(e)
       wake?.()
     }
-    this.listeners.add(l)
+    this.listeners.set(l, new SessionWatcher(this.peerId))
     this.stopped.finally(() => wake?.())
     queueMicrotask(() => this.dispatch())
     try {
@@ -236,7 +238,6 @@ export class ChorusAgent {
   }
 
   private dispatch(): void {
-    if (this.listeners.size === 0) return
-    for (const e of this.watcher.diff(this.state)) for (const l of [...this.listeners]) l(e)
+    for (const [l, watcher] of [...this.listeners]) for (const e of watcher.diff(this.state)) if (this.listeners.has(l)) l(e)
   }
 }
