@@ -2,9 +2,13 @@
  * Runs every benchmark, writes bench/results.json and prints a table.
  * Usage: node --import tsx bench/index.ts [--quick]
  */
+// libp2p 3 needs Promise.withResolvers and a global WebSocket on Node 20: load before anything imports it.
+import '../lib/node/polyfills'
 import { writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { benchDetection } from './detection'
+import { benchIngest } from './ingest'
+import { benchSync } from './sync'
 import type { BenchOptions, BenchResult } from './types'
 
 /** A named group of benchmarks; add new ones to SUITES. */
@@ -13,7 +17,12 @@ interface Suite {
   readonly run: (opts: BenchOptions) => Promise<BenchResult[]>
 }
 
-const SUITES: readonly Suite[] = [{ name: 'detection', run: benchDetection }]
+const SUITES: readonly Suite[] = [
+  { name: 'ingest', run: benchIngest },
+  { name: 'sync', run: benchSync },
+  { name: 'detection', run: benchDetection },
+]
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
 
 const fmt = (v: number | undefined, unit = '') => (v === undefined ? '' : `${v.toLocaleString('en-US')}${unit ? ` ${unit}` : ''}`)
 
@@ -37,6 +46,7 @@ function table(results: readonly BenchResult[]): string {
 const quick = process.argv.includes('--quick')
 const results: BenchResult[] = []
 for (const suite of SUITES) {
+  if (only && !only.includes(suite.name)) continue
   const start = performance.now()
   results.push(...(await suite.run({ quick })))
   console.error(`${suite.name}: ${Math.round(performance.now() - start)} ms`)
