@@ -73,6 +73,10 @@ export class ChorusAgent {
   private readonly listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
   private readonly loop: DutyLoop
   private readonly unsubscribe: () => void
+  private readonly startedAt = Date.now()
+  private isStopped = false
+  private stopResolve!: () => void
+  private readonly stopped = new Promise<void>((r) => (this.stopResolve = r))
 
   private constructor(
     readonly mesh: MeshAgent,
@@ -210,10 +214,6 @@ export class ChorusAgent {
     }
   }
 
-  private isStopped = false
-  private stopResolve!: () => void
-  private readonly stopped = new Promise<void>((r) => (this.stopResolve = r))
-
   /** Leaves the mesh (the agent stays a member; its key and replica stay on disk). */
   async stop(opts: { goodbye?: boolean } = {}): Promise<void> {
     if (this.isStopped) return
@@ -223,8 +223,6 @@ export class ChorusAgent {
     this.unsubscribe()
     await this.mesh.stop(opts)
   }
-
-  private readonly startedAt = Date.now()
 
   /**
    * Presence decides liveness; a member not heard from yet counts as live only while this
