@@ -64,7 +64,7 @@ export class EventLog implements LogView {
       maxPending: init.maxPending ?? DEFAULT_MAX_PENDING,
       maxPendingPerAuthor: init.maxPendingPerAuthor ?? DEFAULT_MAX_PENDING_PER_AUTHOR,
     }
-    this.pending = new PendingBuffer(this.init.maxPending, this.init.maxPendingPerAuthor)
+    this.pending = new PendingBuffer(this.init.maxPending, this.init.maxPendingPerAuthor, (a) => this.chains.has(a))
   }
 
   /** Add an event from the network or from local authoring. Never throws. */
@@ -269,6 +269,11 @@ export class EventLog implements LogView {
    */
   pendingEvents(author?: PeerId): EncodedEvent[] {
     return this.pending.list(author).map((p) => p.enc)
+  }
+
+  /** Parked events evicted to make room for others, since start. */
+  get pendingEvicted(): number {
+    return this.pending.evicted
   }
 
   /** Number of events waiting for references. */

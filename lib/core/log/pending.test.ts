@@ -16,7 +16,6 @@ describe('PendingBuffer', () => {
     expect(b.park(entry('2', 'p', ['x']))).toBe(true)
     expect(b.park(entry('3', 'p', ['x']))).toBe(false)
     expect(b.park(entry('4', 'q', ['y']))).toBe(true)
-    expect(b.park(entry('5', 'r', ['y']))).toBe(false)
     expect([b.size, b.countOf(asPeerId('p'))]).toEqual([3, 2])
   })
 
@@ -33,5 +32,35 @@ describe('PendingBuffer', () => {
     expect(b.missing()).toEqual(['1'])
     expect(b.has(asEventId('1'))).toBe(false)
     expect(b.countOf(asPeerId('p'))).toBe(1)
+  })
+})
+
+describe('PendingBuffer when full', () => {
+  it('evicts orphans of unknown authors first, and never members for them', () => {
+    const known = new Set(['alice', 'bob'])
+    const b = new PendingBuffer(3, 3, (a) => known.has(a))
+    b.park(entry('m1', 'mallory', ['x']))
+    b.park(entry('a1', 'alice', ['y']))
+    b.park(entry('a2', 'alice', ['y']))
+    // A member's event pushes out the unknown author's orphan.
+    expect(b.park(entry('b1', 'bob', ['z']))).toBe(true)
+    expect(b.has(asEventId('m1'))).toBe(false)
+    // An unknown newcomer cannot evict members' events.
+    expect(b.park(entry('t1', 'trudy', ['x']))).toBe(false)
+    expect(b.evicted).toBe(1)
+  })
+
+  it('shares the rest fairly among members: the largest holder gives way', () => {
+    const b = new PendingBuffer(3, 3)
+    b.park(entry('a1', 'alice', ['x']))
+    b.park(entry('a2', 'alice', ['x']))
+    b.park(entry('b1', 'bob', ['y']))
+    expect(b.park(entry('b2', 'bob', ['y']))).toBe(true)
+    expect(b.has(asEventId('a1'))).toBe(false)
+    // alice 1, bob 2: equal shares are not taken from, a larger one is.
+    expect(b.park(entry('c1', 'carol', ['z']))).toBe(true)
+    expect(b.has(asEventId('b1'))).toBe(false)
+    expect([b.countOf(asPeerId('alice')), b.countOf(asPeerId('bob')), b.countOf(asPeerId('carol'))]).toEqual([1, 1, 1])
+    expect(b.park(entry('a3', 'alice', ['x']))).toBe(false)
   })
 })

@@ -20,6 +20,8 @@ export class PendingBuffer {
   constructor(
     private readonly max: number,
     private readonly maxPerAuthor: number,
+    /** True if the log holds any event of this author. */
+    private readonly isKnown: (author: PeerId) => boolean = () => true,
   ) {}
 
   /** Number of parked events. */
@@ -37,10 +39,19 @@ export class PendingBuffer {
     return this.byAuthor.get(author) ?? 0
   }
 
-  /** Park an event; false if a cap is reached. */
+  /**
+   * Park an event; false if its author is at its cap, or the buffer is full and nothing may
+   * be evicted for it. Eviction order when full: first the oldest event of an author this log
+   * knows nothing of (orphans from fresh identities are the cheap attack); then, for a known
+   * author only, the oldest event of the known author holding the most, if it holds more than
+   * the newcomer's author. So identities minted to park orphans never push members' events
+   * out, and members share the rest fairly. Evicted events that are real come back through
+   * anti-entropy.
+   */
   park(p: Pending): boolean {
     const author = p.enc.event.author
-    if (this.entries.size >= this.max || this.countOf(author) >= this.maxPerAuthor) return false
+    if (this.countOf(author) >= this.maxPerAuthor) return false
+    if (this.entries.size >= this.max && !this.evictFor(author)) return false
     this.entries.set(p.enc.id, p)
     this.byAuthor.set(author, this.countOf(author) + 1)
     for (const m of p.missing) {
@@ -50,6 +61,31 @@ export class PendingBuffer {
     }
     return true
   }
+
+  private evictFor(author: PeerId): boolean {
+    const victim =
+      this.oldest((a) => !this.isKnown(a)) ??
+      (this.isKnown(author) ? this.oldest(this.largestHolderAbove(this.countOf(author))) : undefined)
+    if (!victim) return false
+    this.unpark(victim)
+    this.evicted++
+    return true
+  }
+
+  private oldest(match: ((a: PeerId) => boolean) | undefined): Pending | undefined {
+    if (!match) return undefined
+    for (const p of this.entries.values()) if (match(p.enc.event.author)) return p
+    return undefined
+  }
+
+  private largestHolderAbove(n: number): ((a: PeerId) => boolean) | undefined {
+    let top: PeerId | undefined
+    for (const [a, k] of this.byAuthor) if (k > n && (top === undefined || k > this.countOf(top))) top = a
+    return top === undefined ? undefined : (a) => a === top
+  }
+
+  /** Events evicted to make room, since start. */
+  evicted = 0
 
   /** Remove and return the events waiting on `id`. */
   takeWaiters(id: EventId): Pending[] {
