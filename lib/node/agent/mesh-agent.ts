@@ -79,7 +79,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
-    services: meshServices(),
+    services: meshServices({ room: room.room }),
   })
   for (const topic of roomTopics(room.room)) node.services.pubsub.subscribe(topic)
   const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs })
