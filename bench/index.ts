@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { benchDetection } from './detection'
 import { benchIngest } from './ingest'
+import { benchMemory } from './memory'
 import { benchSync } from './sync'
 import type { BenchOptions, BenchResult } from './types'
 
@@ -20,6 +21,7 @@ interface Suite {
 const SUITES: readonly Suite[] = [
   { name: 'ingest', run: benchIngest },
   { name: 'sync', run: benchSync },
+  { name: 'memory', run: benchMemory },
   { name: 'detection', run: benchDetection },
 ]
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
