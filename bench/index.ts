@@ -7,8 +7,10 @@ import '../lib/node/polyfills'
 import { writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { benchDetection } from './detection'
+import { benchFlood } from './flood'
 import { benchIngest } from './ingest'
 import { benchMemory } from './memory'
+import { benchScale } from './scale'
 import { benchSync } from './sync'
 import type { BenchOptions, BenchResult } from './types'
 
@@ -22,6 +24,8 @@ const SUITES: readonly Suite[] = [
   { name: 'ingest', run: benchIngest },
   { name: 'sync', run: benchSync },
   { name: 'memory', run: benchMemory },
+  { name: 'scale', run: benchScale },
+  { name: 'flood', run: benchFlood },
   { name: 'detection', run: benchDetection },
 ]
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
@@ -58,3 +62,5 @@ const meta = { generatedAt: new Date().toISOString(), quick, node: process.versi
 await writeFile(out, `${JSON.stringify({ ...meta, results }, null, 2)}\n`)
 console.log(table(results))
 for (const r of results) if (r.note) console.log(`\n${r.name}: ${r.note}`)
+// libp2p timers of stopped nodes can linger for a while: the results are written, so exit.
+process.exit(0)
