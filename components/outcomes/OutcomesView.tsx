@@ -4,6 +4,7 @@ import { outcomesNdjson, selectOutcomes } from '@/lib/core/state/selectors'
 import { useRoom } from '@/components/mesh/use-room'
 import { Badge } from '@/components/ui/Badge'
 import Link from 'next/link'
+import { taskTitle } from '@/components/session/names'
 
 const minutes = (ms: number) => `${Math.max(0, Math.round(ms / 60_000))} min`
 
@@ -40,7 +41,7 @@ export function OutcomesView() {
             {outcomes.map((o) => (
               <tr key={o.session} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="outcome-row">
                 <td className="py-1.5 pr-3"><Badge tone={o.outcome === 'closed' ? 'grey' : 'green'}>{o.outcome.replace('_', ' ')}</Badge>{o.escalated && <span className="ml-1 text-xs text-amber-700">escalated</span>}</td>
-                <td className="pr-3"><Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/sessions/${o.session}`}>{o.type} · {o.tasks.join(', ')}</Link></td>
+                <td className="pr-3"><Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/sessions/${o.session}`}>{o.type} · {o.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</Link></td>
                 <td className="pr-3">{o.participants.length}</td>
                 <td className="pr-3">{o.messages}</td>
                 <td className="pr-3">{o.consensusReached ? 'reached' : 'not reached'} · {Math.round(o.consensusStrength * 100)}%</td>
