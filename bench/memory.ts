@@ -36,7 +36,7 @@ function child(variant: string, total: number): Promise<MemorySample> {
 
 /** Runs the memory benchmarks. */
 export async function benchMemory({ quick }: BenchOptions): Promise<BenchResult[]> {
-  const total = quick ? 2000 : 50_000
+  const total = quick ? 1000 : 50_000
   await loadRoom(total) // make sure the cached room exists before the children read it
   const out: BenchResult[] = []
   const labels: Record<string, string> = {
@@ -50,7 +50,7 @@ export async function benchMemory({ quick }: BenchOptions): Promise<BenchResult[
     const used = s.heapDelta + s.arrayBuffersDelta
     const ratio = round(used / s.rawBytes, 2)
     out.push({
-      name: `memory.node.${variant}@${quick ? '2k' : '50k'}`,
+      name: `memory.node.${variant}@${quick ? '1k' : '50k'}`,
       value: round(used / 2 ** 20, 1),
       unit: 'MiB',
       baseline: { name: 'raw event bytes', value: round(s.rawBytes / 2 ** 20, 1), unit: 'MiB' },

@@ -42,7 +42,7 @@ export async function startMesh(n: number, opts: { syncIntervalMs?: number; peer
     dir,
     peers: () => [relay.peer, ...agents.map((a) => a.peer)],
     async stop() {
-      for (const a of agents) await a.stop({ goodbye: false }).catch(() => {})
+      for (const a of agents) await a.stop().catch(() => {})
       await relay.stop().catch(() => {})
       await rm(dir, { recursive: true, force: true })
     },

@@ -47,7 +47,7 @@ async function loaded(room: string, events: Uint8Array[]): Promise<ReplicaHost> 
 }
 
 async function catchUp(quick: boolean): Promise<BenchResult[]> {
-  const r = await loadRoom(quick ? 2000 : 50_000)
+  const r = await loadRoom(quick ? 1000 : 50_000)
   // Baseline 1: the same bytes copied and verified (decode + signature), no protocol, no state.
   const verifier = libp2pVerifier()
   let c = cpuMs()
@@ -71,7 +71,7 @@ async function catchUp(quick: boolean): Promise<BenchResult[]> {
   if (fresh.replica.summary().root !== full.replica.summary().root) throw new Error('catch-up did not converge')
   const wire = mine.bytesSent + mine.bytesReceived
   const n = r.events.length
-  const tag = quick ? '2k' : '50k'
+  const tag = quick ? '1k' : '50k'
   return [
     {
       name: `catchup.${tag}.cpu`,

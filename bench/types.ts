@@ -9,6 +9,8 @@ export interface BenchResult {
   goal?: string
   met?: boolean
   note?: string
+  /** The suite that produced it (set by bench/index.ts). */
+  suite?: string
 }
 
 /** Options every benchmark accepts. */
