@@ -16,6 +16,7 @@ export const ALLOWED_ROLES: Readonly<Record<EventKind, readonly Role[]>> = {
   // Joining is checked against the invite, not a prior role.
   'member.joined': [],
   'member.left': ['owner', 'admin', 'reviewer', 'agent', 'observer'],
+  'member.revoked': ADMINS,
   'task.claimed': ['agent'],
   'task.released': ['agent'],
   'task.completed': ['agent'],

@@ -38,6 +38,16 @@ function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id']): Ignore | vo
       // A member who leaves stops holding tasks, so no new sessions open around them.
       for (const t of s.tasks.values()) if (t.status === 'claimed' && t.claimants.includes(e.author)) release(t, e.author)
       return
+    case 'member.revoked': {
+      const target = s.members.get(e.payload.member)
+      if (!target) return 'unknown_member'
+      if (target.role === 'owner') return 'cannot_revoke_owner'
+      if (target.role === 'admin' && member.role !== 'owner') return 'only_owner_revokes_admin'
+      target.left = true
+      target.revoked = true
+      for (const t of s.tasks.values()) if (t.status === 'claimed' && t.claimants.includes(target.peerId)) release(t, target.peerId)
+      return
+    }
     case 'task.claimed':
       return taskClaimed(s, e, id)
     case 'task.released':

@@ -20,6 +20,8 @@ export interface MemberState {
   joinedAt: number
   joinEvent: EventId
   left: boolean
+  /** Removed by an admin (`member.revoked`): never a member again. */
+  revoked?: boolean
 }
 
 export interface TaskState {

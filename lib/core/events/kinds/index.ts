@@ -5,7 +5,7 @@
 import type { z } from 'zod'
 import { dependencyDetectedSchema } from './dependency'
 import { escalationClaimedSchema, escalationResolvedSchema, escalationReturnedSchema } from './escalation'
-import { memberJoinedSchema, memberLeftSchema } from './member'
+import { memberJoinedSchema, memberLeftSchema, memberRevokedSchema } from './member'
 import { sessionMessageSchema } from './message'
 import { planApprovedSchema, planEditedSchema, planProposedSchema } from './plan'
 import { roomConfiguredSchema, roomCreatedSchema } from './room'
@@ -18,6 +18,7 @@ export const payloadSchemas = {
   'room.configured': roomConfiguredSchema,
   'member.joined': memberJoinedSchema,
   'member.left': memberLeftSchema,
+  'member.revoked': memberRevokedSchema,
   'task.claimed': taskClaimedSchema,
   'task.released': taskReleasedSchema,
   'task.completed': taskCompletedSchema,

@@ -1,6 +1,6 @@
-/** `member.joined` and `member.left`. */
+/** `member.joined`, `member.left` and `member.revoked`. */
 import { z } from 'zod'
-import { shortText } from './common'
+import { peerIdSchema, shortText } from './common'
 import { signedInviteSchema } from './invite'
 import { memberKindSchema } from './room'
 
@@ -16,3 +16,11 @@ export type MemberJoined = z.infer<typeof memberJoinedSchema>
 
 export const memberLeftSchema = z.object({ reason: z.string().max(500).optional() })
 export type MemberLeft = z.infer<typeof memberLeftSchema>
+
+/**
+ * An owner or admin removes a member (issue 6): from this event on, in fold order, the
+ * member's events count for nothing (an author joins once per chain, so it cannot come back
+ * under the same key). Only the owner may revoke an admin; nobody can revoke the owner.
+ */
+export const memberRevokedSchema = z.object({ member: peerIdSchema, reason: z.string().max(500).optional() })
+export type MemberRevoked = z.infer<typeof memberRevokedSchema>
