@@ -41,4 +41,14 @@ test('a Byzantine member is refused by the mesh and flagged on /peers with its e
   const relayMetrics = await (await fetch(`http://127.0.0.1:${E2E.relayHttpPort}/metrics`)).text()
   expect(relayMetrics).toMatch(/chorus_events_total\{outcome="bad_signature"\} [1-9]/)
   expect(relayMetrics).toMatch(/chorus_events_total\{outcome="not_member"\} [1-9]/)
+
+  // The admin revokes the attacker from /peers: a signed member.revoked, seen by the relay too.
+  tab.page.once('dialog', (d) => void d.accept())
+  await row.getByRole('button', { name: 'revoke' }).click()
+  await expect(row.getByRole('button', { name: 'revoke' })).toHaveCount(0, { timeout: 10_000 })
+  const revoked = await tab.page.evaluate(() => [...(window.chorus?.room.getState().state?.members.values() ?? [])].filter((m) => m.revoked).map((m) => m.displayName))
+  expect(revoked).toEqual(['mallory'])
+  await expect
+    .poll(async () => (await (await fetch(`http://127.0.0.1:${E2E.relayHttpPort}/api/room`)).json()).events, { timeout: 10_000 })
+    .toBe(await tab.events())
 })

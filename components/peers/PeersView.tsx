@@ -5,6 +5,7 @@ import type { PresenceStatus } from '@/lib/core/presence/tracker'
 import type { TransportKind } from '@/lib/net/transport-kind'
 import type { PeerFlags } from '@/lib/net/tab-mesh'
 import { useMesh } from '@/components/mesh/use-mesh'
+import { RevokeButton } from './RevokeButton'
 import { Badge, type Tone } from '@/components/ui/Badge'
 import { ago, useNow } from '@/components/ui/use-now'
 
@@ -147,6 +148,7 @@ function PeerTableRow({ peer, now, root, flags }: { peer: PeerRow; now: number; 
             <Badge tone="amber">{rejectedCount} rejected</Badge>
           </span>
         )}
+        <RevokeButton peerId={peer.peerId} name={peer.name} />
       </td>
       <td className="py-2 font-mono text-xs" title={peer.peerId}>
         …{peer.peerId.slice(-10)}
