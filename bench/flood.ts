@@ -55,13 +55,14 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     t0 = Date.now()
     const c0 = cpuMs()
     const stormy = await honestLatencies(mesh, () => Date.now() - t0 < durationMs + 1000, 'flood')
+    const limited = mesh.peers().map((q) => q.gossip.rateLimited)
     const busy = round((cpuMs() - c0) / (Date.now() - t0), 2)
     const tail = await atk.done
     const accepted = relayLog.size - before
     const stats = relayLog.stats()
     const p = (xs: number[], q: number) => round(pct(xs, q), 1)
     const lost = stormy.filter(Number.isNaN).length
-    const note = `relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay stored ${accepted} of its events (default per-peer budget); relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
+    const note = `relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay stored ${accepted} of its events (default per-peer budget); gossip messages dropped by per-peer rate limits (relay, agents): ${limited.join(', ')}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {

@@ -89,7 +89,6 @@ process.on('uncaughtException', (err: NodeJS.ErrnoException) => {
 })
 // A quick run only proves every benchmark still runs: it never overwrites the full results.
 const out = new URL(quick ? './results.quick.json' : './results.json', import.meta.url)
-const previous = only ? await readPrevious(out) : []
 const results: BenchResult[] = []
 for (const suite of SUITES) {
   if (only && !only.includes(suite.name)) continue
@@ -97,7 +96,9 @@ for (const suite of SUITES) {
   results.push(...(await suite.run({ quick })).map((r) => ({ ...r, suite: suite.name })))
   console.error(`${suite.name}: ${Math.round(performance.now() - start)} ms`)
 }
-// With --only, the other suites' figures of the previous run are kept.
+// With --only, the other suites' figures of the previous run are kept (read now, not at the
+// start, so that two --only runs of different suites can overlap).
+const previous = only ? await readPrevious(out) : []
 const ran = new Set(results.map((r) => r.suite))
 const merged = [...previous.filter((r) => !ran.has(r.suite)), ...results]
 merged.sort((a, b) => SUITES.findIndex((s) => s.name === a.suite) - SUITES.findIndex((s) => s.name === b.suite))

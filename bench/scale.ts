@@ -69,7 +69,10 @@ async function one(n: number, events: number): Promise<ScaleRow> {
 export async function benchScale({ quick }: BenchOptions): Promise<BenchResult[]> {
   const sizes = quick ? [3] : [10, 25, 50]
   const rows: ScaleRow[] = []
-  for (const n of sizes) rows.push(await one(n, quick ? 3 : 20))
+  for (const n of sizes) {
+    rows.push(await one(n, quick ? 3 : 20))
+    console.error(`scale: ${JSON.stringify(rows[rows.length - 1])}`)
+  }
   const first = rows[0]
   const out: BenchResult[] = []
   for (const r of rows) {
