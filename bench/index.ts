@@ -6,6 +6,7 @@
 import '../lib/node/polyfills'
 import { readFile, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
+import { benchChromium } from './chromium'
 import { benchDetection } from './detection'
 import { benchFlood } from './flood'
 import { benchIngest } from './ingest'
@@ -24,6 +25,7 @@ const SUITES: readonly Suite[] = [
   { name: 'ingest', run: benchIngest },
   { name: 'sync', run: benchSync },
   { name: 'memory', run: benchMemory },
+  { name: 'chromium', run: benchChromium },
   { name: 'scale', run: benchScale },
   { name: 'flood', run: benchFlood },
   { name: 'detection', run: benchDetection },

@@ -114,6 +114,5 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
     fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
     fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (dag-cbor decode + canonical re-encode + zod)', false),
-    { name: 'ingest.chromium', value: 0, unit: 'not measured', note: 'not done: needs a bundled bench page in Chromium; see docs/PERFORMANCE.md' },
   ]
 }

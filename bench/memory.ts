@@ -60,6 +60,5 @@ export async function benchMemory({ quick }: BenchOptions): Promise<BenchResult[
       note: `${labels[variant]}; ${s.events} events; heapUsed Δ ${round(s.heapDelta / 2 ** 20, 1)} MiB + arrayBuffers Δ ${round(s.arrayBuffersDelta / 2 ** 20, 1)} MiB (rss Δ ${round(s.rssDelta / 2 ** 20, 1)} MiB); ${round(used / s.events, 0)} B/event`,
     })
   }
-  out.push({ name: 'memory.chromium', value: 0, unit: 'not measured', note: 'not done: needs the built app in a tab; see docs/PERFORMANCE.md' })
   return out
 }
