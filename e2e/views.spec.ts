@@ -72,7 +72,7 @@ test('an escalation reaches both tabs; claim and approve by keyboard in one tab 
   await b.page.screenshot({ path: test.info().outputPath('inbox-decided.png') })
 })
 
-test('j/k move through escalations, ? opens help, r resolves with a decision, and a guest sees the actions disabled with the reason', async ({ browser }) => {
+test('j/k move through escalations, ? opens help, e opens the plan editor, r resolves with a decision, and a guest sees the actions disabled with the reason', async ({ browser }) => {
   const ann = await agent('ann')
   const ids: string[] = []
   for (const n of [1, 2, 3]) ids.push(await seedEscalation(ann, { taskId: `topic-${n}`, repository: `repo-${n}`, title: `Topic ${n}`, note: `Escalation number ${n}` }))
@@ -90,6 +90,10 @@ test('j/k move through escalations, ? opens help, r resolves with a decision, an
   await expect(r.page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
   await r.keys('Escape')
   await expect(r.page.getByRole('dialog')).toHaveCount(0)
+  await r.keys('e')
+  await expect(r.page.getByRole('form', { name: 'Edit plan' }).getByLabel('Summary')).toBeFocused()
+  await r.keys('Escape')
+  await expect(r.page.getByRole('form', { name: 'Edit plan' })).toHaveCount(0)
 
   await r.keys('r')
   const form = r.page.getByRole('form', { name: 'Resolve escalation' })
