@@ -77,6 +77,11 @@ describe('chorus-mesh demo', () => {
 
     await demo.stop()
     running.splice(running.indexOf(demo), 1)
+    // Let what the first run had in flight land before counting (the state is live).
+    for (let size = -1; size !== relay.peer.host.replica.log.size; ) {
+      size = relay.peer.host.replica.log.size
+      await new Promise((r) => setTimeout(r, 1500))
+    }
     const claims = [...s.tasks.values()].reduce((n, t) => n + Object.keys(t.claims).length, 0)
     const sessions = s.sessions.size
     const plans = [...s.sessions.values()].reduce((n, x) => n + x.plans.length, 0)
