@@ -97,7 +97,9 @@ export class RoomPeer {
   /** Authors an event as this peer: durable first, then published. */
   async author<K extends EventKind>(kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
     const enc = await this.host.author(this.signer, kind, payload)
-    await this.gossip.publish(enc.bytes)
+    // Right after start-up the gossip mesh may not have formed yet: a publish that reached
+    // nobody would wait for the next periodic sync, so pull that round forward.
+    if ((await this.gossip.publish(enc.bytes)) === 0) setTimeout(() => void this.sync.syncWithAll(), 250)
     return enc
   }
 

@@ -89,6 +89,11 @@ export class SyncService {
     }
   }
 
+  /** Runs a round with every usable peer now (e.g. after a publish that reached nobody). */
+  async syncWithAll(): Promise<void> {
+    await Promise.all(this.node.getPeers().filter((p) => this.usableConnection(p) != null).map((p) => this.syncWith(p)))
+  }
+
   private readonly onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
     const { peerId, protocols, connection } = evt.detail
     if (connection.limits != null || !protocols.includes(SYNC_PROTOCOL)) return
