@@ -69,7 +69,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 /** Runs the ingest benchmarks. */
 export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[]> {
-  const r = await loadRoom(quick ? 1000 : 10_000)
+  const r = await loadRoom(quick ? 1000 : 5000)
   const n = r.events.length
   const inputs = verifyInputs(r)
   const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-ingest-'))
