@@ -1,5 +1,11 @@
+import { ActivityFeed } from '@/components/mesh/ActivityFeed'
 import { MeshHealth } from '@/components/mesh/MeshHealth'
 
 export default function OverviewPage() {
-  return <MeshHealth />
+  return (
+    <div className="space-y-8">
+      <MeshHealth />
+      <ActivityFeed />
+    </div>
+  )
 }

@@ -33,9 +33,9 @@ export function MeshProvider({ children }: { children: ReactNode }) {
         const handle = await startTabMesh({
           onPresence: (snapshot) => mesh.presence(snapshot),
           onRelayState: (state) => mesh.relayState(state),
-          onReplica: ({ state, root, events, pending, flags }) => {
+          onReplica: ({ state, root, events, pending, flags, recent }) => {
             room.getState().changed(state)
-            mesh.replicaChanged({ root, events, pending, flags })
+            mesh.replicaChanged({ root, events, pending, flags, recent })
           },
           onSync: (stats) => mesh.syncChanged(stats),
           onMembership: (outcome) => mesh.membershipChanged(outcome),

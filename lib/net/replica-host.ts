@@ -38,6 +38,8 @@ interface Held {
   due: number
 }
 
+const RECENT = 100
+
 const toRecord = (e: StoredEvent): StoredRecord => ({
   id: e.id,
   bytes: e.bytes,
@@ -58,6 +60,8 @@ export class ReplicaHost {
   private readonly listeners = new Set<() => void>()
   /** Events this host has stored since start (not counting the replay). */
   storedCount = 0
+  /** The last stored events (replayed ones included), for activity feeds. */
+  private readonly latest: StoredEvent[] = []
   /** Future-stamped events waiting for their time (issue 6: held, bounded, until due). */
   private readonly held = new Map<string, Held>()
   private holdTimer?: ReturnType<typeof setTimeout>
@@ -85,6 +89,8 @@ export class ReplicaHost {
       maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
         if (!this.replaying) this.unsaved.push(e)
+        this.latest.push(e)
+        if (this.latest.length > RECENT * 2) this.latest.splice(0, this.latest.length - RECENT)
       },
     })
   }
@@ -119,6 +125,11 @@ export class ReplicaHost {
     }
     await this.flush()
     return results
+  }
+
+  /** The `n` (≤ 100) most recently stored events, newest first. */
+  recent(n = RECENT): StoredEvent[] {
+    return this.latest.slice(-Math.min(n, RECENT)).reverse()
   }
 
   /** Number of future-stamped events waiting. */

@@ -7,6 +7,7 @@
 import type { EncodedEvent } from '../core/events/envelope'
 import type { EventKind, PayloadInput } from '../core/events/kinds'
 import { asEventId } from '../core/ids'
+import { describeEvent, type ActivityItem } from '../core/state/activity'
 import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
 import { openIdbStore } from '../storage/idb-store'
@@ -28,6 +29,8 @@ export interface ReplicaInfo {
   pending: number
   /** Peers whose events we rejected, by reason, and equivocating authors with their evidence. */
   flags: PeerFlags
+  /** The latest events in words, newest first (the overview's activity feed). */
+  recent: ActivityItem[]
 }
 
 export interface PeerFlags {
@@ -102,7 +105,8 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
         rejectedFrom: Object.fromEntries(peer.gossip.rejectedFrom),
         equivocators: [...r.log.quarantined()].map(([peerId, fromSeq]) => ({ peerId, fromSeq, evidence: r.log.idsAt(peerId, fromSeq) })),
       }
-      cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount, flags })
+      const recent = peer.host.recent(30).map((e) => describeEvent(r.state, e.id, e.event))
+      cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount, flags, recent })
     }
     cleanup.unshift(peer.host.subscribe(report))
     await peer.start()

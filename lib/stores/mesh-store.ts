@@ -5,6 +5,7 @@
  */
 import { createStore } from 'zustand/vanilla'
 import { detectPartition } from '../core/presence/partition'
+import type { ActivityItem } from '../core/state/activity'
 import type { JoinOutcome } from '../net/membership'
 import type { PeerRow, PresenceSnapshot } from '../net/presence/service'
 import type { RelayState } from '../net/relay-keeper'
@@ -18,6 +19,7 @@ export interface ReplicaSummary {
   events: number
   pending: number
   flags?: PeerFlags
+  recent?: ActivityItem[]
 }
 
 /** Shown while most members are silent, then for a while after they return. */
