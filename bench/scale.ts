@@ -18,6 +18,8 @@ interface ScaleRow {
   dupPerEvent: number
   bytesPerEvent: number
   idleBytesPerSec: number
+  /** Anti-entropy bytes sent (all peers) per event, from the sync services' own counters. */
+  syncBytesPerEvent: number
   events: number
   lost: number
   /** Median over events of the peers that had it within 1 s. */
@@ -51,6 +53,8 @@ async function one(n: number, events: number): Promise<ScaleRow> {
     const fast: number[] = []
     let lost = 0
     const d0 = duplicates(peers)
+    const syncSent = () => peers.reduce((sum, p) => sum + p.sync.stats.bytesSent, 0)
+    const s0 = syncSent()
     b0 = await loopbackBytes()
     const t0 = performance.now()
     for (let i = 0; i < events; i++) {
@@ -67,6 +71,7 @@ async function one(n: number, events: number): Promise<ScaleRow> {
     }
     const secs = (performance.now() - t0) / 1000
     const bytes = (await loopbackBytes()) - b0 - idleBytesPerSec * secs
+    const syncBytesPerEvent = round((syncSent() - s0) / events, 0)
     return {
       n,
       p50: round(pct(reach, 0.5)),
@@ -75,6 +80,7 @@ async function one(n: number, events: number): Promise<ScaleRow> {
       dupPerEvent: round((duplicates(peers) - d0) / events, 2),
       bytesPerEvent: round(bytes / events, 0),
       idleBytesPerSec: round(idleBytesPerSec, 0),
+      syncBytesPerEvent,
       events,
       lost,
       within1s: pct(fast, 0.5),
@@ -102,7 +108,7 @@ export async function benchScale({ quick }: BenchOptions): Promise<BenchResult[]
       unit: 'ms',
       baseline: { name: 'libp2p ping RTT agent → relay, same mesh', value: r.rtt, unit: 'ms' },
       ratio: round(r.p50 / r.rtt, 1),
-      note: `p99 ${r.p99} ms over ${r.events} events (author → stored by all ${r.n + 1} peers: relay + ${r.n} agents; star through the relay); ${r.lost} peer-arrivals missed in 15 s; ${r.n === first.n ? '' : `p50 ×${round(r.p50 / first.p50, 2)} vs N=${first.n}; `}${r.within1s} of ${r.n + 1} peers had it within 1 s (median), the relay's gossip mesh holds ${r.relayMesh} peers; duplicate offers ${r.dupPerEvent}/event; loopback ${r.bytesPerEvent} B/event (${round(r.bytesPerEvent / (r.n + 1), 0)} B per peer), idle ${r.idleBytesPerSec} B/s subtracted (presence, sync rounds, heartbeats: when latency is seconds this background dominates and bytes/event is an upper bound)`,
+      note: `p99 ${r.p99} ms over ${r.events} events (author → stored by all ${r.n + 1} peers: relay + ${r.n} agents; star through the relay); ${r.lost} peer-arrivals missed in 15 s; ${r.n === first.n ? '' : `p50 ×${round(r.p50 / first.p50, 2)} vs N=${first.n}; `}${r.within1s} of ${r.n + 1} peers had it within 1 s (median), the relay's gossip mesh holds ${r.relayMesh} peers; duplicate offers ${r.dupPerEvent}/event; sync rounds sent ${r.syncBytesPerEvent} B/event in all (summaries included); loopback ${r.bytesPerEvent} B/event (${round(r.bytesPerEvent / (r.n + 1), 0)} B per peer), idle ${r.idleBytesPerSec} B/s subtracted (presence, sync rounds, heartbeats: when latency is seconds this background dominates and the loopback figure is noise)`,
     })
   }
   return out
