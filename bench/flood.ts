@@ -11,8 +11,15 @@ import { arrivals, pct, startMesh, until, type BenchMesh } from './mesh'
 import { cpuMs, round } from './room'
 import type { BenchOptions, BenchResult } from './types'
 
+/** Where an honest event's time went: authoring (sign + store), reaching the relay, the slowest agent. */
+interface Parts {
+  authored: number[]
+  relay: number[]
+  agents: number[]
+}
+
 /** Honest events, one every `gapMs`, while `running()`; returns author → stored-by-all latencies (NaN = missed). */
-async function honestLatencies(mesh: BenchMesh, running: () => boolean, tag: string, gapMs = 100, max = 400): Promise<number[]> {
+async function honestLatencies(mesh: BenchMesh, running: () => boolean, tag: string, parts: Parts, gapMs = 100, max = 400): Promise<number[]> {
   const peers = mesh.peers()
   const out: number[] = []
   for (let i = 0; running() && i < max; i++) {
@@ -22,6 +29,9 @@ async function honestLatencies(mesh: BenchMesh, running: () => boolean, tag: str
     const authored = performance.now() - t
     const times = await arrivals(peers.filter((p) => p !== a.peer), enc.id, 10_000)
     out.push(times.some(Number.isNaN) ? Number.NaN : authored + Math.max(...times))
+    parts.authored.push(authored)
+    parts.relay.push(times[0]) // peers() lists the relay first
+    parts.agents.push(Math.max(...times.slice(1)))
     await new Promise((r) => setTimeout(r, gapMs))
   }
   return out
@@ -46,7 +56,9 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
   try {
     const relayLog = mesh.relay.peer.host.replica.log
     let t0 = Date.now()
-    const calm = await honestLatencies(mesh, () => Date.now() - t0 < durationMs, 'calm')
+    const calmParts: Parts = { authored: [], relay: [], agents: [] }
+    const floodParts: Parts = { authored: [], relay: [], agents: [] }
+    const calm = await honestLatencies(mesh, () => Date.now() - t0 < durationMs, 'calm', calmParts)
     const invite = await mesh.relay.invite({ role: 'agent', maxUses: 1 })
     const members = mesh.relay.peer.host.replica.state.members.size
     const before = relayLog.size
@@ -54,7 +66,7 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     await until('the attacker to join', () => mesh.relay.peer.host.replica.state.members.size > members, 60_000)
     t0 = Date.now()
     const c0 = cpuMs()
-    const stormy = await honestLatencies(mesh, () => Date.now() - t0 < durationMs + 1000, 'flood')
+    const stormy = await honestLatencies(mesh, () => Date.now() - t0 < durationMs + 1000, 'flood', floodParts)
     const limited = mesh.peers().map((q) => q.gossip.rateLimited)
     const busy = round((cpuMs() - c0) / (Date.now() - t0), 2)
     const tail = await atk.done
@@ -62,7 +74,8 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     const stats = relayLog.stats()
     const p = (xs: number[], q: number) => round(pct(xs, q), 1)
     const lost = stormy.filter(Number.isNaN).length
-    const note = `relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay stored ${accepted} of its events (default per-peer budget); gossip messages dropped by per-peer rate limits (relay, agents): ${limited.join(', ')}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
+    const split = (x: Parts) => `authoring ${p(x.authored, 0.5)} ms, then the relay ${p(x.relay, 0.5)} ms, the slowest agent ${p(x.agents, 0.5)} ms`
+    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay stored ${accepted} of its events (default per-peer budget); gossip messages dropped by per-peer rate limits (relay, agents): ${limited.join(', ')}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {
