@@ -9,6 +9,7 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import type { EventId } from '../../core/ids'
 import { openSqliteStore } from '../../storage/sqlite-store'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '.'
@@ -49,8 +50,8 @@ async function agent(relayUrl: string, name: string, dataDir: string, invite?: s
 }
 
 /** Authors `n` tasks as the agent through the normal path (durable, then published). */
-async function write(a: MeshAgent, prefix: string, n: number): Promise<string[]> {
-  const ids: string[] = []
+async function write(a: MeshAgent, prefix: string, n: number): Promise<EventId[]> {
+  const ids: EventId[] = []
   for (let i = 0; i < n; i++) ids.push((await a.peer.author('task.claimed', task(`${prefix}-${i}`, i))).id)
   return ids
 }
@@ -121,7 +122,7 @@ describe('mesh checks (issue 4)', () => {
     const data = tmp()
     const agents = [await agent(url, 'k1', data, proc.invite), await agent(url, 'k2', data, proc.invite)]
 
-    const acked: string[] = []
+    const acked: EventId[] = []
     const writing = agents.map(async (a, i) => {
       for (let n = 0; n < 120; n++) {
         acked.push((await a.peer.author('task.claimed', task(`k${i}-${n}`, n))).id)
