@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sessionIdOf } from '../../core/sessions/ids'
 import { startRelay, type Relay } from '../relay'
 import { runAgentCommand, type AgentCommandOptions } from './command'
+import { until as waitUntil } from '../testing/until'
 
 const dirs: string[] = []
 afterEach(() => {
@@ -17,13 +18,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-async function until(what: string, fn: () => boolean, timeoutMs = 45_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 45_000) => waitUntil(what, fn, timeoutMs)
 
 describe('chorus-mesh agent', () => {
   it('claims --task flags, answers by --policy and logs JSON lines', async () => {

@@ -17,6 +17,7 @@ import { llmPlanner } from '../planner/llm'
 import { startRelay, type Relay } from '../relay'
 import { rankPlanners } from './rank'
 import { ChorusAgent, type ChorusAgentOptions } from './sdk'
+import { until } from '../testing/until'
 
 const running: Array<{ stop(): Promise<void> }> = []
 const dirs: string[] = []
@@ -24,14 +25,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).reverse().map((r) => r.stop().catch(() => {})))
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-
-async function until(what: string, fn: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'chorus-agents-'))

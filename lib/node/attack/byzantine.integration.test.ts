@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '../relay'
 import { ATTACKS, ByzantinePeer, type AttackName } from './byzantine'
+import { until } from '../testing/until'
 
 let dir: string
 let relay: Relay
@@ -18,14 +19,6 @@ const attackers: MeshAgent[] = []
 let invite: string
 let written = 0
 const counts: Record<string, unknown>[] = []
-
-async function until(what: string, fn: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 const replicas = () => [relay.peer, ...honest.map((h) => h.peer)].map((p) => p.host.replica)
 

@@ -13,6 +13,7 @@ import { sessionIdOf } from '../../core/sessions/ids'
 import type { RoomState } from '../../core/state/types'
 import { startRelay, type Relay } from '../relay'
 import { startDemo } from './run'
+import { until as waitUntil } from '../testing/until'
 
 const running: Array<{ stop(): Promise<void> }> = []
 const dirs: string[] = []
@@ -21,13 +22,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-async function until(what: string, fn: () => boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 90_000) => waitUntil(what, fn, timeoutMs)
 
 const S = {
   auth: sessionIdOf('dependency', ['auth-api', 'login-page'], 'API_Contract'),

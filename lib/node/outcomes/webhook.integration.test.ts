@@ -13,6 +13,7 @@ import { sessionIdOf } from '../../core/sessions/ids'
 import { ChorusAgent } from '../agent/sdk'
 import { startRelay, type Relay } from '../relay'
 import { deliveredKey } from './webhook'
+import { until } from '../testing/until'
 
 const running: Array<{ stop(): Promise<void> }> = []
 const dirs: string[] = []
@@ -20,14 +21,6 @@ afterEach(async () => {
   for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-
-async function until(what: string, fn: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
 
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'chorus-outcomes-'))

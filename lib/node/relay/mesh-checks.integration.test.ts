@@ -13,6 +13,7 @@ import type { EventId } from '../../core/ids'
 import { openSqliteStore } from '../../storage/sqlite-store'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '.'
+import { until as waitUntil } from '../testing/until'
 
 const running: Array<{ stop(): Promise<void> }> = []
 const children: ChildProcess[] = []
@@ -29,13 +30,7 @@ const tmp = () => {
   return d
 }
 
-async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs)
 
 type Peer = MeshAgent | Relay
 const replica = (p: Peer) => p.peer.host.replica

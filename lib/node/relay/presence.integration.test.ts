@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
+import { until } from '../testing/until'
 import { startRelay, type Relay } from '.'
 
 const INTERVAL = 200
@@ -18,16 +19,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
   rmSync(dataDir, { recursive: true, force: true })
 })
-
-async function until<T>(what: string, fn: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const v = fn()
-    if (v !== undefined && v !== false) return v
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 const statusOf = (observer: MeshAgent, peerId: string) =>
   observer.presence.snapshot().peers.find((p) => p.peerId === peerId)?.status

@@ -12,6 +12,7 @@ import { nextEnvelope } from '../../core/log/author'
 import { eventsTopic } from '../../net/topics'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '.'
+import { until as waitUntil } from '../testing/until'
 
 const running: Array<{ stop(): Promise<void> }> = []
 const dirs: string[] = []
@@ -20,13 +21,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
 
-async function until(what: string, fn: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!fn()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 20_000) => waitUntil(what, fn, timeoutMs)
 
 const tmp = () => {
   const d = mkdtempSync(join(tmpdir(), 'chorus-repl-'))
