@@ -4,7 +4,7 @@ export interface BenchResult {
   value: number
   unit: string
   baseline?: { name: string; value: number; unit: string }
-  /** baseline.value / value when lower is better, so > 1 means faster than the baseline. */
+  /** The figure against its baseline, in the direction its goal states (the goal text says which): value / baseline for a cost with an upper bound (catch-up, memory), baseline / value for a speed-up (detection). */
   ratio?: number
   goal?: string
   met?: boolean
