@@ -12,6 +12,7 @@ import { ReplicaHost } from '../lib/net/replica-host'
 import { memoryChannelPair } from '../lib/net/sync/channel'
 import { initiateRound, respondRound, type RoundResult, type SyncReplica } from '../lib/net/sync/round'
 import { createMemoryStore } from '../lib/storage/memory-store'
+import { libp2pRound } from './libp2p-sync'
 import { buildRoom, cpuMs, loadRoom, round } from './room'
 import type { BenchOptions, BenchResult } from './types'
 
@@ -72,6 +73,14 @@ async function catchUp(quick: boolean): Promise<BenchResult[]> {
   const wire = mine.bytesSent + mine.bytesReceived
   const n = r.events.length
   const tag = quick ? '1k' : '50k'
+  // The same catch-up over a real libp2p connection on loopback (TCP + noise + yamux).
+  const overLibp2p = memHost(r.room)
+  c = cpuMs()
+  const t2 = performance.now()
+  const viaLibp2p = await libp2pRound(syncReplica(overLibp2p), syncReplica(full))
+  const libp2pCpu = cpuMs() - c
+  const libp2pWall = performance.now() - t2
+  if (overLibp2p.replica.summary().root !== full.replica.summary().root) throw new Error('libp2p catch-up did not converge')
   return [
     {
       name: `catchup.${tag}.cpu`,
@@ -92,6 +101,16 @@ async function catchUp(quick: boolean): Promise<BenchResult[]> {
       goal: '≤ 3× event bytes',
       met: wire / r.bytes <= 3,
       note: `${n} events, ${round(r.bytes / n, 0)} B each; both directions of one round, dag-cbor frames of ≤ 256 events`,
+    },
+    {
+      name: `catchup.${tag}.libp2p.cpu`,
+      value: round(libp2pCpu, 0),
+      unit: 'ms CPU',
+      baseline: { name: 'copy + decode + verify the same events, no protocol', value: round(verifyCpu, 0), unit: 'ms CPU' },
+      ratio: round(libp2pCpu / verifyCpu, 2),
+      goal: '≤ 3× (ratio = sync / baseline, lower is better)',
+      met: libp2pCpu / verifyCpu <= 3,
+      note: `the same round over a real libp2p connection on 127.0.0.1 (TCP, noise, yamux; both ends in this process, so their CPU adds up); ${viaLibp2p.added} events added; wall ${round(libp2pWall, 0)} ms; sync frames ${viaLibp2p.bytesSent + viaLibp2p.bytesReceived} B (noise and yamux framing not counted)`,
     },
   ]
 }
