@@ -60,9 +60,18 @@ async function hostIngest(r: RoomEvents, store: EventStore): Promise<void> {
   host.close()
 }
 
+let lastReplica: Replica | undefined
+
 async function replicaOnly(r: RoomEvents): Promise<void> {
   const replica = new Replica({ room: r.room as RoomId, verifier: libp2pVerifier() })
   for (const bytes of r.events) await replica.add(bytes)
+  lastReplica = replica
+}
+
+/** Offers every event again to a replica that holds them all: the cost of a gossip duplicate. */
+async function duplicates(r: RoomEvents): Promise<void> {
+  if (!lastReplica) throw new Error('no replica')
+  for (const bytes of r.events) if ((await lastReplica.add(bytes)).status !== 'duplicate') throw new Error('not a duplicate')
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
@@ -73,7 +82,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
   const n = r.events.length
   const inputs = verifyInputs(r)
   const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-ingest-'))
-  const s: Record<string, Sample[]> = { verify: [], decode: [], replica: [], memory: [], sqlite: [], sqliteNormal: [] }
+  const s: Record<string, Sample[]> = { verify: [], decode: [], replica: [], duplicate: [], memory: [], sqlite: [], sqliteNormal: [] }
   try {
     for (let rep = 0; rep < (quick ? 1 : 3); rep++) {
       s.verify.push(
@@ -83,6 +92,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
       )
       s.decode.push(await timed(() => decodeAll(r)))
       s.replica.push(await timed(() => replicaOnly(r)))
+      s.duplicate.push(await timed(() => duplicates(r)))
       s.memory.push(await timed(() => hostIngest(r, createMemoryStore())))
       for (const sync of ['FULL', 'NORMAL'] as const) {
         const store = await openSqliteStore({ dataDir: dir, fileName: `r${rep}-${sync}.sqlite`, synchronous: sync })
@@ -113,6 +123,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     fig('ingest.node.sqlite-normal', 'sqliteNormal', 'as above, synchronous=NORMAL (agents)', false),
     fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
     fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
+    fig('ingest.node.duplicate', 'duplicate', 'breakdown: Replica.add of an event already held (decoded in full before the id is checked)', false),
     fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (dag-cbor decode + canonical re-encode + zod)', false),
   ]
 }
