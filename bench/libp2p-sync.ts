@@ -18,15 +18,17 @@ const node = (): Promise<Libp2p> =>
 export async function libp2pRound(fresh: SyncReplica, full: SyncReplica): Promise<RoundResult> {
   const [a, b] = await Promise.all([node(), node()])
   try {
-    let responded: Promise<RoundResult> | undefined
+    let responded: Promise<RoundResult | Error> | undefined
     await b.handle(SYNC_PROTOCOL, (stream) => {
-      responded = respondRound(streamChannel(stream, 60_000), full)
+      // Caught at once: a reset must not surface as an unhandled rejection before we await it.
+      responded = respondRound(streamChannel(stream, 60_000), full).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))))
     })
     const stream = await a.dialProtocol(b.getMultiaddrs(), SYNC_PROTOCOL)
     const ch = streamChannel(stream, 60_000)
     const mine = await initiateRound(ch, fresh)
     await ch.close()
-    await responded
+    const theirs = await responded
+    if (theirs instanceof Error) throw new Error(`responder failed: ${theirs.message}`)
     return mine
   } finally {
     await Promise.all([a.stop(), b.stop()])

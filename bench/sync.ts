@@ -77,10 +77,17 @@ async function catchUp(quick: boolean): Promise<BenchResult[]> {
   const overLibp2p = memHost(r.room)
   c = cpuMs()
   const t2 = performance.now()
-  const viaLibp2p = await libp2pRound(syncReplica(overLibp2p), syncReplica(full))
+  let failure = ''
+  let frames = 0
+  try {
+    const viaLibp2p = await libp2pRound(syncReplica(overLibp2p), syncReplica(full))
+    frames = viaLibp2p.bytesSent + viaLibp2p.bytesReceived
+  } catch (err) {
+    failure = (err as Error).message
+  }
   const libp2pCpu = cpuMs() - c
   const libp2pWall = performance.now() - t2
-  if (overLibp2p.replica.summary().root !== full.replica.summary().root) throw new Error('libp2p catch-up did not converge')
+  const got = overLibp2p.replica.log.size
   return [
     {
       name: `catchup.${tag}.cpu`,
@@ -103,14 +110,14 @@ async function catchUp(quick: boolean): Promise<BenchResult[]> {
       note: `${n} events, ${round(r.bytes / n, 0)} B each; both directions of one round, dag-cbor frames of ≤ 256 events`,
     },
     {
-      name: `catchup.${tag}.libp2p.cpu`,
-      value: round(libp2pCpu, 0),
-      unit: 'ms CPU',
-      baseline: { name: 'copy + decode + verify the same events, no protocol', value: round(verifyCpu, 0), unit: 'ms CPU' },
-      ratio: round(libp2pCpu / verifyCpu, 2),
-      goal: '≤ 3× (ratio = sync / baseline, lower is better)',
-      met: libp2pCpu / verifyCpu <= 3,
-      note: `the same round over a real libp2p connection on 127.0.0.1 (TCP, noise, yamux; both ends in this process, so their CPU adds up); ${viaLibp2p.added} events added; wall ${round(libp2pWall, 0)} ms; sync frames ${viaLibp2p.bytesSent + viaLibp2p.bytesReceived} B (noise and yamux framing not counted)`,
+      name: `catchup.${tag}.libp2p.events-per-round`,
+      value: got,
+      unit: 'events',
+      baseline: { name: 'events in the room', value: n, unit: 'events' },
+      ratio: round(got / n, 3),
+      goal: 'one round brings the whole room',
+      met: got === n && failure === '',
+      note: `the same round over a real libp2p connection on 127.0.0.1 (TCP, noise, yamux, streamChannel); ${failure ? `the round failed: "${failure}" — ` : `sync frames ${frames} B, `}${round(libp2pCpu, 0)} ms CPU (${round(libp2pCpu / verifyCpu, 2)}× the copy + decode + verify baseline), wall ${round(libp2pWall, 0)} ms`,
     },
   ]
 }
