@@ -23,7 +23,7 @@ test.afterEach(async () => {
 const deadAfterMs = 8 * E2E.presenceIntervalMs + 1000
 
 test('two tabs and an agent share one mesh; tabs keep talking over WebRTC without the relay; a newcomer joins after it returns', async ({ browser }) => {
-  agent = startAgentProcess('agent-e2e', data.dir)
+  agent = startAgentProcess('agent-e2e', data.dir, relay!.invites.agent)
   const a = new PeersPage(await (await browser.newContext()).newPage())
   const b = new PeersPage(await (await browser.newContext()).newPage())
   await a.goto()
