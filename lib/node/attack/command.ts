@@ -3,6 +3,7 @@
  * relay's room with an agent invite, runs the chosen attacks in turn and prints what it sent;
  * open `/peers` in a tab to watch the mesh refuse it.
  */
+import { fetchRoomInfo } from '../../net/room-info'
 import { startMeshAgent } from '../agent/mesh-agent'
 import { ATTACKS, ByzantinePeer, type AttackName } from './byzantine'
 
@@ -14,6 +15,27 @@ export interface AttackOptions {
   attacks: string[]
   rate: number
   durationMs: number
+}
+
+/**
+ * Waits until the relay's event count has not moved for 2 s (at most 20 s), so the last
+ * messages are out of this process before its node goes away: on a busy machine gossip can
+ * take a while to flush, and what never left cannot show up as evidence anywhere.
+ */
+async function settled(relay: string): Promise<void> {
+  const deadline = Date.now() + 20_000
+  let last = -1
+  let stableSince = Date.now()
+  while (Date.now() < deadline) {
+    const events = await fetchRoomInfo(relay, 2000).then((i) => i.events).catch(() => -1)
+    if (events !== last) {
+      last = events
+      stableSince = Date.now()
+    } else if (Date.now() - stableSince >= 2000) {
+      return
+    }
+    await new Promise((r) => setTimeout(r, 250))
+  }
 }
 
 /** Runs the attacks; resolves to the exit code (2 for bad input, 1 when the room refuses us). */
@@ -40,8 +62,7 @@ export async function attackCommand(o: AttackOptions, io = { out: (s: string) =>
       const r = await byz.run(attack, { rate: o.rate, durationMs: o.durationMs })
       io.out(JSON.stringify({ attack: r.attack, sent: r.sent, mustBeRefused: r.forbidden }))
     }
-    // Give gossip a moment to carry the last messages before the node goes away.
-    await new Promise((r) => setTimeout(r, 1000))
+    await settled(o.relay)
     return 0
   } finally {
     await agent.stop()
