@@ -33,6 +33,8 @@ const messageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('equal') }),
   /** A batch of encoded events the receiver may lack. */
   z.object({ t: z.literal('events'), events: z.array(z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes')).max(MAX_BATCH_EVENTS) }),
+  /** One `events` batch received and ingested: the other side may send another (flow control). */
+  z.object({ t: z.literal('ack') }),
   /** The sender has sent all it meant to. */
   z.object({ t: z.literal('done'), sent: z.number().int().nonnegative() }),
   /** The round is refused (wrong room, unsupported version …). */

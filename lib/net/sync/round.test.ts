@@ -100,6 +100,30 @@ describe('anti-entropy round', () => {
     expect(fresh.log.pendingCount).toBe(0)
   })
 
+  it('never has more than two unacknowledged batches in flight, however slow the receiver', async () => {
+    const room = await replicaRoom()
+    const alice = await room.member('alice', 'agent')
+    for (let i = 0; i < 300; i++) {
+      await room.replica.author(alice, 'task.claimed', { taskId: `t${i}`, projectId: 'p', repository: 'r', title: `Task ${i}`, description: 'x'.repeat(7000) })
+    }
+    const fresh = await emptyCopy(room.replica)
+    const [ca, cb] = memoryChannelPair()
+    // Count, on the sending side, batches sent minus acks received.
+    let inFlight = 0
+    let most = 0
+    const watched = { ...cb, send: async (m: Parameters<typeof cb.send>[0]) => { if (m.t === 'events') most = Math.max(most, ++inFlight); return cb.send(m) }, receive: async () => { const m = await cb.receive(); if (m.t === 'ack') inFlight--; return m } }
+    const slow = syncView(fresh)
+    const slowIngest = slow.ingest
+    slow.ingest = async (events) => {
+      await new Promise((r) => setTimeout(r, 20))
+      return slowIngest(events)
+    }
+    await Promise.all([initiateRound(ca, slow), respondRound(watched as typeof cb, syncView(room.replica))])
+    expect(fresh.summary().root).toBe(room.replica.summary().root)
+    expect(most).toBeGreaterThan(0)
+    expect(most).toBeLessThanOrEqual(2)
+  })
+
   it('refuses a peer of another room with a clear reason', async () => {
     const one = await replicaRoom()
     const other = await replicaRoom({ escalationThreshold: 3 })

@@ -61,41 +61,110 @@ export async function respondRound(ch: Channel, replica: SyncReplica): Promise<R
   return exchange(ch, replica, fromWire(hello.summary))
 }
 
+/**
+ * Flow control: a side sends a batch only while fewer than WINDOW of its batches are
+ * unacknowledged, and acknowledges each batch it received once ingested. libp2p buffers
+ * incoming data whether or not anyone reads it (4 MiB, then the stream is aborted), so without
+ * this a large catch-up died as soon as the sender outran the receiver's ingest.
+ */
+const WINDOW = 2
+
+/** Counts the other side's acks and lets the sender wait for one. */
+class Acks {
+  count = 0
+  private waiter?: () => void
+  private failed?: Error
+
+  add(): void {
+    this.count++
+    this.waiter?.()
+  }
+
+  fail(err: Error): void {
+    this.failed = err
+    this.waiter?.()
+  }
+
+  async atLeast(n: number): Promise<void> {
+    while (this.count < n) {
+      if (this.failed) throw this.failed
+      await new Promise<void>((resolve) => (this.waiter = resolve))
+      this.waiter = undefined
+    }
+  }
+}
+
 async function exchange(ch: Channel, replica: SyncReplica, remote: Summary): Promise<RoundResult> {
   const outgoing = replica.missingFrom(remote)
-  const [sent, [received, added]] = await Promise.all([send(ch, outgoing), receive(ch, replica)])
+  const acks = new Acks()
+  const sending = send(ch, outgoing, acks)
+  const receiving = receive(ch, replica, acks, sending).catch((err: Error) => {
+    acks.fail(err)
+    throw err
+  })
+  const [sent, [received, added]] = await Promise.all([sending, receiving])
   return result(ch, false, sent, received, added)
 }
 
-async function send(ch: Channel, events: Uint8Array[]): Promise<number> {
+async function send(ch: Channel, events: Uint8Array[], acks: Acks): Promise<number> {
+  let batches = 0
   let batch: Uint8Array[] = []
   let bytes = 0
+  const flush = async () => {
+    await acks.atLeast(batches - WINDOW + 1)
+    await ch.send({ t: 'events', events: batch })
+    batches++
+    batch = []
+    bytes = 0
+  }
   for (const e of events) {
-    if (batch.length >= MAX_BATCH_EVENTS || (batch.length > 0 && bytes + e.byteLength > MAX_BATCH_BYTES)) {
-      await ch.send({ t: 'events', events: batch })
-      batch = []
-      bytes = 0
-    }
+    if (batch.length >= MAX_BATCH_EVENTS || (batch.length > 0 && bytes + e.byteLength > MAX_BATCH_BYTES)) await flush()
     batch.push(e)
     bytes += e.byteLength
   }
-  if (batch.length > 0) await ch.send({ t: 'events', events: batch })
+  if (batch.length > 0) await flush()
   await ch.send({ t: 'done', sent: events.length })
   return events.length
 }
 
-async function receive(ch: Channel, replica: SyncReplica): Promise<[number, number]> {
+/**
+ * Reads until the other side is done *and* our own sending has finished: our sender may still
+ * be waiting for acks, which only this loop reads.
+ */
+async function receive(ch: Channel, replica: SyncReplica, acks: Acks, sending: Promise<number>): Promise<[number, number]> {
   let received = 0
   let added = 0
-  for (;;) {
-    const msg: SyncMessage = await ch.receive()
-    if (msg.t === 'done') return [received, added]
+  let peerDone = false
+  let sent = false
+  const sentSignal = sending.then(() => 'sent' as const, () => 'sent' as const)
+  let next: Promise<SyncMessage> | undefined
+  while (!(peerDone && sent)) {
+    next ??= ch.receive()
+    const got = sent ? await next : await Promise.race([next, sentSignal])
+    if (got === 'sent') {
+      sent = true
+      continue
+    }
+    next = undefined
+    const msg = got
+    if (msg.t === 'ack') {
+      acks.add()
+      continue
+    }
+    if (msg.t === 'done') {
+      peerDone = true
+      continue
+    }
     if (msg.t === 'error') throw new SyncProtocolError('remote', msg.reason)
-    if (msg.t !== 'events') throw new SyncProtocolError('unexpected', `expected events, got ${msg.t}`)
+    if (msg.t !== 'events' || peerDone) throw new SyncProtocolError('unexpected', `unexpected ${msg.t}`)
     received += msg.events.length
     if (received > MAX_ROUND_EVENTS) throw new SyncProtocolError('limit', `more than ${MAX_ROUND_EVENTS} events in one round`)
     added += await replica.ingest(msg.events)
+    await ch.send({ t: 'ack' })
   }
+  // A read still pending here would only ever see late acks; it fails when the stream closes.
+  next?.catch(() => undefined)
+  return [received, added]
 }
 
 function result(ch: Channel, equal: boolean, sent: number, received: number, added: number): RoundResult {

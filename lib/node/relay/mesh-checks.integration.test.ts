@@ -64,9 +64,11 @@ describe('mesh checks (issue 4)', () => {
     console.log(`600 events from 3 writers: converged ${Date.now() - t0} ms after the last write`)
     for (const p of [relay, ...agents]) expect(written.every((id) => replica(p).log.has(id))).toBe(true)
 
-    // Grow the room past 5,000 events, then a newcomer catches up by sync alone.
+    // Grow the room past 5,000 events and ~9 MB (more than libp2p buffers for a stream that
+    // is not being read, so sync's flow control is exercised), then a newcomer catches up by
+    // sync alone.
     const bulk = agents[0]
-    for (let i = 0; i < 4500; i++) await bulk.peer.host.replica.author(bulk.peer.signer, 'task.claimed', task(`bulk-${i}`, i))
+    for (let i = 0; i < 4500; i++) await bulk.peer.host.replica.author(bulk.peer.signer, 'task.claimed', { ...task(`bulk-${i}`, i), description: 'd'.repeat(1500) })
     await bulk.peer.host.ingest([]) // one durable write for the whole batch
     await until('the relay to hold the bulk', () => replica(relay).log.size >= 5000, 120_000)
     const late = await agent(relay.httpUrl, 'late', tmp(), invite)
