@@ -18,7 +18,7 @@ export type MeshServices = {
  * Service factories shared by the browser, relay and agent nodes. With `room`, gossipsub scores
  * peers on that room's topics (ADR 0024) so peers that send invalid events are graylisted.
  */
-export function meshServices(opts: { room?: string } = {}) {
+export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
   return {
     identify: identify(),
     ping: ping(),
@@ -34,6 +34,11 @@ export function meshServices(opts: { room?: string } = {}) {
       floodPublish: true,
       emitSelf: false,
       ...(opts.room != null ? roomScoring(opts.room) : {}),
+      // A relay is the hub of a star: agents and fresh tabs reach each other only through it.
+      // With the default mesh degree (D 6, Dhi 12) it forwarded each event eagerly to 12 peers
+      // and the rest waited for gossip or the next sync round (seconds at 25+ agents; see
+      // docs/PERFORMANCE.md), so a hub keeps every subscriber in its mesh, up to 256.
+      ...(opts.hub === true ? { D: 64, Dlo: 32, Dhi: 256, Dout: 8 } : {}),
     }),
   }
 }

@@ -42,7 +42,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
     connectionGater: { denyDialMultiaddr: () => false },
     connectionManager: { maxConnections: 1000 },
     services: {
-      ...meshServices({ room: init.room }),
+      ...meshServices({ room: init.room, hub: true }),
       relay: circuitRelayServer({
         reservations: { maxReservations: init.maxReservations ?? 1000 },
       }),
