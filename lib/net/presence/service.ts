@@ -13,6 +13,8 @@ import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
 import { decodeHeartbeat, encodeHeartbeat } from './message'
 
+const EMIT_MS = 100
+
 export type PresenceNode = Libp2p<{ pubsub: GossipSub; ping: Ping }>
 
 /** One row of the peers view: presence plus what the connection layer knows. */
@@ -49,6 +51,7 @@ export class PresenceService {
   private timer?: ReturnType<typeof setInterval>
   private pinging = false
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
+  private emitTimer?: ReturnType<typeof setTimeout>
 
   constructor(node: PresenceNode, init: PresenceServiceInit) {
     this.node = node
@@ -74,6 +77,8 @@ export class PresenceService {
   /** Says goodbye (best effort) and stops beating. */
   async stop(): Promise<void> {
     clearInterval(this.timer)
+    clearTimeout(this.emitTimer)
+    this.emitTimer = undefined
     this.node.services.pubsub.removeEventListener('message', this.onMessage)
     this.node.removeEventListener('connection:open', this.onConnectionChange)
     this.node.removeEventListener('connection:close', this.onConnectionChange)
@@ -165,9 +170,16 @@ export class PresenceService {
     return () => this.listeners.delete(listener)
   }
 
+  /**
+   * Every beat from every peer is a change; listeners (the UI) get at most one snapshot per
+   * EMIT_MS, so a room of 50 peers does not re-render the peers view 25 times a second.
+   */
   private emitChange(): void {
-    if (this.listeners.size === 0) return
-    const snap = this.snapshot()
-    for (const l of this.listeners) l(snap)
+    if (this.listeners.size === 0 || this.emitTimer != null) return
+    this.emitTimer = setTimeout(() => {
+      this.emitTimer = undefined
+      const snap = this.snapshot()
+      for (const l of this.listeners) l(snap)
+    }, EMIT_MS)
   }
 }
