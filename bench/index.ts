@@ -13,6 +13,7 @@ import { benchIngest } from './ingest'
 import { benchMemory } from './memory'
 import { benchScale } from './scale'
 import { benchSync } from './sync'
+import { benchTabs } from './tabs'
 import type { BenchOptions, BenchResult } from './types'
 
 /** A named group of benchmarks; add new ones to SUITES. */
@@ -29,6 +30,7 @@ const SUITES: readonly Suite[] = [
   { name: 'scale', run: benchScale },
   { name: 'flood', run: benchFlood },
   { name: 'detection', run: benchDetection },
+  { name: 'tabs', run: benchTabs },
 ]
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
 
