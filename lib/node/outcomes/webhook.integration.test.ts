@@ -82,7 +82,8 @@ describe('outcome webhook and /api/outcomes', () => {
     ])
     await until('the first outcome delivered', () => hook.acked.get(auth) === 1)
     expect(hook.failed).toBe(1) // the first POST failed and was retried
-    expect(await relay.store.getMeta(relay.info().room, deliveredKey(auth))).toBeDefined()
+    // The relay writes its delivery mark after the receiver's 2xx has reached it.
+    await until('the delivery mark stored', async () => (await relay.store.getMeta(relay.info().room, deliveredKey(auth))) !== undefined)
 
     const res = await fetch(`${relay.httpUrl}/api/outcomes`)
     expect(res.headers.get('content-type')).toBe('application/x-ndjson')
