@@ -44,9 +44,24 @@ export class SyncService {
   private readonly roundBudget = new Map<string, TokenBucket>()
   readonly stats: SyncStats = { rounds: 0, equalRounds: 0, failedRounds: 0, refusedRounds: 0, eventsReceived: 0, eventsAdded: 0, eventsSent: 0, bytesSent: 0, bytesReceived: 0 }
 
+  /** The replica as rounds see it: counts what arrives as it arrives, so a round that fails
+   * halfway (its events are kept) still shows in the stats. */
+  private readonly replica: SyncReplica
+
   constructor(node: Libp2p, init: SyncServiceInit) {
     this.node = node
     this.init = init
+    this.replica = {
+      ...init.replica,
+      summary: () => init.replica.summary(),
+      missingFrom: (remote) => init.replica.missingFrom(remote),
+      ingest: async (events) => {
+        const added = await init.replica.ingest(events)
+        this.stats.eventsReceived += events.length
+        this.stats.eventsAdded += added
+        return added
+      },
+    }
   }
 
   async start(): Promise<void> {
@@ -74,7 +89,7 @@ export class SyncService {
       const stream = await conn.newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       const ch = streamChannel(stream)
       try {
-        const r = await initiateRound(ch, this.init.replica)
+        const r = await initiateRound(ch, this.replica)
         this.record(id, r, 'out')
         return r
       } finally {
@@ -122,7 +137,7 @@ export class SyncService {
       return
     }
     try {
-      this.record(id, await respondRound(ch, this.init.replica), 'in')
+      this.record(id, await respondRound(ch, this.replica), 'in')
     } catch (err) {
       this.stats.failedRounds++
       this.init.onError?.(id, err as Error)
@@ -146,8 +161,6 @@ export class SyncService {
     const s = this.stats
     s.rounds++
     if (r.equal) s.equalRounds++
-    s.eventsReceived += r.received
-    s.eventsAdded += r.added
     s.eventsSent += r.sent
     s.bytesSent += r.bytesSent
     s.bytesReceived += r.bytesReceived
