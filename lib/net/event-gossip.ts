@@ -8,7 +8,7 @@
  */
 import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
-import type { AddResult } from '../core/log/reasons'
+import { gossipVerdict, type AddResult } from '../core/log/reasons'
 import { PeerRateLimiter } from './rate-limit'
 import { eventsTopic } from './topics'
 
@@ -21,21 +21,10 @@ export interface EventGossipInit {
   onPublishError?: (err: Error) => void
 }
 
-/** Maps the log's verdict to gossipsub's. */
-export function validatorResult(r: AddResult): TopicValidatorResult {
-  switch (r.status) {
-    case 'accepted':
-      return TopicValidatorResult.Accept
-    case 'duplicate':
-    case 'pending':
-      return TopicValidatorResult.Ignore
-    case 'rejected':
-      if (r.reason === 'equivocation') return TopicValidatorResult.Accept
-      // A full pending buffer is our limit, not proof the sender lied.
-      if (r.reason === 'pending_overflow' || r.reason === 'clock_ahead') return TopicValidatorResult.Ignore
-      return TopicValidatorResult.Reject
-  }
-}
+const VERDICTS = { accept: TopicValidatorResult.Accept, ignore: TopicValidatorResult.Ignore, reject: TopicValidatorResult.Reject } as const
+
+/** Maps the log's verdict (the core's `gossipVerdict`) to gossipsub's. */
+export const validatorResult = (r: AddResult): TopicValidatorResult => VERDICTS[gossipVerdict(r)]
 
 /** See the module comment. */
 export class EventGossip {
