@@ -137,11 +137,14 @@ test('the session timeline shows the plan and messages live, an edit as version 
   await expect(s.entries('plan')).toHaveCount(1, { timeout: 30_000 })
   await expect(page.getByTestId('session-view')).toContainText(evil)
 
+  // Live: the page is not reloaded. Gossip usually brings it in 0.15–0.8 s, but measured up to
+  // 2.4 s at load 14 on 2 cores (the relay's fsync, the tab's IndexedDB write and the render all
+  // wait for CPU); a budget of 5 s failed once in CI. The 1 s figure is timed in the inbox test.
   await bob.author('session.message', { session, text: `I have a concern ${evil}`, type: 'concern' })
-  await expect(s.entries('message')).toHaveCount(1, { timeout: 5_000 })
+  await expect(s.entries('message')).toHaveCount(1, { timeout: 15_000 })
   await expect(s.entries('message')).toContainText('concern')
   await ann.author('session.escalated', { session, reason: 'requested', note: 'Please decide' })
-  await expect(s.status()).toHaveText('escalated', { timeout: 5_000 })
+  await expect(s.status()).toHaveText('escalated', { timeout: 15_000 })
 
   await page.getByTestId('action-edit').click()
   const form = page.getByRole('form', { name: 'Edit plan' })
