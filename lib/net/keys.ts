@@ -16,28 +16,90 @@ export function libp2pSigner(key: PrivateKey): Signer {
 
 const MAX_CACHED = 10_000
 
-/** Verifies with the public key embedded in an Ed25519 peer id; false for anything else. */
-export function libp2pVerifier(): Verifier {
-  const keys = new Map<string, PublicKey | null>()
-  const keyOf = (peerId: PeerId): PublicKey | null => {
-    let key = keys.get(peerId)
-    if (key === undefined) {
-      try {
-        key = peerIdFromString(peerId).publicKey ?? null
-      } catch {
-        key = null
-      }
-      if (keys.size >= MAX_CACHED) keys.clear()
-      keys.set(peerId, key)
-    }
-    return key
+/** The node:crypto functions the Node backend needs (typed here: this file is bundled for tabs too). */
+interface NodeCrypto {
+  createPublicKey(k: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown
+  verify(algorithm: null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean
+}
+
+/** node:crypto in Node (without a static import a browser bundle would choke on), else null. */
+function nodeCrypto(): NodeCrypto | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  try {
+    return (proc?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined) ?? null
+  } catch {
+    return null
   }
+}
+
+const base64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
+/**
+ * How signatures are checked. libp2p's `PublicKey.verify` imports the raw key into node:crypto
+ * (from JWK) or WebCrypto (`importKey`) on every call, ~18 % of a verify in Node; these
+ * backends import each author's key once and keep it with the parsed peer id.
+ * - `node`: node:crypto `verify` with a cached `KeyObject` (Node; synchronous, native);
+ * - `webcrypto`: `crypto.subtle.verify` with a cached `CryptoKey` (tabs; native);
+ * - `libp2p`: `PublicKey.verify` (noble where WebCrypto lacks Ed25519).
+ * `auto` picks the first available; a WebCrypto without Ed25519 falls back to libp2p.
+ */
+export type VerifyBackend = 'auto' | 'node' | 'webcrypto' | 'libp2p'
+
+interface Author {
+  key: PublicKey
+  node?: unknown
+  web?: Promise<CryptoKey | null>
+}
+
+/** Verifies with the public key embedded in an Ed25519 peer id; false for anything else. */
+export function libp2pVerifier(opts: { backend?: VerifyBackend } = {}): Verifier {
+  const want = opts.backend ?? 'auto'
+  const node = want === 'auto' || want === 'node' ? nodeCrypto() : null
+  if (want === 'node' && !node) throw new Error('node:crypto is not available here')
+  const subtle = !node && (want === 'auto' || want === 'webcrypto') ? (globalThis.crypto?.subtle ?? null) : null
+  if (want === 'webcrypto' && !subtle) throw new Error('WebCrypto is not available here')
+  /** False once WebCrypto refused an Ed25519 key: libp2p's verify (noble) from then on. */
+  let webOk = subtle != null
+  const authors = new Map<string, Author | null>()
+  const authorOf = (peerId: PeerId): Author | null => {
+    let a = authors.get(peerId)
+    if (a === undefined) {
+      try {
+        const key = peerIdFromString(peerId).publicKey
+        a = key && key.type === 'Ed25519' ? { key } : null
+        if (a && node) a.node = node.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: base64url(a.key.raw) }, format: 'jwk' })
+      } catch {
+        a = null
+      }
+      if (authors.size >= MAX_CACHED) authors.clear()
+      authors.set(peerId, a)
+    }
+    return a
+  }
+  const webKey = (a: Author): Promise<CryptoKey | null> =>
+    (a.web ??= (subtle as SubtleCrypto).importKey('raw', a.key.raw.slice(), { name: 'Ed25519' }, false, ['verify']).catch(() => {
+      webOk = false
+      return null
+    }))
   return {
     async verify(peerId, bytes, sig) {
-      const key = keyOf(peerId)
-      if (key == null || key.type !== 'Ed25519') return false
+      const a = authorOf(peerId)
+      if (a == null) return false
       try {
-        return await key.verify(bytes, sig)
+        if (node) return node.verify(null, bytes, a.node, sig)
+      } catch {
+        return false
+      }
+      if (webOk) {
+        try {
+          const key = await webKey(a)
+          if (key) return await (subtle as SubtleCrypto).verify({ name: 'Ed25519' }, key, sig as Uint8Array<ArrayBuffer>, bytes as Uint8Array<ArrayBuffer>)
+        } catch {
+          // e.g. a view on a SharedArrayBuffer, which WebCrypto refuses: libp2p copies it.
+        }
+      }
+      try {
+        return await a.key.verify(bytes, sig)
       } catch {
         return false
       }

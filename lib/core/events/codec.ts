@@ -5,11 +5,10 @@
  */
 import * as dagCbor from '@ipld/dag-cbor'
 import { sha256 } from '@noble/hashes/sha2.js'
-import { CID } from 'multiformats/cid'
-import { create as createDigest } from 'multiformats/hashes/digest'
+import { base32 } from 'multiformats/bases/base32'
 import type { EventId } from '../ids'
 import { DAG_CBOR_CODE, MAX_EVENT_BYTES, SHA256_CODE } from './constants'
-import { envelopeSchema, type AnyEvent, type EncodedEvent, type SignedEvent, type UnsignedEvent } from './envelope'
+import { checkEnvelope, type AnyEvent, type EncodedEvent, type SignedEvent, type UnsignedEvent } from './envelope'
 import { isEventKind, payloadSchemas, type EventKind } from './kinds'
 import type { Signer } from './signer'
 
@@ -25,15 +24,29 @@ export function stripUndefined<T>(value: T): T {
 /** Canonical dag-cbor bytes of any encodable value. */
 export const encodeCanonical = (value: unknown): Uint8Array => dagCbor.encode(stripUndefined(value))
 
+/** A plain Uint8Array view of the same memory (the encoder hands out Buffers in Node, sometimes). */
+const plain = (b: Uint8Array): Uint8Array => (b.constructor === Uint8Array ? b : new Uint8Array(b.buffer, b.byteOffset, b.byteLength))
+
 /** The bytes an author signs: the envelope without `sig`. */
 export const signingBytes = (event: UnsignedEvent): Uint8Array => {
   const { sig: _sig, ...unsigned } = event as UnsignedEvent & { sig?: unknown }
-  return encodeCanonical(unsigned)
+  return plain(encodeCanonical(unsigned))
 }
 
-/** The CID string of encoded bytes (CIDv1, dag-cbor, sha2-256, base32). */
-export const cidOf = (bytes: Uint8Array): EventId =>
-  CID.createV1(DAG_CBOR_CODE, createDigest(SHA256_CODE, sha256(bytes))).toString() as EventId
+/** varint(CIDv1) varint(dag-cbor) varint(sha2-256) length(32): the fixed prefix of every event CID. */
+const CID_PREFIX = Uint8Array.of(0x01, DAG_CBOR_CODE, SHA256_CODE, 32)
+
+/**
+ * The CID string of encoded bytes (CIDv1, dag-cbor, sha2-256, base32): what
+ * `CID.createV1(0x71, digest).toString()` gives, written directly (that path costs ~6× the
+ * base32 encode; codec.test.ts checks they agree).
+ */
+export const cidOf = (bytes: Uint8Array): EventId => {
+  const cid = new Uint8Array(CID_PREFIX.length + 32)
+  cid.set(CID_PREFIX)
+  cid.set(sha256(bytes), CID_PREFIX.length)
+  return base32.encode(cid) as EventId
+}
 
 /** Encode a signed event and compute its id. */
 export function encodeEvent(event: SignedEvent): EncodedEvent {
@@ -61,11 +74,48 @@ export type DecodeResult =
   | { ok: true; value: EncodedEvent; /** The bytes the signature must cover. */ signing: Uint8Array }
   | { ok: false; reason: 'oversized' | 'malformed'; detail: string }
 
+/** Canonical CBOR of the text strings `v`, `seq` and `sig` (the first keys in canonical order). */
+const KEY_V = [0x61, 0x76]
+const KEY_SEQ = [0x63, 0x73, 0x65, 0x71]
+/** `sig` then the byte-string header of 64 bytes. */
+const SIG_ENTRY_HEAD = [0x63, 0x73, 0x69, 0x67, 0x58, 0x40]
+const SIG_ENTRY_BYTES = SIG_ENTRY_HEAD.length + 64
+/** Map headers of 11 and 10 entries: the envelope with and without `sig`. */
+const MAP_11 = 0xab
+const MAP_10 = 0xaa
+
+const matchesAt = (bytes: Uint8Array, at: number, want: readonly number[]): boolean => want.every((b, i) => bytes[at + i] === b)
+
+/**
+ * The signing bytes (the canonical encoding of the envelope without `sig`), cut out of the
+ * canonical bytes of a valid envelope instead of encoding the map a second time. Canonical
+ * dag-cbor sorts map keys by length then bytes, so a v1 envelope always starts `v`, `seq`,
+ * `sig`: removing that entry and giving the map header one entry less is exactly the encoding
+ * of the map without it. Anything else (never a valid v1 envelope) falls back to encoding.
+ */
+function signingFromCanonical(bytes: Uint8Array, raw: Record<string, unknown>): Uint8Array {
+  // `bytes` is the encoder's own fresh output (equal to the input): it is cut in place.
+  if (bytes[0] === MAP_11 && matchesAt(bytes, 1, KEY_V) && matchesAt(bytes, 4, KEY_SEQ)) {
+    // seq is a positive integer (major type 0): 1 byte below 24, else 1 + 1/2/4/8 bytes.
+    const info = bytes[8]
+    const seqBytes = info < 24 ? 1 : info <= 27 ? 1 + 2 ** (info - 24) : 0
+    const at = 8 + seqBytes
+    if (seqBytes > 0 && matchesAt(bytes, at, SIG_ENTRY_HEAD) && bytes.length >= at + SIG_ENTRY_BYTES) {
+      bytes.copyWithin(at, at + SIG_ENTRY_BYTES)
+      bytes[0] = MAP_10
+      return plain(bytes).subarray(0, bytes.length - SIG_ENTRY_BYTES)
+    }
+  }
+  const { sig: _sig, ...unsigned } = raw
+  return plain(dagCbor.encode(unsigned))
+}
+
 /**
  * Decode and validate untrusted bytes: size, canonical dag-cbor, envelope structure, kind
  * and payload schema. Does not check the signature or anything that needs other events.
+ * `id`, when given, must be `cidOf(bytes)` (a caller that hashed first to spot duplicates).
  */
-export function decodeEvent(bytes: Uint8Array): DecodeResult {
+export function decodeEvent(bytes: Uint8Array, id?: EventId): DecodeResult {
   if (bytes.length > MAX_EVENT_BYTES) return { ok: false, reason: 'oversized', detail: `${bytes.length} bytes` }
   let raw: unknown
   try {
@@ -80,20 +130,20 @@ export function decodeEvent(bytes: Uint8Array): DecodeResult {
   } catch {
     return { ok: false, reason: 'malformed', detail: 'not re-encodable' }
   }
-  if (again.length !== bytes.length || again.some((b, i) => b !== bytes[i])) {
-    return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
-  }
-  const env = envelopeSchema.safeParse(raw)
-  if (!env.success) return { ok: false, reason: 'malformed', detail: `envelope: ${env.error.issues[0]?.message}` }
-  const { kind } = env.data
+  if (again.length !== bytes.length) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
+  for (let i = 0; i < bytes.length; i++) if (again[i] !== bytes[i]) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
+  const env = checkEnvelope(raw)
+  if (typeof env === 'string') return { ok: false, reason: 'malformed', detail: `envelope: ${env}` }
+  const { kind } = env
   if (!isEventKind(kind)) return { ok: false, reason: 'malformed', detail: `unknown kind ${kind}` }
-  const payload = payloadSchemas[kind].safeParse(env.data.payload)
+  const payload = payloadSchemas[kind].safeParse(env.payload)
   if (!payload.success) {
     const issue = payload.error.issues[0]
     return { ok: false, reason: 'malformed', detail: `${kind} payload: ${issue?.path.join('.')} ${issue?.message}` }
   }
-  const event = { ...env.data, kind, payload: payload.data } as AnyEvent
+  const event = { ...env, kind, payload: payload.data } as AnyEvent
   // Signed bytes come from the raw envelope: schema defaults must not change what was signed.
-  const { sig: _sig, ...unsigned } = raw as Record<string, unknown>
-  return { ok: true, value: { id: cidOf(bytes), bytes, event }, signing: dagCbor.encode(unsigned) }
+  // They are cut from the re-encoding (equal to `bytes`, which belong to the caller).
+  const signing = signingFromCanonical(again, raw as Record<string, unknown>)
+  return { ok: true, value: { id: id ?? cidOf(bytes), bytes, event }, signing }
 }

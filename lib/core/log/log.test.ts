@@ -27,6 +27,23 @@ describe('EventLog.add', () => {
     expect(room.log.stats()).toMatchObject({ accepted: 3, duplicate: 1 })
   })
 
+  it('answers duplicate for a re-offered stored or parked event without checking its signature again', async () => {
+    const source = await makeRoom()
+    const joined = await join(source, agentA, 'agent')
+    let verifies = 0
+    const counting = { verify: (p: Parameters<typeof testVerifier.verify>[0], b: Uint8Array, s: Uint8Array) => (verifies++, testVerifier.verify(p, b, s)) }
+    const fresh = new EventLog({ room: source.genesis.id, verifier: counting, now: source.clock.now })
+    expect(await fresh.add(joined.bytes)).toMatchObject({ status: 'pending' })
+    const afterPark = verifies
+    expect(await fresh.add(joined.bytes.slice())).toEqual({ status: 'duplicate', id: joined.id })
+    expect(await fresh.add(source.genesis.bytes)).toEqual({ status: 'accepted', id: source.genesis.id })
+    const afterGenesis = verifies
+    expect(await fresh.add(source.genesis.bytes.slice())).toEqual({ status: 'duplicate', id: source.genesis.id })
+    expect(await fresh.add(joined)).toEqual({ status: 'duplicate', id: joined.id })
+    expect([afterPark, verifies - afterGenesis]).toEqual([2, 0]) // the join and its invite, then nothing
+    expect(fresh.stats()).toMatchObject({ accepted: 2, duplicate: 3, malformed: 0 })
+  })
+
   it('parks events with missing references and releases them when the references arrive', async () => {
     const source = await makeRoom()
     const joined = await join(source, agentA, 'agent')

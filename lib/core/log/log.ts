@@ -3,7 +3,8 @@
  * chains, a bounded pending buffer for events whose references are missing, and
  * equivocation evidence (DESIGN §1). `add` never throws on remote input.
  */
-import { decodeEvent, encodeCanonical } from '../events/codec'
+import { cidOf, decodeEvent, encodeCanonical } from '../events/codec'
+import { MAX_EVENT_BYTES } from '../events/constants'
 import type { EncodedEvent, SignedEvent } from '../events/envelope'
 import type { Verifier } from '../events/signer'
 import { verifyInvite } from '../events/verify'
@@ -84,11 +85,15 @@ export class EventLog implements LogView {
     } catch {
       return this.count({ status: 'rejected', reason: 'malformed', detail: 'not encodable' })
     }
-    const decoded = decodeEvent(bytes)
+    if (bytes.length > MAX_EVENT_BYTES) return this.count({ status: 'rejected', reason: 'oversized', detail: `${bytes.length} bytes` })
+    // The id is the hash of the bytes, and only canonical bytes are ever stored or parked, so a
+    // re-offered event (gossip duplicates, sync over-sends) is known before any decoding.
+    const id = cidOf(bytes)
+    if (this.events.has(id) || this.pending.has(id)) return this.count({ status: 'duplicate', id })
+    const decoded = decodeEvent(bytes, id)
     if (!decoded.ok) return this.count({ status: 'rejected', reason: decoded.reason, detail: decoded.detail })
     const { value: enc, signing } = decoded
-    const { id, event } = enc
-    if (this.events.has(id) || this.pending.has(id)) return this.count({ status: 'duplicate', id })
+    const { event } = enc
     const wrongRoom = event.kind === 'room.created' ? id !== this.room : event.room !== this.room
     if (wrongRoom) return this.count({ status: 'rejected', reason: 'wrong_room', detail: `not room ${this.room}`, id })
     if (event.time > this.init.now() + this.init.maxClockSkewMs) {
