@@ -65,9 +65,13 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     const atk = attacker(mesh, invite, rate, durationMs)
     await until('the attacker to join', () => mesh.relay.peer.host.replica.state.members.size > members, 60_000)
     t0 = Date.now()
+    const received0 = mesh.relay.peer.gossip.received
     const c0 = cpuMs()
     const stormy = await honestLatencies(mesh, () => Date.now() - t0 < durationMs + 1000, 'flood', floodParts)
-    const limited = mesh.peers().map((q) => q.gossip.rateLimited)
+    const limited = mesh.peers().map((q) => `${q.gossip.forwarderLimited}/${q.gossip.authorLimited}`)
+    const offered = round((mesh.relay.peer.gossip.received - received0) / ((Date.now() - t0) / 1000), 0)
+    const deferred = mesh.peers().map((q) => q.syncBudget.deferred)
+    const pulls = mesh.peers().reduce((s, q) => s + q.syncBudget.pulls, 0)
     const busy = round((cpuMs() - c0) / (Date.now() - t0), 2)
     const tail = await atk.done
     const accepted = relayLog.size - before
@@ -75,7 +79,7 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     const p = (xs: number[], q: number) => round(pct(xs, q), 1)
     const lost = stormy.filter(Number.isNaN).length
     const split = (x: Parts) => `authoring ${p(x.authored, 0.5)} ms, then the relay ${p(x.relay, 0.5)} ms, the slowest agent ${p(x.agents, 0.5)} ms`
-    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay stored ${accepted} of its events (default per-peer budget); gossip messages dropped by per-peer rate limits (relay, agents): ${limited.join(', ')}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
+    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${mesh.relay.peer.authors.limits.perSec}/s, burst ${mesh.relay.peer.authors.limits.burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${limited.join(', ')}; sync events deferred on the author budget (relay, agents): ${deferred.join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {

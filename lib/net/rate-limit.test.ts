@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { PeerRateLimiter, TokenBucket } from './rate-limit'
+import { AuthorBudget, PeerRateLimiter, TokenBucket } from './rate-limit'
 
 const clock = () => {
   let t = 0
@@ -49,5 +49,48 @@ describe('PeerRateLimiter', () => {
     l.allow('c', 1)
     // 'a' was forgotten, so it starts with a full bucket again: the cap bounds memory, not fairness.
     expect(l.allow('a', 1)).toBe(true)
+  })
+})
+
+describe('AuthorBudget', () => {
+  it('is only read when asked and only spent by charges, down to a bounded debt', () => {
+    const c = clock()
+    const b = new AuthorBudget({ perSec: 10, burst: 3 }, c.now)
+    // Asking never spends: a forged claim that is then refused costs the named author nothing.
+    for (let i = 0; i < 100; i++) expect(b.allows('alice', false)).toBe(true)
+    b.charge('alice', 3)
+    expect(b.allows('alice', false)).toBe(false)
+    expect(b.refused.get('alice')).toBe(1)
+    // Concurrent verifications may overshoot; the debt is paid back before anything else passes.
+    b.charge('alice', 100)
+    expect(b.overBudget('alice')).toBe(true)
+    c.advance(500)
+    expect(b.allows('alice', false)).toBe(false)
+    c.advance(1000)
+    expect(b.allows('alice', false)).toBe(true)
+    expect(b.overBudget('alice')).toBe(false)
+    expect(b.allows('bob', false)).toBe(true)
+  })
+
+  it('gives events forwarded by another peer one burst of slack, and counts planned events', () => {
+    const c = clock()
+    const b = new AuthorBudget({ perSec: 10, burst: 3 }, c.now)
+    b.charge('alice', 3)
+    expect(b.allows('alice', false)).toBe(false)
+    expect(b.allows('alice', true)).toBe(true)
+    expect(b.allows('alice', true, 2)).toBe(true)
+    expect(b.allows('alice', true, 3)).toBe(false)
+  })
+
+  it('forgets full budgets first when it must forget, so a flooder keeps its debt', () => {
+    const c = clock()
+    const b = new AuthorBudget({ perSec: 1, burst: 2 }, c.now, 3)
+    b.charge('flooder', 10)
+    b.charge('a')
+    b.charge('b')
+    c.advance(2000)
+    b.charge('c')
+    b.charge('d')
+    expect(b.overBudget('flooder')).toBe(true)
   })
 })

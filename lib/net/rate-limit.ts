@@ -37,12 +37,17 @@ export interface PeerLimits {
   byteBurst: number
 }
 
-/** Defaults: far above an honest peer's rate (a busy agent writes a few events a second). */
+/**
+ * Defaults per *forwarding* peer: only a guard against a connection that sends more than any
+ * honest neighbour could (checked before anything is decoded). A relay forwards every member's
+ * events, so this must sit well above the sum of the per-author budgets of a busy room
+ * (ADR 0061); what bounds a flooding member is its budget as an author.
+ */
 export const DEFAULT_PEER_LIMITS: PeerLimits = {
-  messagesPerSec: 100,
-  messageBurst: 500,
-  bytesPerSec: 2 * 1024 * 1024,
-  byteBurst: 8 * 1024 * 1024,
+  messagesPerSec: 1000,
+  messageBurst: 4000,
+  bytesPerSec: 8 * 1024 * 1024,
+  byteBurst: 32 * 1024 * 1024,
 }
 
 /** Token buckets per peer id, with a cap on how many peers are remembered. */
@@ -72,5 +77,91 @@ export class PeerRateLimiter {
     if (b.messages.take(1) && b.bytes.take(bytes)) return true
     this.refused.set(peer, (this.refused.get(peer) ?? 0) + 1)
     return false
+  }
+}
+
+export interface AuthorLimits {
+  /** Events per second an author may make us store, steady. */
+  perSec: number
+  /** Saved-up allowance, and also the slack given to events a peer forwards for someone else. */
+  burst: number
+}
+
+/** Far above an honest author (a busy agent writes a few events a second, a plan a few dozen at once). */
+export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = { perSec: 100, burst: 500 }
+
+/**
+ * Budgets per event *author* (ADR 0061). Two rules keep an unverified author claim from hurting
+ * the author it names:
+ * - `allows` only reads the budget (it is asked with the header's claim, before verifying);
+ * - `charge` is called only for events whose signature verified (accepted, parked as pending,
+ *   equivocation evidence) and that were new here, so forged or replayed events spend nobody's
+ *   budget.
+ * Charges may run the budget into debt (events verified concurrently), down to −2 × burst; an
+ * author in debt is refused until it is paid back.
+ *
+ * Events that reach us from their author directly (the first hop) must fit the budget;
+ * events forwarded by another peer get `burst` of slack: an honest forwarder has already
+ * applied the same budget, and without slack the jitter between its clock and ours would make
+ * us drop the tail of what it admitted, which honest events then reference.
+ */
+export class AuthorBudget {
+  private readonly authors = new Map<string, { tokens: number; last: number }>()
+  /** Events refused, per author (for metrics and the peers view). */
+  readonly refused = new Map<string, number>()
+
+  constructor(
+    readonly limits: AuthorLimits = DEFAULT_AUTHOR_LIMITS,
+    private readonly now: () => number = Date.now,
+    private readonly maxAuthors = 10_000,
+  ) {
+    if (!(limits.perSec > 0) || !(limits.burst >= 1)) throw new RangeError('rate must be > 0 and burst ≥ 1')
+  }
+
+  /** Tokens `author` has now (burst for an author never charged). */
+  tokens(author: string): number {
+    const b = this.authors.get(author)
+    if (b == null) return this.limits.burst
+    const t = this.now()
+    b.tokens = Math.min(this.limits.burst, b.tokens + ((t - b.last) / 1000) * this.limits.perSec)
+    b.last = t
+    return b.tokens
+  }
+
+  /**
+   * True if an event claiming `author` may be processed now, given `planned` more of its events
+   * already let through and not yet charged. `forwarded`: it came from a peer other than the
+   * author. Counts a refusal otherwise. Never changes the budget.
+   */
+  allows(author: string, forwarded: boolean, planned = 0): boolean {
+    const floor = forwarded ? 1 - this.limits.burst : 1
+    if (this.tokens(author) - planned >= floor) return true
+    if (this.refused.size >= this.maxAuthors) this.refused.clear()
+    this.refused.set(author, (this.refused.get(author) ?? 0) + 1)
+    return false
+  }
+
+  /** True while `author` is in debt: it has recently sent more than its budget. */
+  overBudget(author: string): boolean {
+    return this.tokens(author) < 0
+  }
+
+  /** Charges `n` events whose signature by `author` verified. */
+  charge(author: string, n = 1): void {
+    let b = this.authors.get(author)
+    if (b == null) {
+      if (this.authors.size >= this.maxAuthors) this.evict()
+      b = { tokens: this.limits.burst, last: this.now() }
+      this.authors.set(author, b)
+    } else {
+      this.tokens(author)
+    }
+    b.tokens = Math.max(-2 * this.limits.burst, b.tokens - n)
+  }
+
+  /** Forgets authors whose budget is full again (nothing lost); if none, the oldest entry. */
+  private evict(): void {
+    for (const a of [...this.authors.keys()]) if (this.tokens(a) >= this.limits.burst) this.authors.delete(a)
+    if (this.authors.size >= this.maxAuthors) this.authors.delete(this.authors.keys().next().value as string)
   }
 }

@@ -8,13 +8,15 @@ import type { EventKind, PayloadInput } from '../core/events/kinds'
 import type { Signer } from '../core/events/signer'
 import type { RoomId } from '../core/ids'
 import type { EventStore } from '../storage/event-store'
-import { EventGossip } from './event-gossip'
+import { chargesAuthor, EventGossip } from './event-gossip'
+import { peekHeader } from './event-header'
 import { libp2pVerifier } from './keys'
-import { PeerRateLimiter, type PeerLimits } from './rate-limit'
+import { AuthorBudget, PeerRateLimiter, type AuthorLimits, type PeerLimits } from './rate-limit'
 import { ReplicaHost } from './replica-host'
 import type { MeshServices } from './services'
 import type { RoundResult } from './sync/round'
 import { SyncService } from './sync/service'
+import { gateBatch } from './sync-gate'
 
 export interface RoomPeerInit {
   node: Libp2p<MeshServices>
@@ -24,9 +26,24 @@ export interface RoomPeerInit {
   syncIntervalMs?: number
   now?: () => number
   onRound?: (peer: string, result: RoundResult) => void
-  /** Per-peer gossip budget (defaults in rate-limit.ts). */
+  /** Per-forwarder gossip budget, a pre-decode guard (defaults in rate-limit.ts). */
   peerLimits?: PeerLimits
+  /** Per-author budget over gossip and sync (ADR 0061; defaults in rate-limit.ts). */
+  authorLimits?: AuthorLimits
 }
+
+/** Counters of the per-author budget on the sync path. */
+export interface SyncBudgetStats {
+  /** Events received in sync rounds and left for a later round (author over budget). */
+  deferred: number
+  /** Events let through although their author was over budget, because another author's event waited for them. */
+  needed: number
+  /** Sync rounds pulled forward because a gossiped event was missing references. */
+  pulls: number
+}
+
+/** A gossiped event missing references pulls a round with its sender this soon (ms), at most once per that long. */
+const PULL_DELAY_MS = 200
 
 /** See the module comment. `start()` replays the store, then joins gossip and sync. */
 export class RoomPeer {
@@ -34,17 +51,29 @@ export class RoomPeer {
   readonly gossip: EventGossip
   readonly sync: SyncService
   readonly signer: Signer
+  /** Per-author budget shared by gossip and sync (ADR 0061). */
+  readonly authors: AuthorBudget
+  readonly syncBudget: SyncBudgetStats = { deferred: 0, needed: 0, pulls: 0 }
   loaded = 0
+  private readonly pulling = new Set<string>()
+  private readonly now: () => number
   private syncedOnce = false
   private readonly firstRoundWaiters: Array<() => void> = []
 
   constructor(init: RoomPeerInit) {
     this.signer = init.signer
+    this.now = init.now ?? Date.now
+    this.authors = new AuthorBudget(init.authorLimits, this.now)
     this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now })
     this.gossip = new EventGossip(init.node, {
       room: init.room,
       limiter: new PeerRateLimiter(init.peerLimits),
-      ingest: async (bytes) => (await this.host.ingest([bytes]))[0],
+      authors: this.authors,
+      ingest: async (bytes, from) => {
+        const r = (await this.host.ingest([bytes]))[0]
+        if (r.status === 'pending') this.pullSoon(bytes, from)
+        return r
+      },
     })
     this.sync = new SyncService(init.node, {
       intervalMs: init.syncIntervalMs,
@@ -56,7 +85,7 @@ export class RoomPeer {
             .missingFrom(remote)
             .sort((a, b) => a.event.lamport - b.event.lamport || (a.id < b.id ? -1 : 1))
             .map((e) => e.bytes),
-        ingest: async (events) => (await this.host.ingest(events)).filter((r) => r.status === 'accepted').length,
+        ingest: (events, from) => this.ingestSynced(events, from),
       },
       onRound: (peer, r) => {
         this.syncedOnce = true
@@ -64,6 +93,36 @@ export class RoomPeer {
         init.onRound?.(peer, r)
       },
     })
+  }
+
+  /** Ingests a batch from a sync round under the per-author budget; returns how many were new. */
+  private async ingestSynced(events: Uint8Array[], from: string | undefined): Promise<number> {
+    const gated = gateBatch(events, from, this.authors, this.host.replica.log, this.now())
+    this.syncBudget.deferred += gated.deferred
+    this.syncBudget.needed += gated.needed
+    const results = await this.host.ingest(gated.admit)
+    results.forEach((r, i) => {
+      const head = gated.charge[i]
+      if (head != null && chargesAuthor(r)) this.authors.charge(head.author)
+    })
+    return results.filter((r) => r.status === 'accepted').length
+  }
+
+  /**
+   * A gossiped event arrived before something it references (e.g. its sender's earlier event
+   * was dropped on the way): pull a round with that sender soon rather than wait for the
+   * periodic one. Not when the sender is the author (a chain it broke itself, e.g. a flood's
+   * tail our budget dropped), nor for authors over budget: those wait for the periodic rounds.
+   */
+  private pullSoon(bytes: Uint8Array, from: string): void {
+    const head = peekHeader(bytes)
+    if (head == null || head.author === from || this.authors.overBudget(head.author) || this.pulling.has(from)) return
+    this.pulling.add(from)
+    this.syncBudget.pulls++
+    setTimeout(() => {
+      this.sync.syncWithId(from)
+      setTimeout(() => this.pulling.delete(from), PULL_DELAY_MS)
+    }, PULL_DELAY_MS)
   }
 
   async start(): Promise<void> {

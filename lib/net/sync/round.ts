@@ -15,8 +15,8 @@ export interface SyncReplica {
   summary(): Summary
   /** Encoded events a peer with `remote` may lack, in an order it can apply (lamport, id). */
   missingFrom(remote: Summary): Uint8Array[]
-  /** Adds received events; returns how many were new. */
-  ingest(events: Uint8Array[]): Promise<number>
+  /** Adds received events (from peer `from` when known); returns how many were new. */
+  ingest(events: Uint8Array[], from?: string): Promise<number>
 }
 
 export interface RoundResult {

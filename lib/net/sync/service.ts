@@ -55,8 +55,8 @@ export class SyncService {
       ...init.replica,
       summary: () => init.replica.summary(),
       missingFrom: (remote) => init.replica.missingFrom(remote),
-      ingest: async (events) => {
-        const added = await init.replica.ingest(events)
+      ingest: async (events, from) => {
+        const added = await init.replica.ingest(events, from)
         this.stats.eventsReceived += events.length
         this.stats.eventsAdded += added
         return added
@@ -89,7 +89,7 @@ export class SyncService {
       const stream = await conn.newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       const ch = streamChannel(stream)
       try {
-        const r = await initiateRound(ch, this.replica)
+        const r = await initiateRound(ch, this.from(id))
         this.record(id, r, 'out')
         return r
       } finally {
@@ -102,6 +102,17 @@ export class SyncService {
     } finally {
       this.inFlight.delete(id)
     }
+  }
+
+  /** The replica as a round with `peer` sees it: what it receives is tagged with the sender. */
+  private from(peer: string): SyncReplica {
+    return { ...this.replica, ingest: (events) => this.replica.ingest(events, peer) }
+  }
+
+  /** Runs a round with the connected peer whose id is `peer` soon after (no-op if not connected). */
+  syncWithId(peer: string): void {
+    const p = this.node.getPeers().find((q) => q.toString() === peer)
+    if (p != null) void this.syncWith(p)
   }
 
   /** Runs a round with every usable peer now (e.g. after a publish that reached nobody). */
@@ -137,7 +148,7 @@ export class SyncService {
       return
     }
     try {
-      this.record(id, await respondRound(ch, this.replica), 'in')
+      this.record(id, await respondRound(ch, this.from(id)), 'in')
     } catch (err) {
       this.stats.failedRounds++
       this.init.onError?.(id, err as Error)
