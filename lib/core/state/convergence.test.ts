@@ -17,6 +17,7 @@ import { testSigner, testVerifier } from '../testing/ed25519'
 import { planFor } from '../testing/replica'
 import { inviteBody, testClock } from '../testing/room'
 import { CHORUS_TASKS } from '../testing/tasks'
+import type { FoldOptions } from './fold'
 import { Replica } from './replica'
 
 const TEXTS = ['I agree', 'Sounds good', 'I have a concern', 'Should the API go first?', 'Let us split the work', 'looks good to me']
@@ -56,6 +57,21 @@ interface Actor {
   home: number
 }
 
+/**
+ * Checkpoint spacings of the delivered replicas (the first is the default): histories here are
+ * short, so tiny spacings put copy-on-write checkpoints, rollbacks and replays from the empty
+ * state (older than every kept checkpoint) in play.
+ */
+const CHECKPOINTS: readonly FoldOptions[] = [{}, { every: 1, spread: 1e9, keep: 1e9 }, { every: 2, spread: 1e9, keep: 2 }, { every: 3, spread: 1e9, keep: 5 }, { every: 5, spread: 1e9, keep: 1 }]
+
+/** The state with Maps as entry lists in insertion order: replicas must agree on that too. */
+function ordered(value: unknown): unknown {
+  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [k, ordered(v)])
+  if (Array.isArray(value)) return value.map(ordered)
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ordered(v)]))
+  return value
+}
+
 /** mulberry32: a tiny deterministic PRNG for delivery orders. */
 function rng(seed: number): () => number {
   let a = seed >>> 0
@@ -89,7 +105,8 @@ async function buildHistory(actions: readonly Action[], config: { escalationThre
   const clock = testClock()
   const owner = testSigner('owner')
   const genesis = await createGenesis(owner, { name: 'prop', open: false, config: { ...config, maxSessionDurationMs: 40 * 60_000 }, owner: { displayName: 'O', kind: 'human', capabilities: [] } }, clock.now())
-  const sources = [0, 1].map(() => new Replica({ room: genesis.id, verifier: testVerifier, now: clock.now }))
+  // The second partition folds with a checkpoint every 2 events, so authoring reads copy-on-write state too.
+  const sources = [{}, CHECKPOINTS[2]].map((checkpoints) => new Replica({ room: genesis.id, verifier: testVerifier, now: clock.now, checkpoints }))
   for (const s of sources) await s.add(genesis)
   const actors: Actor[] = [{ signer: owner, role: 'owner', home: 0 }]
   const roles: [string, Exclude<Role, 'owner'>, number][] = [
@@ -213,7 +230,7 @@ describe('convergence', () => {
           seen.escalated += sessions.filter((x) => x.escalations.length > 0).length
           seen.resolved += sessions.filter((x) => x.resolution).length
           seen.ignored += st.ignored.size
-          for (const seed of seeds) {
+          for (const [k, seed] of seeds.entries()) {
             const random = rng(seed)
             // Duplicates, plus junk a Byzantine peer might send: a tampered copy and random bytes.
             const tampered = events[Math.floor(random() * events.length)].bytes.slice()
@@ -224,10 +241,11 @@ describe('convergence', () => {
               const j = Math.floor(random() * (i + 1))
               ;[deliveries[i], deliveries[j]] = [deliveries[j], deliveries[i]]
             }
-            const replica = new Replica({ room: genesis.id, verifier: testVerifier, now: clock.now })
+            const replica = new Replica({ room: genesis.id, verifier: testVerifier, now: clock.now, checkpoints: CHECKPOINTS[k] })
             for (const bytes of deliveries) await replica.add(bytes)
             expect(replica.log.size).toBe(events.length)
             expect({ digest: replica.digest(), root: replica.summary().root }).toEqual(expected)
+            expect(ordered(replica.state)).toEqual(ordered(st))
             seen.rewinds += replica.rewindCount
           }
         },

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import type { Signer } from '../events/signer'
 import { createGenesis } from '../log/author'
 import { testSigner, testVerifier } from '../testing/ed25519'
 import { forge } from '../testing/forge'
 import { replicaRoom } from '../testing/replica'
 import { inviteBody, T0 } from '../testing/room'
 import { signInvite } from '../events/verify'
-import { task } from '../testing/tasks'
-import { CHECKPOINT_EVERY } from './fold'
+import { planFor } from '../testing/replica'
+import { AUTH_API, LOGIN_PAGE, task } from '../testing/tasks'
+import { stateDigest } from './digest'
+import { CHECKPOINT_EVERY, Fold } from './fold'
+import { foldOrder } from './order'
 import { Replica } from './replica'
 
 /** A room with two agents and `n` claims alternating between them. */
@@ -82,5 +86,115 @@ describe('Fold', () => {
     expect(replica.state.ignored.get('invite_used_up')).toBe(1)
     expect(replica.state.members.has(p.peerId)).toBe(true)
     expect(replica.state.members.has(q.peerId)).toBe(false)
+  })
+})
+
+/** The state with every Map as its entry list in insertion order, so order differences show. */
+function ordered(value: unknown): unknown {
+  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [k, ordered(v)])
+  if (Array.isArray(value)) return value.map(ordered)
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ordered(v)]))
+  return value
+}
+
+/**
+ * A room whose history changes every kind of record after it was created: a dependency session
+ * with many messages and plan versions, completed and released tasks, a rule added then
+ * removed (a Map delete), a member leaving (its tasks released).
+ */
+async function richHistory() {
+  const room = await replicaRoom({ escalationThreshold: 500 })
+  const a = await room.member('agent-a', 'agent')
+  const b = await room.member('agent-b', 'agent')
+  const c = await room.member('agent-c', 'agent')
+  await room.replica.author(a, 'task.claimed', AUTH_API)
+  await room.replica.author(b, 'task.claimed', LOGIN_PAGE)
+  expect(await room.emitDue(a)).toBe(1) // dependency.detected
+  expect(await room.emitDue(b)).toBe(1) // session.opened
+  const session = [...room.replica.state.sessions.keys()][0]
+  const gone = new Set<Signer>()
+  for (let i = 0; i < 120; i++) {
+    const who = [a, b, c][i % 3]
+    const holder = [a, b, c][(i - 9 + 3) % 3]
+    room.clock.advance(1000)
+    if (gone.has(who) || (i % 4 === 1 && gone.has(holder))) continue
+    if (i % 4 === 0) await room.replica.author(who, 'task.claimed', task(`t${i}`, `repo${i % 5}`, `Task number ${i}`))
+    else if (i % 4 === 1 && i > 8) await room.replica.author(holder, 'task.completed', { taskId: `t${i - 9}` })
+    else if (i % 10 === 2) await room.replica.author(a, 'plan.proposed', { session, version: room.replica.state.sessions.get(session)!.plans.length + 1, plan: planFor('auth-api', 'login-page') })
+    else if (i === 30) await room.replica.author(room.owner, 'rule.added', { rule: { name: 'Docs_Token', description: 'docs', keywords: ['token', 'readme'], requires: [['readme'], ['token']] } })
+    else if (i === 70) await room.replica.author(room.owner, 'rule.removed', { name: 'Docs_Token' })
+    else if (i === 98) {
+      await room.replica.author(c, 'member.left', {})
+      gone.add(c)
+    }
+    else if (who !== c) await room.replica.author(who, 'session.message', { session, text: i % 2 ? 'I have a concern' : 'Sounds good' })
+  }
+  const sorted = [...room.replica.log.all()].sort(foldOrder)
+  const s = room.replica.state
+  // The history did what it is meant to exercise.
+  expect(s.sessions.get(session)!.messages.length).toBeGreaterThan(30)
+  expect(s.sessions.get(session)!.plans.length).toBeGreaterThan(3)
+  expect([...s.tasks.values()].filter((t) => t.status === 'completed').length).toBeGreaterThan(10)
+  expect([...s.tasks.values()].some((t) => t.status === 'released')).toBe(true)
+  expect(s.members.get(c.peerId)?.left).toBe(true)
+  expect(s.rules.size).toBe(0)
+  return { room, sorted, session }
+}
+
+describe('Fold checkpoints (bounded, copy-on-write)', () => {
+  // A checkpoint every 8 events, the last 3 kept: the last ~24 events rewind cheaply.
+  const small = { every: 8, spread: 1e9, keep: 3 }
+
+  it('folds in-order arrival to the replica state, with checkpoints as small as one event', async () => {
+    const { room, sorted } = await richHistory()
+    for (const opts of [small, { every: 1, spread: 1e9, keep: 1e9 }]) {
+      const fold = new Fold(room.replica.log.room, opts)
+      for (const e of sorted) fold.insert(e)
+      expect(fold.rewindCount).toBe(0)
+      expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
+    }
+  })
+
+  it('a late event far behind the tail or near it folds to exactly the in-order state', async () => {
+    const { room, sorted } = await richHistory()
+    const reference = new Fold(room.replica.log.room)
+    for (const e of sorted) reference.insert(e)
+    const n = sorted.length
+    // The last event of a kind that is not among the final three (those would land at the tail).
+    const last = (kind: string) => sorted.slice(0, n - 3).findLastIndex((e) => e.event.kind === kind)
+    const cases = [
+      // Far behind every kept checkpoint: the fold starts again from the empty state.
+      { at: 4, far: true },
+      { at: Math.floor(n / 2), far: true },
+      // Near the tail: it rolls back to a kept checkpoint; each of these edits a record a checkpoint shares.
+      { at: last('session.message'), far: false },
+      { at: last('task.completed'), far: false },
+      { at: last('member.left'), far: false },
+    ]
+    expect(cases.slice(2).every((c) => c.at >= n - 20)).toBe(true)
+    // With every checkpoint kept, even the far ones roll back (undoing the rule removal, the member leaving, …).
+    const all = { ...small, keep: 1e9 }
+    for (const opts of [small, all]) {
+      for (const { at, far } of cases) {
+        const fold = new Fold(room.replica.log.room, opts)
+        for (const e of sorted) if (e !== sorted[at]) fold.insert(e)
+        expect(stateDigest(fold.state)).not.toBe(stateDigest(reference.state))
+        fold.insert(sorted[at])
+        expect(fold.rewindCount).toBe(1)
+        if (far && opts === small) expect(fold.replayedCount).toBe(n)
+        else expect(fold.replayedCount).toBeLessThan(n - at + small.every)
+        expect(ordered(fold.state), `late event at ${at} of ${n}, keep ${opts.keep}`).toEqual(ordered(reference.state))
+      }
+    }
+  })
+
+  it('several late events in reverse order end in the in-order state', async () => {
+    const { room, sorted } = await richHistory()
+    const fold = new Fold(room.replica.log.room, small)
+    const late = new Set([3, 20, sorted.length - 30, sorted.length - 9, sorted.length - 2])
+    for (const [i, e] of sorted.entries()) if (!late.has(i)) fold.insert(e)
+    for (const i of [...late].reverse()) fold.insert(sorted[i])
+    expect(fold.rewindCount).toBe(late.size)
+    expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
   })
 })

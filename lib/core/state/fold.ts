@@ -1,12 +1,17 @@
 /**
- * Incremental fold with checkpoints (ADR 0006). Events are folded in (lamport, id) order.
- * Most arrivals sort at the tail and cost one reduce; a late event that sorts earlier (or a
- * newly discovered equivocation) rewinds to the last checkpoint before it and replays, so the
+ * Incremental fold with checkpoints (ADR 0006, ADR 0061). Events are folded in (lamport, id)
+ * order. Most arrivals sort at the tail and cost one reduce; a late event that sorts earlier (or
+ * a newly discovered equivocation) rewinds to the last checkpoint before it and replays, so the
  * state is always exactly the fold of the sorted set.
+ *
+ * A checkpoint is not a copy of the state but an undo journal (journal.ts): the reducer writes
+ * copy-on-write, so a checkpoint holds only what changed after it. At most `keep` checkpoints
+ * are kept, the most recent ones; an event older than all of them replays from the empty state.
  */
 import type { PeerId, RoomId } from '../ids'
 import type { StoredEvent } from '../log/stored'
 import { initialState } from './initial'
+import { Journal, rollback, type Undo } from './journal'
 import { insertionIndex } from './order'
 import { reduce } from './reducer'
 import type { RoomState } from './types'
@@ -14,29 +19,53 @@ import type { RoomState } from './types'
 /** Minimum distance between checkpoints, in folded events. */
 export const CHECKPOINT_EVERY = 64
 /**
- * Checkpoints are spaced by max(CHECKPOINT_EVERY, folded / CHECKPOINT_SPREAD): cloning the
- * state costs O(state), so a fixed spacing would make a long replay quadratic, while late
+ * Checkpoints are spaced by max(CHECKPOINT_EVERY, folded / CHECKPOINT_SPREAD): a record changed
+ * after a checkpoint is copied once per checkpoint, so spacing grows with the room, while late
  * events almost always land near the tail.
  */
 export const CHECKPOINT_SPREAD = 16
+/**
+ * Checkpoints kept, the most recent: with the spacing above they reach back ~1/4 of a 50k room
+ * (all of a room under ~2.5k events); an older late event replays from the empty state.
+ */
+export const CHECKPOINT_KEEP = 24
+
+/** Checkpoint spacing and count (tests shrink them to put rewinds in play). */
+export interface FoldOptions {
+  every?: number
+  spread?: number
+  keep?: number
+}
 
 interface Checkpoint {
-  /** Number of events folded into `state`. */
+  /** Number of events folded when it was taken. */
   folded: number
-  state: RoomState
+  /** The undo of every change made after it (until the next checkpoint). */
+  undo: Undo
 }
 
 /** The state folded from a growing set of stored events, in (lamport, id) order. */
 export class Fold {
   private readonly order: StoredEvent[] = []
   private current: RoomState
-  private readonly checkpoints: Checkpoint[]
+  /** Oldest first; the empty state (folded 0) is implicit. */
+  private readonly checkpoints: Checkpoint[] = []
+  private readonly journal = new Journal()
   private readonly quarantine = new Map<PeerId, number>()
+  private readonly every: number
+  private readonly spread: number
+  private readonly keep: number
   private rewinds = 0
+  private replayed = 0
 
-  constructor(room: RoomId) {
+  constructor(
+    private readonly room: RoomId,
+    opts: FoldOptions = {},
+  ) {
     this.current = initialState(room)
-    this.checkpoints = [{ folded: 0, state: structuredClone(this.current) }]
+    this.every = Math.max(1, opts.every ?? CHECKPOINT_EVERY)
+    this.spread = opts.spread ?? CHECKPOINT_SPREAD
+    this.keep = Math.max(1, opts.keep ?? CHECKPOINT_KEEP)
   }
 
   /** The folded state. Treat as read-only. */
@@ -47,6 +76,11 @@ export class Fold {
   /** How many times a late event forced a replay (for metrics and tests). */
   get rewindCount(): number {
     return this.rewinds
+  }
+
+  /** How many events rewinds have folded again, in all (the CPU a late event costs). */
+  get replayedCount(): number {
+    return this.replayed
   }
 
   /** Insert a newly stored event. */
@@ -62,26 +96,44 @@ export class Fold {
     this.quarantine.set(author, fromSeq)
     const first = this.order.findIndex((e) => e.event.author === author && e.event.seq >= fromSeq)
     if (first >= 0) this.replayFrom(first)
-    else this.current.quarantined.set(author, fromSeq)
+    else this.journal.set(this.current.quarantined, author, fromSeq)
   }
 
   private step(index: number): void {
-    reduce(this.current, this.order[index])
+    reduce(this.current, this.order[index], this.journal)
     const folded = index + 1
-    const last = this.checkpoints[this.checkpoints.length - 1].folded
-    if (folded - last >= Math.max(CHECKPOINT_EVERY, Math.floor(folded / CHECKPOINT_SPREAD))) {
-      this.checkpoints.push({ folded, state: structuredClone(this.current) })
+    const last = this.checkpoints.length ? this.checkpoints[this.checkpoints.length - 1].folded : 0
+    if (folded - last >= Math.max(this.every, Math.floor(folded / this.spread))) {
+      this.checkpoints.push({ folded, undo: this.journal.begin(this.current) })
+      // Dropping the oldest frees its journal; the one after it already holds the state since.
+      if (this.checkpoints.length > this.keep) this.checkpoints.shift()
     }
   }
 
   private replayFrom(index: number): void {
     this.rewinds++
-    // Keep only checkpoints taken before the changed position.
-    while (this.checkpoints[this.checkpoints.length - 1].folded > index) this.checkpoints.pop()
-    const start = this.checkpoints[this.checkpoints.length - 1]
-    this.current = structuredClone(start.state)
+    // Undo, newest first, every checkpoint's changes back to the last one taken at or before `index`.
+    let start = 0
+    while (this.checkpoints.length) {
+      const top = this.checkpoints[this.checkpoints.length - 1]
+      if (top.folded <= index) {
+        rollback(this.current, top.undo)
+        start = top.folded
+        top.undo = this.journal.begin(this.current)
+        break
+      }
+      this.checkpoints.pop()
+      // Undoing is only worth it if a checkpoint at or before `index` is left to stop at.
+      if (this.checkpoints.length && this.checkpoints[0].folded <= index) rollback(this.current, top.undo)
+    }
+    if (start === 0) {
+      this.checkpoints.length = 0
+      this.journal.close()
+      this.current = initialState(this.room)
+    }
     // Quarantine is a property of the whole set (the evidence is in it), so it applies from the start.
-    for (const [a, s] of this.quarantine) this.current.quarantined.set(a, s)
-    for (let i = start.folded; i < this.order.length; i++) this.step(i)
+    for (const [a, s] of this.quarantine) this.journal.set(this.current.quarantined, a, s)
+    this.replayed += this.order.length - start
+    for (let i = start; i < this.order.length; i++) this.step(i)
   }
 }

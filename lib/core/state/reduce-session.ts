@@ -10,6 +10,7 @@ import type { EventId, PeerId } from '../ids'
 import { consensusOf } from '../sessions/consensus'
 import { approvalsNeeded } from '../sessions/quorum'
 import { relatedTasks } from '../sessions/related'
+import { copySession, type Writer } from './journal'
 import type { RoomState, SessionState } from './types'
 
 type SessionEvent = Extract<
@@ -36,11 +37,13 @@ const isHuman = (s: RoomState, p: PeerId): boolean => {
 }
 
 /** Fold a session event; returns why it was ignored, if it was. */
-export function reduceSession(s: RoomState, e: SessionEvent, id: EventId): string | void {
-  if (e.kind === 'session.opened') return opened(s, e, id)
-  const session = s.sessions.get(e.payload.session)
-  if (!session) return 'unknown_session'
-  if (session.status === 'closed') return 'session_closed'
+export function reduceSession(s: RoomState, e: SessionEvent, id: EventId, w: Writer): string | void {
+  if (e.kind === 'session.opened') return opened(s, e, id, w)
+  const held = s.sessions.get(e.payload.session)
+  if (!held) return 'unknown_session'
+  if (held.status === 'closed') return 'session_closed'
+  // Most session events change it; one the session ignores costs at most a spare copy per checkpoint.
+  const session = w.own(s.sessions, e.payload.session, copySession) as SessionState
   const why = apply(s, session, e, id)
   if (!why) {
     session.lastActivity = Math.max(session.lastActivity, e.time)
@@ -49,13 +52,13 @@ export function reduceSession(s: RoomState, e: SessionEvent, id: EventId): strin
   return why
 }
 
-function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, id: EventId): string | void {
+function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, id: EventId, w: Writer): string | void {
   const p = e.payload
   if (s.sessions.has(p.session)) return 'duplicate_session'
   const participants: PeerId[] = []
   for (const t of p.tasks) for (const c of s.tasks.get(t)?.claimants ?? []) if (!participants.includes(c)) participants.push(c)
   if (participants.length === 0) participants.push(e.author)
-  s.sessions.set(p.session, {
+  w.set(s.sessions, p.session, {
     id: p.session,
     type: p.type,
     tasks: p.tasks,

@@ -14,12 +14,14 @@ import type { StoredEvent } from '../log/stored'
 import { DependencyCache } from '../sessions/dependency-cache'
 import { due, type DueEvent } from '../sessions/due'
 import { stateDigest } from './digest'
-import { Fold } from './fold'
+import { Fold, type FoldOptions } from './fold'
 import type { RoomState } from './types'
 
 export type ReplicaInit = Omit<EventLogInit, 'onStored' | 'onQuarantine'> & {
   /** Called for every newly stored event after it is folded (persistence, UI notification). */
   onStored?: (e: StoredEvent) => void
+  /** Checkpoint spacing and count of the fold (tests shrink them; defaults in fold.ts). */
+  checkpoints?: FoldOptions
 }
 
 /** The log and its folded state: the one ingest path for network, storage and local authoring. */
@@ -31,7 +33,7 @@ export class Replica {
   private readonly dependencyCache = new DependencyCache()
 
   constructor(init: ReplicaInit) {
-    this.fold = new Fold(init.room)
+    this.fold = new Fold(init.room, init.checkpoints)
     this.clock = init.now ?? (() => Date.now())
     this.log = new EventLog({
       ...init,

@@ -1,6 +1,7 @@
 /**
- * The folded room state. Plain data (Maps, arrays, records) so it can be checkpointed with
- * structuredClone and hashed canonically; changed only by the reducer.
+ * The folded room state. Plain data (Maps, arrays, records) so it hashes canonically; changed
+ * only by the reducer, through a Writer (journal.ts): records a checkpoint shares are copied,
+ * never edited, so a record read from the state may be replaced rather than updated later.
  */
 import type { AnyEvent } from '../events/envelope'
 import type { Role } from '../events/kinds/common'

@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest'
+import type { EventId, PeerId, RoomId } from '../ids'
+import { initialState } from './initial'
+import { copyMember, copyTask, Journal, rollback } from './journal'
+import type { MemberState, RoomState, TaskState } from './types'
+
+const peer = (n: string) => n as PeerId
+const member = (n: string): MemberState => ({ peerId: peer(n), displayName: n, kind: 'agent', role: 'agent', capabilities: [], joinedAt: 1, joinEvent: `e-${n}` as EventId, left: false })
+const claim = (id: string, who: string): TaskState => ({
+  task: { taskId: id, projectId: 'p', repository: 'r', title: id, description: '' },
+  claimedBy: peer(who),
+  claimants: [peer(who)],
+  claims: { [who]: `c-${id}` as EventId },
+  status: 'claimed',
+})
+
+/** Maps as ordered entry lists, so a change of insertion order shows. */
+const ordered = (s: RoomState) =>
+  Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v instanceof Map ? [...v.entries()] : v]))
+
+function sample(): RoomState {
+  const s = initialState('room' as RoomId)
+  for (const n of ['a', 'b', 'c']) s.members.set(peer(n), member(n))
+  for (const [id, who] of [['t1', 'a'], ['t2', 'b'], ['t3', 'c']]) s.tasks.set(id, claim(id, who))
+  s.rules.set('R1', { rule: { name: 'R1', description: '', keywords: ['x'] }, event: 'r1' as EventId })
+  s.rules.set('R2', { rule: { name: 'R2', description: '', keywords: ['y'] }, event: 'r2' as EventId })
+  s.applied = 7
+  return s
+}
+
+describe('Journal', () => {
+  it('rolls back to exactly the checkpoint: values, Map order, and the records it shared untouched', () => {
+    const s = sample()
+    const before = structuredClone(s)
+    const t2 = s.tasks.get('t2') as TaskState
+    const j = new Journal()
+    const undo = j.begin(s)
+    // Edits of every kind: a new key, a shared record changed twice, a delete then re-add, root fields.
+    j.set(s.tasks, 't4', claim('t4', 'a'))
+    const own = j.own(s.tasks, 't2', copyTask) as TaskState
+    own.claimants.push(peer('c'))
+    own.claims.c = 'c-x' as EventId
+    expect(j.own(s.tasks, 't2', copyTask)).toBe(own) // a copy is made once per checkpoint
+    ;(j.own(s.members, peer('a'), copyMember) as MemberState).left = true
+    j.delete(s.rules, 'R1')
+    j.set(s.rules, 'R1', { rule: { name: 'R1', description: 'again', keywords: ['z'] }, event: 'r3' as EventId })
+    j.set(s.ignored, 'stale', 1)
+    s.applied = 12
+    s.name = 'renamed'
+    // The state before the checkpoint never saw those edits.
+    expect(t2.claimants).toEqual([peer('b')])
+    expect([...s.rules.keys()]).toEqual(['R2', 'R1'])
+
+    rollback(s, undo)
+    expect(ordered(s)).toEqual(ordered(before))
+    expect(s.tasks.get('t2')).toBe(t2)
+  })
+
+  it('rolls back several checkpoints, newest first', () => {
+    const s = sample()
+    const before = structuredClone(s)
+    const j = new Journal()
+    const first = j.begin(s)
+    j.delete(s.tasks, 't1')
+    ;(j.own(s.tasks, 't3', copyTask) as TaskState).status = 'completed'
+    const mid = structuredClone(s)
+    const second = j.begin(s)
+    j.set(s.tasks, 't1', claim('t1', 'b'))
+    ;(j.own(s.tasks, 't3', copyTask) as TaskState).status = 'released'
+    j.delete(s.members, peer('b'))
+    rollback(s, second)
+    expect(ordered(s)).toEqual(ordered(mid))
+    rollback(s, first)
+    expect(ordered(s)).toEqual(ordered(before))
+  })
+})
