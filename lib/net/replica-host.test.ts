@@ -49,4 +49,29 @@ describe('ReplicaHost', () => {
     expect(host.droppedFuture).toBe(1)
     host.close()
   })
+
+  it('events arriving together share one store write, and each ingest resolves only once its event is stored', async () => {
+    const { store: base0, room } = await setup()
+    // Verification that completes asynchronously, as WebCrypto's does in a tab.
+    const store = createMemoryStore()
+    const host = new ReplicaHost({ room, store, verifier: { verify: async (p, b, s) => (await new Promise((r) => setTimeout(r, 0)), testVerifier.verify(p, b, s)) } })
+    for await (const batch of base0.scan(room)) await host.ingest(batch.map((r) => r.bytes))
+    // 20 joins written elsewhere, independent of each other (each saw only the room so far).
+    const base = host.replica.log.all().map((e) => e.bytes)
+    const events = []
+    for (let i = 0; i < 20; i++) {
+      const source = new ReplicaHost({ room, store: createMemoryStore(), verifier: testVerifier })
+      await source.ingest(base)
+      events.push(await source.author(testSigner(`joiner-${i}`), 'member.joined', { displayName: `j${i}`, kind: 'human', capabilities: [] }))
+    }
+    const writes = host.writes
+    // As gossip does: one ingest per message, all in flight at once.
+    const stored = await Promise.all(events.map(async (e) => {
+      await host.ingest([e.bytes])
+      return (await store.get(room, e.id)) != null
+    }))
+    expect(stored.every(Boolean)).toBe(true)
+    expect(host.writes - writes).toBeLessThan(5)
+  })
 })
+
