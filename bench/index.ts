@@ -15,6 +15,7 @@ import { benchScale } from './scale'
 import { benchSync } from './sync'
 import { benchTabs } from './tabs'
 import type { BenchOptions, BenchResult } from './types'
+import { benchUi } from './ui'
 
 /** A named group of benchmarks; add new ones to SUITES. */
 interface Suite {
@@ -31,6 +32,7 @@ const SUITES: readonly Suite[] = [
   { name: 'flood', run: benchFlood },
   { name: 'detection', run: benchDetection },
   { name: 'tabs', run: benchTabs },
+  { name: 'ui', run: benchUi },
 ]
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',')
 

@@ -1,15 +1,32 @@
 'use client'
 /** `/graph`: tasks grouped by repository, dependencies coloured by rule, live, laid out by ELK in a worker. */
 import '@xyflow/react/dist/style.css'
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node, type ReactFlowInstance } from '@xyflow/react'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node, type ReactFlowInstance, type Viewport } from '@xyflow/react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
 import { useRoom } from '@/components/mesh/use-room'
 import { GraphDetails } from './GraphDetails'
 import { filterGraph, fullGraph, ruleColour, type GraphFilter } from './graph-model'
 import { NODE_TYPES, type RepoNodeType, type TaskNodeType } from './nodes'
+import { cardsFor, contains, grow, viewRect, type Rect } from './culling'
+import { NODE_H, NODE_W, repositoryLinks } from './elk-graph'
+import { useMounted } from './use-mounted'
 import { useLayout } from './use-layout'
 import { GraphFilters } from './GraphFilters'
+
+/**
+ * Above this many tasks the graph has two levels of detail: zoomed out, the repositories with
+ * their task counts and the dependencies between repositories; from DETAIL_ZOOM on (where a
+ * card's text becomes readable), the task cards around the viewport (culling.ts), mounted
+ * CHUNK per frame. Mounting 2,000 cards (and a minimap of them) in one go blocked the main
+ * thread for seconds (issue 8, docs/PERFORMANCE.md "UI long tasks").
+ */
+export const DETAIL_MIN_TASKS = 300
+export const DETAIL_ZOOM = 0.6
+const CHUNK = 40
+const MARGIN = 0.15
+const NO_CARDS: string[] = []
+const CARD = { width: NODE_W, height: NODE_H }
 
 /** The dependency graph page. */
 export function GraphView() {
@@ -23,6 +40,19 @@ export function GraphView() {
   const graph = useMemo(() => (full ? filterGraph(full, f) : undefined), [full, f])
   const { layout, running, error, mode } = useLayout(graph)
   const [flow, setFlow] = useState<ReactFlowInstance | null>(null)
+  const big = (graph?.nodes.length ?? 0) > DETAIL_MIN_TASKS
+  const [zoomedIn, setZoomedIn] = useState(false)
+  const overview = big && !zoomedIn
+  // The part of the flow whose cards are mounted (zoomed in on a big graph), in flow coordinates.
+  const canvas = useRef<HTMLDivElement>(null)
+  const [area, setArea] = useState<Rect | null>(null)
+  const onMove = useCallback((_: unknown, vp: Viewport) => {
+    setZoomedIn(vp.zoom >= DETAIL_ZOOM)
+    const el = canvas.current
+    if (vp.zoom < DETAIL_ZOOM || !el) return setArea(null)
+    const view = viewRect(vp, { width: el.clientWidth, height: el.clientHeight })
+    setArea((a) => (a && contains(a, view) ? a : grow(view, MARGIN)))
+  }, [])
   // Refit after each new layout until the reviewer pans or zooms themselves.
   const userMoved = useRef(false)
   useEffect(() => {
@@ -34,25 +64,47 @@ export function GraphView() {
   const repos = useMemo(() => [...new Set(full?.nodes.map((n) => n.repository))].sort(), [full])
   const rules = useMemo(() => [...new Set([...BUILTIN_RELATIONSHIPS, ...(full?.edges.map((e) => e.rule) ?? [])])].sort(), [full])
 
-  const { nodes, edges } = useMemo(() => {
-    if (!graph || !layout) return { nodes: [] as Node[], edges: [] as Edge[] }
+  // The task cards and their edges, rebuilt when the graph or the layout changes …
+  const detail = useMemo(() => {
+    if (!graph || !layout) return null
     const counts = new Map<string, number>()
     for (const n of graph.nodes) counts.set(n.repository, (counts.get(n.repository) ?? 0) + 1)
     const groups: RepoNodeType[] = [...layout.groups].filter(([r]) => counts.has(r)).map(([repo, g]) => ({
       id: `repo:${repo}`, type: 'repo', position: { x: g.x, y: g.y }, style: { width: g.width, height: g.height }, data: { label: repo, count: counts.get(repo)! }, selectable: false, draggable: false,
     }))
     const tasks: TaskNodeType[] = graph.nodes.filter((n) => layout.tasks.has(n.id)).map((n) => ({
-      id: n.id, type: 'task', parentId: `repo:${n.repository}`, extent: 'parent', position: layout.tasks.get(n.id)!, data: { title: n.title, status: n.status, selected: n.id === task },
+      id: n.id, type: 'task', parentId: `repo:${n.repository}`, extent: 'parent', position: layout.tasks.get(n.id)!, data: { title: n.title, status: n.status, selected: false },
     }))
     const shown = new Set(tasks.map((t) => t.id))
-    const animate = graph.edges.length < 300
-    const es: Edge[] = graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)).map((e) => ({
+    const at = new Map<string, { x: number; y: number }>()
+    for (const n of graph.nodes) {
+      const [g, p] = [layout.groups.get(n.repository), layout.tasks.get(n.id)]
+      if (g && p) at.set(n.id, { x: g.x + p.x, y: g.y + p.y })
+    }
+    const links = repositoryLinks(graph).filter((l) => counts.has(l.source) && counts.has(l.target)).map((l): Edge => ({
+      id: `repo-link:${l.source}|${l.target}`, source: `repo:${l.source}`, target: `repo:${l.target}`, label: String(l.count), labelStyle: { fontSize: 12 },
+      style: { stroke: '#71717a', strokeWidth: Math.min(8, 1 + Math.log2(l.count)) }, data: { count: l.count },
+    }))
+    return { groups, tasks, links, at, edges: graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)) }
+  }, [graph, layout])
+
+  // … the cards a big graph mounts now: none zoomed out, those around the viewport zoomed in …
+  const target = useMemo(() => (big && !overview && area && detail ? cardsFor(area, detail.at, CARD, detail.edges) : NO_CARDS), [big, overview, area, detail])
+  const mounted = useMounted(target, CHUNK)
+
+  // … and what React Flow gets; the selection touches only its own card.
+  const { nodes, edges } = useMemo(() => {
+    if (!detail) return { nodes: [] as Node[], edges: [] as Edge[] }
+    const here = (id: string) => !big || mounted.has(id)
+    const tasks = detail.tasks.filter((t) => here(t.id)).map((t) => (t.id === task ? { ...t, data: { ...t.data, selected: true } } : t))
+    const animate = detail.edges.length < 300
+    const es: Edge[] = detail.edges.filter((e) => here(e.source) && here(e.target)).map((e) => ({
       id: e.id, source: e.source, target: e.target, animated: animate && e.sessionStatus === 'active',
       style: { stroke: ruleColour(e.rule), strokeWidth: e.sessionStatus === 'escalated' ? 3 : e.id === edge ? 3 : 1.5, strokeDasharray: e.session ? undefined : '5 4' },
       label: e.sessionStatus ?? undefined, labelStyle: { fontSize: 10 }, data: { rule: e.rule },
     }))
-    return { nodes: [...groups, ...tasks] as Node[], edges: es }
-  }, [graph, layout, task, edge])
+    return { nodes: [...detail.groups, ...tasks] as Node[], edges: overview ? [...es, ...detail.links] : es }
+  }, [detail, overview, big, mounted, task, edge])
 
   return (
     <section className="space-y-3" aria-labelledby="graph-title">
@@ -61,6 +113,7 @@ export function GraphView() {
           <h1 id="graph-title" className="text-xl font-semibold">Dependency graph</h1>
           <p className="text-sm text-zinc-500">
             <span data-testid="graph-counts">{graph?.nodes.length ?? 0} tasks · {graph?.edges.length ?? 0} dependencies</span>
+            {overview && layout && ' · zoomed out: repositories and the dependencies between them; zoom in for the tasks'}
             {running && ' · laying out …'}{error && ` · layout failed: ${error}`}
           </p>
         </div>
@@ -73,7 +126,7 @@ export function GraphView() {
         </p>
       ) : (
         <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_18rem]">
-          <div className="h-[72vh] rounded border border-zinc-200 dark:border-zinc-800" data-testid="graph-canvas" data-layout={mode} aria-label="Dependency graph canvas" role="region">
+          <div className="h-[72vh] rounded border border-zinc-200 dark:border-zinc-800" ref={canvas} data-testid="graph-canvas" data-layout={mode} data-detail={overview ? 'repositories' : 'tasks'} aria-label="Dependency graph canvas" role="region">
             <ReactFlow
               nodes={nodes}
               edges={edges}
@@ -83,14 +136,16 @@ export function GraphView() {
               fitView
               onInit={(rf) => setFlow(rf as unknown as ReactFlowInstance)}
               onMoveStart={(e) => e != null && (userMoved.current = true)}
+              onMove={onMove}
+              nodesDraggable={false}
               minZoom={0.05}
               onNodeClick={(_, n) => n.type === 'task' && (setTask(n.id), setEdge(null))}
-              onEdgeClick={(_, e) => (setEdge(e.id), setTask(null))}
+              onEdgeClick={(_, e) => e.data?.count == null && (setEdge(e.id), setTask(null))}
               onPaneClick={() => (setTask(null), setEdge(null))}
             >
               <Background />
               <Controls />
-              {nodes.length < 3000 && <MiniMap pannable zoomable />}
+              {!big && <MiniMap pannable zoomable />}
             </ReactFlow>
           </div>
           {state && (

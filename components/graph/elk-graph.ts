@@ -18,15 +18,36 @@ export interface Layout {
 
 const groupId = (repo: string) => `repo:${repo}`
 
+/** Dependencies between two repositories, aggregated (unordered, `source` < `target`). */
+export interface RepositoryLink {
+  source: string
+  target: string
+  count: number
+}
+
+/** The cross-repository dependencies of `g`, one link per pair of repositories. */
+export function repositoryLinks(g: Graph): RepositoryLink[] {
+  const repoOf = new Map(g.nodes.map((n) => [n.id, n.repository]))
+  const pairs = new Map<string, RepositoryLink>()
+  for (const e of g.edges) {
+    const [a, b] = [repoOf.get(e.source), repoOf.get(e.target)]
+    if (a == null || b == null || a === b) continue
+    const [source, target] = a < b ? [a, b] : [b, a]
+    const key = `${source}\u0000${target}`
+    const link = pairs.get(key)
+    if (link) link.count++
+    else pairs.set(key, { source, target, count: 1 })
+  }
+  return [...pairs.values()]
+}
+
 /** Builds the ELK graph for `g`. */
 export function toElk(g: Graph): ElkNode {
   const byRepo = new Map<string, string[]>()
-  for (const n of g.nodes) byRepo.set(n.repository, [...(byRepo.get(n.repository) ?? []), n.id])
-  const repoOf = new Map(g.nodes.map((n) => [n.id, n.repository]))
-  const pairs = new Set<string>()
-  for (const e of g.edges) {
-    const [a, b] = [repoOf.get(e.source), repoOf.get(e.target)]
-    if (a != null && b != null && a !== b) pairs.add(a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`)
+  for (const n of g.nodes) {
+    const ids = byRepo.get(n.repository)
+    if (ids) ids.push(n.id)
+    else byRepo.set(n.repository, [n.id])
   }
   return {
     id: 'root',
@@ -36,10 +57,7 @@ export function toElk(g: Graph): ElkNode {
       layoutOptions: { 'elk.algorithm': 'box', 'elk.padding': '[top=32,left=12,bottom=12,right=12]', 'elk.spacing.nodeNode': '12', 'elk.aspectRatio': '1.6' },
       children: ids.map((id) => ({ id, width: NODE_W, height: NODE_H })),
     })),
-    edges: [...pairs].map((p, i) => {
-      const [a, b] = p.split('\u0000')
-      return { id: `agg${i}`, sources: [groupId(a)], targets: [groupId(b)] }
-    }),
+    edges: repositoryLinks(g).map((l, i) => ({ id: `agg${i}`, sources: [groupId(l.source)], targets: [groupId(l.target)] })),
   }
 }
 

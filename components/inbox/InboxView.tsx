@@ -1,13 +1,13 @@
 'use client'
 /** `/inbox`: escalations for humans, oldest first, with a detail pane and keyboard control. */
-import { useEffect, useMemo } from 'react'
+import { useEffect, useMemo, useState } from 'react'
 import { useRoom } from '@/components/mesh/use-room'
 import { useUiInbox } from '@/components/ui/UiProvider'
 import { useNow } from '@/components/ui/use-now'
 import { peerName } from '@/components/session/names'
 import { useDerived } from '@/components/session/use-derived'
 import { INBOX_FILTERS } from '@/lib/stores/ui-inbox'
-import { inboxRows, step } from './inbox-model'
+import { createInboxRows, step } from './inbox-model'
 import { commandFor } from './keys'
 import { InboxDetail } from './InboxDetail'
 import { InboxList } from './InboxList'
@@ -24,7 +24,9 @@ export function InboxView() {
   const help = useUiInbox((s) => s.help)
   const setHelp = useUiInbox((s) => s.setHelp)
   const state = useRoom((s) => s)
-  const rows = useDerived((s) => inboxRows(s, filter), [filter])
+  // Kept across replica changes: only changed sessions' rows are rebuilt (10,000 stay cheap).
+  const [rowsOf] = useState(createInboxRows)
+  const rows = useDerived((s) => rowsOf(s, filter), [filter])
   const list = useMemo(() => rows ?? [], [rows])
   const now = useNow(5000)
 

@@ -3,7 +3,7 @@ import { sessionIdOf } from '@/lib/core/sessions/ids'
 import { planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
 import { availability } from '@/components/session/permissions'
-import { inboxRows, step, unreadCount } from './inbox-model'
+import { createInboxRows, inboxRows, step, unreadCount } from './inbox-model'
 
 /** A room with two agents on dependent tasks, an opened session with a plan, escalated on request. */
 async function escalatedRoom() {
@@ -52,6 +52,31 @@ describe('inbox rows', () => {
     expect(inboxRows(room.replica.state, 'decided')[0]).toMatchObject({ session, decided: true, status: 'resolved' })
     expect(inboxRows(room.replica.state, 'all')).toHaveLength(1)
     expect(unreadCount(room.replica.state, new Set())).toBe(0)
+  })
+})
+
+describe('inbox rows kept across changes', () => {
+  it('follow a claim, a new escalation and a decision like rows built afresh, and stay the same list while nothing changes', async () => {
+    const { room, ann, rob, session } = await escalatedRoom()
+    const rows = createInboxRows()
+    const first = rows(room.replica.state, 'open')
+    expect(first.map((r) => r.session)).toEqual([session])
+    await room.replica.author(ann, 'task.claimed', { taskId: 'unrelated', projectId: 'e2e', repository: 'misc', title: 'Unrelated', description: '' })
+    expect(rows(room.replica.state, 'open')).toBe(first)
+
+    await room.replica.author(rob, 'escalation.claimed', { session })
+    expect(rows(room.replica.state, 'open')[0]).toMatchObject({ session, claimedBy: rob.peerId })
+    expect(rows(room.replica.state, 'claimed').map((r) => r.session)).toEqual([session])
+
+    const a = await room.member('cat', 'agent')
+    const other = sessionIdOf('planning', ['x'], 'later')
+    await room.replica.author(a, 'session.opened', { session: other, type: 'planning', tasks: ['x'], rule: 'later', evidence: [] })
+    room.clock.advance(1000)
+    await room.replica.author(a, 'session.escalated', { session: other, reason: 'requested', note: 'second' })
+    await room.replica.author(rob, 'escalation.resolved', { session, decision: 'Use JWT' })
+    for (const f of ['open', 'claimed', 'decided', 'all'] as const) expect(rows(room.replica.state, f)).toEqual(inboxRows(room.replica.state, f))
+    expect(rows(room.replica.state, 'open').map((r) => r.session)).toEqual([other])
+    expect(rows(room.replica.state, 'decided')[0]).toMatchObject({ session, decided: true, status: 'resolved' })
   })
 })
 

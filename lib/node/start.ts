@@ -83,7 +83,7 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
 }
 
 /** True when there is no production build or a source file is newer than it. */
-function buildIsStale(): boolean {
+export function buildIsStale(): boolean {
   const marker = join(root, '.next', 'BUILD_ID')
   if (!existsSync(marker)) return true
   const built = statSync(marker).mtimeMs
