@@ -80,6 +80,16 @@ describe('per-author budget on gossip', () => {
     for (const e of honest) expect(await send(alice.peerId, e)).toBe(TopicValidatorResult.Accept)
   })
 
+  it('holds for a backlog validated all at once (gossipsub does not wait for one validation before the next)', async () => {
+    const { sink, write } = await room()
+    const { gossip, send } = validatorOf(sink, new AuthorBudget({ perSec: 0.001, burst: 5 }))
+    const flood = await write(alice, 20)
+    const verdicts = await Promise.all(flood.map((e) => send(alice.peerId, e)))
+    expect(verdicts.filter((v) => v === TopicValidatorResult.Reject)).toEqual([])
+    expect(gossip.authorLimited).toBe(15)
+    expect(sink.replica.log.size).toBeLessThanOrEqual(3 + 5)
+  })
+
   it('forged events naming an honest author spend none of its budget', async () => {
     const { sink, write } = await room()
     const authors = new AuthorBudget({ perSec: 0.001, burst: 3 })

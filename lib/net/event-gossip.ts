@@ -57,6 +57,13 @@ export class EventGossip {
   readonly rejectedFrom = new Map<string, Record<string, number>>()
   readonly limiter: PeerRateLimiter
   readonly authors: AuthorBudget
+  /**
+   * Events let through and not yet charged, per (author, forwarder): gossipsub validates every
+   * message of a backlog concurrently, so without counting these a burst of thousands would all
+   * pass the check before the first is charged. Per forwarder, so a forger's in-flight claims
+   * never count against the same author's events arriving from anyone else.
+   */
+  private readonly inFlight = new Map<string, number>()
 
   constructor(node: Libp2p<{ pubsub: GossipSub }>, init: EventGossipInit) {
     this.node = node
@@ -79,11 +86,13 @@ export class EventGossip {
       }
       // No header: let the ingest path reject it as malformed (and penalise the sender).
       const head = peekHeader(msg.data)
-      if (head != null && !this.authors.allows(head.author, head.author !== from)) {
+      const key = head == null ? '' : `${head.author}\n${from}`
+      if (head != null && !this.authors.allows(head.author, head.author !== from, this.inFlight.get(key) ?? 0)) {
         this.rateLimited++
         this.authorLimited++
         return TopicValidatorResult.Ignore
       }
+      if (head != null) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1)
       try {
         const r = await this.init.ingest(msg.data, from)
         // The log verified the signature of exactly these bytes, whose author the header names.
@@ -94,6 +103,12 @@ export class EventGossip {
       } catch {
         // The ingest path never throws on remote input; if storage failed, let sync retry later.
         return TopicValidatorResult.Ignore
+      } finally {
+        if (head != null) {
+          const left = (this.inFlight.get(key) ?? 1) - 1
+          if (left > 0) this.inFlight.set(key, left)
+          else this.inFlight.delete(key)
+        }
       }
     })
     pubsub.subscribe(this.topic)
