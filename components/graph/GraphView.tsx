@@ -17,9 +17,10 @@ import { GraphFilters } from './GraphFilters'
 /**
  * Above this many tasks the graph has two levels of detail: zoomed out, the repositories with
  * their task counts and the dependencies between repositories; from DETAIL_ZOOM on (where a
- * card's text becomes readable), the task cards around the viewport (culling.ts), mounted
- * CHUNK per frame. Mounting 2,000 cards (and a minimap of them) in one go blocked the main
- * thread for seconds (issue 8, docs/PERFORMANCE.md "UI long tasks").
+ * card's text becomes readable), the task cards around the viewport (culling.ts). Cards are
+ * mounted CHUNK per frame in every graph: mounting 2,000 cards (and a minimap of them) in one
+ * go blocked the main thread for seconds, 100 still for ~200 ms on a loaded machine (issue 8,
+ * docs/PERFORMANCE.md "UI long tasks").
  */
 export const DETAIL_MIN_TASKS = 300
 export const DETAIL_ZOOM = 0.6
@@ -88,14 +89,19 @@ export function GraphView() {
     return { groups, tasks, links, at, edges: graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)) }
   }, [graph, layout])
 
-  // … the cards a big graph mounts now: none zoomed out, those around the viewport zoomed in …
-  const target = useMemo(() => (big && !overview && area && detail ? cardsFor(area, detail.at, CARD, detail.edges) : NO_CARDS), [big, overview, area, detail])
+  // … the cards to mount: all of a small graph; of a big one, none zoomed out and those around
+  // the viewport zoomed in. Either way CHUNK per frame …
+  const target = useMemo(() => {
+    if (!detail) return NO_CARDS
+    if (!big) return detail.tasks.map((t) => t.id)
+    return !overview && area ? cardsFor(area, detail.at, CARD, detail.edges) : NO_CARDS
+  }, [big, overview, area, detail])
   const mounted = useMounted(target, CHUNK)
 
   // … and what React Flow gets; the selection touches only its own card.
   const { nodes, edges } = useMemo(() => {
     if (!detail) return { nodes: [] as Node[], edges: [] as Edge[] }
-    const here = (id: string) => !big || mounted.has(id)
+    const here = (id: string) => mounted.has(id)
     const tasks = detail.tasks.filter((t) => here(t.id)).map((t) => (t.id === task ? { ...t, data: { ...t.data, selected: true } } : t))
     const animate = detail.edges.length < 300
     const es: Edge[] = detail.edges.filter((e) => here(e.source) && here(e.target)).map((e) => ({
@@ -104,7 +110,7 @@ export function GraphView() {
       label: e.sessionStatus ?? undefined, labelStyle: { fontSize: 10 }, data: { rule: e.rule },
     }))
     return { nodes: [...detail.groups, ...tasks] as Node[], edges: overview ? [...es, ...detail.links] : es }
-  }, [detail, overview, big, mounted, task, edge])
+  }, [detail, overview, mounted, task, edge])
 
   return (
     <section className="space-y-3" aria-labelledby="graph-title">
