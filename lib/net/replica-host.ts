@@ -199,7 +199,8 @@ export class ReplicaHost {
   /** Authors an event as `signer`; resolves once it is durable (then the caller may publish it). */
   async author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
     const enc = await this.replica.author(signer, kind, payload)
-    await this.flush()
+    // Our own events come one at a time: no turn to wait for others (latency of the UI's writes).
+    await this.flush(false)
     return enc
   }
 
@@ -217,10 +218,10 @@ export class ReplicaHost {
    * one per message) cost one transaction — one fsync with SQLite FULL — instead of one each.
    * Nobody is answered before the write holding their events has resolved.
    */
-  private flush(): Promise<void> {
+  private flush(groupCommit = true): Promise<void> {
     if (this.nextFlush != null) return this.nextFlush
     const write = this.flushing.then(async () => {
-      await nextTurn()
+      if (groupCommit) await nextTurn()
       this.nextFlush = undefined
       const batch = this.unsaved
       if (batch.length === 0) return
