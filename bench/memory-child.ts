@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { RoomId } from '../lib/core/ids'
 import { EventLog } from '../lib/core/log/log'
+import { Fold } from '../lib/core/state/fold'
 import { Replica } from '../lib/core/state/replica'
 import { libp2pVerifier } from '../lib/net/keys'
 import { ReplicaHost } from '../lib/net/replica-host'
@@ -39,9 +40,16 @@ const sqlite = variant === 'sqlite' ? await openSqliteStore({ dataDir: dir, sync
 // The source stays alive throughout (in before and after); each event is fed as a fresh copy,
 // so the delta is exactly what the replica retains, its own copy of the bytes included.
 const events = room.events
+// `fold`: the folded state alone (checkpoints included), over a log built before measuring.
+const held = variant === 'fold' ? new EventLog({ room: roomId as RoomId, verifier: libp2pVerifier() }) : undefined
+if (held) for (const b of events) await held.add(b.slice())
 const before = await settle()
 let keep: unknown
-if (variant === 'log') {
+if (held) {
+  const fold = new Fold(roomId as RoomId)
+  for (const e of held.all()) fold.insert(e)
+  keep = fold
+} else if (variant === 'log') {
   const log = new EventLog({ room: roomId as RoomId, verifier: libp2pVerifier() })
   for (const b of events) await log.add(b.slice())
   keep = log
@@ -59,7 +67,7 @@ const after = await settle()
 const sample: MemorySample = {
   variant,
   // Reading the kept replica after the measurement keeps it alive through it.
-  events: keep instanceof ReplicaHost ? keep.replica.log.size : keep instanceof Replica ? keep.log.size : (keep as EventLog).size,
+  events: keep instanceof ReplicaHost ? keep.replica.log.size : keep instanceof Replica ? keep.log.size : keep instanceof Fold ? keep.state.applied : (keep as EventLog).size,
   rawBytes,
   heapDelta: after.heapUsed - before.heapUsed,
   arrayBuffersDelta: after.arrayBuffers - before.arrayBuffers,

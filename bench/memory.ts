@@ -41,11 +41,12 @@ export async function benchMemory({ quick }: BenchOptions): Promise<BenchResult[
   const out: BenchResult[] = []
   const labels: Record<string, string> = {
     log: 'breakdown: core EventLog alone (no folded state)',
+    fold: 'breakdown: the folded state alone, checkpoints included (Fold over a log held before measuring)',
     replica: 'core Replica alone (log + folded state, bytes kept in memory)',
     sqlite: 'ReplicaHost + SQLite store (relay/agent): heap only, the store is on disk',
     memory: 'ReplicaHost + memory store',
   }
-  for (const variant of quick ? ['replica'] : ['replica', 'log', 'sqlite']) {
+  for (const variant of quick ? ['replica'] : ['replica', 'log', 'fold', 'sqlite']) {
     const s = await child(variant, total)
     const used = s.heapDelta + s.arrayBuffersDelta
     const ratio = round(used / s.rawBytes, 2)

@@ -25,8 +25,9 @@ export const CHECKPOINT_EVERY = 64
  */
 export const CHECKPOINT_SPREAD = 16
 /**
- * Checkpoints kept, the most recent: with the spacing above they reach back ~1/4 of a 50k room
- * (all of a room under ~2.5k events); an older late event replays from the empty state.
+ * Checkpoints kept, the most recent: with the spacing above they cover a room of up to ~1.7k
+ * events whole and the last ~3/4 of a bigger one (the oldest sits near folded / 4.5); an older
+ * late event replays from the empty state.
  */
 export const CHECKPOINT_KEEP = 24
 
