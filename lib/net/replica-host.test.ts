@@ -73,5 +73,15 @@ describe('ReplicaHost', () => {
     expect(stored.every(Boolean)).toBe(true)
     expect(host.writes - writes).toBeLessThan(5)
   })
+
+  it('replays a big store in many short tasks, not one long one', async () => {
+    const { host, store, room } = await setup()
+    for (let i = 0; i < 70; i++) await host.author(testSigner(`member-${i}`), 'member.joined', { displayName: `m${i}`, kind: 'human', capabilities: [] })
+    const again = new ReplicaHost({ room, store, verifier: testVerifier })
+    const order: string[] = []
+    setImmediate(() => order.push('another task'))
+    order.push(`loaded ${await again.load()}`)
+    expect(order).toEqual(['another task', 'loaded 72'])
+  })
 })
 
