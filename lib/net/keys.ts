@@ -81,25 +81,29 @@ export function libp2pVerifier(opts: { backend?: VerifyBackend } = {}): Verifier
       webOk = false
       return null
     }))
+  const verifyAsync = async (a: Author, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> => {
+    if (webOk) {
+      try {
+        const key = await webKey(a)
+        if (key) return await (subtle as SubtleCrypto).verify({ name: 'Ed25519' }, key, sig as Uint8Array<ArrayBuffer>, bytes as Uint8Array<ArrayBuffer>)
+      } catch {
+        // e.g. a view on a SharedArrayBuffer, which WebCrypto refuses: libp2p copies it.
+      }
+    }
+    try {
+      return await a.key.verify(bytes, sig)
+    } catch {
+      return false
+    }
+  }
   return {
-    async verify(peerId, bytes, sig) {
+    /** Synchronous with node:crypto (no promise per event), a promise otherwise. */
+    verify(peerId, bytes, sig) {
       const a = authorOf(peerId)
       if (a == null) return false
+      if (!node) return verifyAsync(a, bytes, sig)
       try {
-        if (node) return node.verify(null, bytes, a.node, sig)
-      } catch {
-        return false
-      }
-      if (webOk) {
-        try {
-          const key = await webKey(a)
-          if (key) return await (subtle as SubtleCrypto).verify({ name: 'Ed25519' }, key, sig as Uint8Array<ArrayBuffer>, bytes as Uint8Array<ArrayBuffer>)
-        } catch {
-          // e.g. a view on a SharedArrayBuffer, which WebCrypto refuses: libp2p copies it.
-        }
-      }
-      try {
-        return await a.key.verify(bytes, sig)
+        return node.verify(null, bytes, a.node, sig)
       } catch {
         return false
       }

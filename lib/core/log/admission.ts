@@ -19,12 +19,17 @@ export type Admission =
 
 /** Every event id this event needs before it can be admitted. */
 export function referencesOf(event: AnyEvent, room: EventId): EventId[] {
+  // At most a dozen: a linear scan dedupes (first occurrence kept) cheaper than a Set.
   const refs: EventId[] = []
-  if (event.kind !== 'room.created') refs.push(room)
-  if (event.prev) refs.push(event.prev)
-  refs.push(...event.deps, ...evidenceOf(event))
-  if (event.kind === 'member.joined' && event.payload.invite?.issuerJoin) refs.push(event.payload.invite.issuerJoin)
-  return [...new Set(refs)]
+  const add = (r: EventId) => {
+    if (!refs.includes(r)) refs.push(r)
+  }
+  if (event.kind !== 'room.created') add(room)
+  if (event.prev) add(event.prev)
+  for (const d of event.deps) add(d)
+  for (const e of evidenceOf(event)) add(e)
+  if (event.kind === 'member.joined' && event.payload.invite?.issuerJoin) add(event.payload.invite.issuerJoin)
+  return refs
 }
 
 const reject = (reason: RejectReason, detail: string): Admission => ({ ok: false, reason, detail })
@@ -37,12 +42,15 @@ export function admit(id: EventId, event: AnyEvent, view: LogView, inviteSignatu
     return { ok: true, roleAfter: 'owner' }
   }
   if (event.room !== view.room) return reject('wrong_room', `room ${event.room}`)
-  const chain = checkChain(event, view)
+  const refs = referencesOf(event, view.room)
+  const chain = checkChain(event, view, refs)
   if (chain) return reject('malformed', chain)
   // Lamport = max(seen) + 1, and honest authors reference the highest heads they have seen
   // (log/author.ts), so a jump beyond max(referenced) + 1 can only inflate clocks: a member
   // could otherwise push every later event towards MAX_SAFE_INTEGER (ADR 0004).
-  const ceiling = Math.max(...referencesOf(event, view.room).map((r) => (view.get(r) as StoredEvent).event.lamport)) + 1
+  let ceiling = -Infinity
+  for (const r of refs) ceiling = Math.max(ceiling, (view.get(r) as StoredEvent).event.lamport)
+  ceiling += 1
   if (event.lamport > ceiling) return reject('clock_ahead', `lamport ${event.lamport} > ${ceiling}`)
 
   const prev = event.prev ? view.get(event.prev) : undefined
@@ -60,7 +68,7 @@ export function admit(id: EventId, event: AnyEvent, view: LogView, inviteSignatu
 }
 
 /** Hash-chain, Lamport and clock consistency with the referenced events; null if fine. */
-function checkChain(event: AnyEvent, view: LogView): string | null {
+function checkChain(event: AnyEvent, view: LogView, refs: readonly EventId[]): string | null {
   const prev = event.prev ? view.get(event.prev) : undefined
   if (prev) {
     if (prev.event.author !== event.author) return 'prev is by another author'
@@ -72,7 +80,7 @@ function checkChain(event: AnyEvent, view: LogView): string | null {
   for (const d of event.deps) if ((view.get(d) as StoredEvent).event.author === event.author) return 'deps must be other authors'
   // Everything referenced (deps, evidence, the genesis, an issuer's join) folds before this
   // event, so effects never precede their causes in (lamport, id) order.
-  for (const r of referencesOf(event, view.room)) {
+  for (const r of refs) {
     if ((view.get(r) as StoredEvent).event.lamport >= event.lamport) return 'lamport does not exceed a referenced event'
   }
   return null

@@ -86,7 +86,8 @@ export class EventLog implements LogView {
     try {
       const p = this.prepare(input)
       if ('status' in p) return p
-      return this.finish(p, await this.checkSignatures(p))
+      const sigs = this.checkSignatures(p)
+      return this.finish(p, sigs instanceof Promise ? await sigs : sigs)
     } catch (e) {
       return this.internalError(e)
     }
@@ -106,12 +107,12 @@ export class EventLog implements LogView {
       }
     })
     // One check per distinct event: a copy in the same batch gets the first one's verdict.
-    const checks = new Map<EventId, Promise<Signatures>>()
+    const checks = new Map<EventId, Signatures | Promise<Signatures>>()
     for (const p of prepared) if (!('status' in p) && !checks.has(p.enc.id)) checks.set(p.enc.id, this.checkSignatures(p))
     const results: AddResult[] = []
     for (const p of prepared) {
       try {
-        results.push('status' in p ? p : this.finish(p, await (checks.get(p.enc.id) as Promise<Signatures>)))
+        results.push('status' in p ? p : this.finish(p, await (checks.get(p.enc.id) as Signatures | Promise<Signatures>)))
       } catch (e) {
         results.push(this.internalError(e))
       }
@@ -149,11 +150,18 @@ export class EventLog implements LogView {
     return { enc, signing }
   }
 
-  /** The event's signature, then (only if it holds) its invite's. */
-  private async checkSignatures({ enc: { event }, signing }: Prepared): Promise<Signatures> {
-    if (!(await this.verify(event.author, signing, event.sig))) return { sigOk: false, inviteOk: false }
-    const invite = event.kind === 'member.joined' ? event.payload.invite : undefined
-    return { sigOk: true, inviteOk: invite ? await verifyInvite(invite, this.init.verifier) : true }
+  /**
+   * The event's signature, then (only if it holds) its invite's. Synchronous when the verifier
+   * answers synchronously (node:crypto), so the common case allocates no promise.
+   */
+  private checkSignatures({ enc: { event }, signing }: Prepared): Signatures | Promise<Signatures> {
+    const afterSig = (ok: boolean): Signatures | Promise<Signatures> => {
+      if (!ok) return { sigOk: false, inviteOk: false }
+      const invite = event.kind === 'member.joined' ? event.payload.invite : undefined
+      return invite ? verifyInvite(invite, this.init.verifier).then((inviteOk) => ({ sigOk: true, inviteOk })) : { sigOk: true, inviteOk: true }
+    }
+    const ok = this.verify(event.author, signing, event.sig)
+    return typeof ok === 'boolean' ? afterSig(ok) : ok.then(afterSig)
   }
 
   /** Everything after the signature checks. */
@@ -174,9 +182,11 @@ export class EventLog implements LogView {
     return this.count(this.admitAndRelease(enc, inviteOk))
   }
 
-  private async verify(author: PeerId, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> {
+  /** The verifier's answer; false if it throws or rejects. */
+  private verify(author: PeerId, bytes: Uint8Array, sig: Uint8Array): boolean | Promise<boolean> {
     try {
-      return await this.init.verifier.verify(author, bytes, sig)
+      const r = this.init.verifier.verify(author, bytes, sig)
+      return typeof r === 'boolean' ? r : Promise.resolve(r).then((v) => v === true, () => false)
     } catch {
       return false
     }
