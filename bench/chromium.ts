@@ -89,10 +89,9 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
       idb: 'ReplicaHost.ingest, IndexedDB store (what a tab runs)',
       memory: 'ReplicaHost.ingest, memory store',
       replica: 'breakdown: Replica.add alone',
-      batched: 'breakdown: the same Replica fed by EventLog.addMany in 32-event batches (signature checks of a batch overlap the decoding)',
       log: 'breakdown: EventLog.add alone (decode + verify + admission, no fold)',
     }
-    for (const k of ['idb', 'memory', 'replica', 'batched', 'log']) {
+    for (const k of ['idb', 'memory', 'replica', 'log']) {
       const ratio = round(rate(k) / rate('verify'), 2)
       const wall = `wall ${round(rate(k, 'wall'), 0)}/s vs verify wall ${round(rate('verify', 'wall'), 0)}/s (${round(rate(k, 'wall') / rate('verify', 'wall'), 2)}×)`
       const libp2p = `${round(rate(k) / rate('libp2p'), 2)}× libp2p crypto verify (${round(rate('libp2p'), 0)}/CPU s, imports the key per call)`

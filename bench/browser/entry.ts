@@ -82,10 +82,6 @@ const steps: Record<string, () => Promise<void>> = {
     const r = new Replica({ room, verifier: libp2pVerifier() })
     for (const b of events) await r.add(b)
   },
-  async batched() {
-    const r = new Replica({ room, verifier: libp2pVerifier() })
-    for (let i = 0; i < events.length; i += 32) await r.log.addMany(events.slice(i, i + 32))
-  },
   async log() {
     const l = new EventLog({ room, verifier: libp2pVerifier() })
     for (const b of events) await l.add(b)

@@ -1,12 +1,8 @@
 import * as dagCbor from '@ipld/dag-cbor'
-import { hexToBytes } from '@noble/hashes/utils.js'
 import { describe, expect, it } from 'vitest'
 import { encodeEvent, signingBytes } from '../events/codec'
 import { MAX_EVENT_BYTES } from '../events/constants'
 import type { SignedEvent } from '../events/envelope'
-import v1 from '../events/fixtures/v1.json'
-import type { Verifier } from '../events/signer'
-import { asEventId } from '../ids'
 import { signInvite } from '../events/verify'
 import { testSigner, testVerifier } from '../testing/ed25519'
 import { forge } from '../testing/forge'
@@ -275,53 +271,5 @@ describe('signature malleability', () => {
     expect(await room.log.add({ ...claim.event, sig: malleated } as SignedEvent)).toMatchObject({ status: 'rejected', reason: 'bad_signature' })
     expect(await room.log.add(claim)).toMatchObject({ status: 'accepted' })
     expect(room.log.quarantined().size).toBe(0)
-  })
-})
-
-describe('EventLog.addMany', () => {
-  const fixtures = v1.map((f) => hexToBytes(f.hex))
-  const room = asEventId(v1[0].id)
-  const fresh = (verifier: Verifier = testVerifier) => new EventLog({ room, verifier, now: () => T0 + 3600_000 })
-  const tampered = (bytes: Uint8Array) => {
-    const b = bytes.slice()
-    b[b.length - 1] ^= 1 // the last payload byte: still canonical, no longer what was signed
-    return b
-  }
-
-  it('gives the same results, stored set and counters as adding one by one, in any order', async () => {
-    const other = await makeRoom({ open: true })
-    const orders = [
-      fixtures,
-      [...fixtures].reverse(),
-      // copies in the same batch, a bad signature, garbage, another room's join, out of order
-      [fixtures[3], fixtures[0], fixtures[3], tampered(fixtures[5]), new Uint8Array([1, 2]), (await join(other, agentA, 'agent')).bytes, ...fixtures.slice(1).reverse(), fixtures[1]],
-    ]
-    for (const batch of orders) {
-      const one = fresh()
-      const expected: unknown[] = []
-      for (const b of batch) expected.push(await one.add(b))
-      const many = fresh()
-      expect(await many.addMany(batch)).toEqual(expected)
-      expect(many.all().map((e) => e.id)).toEqual(one.all().map((e) => e.id))
-      expect(many.stats()).toEqual(one.stats())
-      expect(many.pendingCount).toBe(one.pendingCount)
-    }
-  })
-
-  it('has the signatures of a batch checked at the same time', async () => {
-    let inFlight = 0
-    let most = 0
-    const slow: Verifier = {
-      async verify(p, b, s) {
-        most = Math.max(most, ++inFlight)
-        await new Promise((r) => setTimeout(r, 5))
-        inFlight--
-        return testVerifier.verify(p, b, s)
-      },
-    }
-    const log = fresh(slow)
-    const results = await log.addMany(fixtures)
-    expect(results.every((r) => r.status === 'accepted')).toBe(true)
-    expect(most).toBeGreaterThanOrEqual(fixtures.length - 1)
   })
 })

@@ -93,33 +93,6 @@ export class EventLog implements LogView {
     }
   }
 
-  /**
-   * Add several events with the same results as adding them one after the other, but with
-   * their signature checks started together: a verifier that works off the main thread
-   * (WebCrypto in a tab) then checks them while this thread decodes the others. Never throws.
-   */
-  async addMany(inputs: readonly AddInput[]): Promise<AddResult[]> {
-    const prepared = inputs.map((input) => {
-      try {
-        return this.prepare(input)
-      } catch (e) {
-        return this.internalError(e)
-      }
-    })
-    // One check per distinct event: a copy in the same batch gets the first one's verdict.
-    const checks = new Map<EventId, Signatures | Promise<Signatures>>()
-    for (const p of prepared) if (!('status' in p) && !checks.has(p.enc.id)) checks.set(p.enc.id, this.checkSignatures(p))
-    const results: AddResult[] = []
-    for (const p of prepared) {
-      try {
-        results.push('status' in p ? p : this.finish(p, await (checks.get(p.enc.id) as Signatures | Promise<Signatures>)))
-      } catch (e) {
-        results.push(this.internalError(e))
-      }
-    }
-    return results
-  }
-
   /** A bug here must not take down a gossip validator; it is counted and reported. */
   private internalError(e: unknown): AddResult {
     return this.count({ status: 'rejected', reason: 'malformed', detail: `internal error: ${(e as Error).message}` })
