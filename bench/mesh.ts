@@ -30,8 +30,41 @@ export async function until(what: string, fn: () => boolean, timeoutMs: number):
   }
 }
 
+/** Starts `n` agents named `a<offset + i>` against a relay, in small parallel groups, each joined. */
+export async function startAgents(relayUrl: string, invite: string, dir: string, n: number, syncIntervalMs: number, offset = 0, into: MeshAgent[] = []): Promise<MeshAgent[]> {
+  // Start in small parallel groups: start-up is mostly waiting on handshakes.
+  for (let i = 0; i < n; i += 5) {
+    const group = await Promise.all(
+      Array.from({ length: Math.min(5, n - i) }, (_, j) => startMeshAgent({ name: `a${offset + i + j}`, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' })),
+    )
+    into.push(...group)
+    await Promise.all(group.map((a) => a.join()))
+  }
+  return into
+}
+
+/** Wall-clock ms (comparable across processes on one machine). */
+export const wallNow = (): number => performance.timeOrigin + performance.now()
+
+/**
+ * Records when each event reached `peer`'s store (wall ms), from the host's change
+ * notifications, so an arrival is timed even if nobody was waiting for it yet.
+ */
+export function storedTimes(peer: RoomPeer): Map<string, number> {
+  const seen = new Map<string, number>()
+  const note = () => {
+    const t = wallNow()
+    for (const e of peer.host.recent(100)) {
+      if (seen.has(e.id)) break
+      seen.set(e.id, t)
+    }
+  }
+  peer.host.subscribe(note)
+  return seen
+}
+
 /** Starts a relay and `n` joined agents on 127.0.0.1; everyone holds every join when it resolves. */
-export async function startMesh(n: number, opts: { syncIntervalMs?: number; peerLimits?: PeerLimits } = {}): Promise<BenchMesh> {
+export async function startMesh(n: number, opts: { syncIntervalMs?: number; peerLimits?: PeerLimits; agentsHere?: boolean } = {}): Promise<BenchMesh> {
   const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-mesh-'))
   const syncIntervalMs = opts.syncIntervalMs ?? 5000
   const relay = await startRelay({ dataDir: join(dir, 'relay'), host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs, peerLimits: opts.peerLimits })
@@ -48,15 +81,9 @@ export async function startMesh(n: number, opts: { syncIntervalMs?: number; peer
     },
   }
   try {
+    if (opts.agentsHere === false) return mesh
     const invite = await relay.invite({ role: 'agent', maxUses: n + 5 })
-    // Start in small parallel groups: start-up is mostly waiting on handshakes.
-    for (let i = 0; i < n; i += 5) {
-      const group = await Promise.all(
-        Array.from({ length: Math.min(5, n - i) }, (_, j) => startMeshAgent({ name: `a${i + j}`, relayUrl: relay.httpUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' })),
-      )
-      agents.push(...group)
-      await Promise.all(group.map((a) => a.join()))
-    }
+    await startAgents(relay.httpUrl, invite, dir, n, syncIntervalMs, 0, agents)
     await until('every join everywhere', () => mesh.peers().every((p) => p.host.replica.state.members.size >= n + 1), 60_000 + 2000 * n)
     return mesh
   } catch (err) {

@@ -14,6 +14,7 @@ import type { AddResult } from '../core/log/reasons'
 import type { StoredEvent } from '../core/log/stored'
 import { Replica } from '../core/state/replica'
 import type { EventStore, StoredRecord } from '../storage/event-store'
+import { nextTurn } from './turn'
 
 export interface ReplicaHostInit {
   room: RoomId
@@ -40,26 +41,6 @@ interface Held {
 
 const RECENT = 100
 
-/**
- * Resolves on the next macrotask: setImmediate in Node, a MessageChannel message in a browser
- * (no timer clamping). A write waits one turn so that events arriving together share it.
- */
-const nextTurn: () => Promise<void> =
-  typeof setImmediate === 'function'
-    ? () => new Promise((resolve) => setImmediate(resolve))
-    : (() => {
-        const waiting: (() => void)[] = []
-        let ch: MessageChannel | undefined
-        return () =>
-          new Promise<void>((resolve) => {
-            if (ch == null) {
-              ch = new MessageChannel()
-              ch.port1.onmessage = () => waiting.shift()?.()
-            }
-            waiting.push(resolve)
-            ch.port2.postMessage(0)
-          })
-      })()
 
 const toRecord = (e: StoredEvent): StoredRecord => ({
   id: e.id,
