@@ -15,7 +15,7 @@ import { decodeEvent } from '../lib/core/events/codec'
 import type { RoomId } from '../lib/core/ids'
 import { EventLog } from '../lib/core/log/log'
 import { Replica } from '../lib/core/state/replica'
-import { libp2pVerifier } from '../lib/net/keys'
+import { libp2pVerifier, nativeSha256 } from '../lib/net/keys'
 import { ReplicaHost } from '../lib/net/replica-host'
 import type { EventStore } from '../lib/storage/event-store'
 import { createMemoryStore } from '../lib/storage/memory-store'
@@ -68,8 +68,8 @@ async function hostIngest(r: RoomEvents, store: EventStore): Promise<void> {
 
 let lastReplica: Replica | undefined
 
-async function replicaOnly(r: RoomEvents): Promise<void> {
-  const replica = new Replica({ room: r.room as RoomId, verifier: libp2pVerifier() })
+async function replicaOnly(r: RoomEvents, native = false): Promise<void> {
+  const replica = new Replica({ room: r.room as RoomId, verifier: libp2pVerifier(), ...(native ? { sha256: nativeSha256() } : {}) })
   for (const bytes of r.events) await replica.add(bytes)
   lastReplica = replica
 }
@@ -94,7 +94,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
   const n = r.events.length
   const inputs = verifyInputs(r)
   const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-ingest-'))
-  const s: Record<string, Sample[]> = { verify: [], libp2p: [], decode: [], log: [], replica: [], duplicate: [], memory: [], sqlite: [], sqliteNormal: [] }
+  const s: Record<string, Sample[]> = { verify: [], libp2p: [], decode: [], log: [], replica: [], replicaNative: [], duplicate: [], memory: [], sqlite: [], sqliteNormal: [] }
   try {
     for (let rep = 0; rep < (quick ? 1 : 5); rep++) {
       s.verify.push(
@@ -109,6 +109,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
       )
       s.decode.push(await timed(() => decodeAll(r)))
       s.log.push(await timed(() => logOnly(r)))
+      s.replicaNative.push(await timed(() => replicaOnly(r, true)))
       s.replica.push(await timed(() => replicaOnly(r)))
       s.duplicate.push(await timed(() => duplicates(r)))
       s.memory.push(await timed(() => hostIngest(r, createMemoryStore())))
@@ -141,6 +142,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     fig('ingest.node.sqlite-normal', 'sqliteNormal', 'as above, synchronous=NORMAL (agents)', false),
     fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
     fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
+    fig('ingest.node.replica-add-native-sha256', 'replicaNative', 'breakdown: Replica.add with node:crypto sha256 injected for ids (EventLogInit.sha256; ReplicaHost does not pass it yet)', false),
     fig('ingest.node.log-add', 'log', 'breakdown: EventLog.add alone (decode + verify + admission, no fold)', false),
     fig('ingest.node.duplicate', 'duplicate', 'breakdown: Replica.add of an event already held (answered from the hash, before decoding)', false),
     fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (dag-cbor decode + one canonical re-encode, signing bytes cut from it + envelope checks + zod payload + id)', false),

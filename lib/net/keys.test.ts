@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { asPeerId } from '../core/ids'
+import { hexToBytes } from '@noble/hashes/utils.js'
+import { cidOf } from '../core/events/codec'
+import v1 from '../core/events/fixtures/v1.json'
+import { asEventId, asPeerId } from '../core/ids'
+import { EventLog } from '../core/log/log'
+import { T0 } from '../core/testing/room'
 import { testSigner, testVerifier } from '../core/testing/ed25519'
-import { libp2pSigner, libp2pVerifier, type VerifyBackend } from './keys'
+import { libp2pSigner, libp2pVerifier, nativeSha256, type VerifyBackend } from './keys'
 
 const bytes = new TextEncoder().encode('an event envelope')
 
@@ -49,5 +54,18 @@ describe('libp2p signer and verifier', () => {
     }
     const noble = testSigner('alice')
     expect(await v.verify(noble.peerId, bytes, await noble.sign(bytes))).toBe(true)
+  })
+
+  it('nativeSha256 gives the ids the core computes, and a log hashing with it stores the same events', async () => {
+    const sha256 = nativeSha256()
+    expect(sha256).toBeDefined()
+    const fixtures = v1.map((f) => ({ id: f.id, bytes: hexToBytes(f.hex) }))
+    for (const f of fixtures) expect(cidOf(f.bytes, sha256)).toBe(f.id)
+    let hashed = 0
+    const counted = (b: Uint8Array) => (hashed++, (sha256 as (b: Uint8Array) => Uint8Array)(b))
+    const log = new EventLog({ room: asEventId(fixtures[0].id), verifier: testVerifier, now: () => T0 + 3600_000, sha256: counted })
+    for (const f of fixtures) expect(await log.add(f.bytes)).toEqual({ status: 'accepted', id: f.id })
+    for (const f of fixtures) expect(await log.add(f.bytes.slice())).toEqual({ status: 'duplicate', id: f.id })
+    expect(hashed).toBe(2 * fixtures.length)
   })
 })

@@ -20,6 +20,8 @@ const MAX_CACHED = 10_000
 interface NodeCrypto {
   createPublicKey(k: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown
   verify(algorithm: null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean
+  hash?(algorithm: 'sha256', data: Uint8Array, outputEncoding: 'buffer'): Uint8Array
+  createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(): Uint8Array } }
 }
 
 /** node:crypto in Node (without a static import a browser bundle would choke on), else null. */
@@ -30,6 +32,17 @@ function nodeCrypto(): NodeCrypto | null {
   } catch {
     return null
   }
+}
+
+/**
+ * node:crypto's SHA-256 (≈ 4× @noble/hashes on a 1 KB event) for `EventLogInit.sha256`, or
+ * undefined outside Node, where the core's default (noble) stays.
+ */
+export function nativeSha256(): ((bytes: Uint8Array) => Uint8Array) | undefined {
+  const node = nodeCrypto()
+  if (!node) return undefined
+  const { hash } = node
+  return hash ? (bytes) => hash('sha256', bytes, 'buffer') : (bytes) => node.createHash('sha256').update(bytes).digest()
 }
 
 const base64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')

@@ -33,6 +33,9 @@ export const signingBytes = (event: UnsignedEvent): Uint8Array => {
   return plain(encodeCanonical(unsigned))
 }
 
+/** A SHA-256 function; the default is @noble/hashes (pure JS), a platform may inject a native one. */
+export type Sha256 = (bytes: Uint8Array) => Uint8Array
+
 /** varint(CIDv1) varint(dag-cbor) varint(sha2-256) length(32): the fixed prefix of every event CID. */
 const CID_PREFIX = Uint8Array.of(0x01, DAG_CBOR_CODE, SHA256_CODE, 32)
 
@@ -41,10 +44,10 @@ const CID_PREFIX = Uint8Array.of(0x01, DAG_CBOR_CODE, SHA256_CODE, 32)
  * `CID.createV1(0x71, digest).toString()` gives, written directly (that path costs ~6× the
  * base32 encode; codec.test.ts checks they agree).
  */
-export const cidOf = (bytes: Uint8Array): EventId => {
+export const cidOf = (bytes: Uint8Array, hash: Sha256 = sha256): EventId => {
   const cid = new Uint8Array(CID_PREFIX.length + 32)
   cid.set(CID_PREFIX)
-  cid.set(sha256(bytes), CID_PREFIX.length)
+  cid.set(hash(bytes), CID_PREFIX.length)
   return base32.encode(cid) as EventId
 }
 
