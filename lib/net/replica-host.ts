@@ -31,6 +31,8 @@ export interface ReplicaHostInit {
   /** Held events at most (all authors), and per author. @default 1024, 64 */
   maxHeld?: number
   maxHeldPerAuthor?: number
+  /** The log's event hash (`EventLogInit.sha256`): node:crypto's in Node, see `nativeSha256`. */
+  sha256?: (bytes: Uint8Array) => Uint8Array
 }
 
 interface Held {
@@ -90,6 +92,7 @@ export class ReplicaHost {
       verifier: init.verifier,
       // Only when given: the log's defaults are spread under its init, so `now: undefined` would erase them.
       ...(init.now != null ? { now: init.now } : {}),
+      ...(init.sha256 != null ? { sha256: init.sha256 } : {}),
       // Admit only what is (nearly) due by our clock; later stamps are held below, so one
       // member's fast clock cannot, say, age a session into a duration escalation early.
       maxClockSkewMs: init.clockToleranceMs ?? 1000,

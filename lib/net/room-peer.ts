@@ -10,7 +10,7 @@ import type { RoomId } from '../core/ids'
 import type { EventStore } from '../storage/event-store'
 import { chargesAuthor, EventGossip } from './event-gossip'
 import { peekHeader } from './event-header'
-import { libp2pVerifier } from './keys'
+import { libp2pVerifier, nativeSha256 } from './keys'
 import { AuthorBudget, PeerRateLimiter, type AuthorLimits, type PeerLimits } from './rate-limit'
 import { ReplicaHost } from './replica-host'
 import type { MeshServices } from './services'
@@ -64,7 +64,7 @@ export class RoomPeer {
     this.signer = init.signer
     this.now = init.now ?? Date.now
     this.authors = new AuthorBudget(init.authorLimits, this.now)
-    this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now })
+    this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now, sha256: nativeSha256() })
     this.gossip = new EventGossip(init.node, {
       room: init.room,
       limiter: new PeerRateLimiter(init.peerLimits),
