@@ -50,6 +50,28 @@ describe('ReplicaHost', () => {
     host.close()
   })
 
+  it('a failed store write fails its callers only: the next write stores its events and the failed ones', async () => {
+    const { store: base, room } = await setup()
+    const store = createMemoryStore()
+    let failNext = false
+    const flaky = { ...store, putMany: async (...args: Parameters<typeof store.putMany>) => {
+      if (failNext) {
+        failNext = false
+        throw new Error('disk full')
+      }
+      return store.putMany(...args)
+    } }
+    const host = new ReplicaHost({ room, store: flaky, verifier: testVerifier })
+    for await (const batch of base.scan(room)) await host.ingest(batch.map((r) => r.bytes))
+    failNext = true
+    const bob = testSigner('bob')
+    await expect(host.author(bob, 'member.joined', { displayName: 'bob', kind: 'human', capabilities: [] })).rejects.toThrow('disk full')
+    // The store is writable again: the next event is stored, and bob's join with it.
+    const carol = await host.author(testSigner('carol'), 'member.joined', { displayName: 'carol', kind: 'human', capabilities: [] })
+    expect(await store.get(room, carol.id)).not.toBeUndefined()
+    expect(await store.count(room)).toBe(4)
+  })
+
   it('events arriving together share one store write, and each ingest resolves only once its event is stored', async () => {
     const { store: base0, room } = await setup()
     // Verification that completes asynchronously, as WebCrypto's does in a tab.

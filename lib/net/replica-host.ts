@@ -214,15 +214,21 @@ export class ReplicaHost {
       const batch = this.unsaved
       if (batch.length === 0) return
       this.unsaved = []
-      await this.store.putMany(this.room, batch.map(toRecord))
+      try {
+        await this.store.putMany(this.room, batch.map(toRecord))
+      } catch (err) {
+        // Not stored: the events are in the replica, so they go back to be written by the next flush.
+        this.unsaved = batch.concat(this.unsaved)
+        throw err
+      }
       this.writes++
       this.storedCount += batch.length
       this.notify()
     })
     this.nextFlush = write
-    this.flushing = write
-    // A failed write must not be joined by later callers (they get a write of their own).
-    write.catch(() => {
+    // The chain goes on after a failed write: later flushes run (and retry its events); only
+    // the callers of the failed write see its error.
+    this.flushing = write.catch(() => {
       if (this.nextFlush === write) this.nextFlush = undefined
     })
     return write
