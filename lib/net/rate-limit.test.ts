@@ -53,7 +53,7 @@ describe('PeerRateLimiter', () => {
 })
 
 describe('AuthorBudget', () => {
-  it('is only read when asked and only spent by charges, down to a bounded debt', () => {
+  it('is only read when asked and only spent by charges, and a debt is paid back in full', () => {
     const c = clock()
     const b = new AuthorBudget({ perSec: 10, burst: 3 }, c.now)
     // Asking never spends: a forged claim that is then refused costs the named author nothing.
@@ -61,12 +61,15 @@ describe('AuthorBudget', () => {
     b.charge('alice', 3)
     expect(b.allows('alice', false)).toBe(false)
     expect(b.refused.get('alice')).toBe(1)
-    // Concurrent verifications may overshoot; the debt is paid back before anything else passes.
+    // Concurrent verifications may overshoot (100 events admitted over a budget of 3): the whole
+    // debt is paid back at 10/s before anything else passes — nothing of it is forgiven.
     b.charge('alice', 100)
     expect(b.overBudget('alice')).toBe(true)
-    c.advance(500)
+    c.advance(1500)
     expect(b.allows('alice', false)).toBe(false)
-    c.advance(1000)
+    c.advance(8000)
+    expect(b.allows('alice', false)).toBe(false)
+    c.advance(1200)
     expect(b.allows('alice', false)).toBe(true)
     expect(b.overBudget('alice')).toBe(false)
     expect(b.allows('bob', false)).toBe(true)
@@ -92,5 +95,17 @@ describe('AuthorBudget', () => {
     b.charge('c')
     b.charge('d')
     expect(b.overBudget('flooder')).toBe(true)
+  })
+
+  it('when no budget is full, forgets the oldest tenth at once, not one per new author', () => {
+    const c = clock()
+    const b = new AuthorBudget({ perSec: 1, burst: 2 }, c.now, 20)
+    for (let i = 0; i < 20; i++) b.charge(`a${i}`, 5)
+    b.charge('new')
+    // a0 and a1 (the oldest tenth) are forgotten, so they have a full budget again; a2 keeps its debt.
+    expect(b.overBudget('a0')).toBe(false)
+    expect(b.overBudget('a1')).toBe(false)
+    expect(b.overBudget('a2')).toBe(true)
+    expect(b.overBudget('a19')).toBe(true)
   })
 })

@@ -97,8 +97,9 @@ export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = { perSec: 100, burst: 500 }
  * - `charge` is called only for events whose signature verified (accepted, parked as pending,
  *   equivocation evidence) and that were new here, so forged or replayed events spend nobody's
  *   budget.
- * Charges may run the budget into debt (events verified concurrently), down to −2 × burst; an
- * author in debt is refused until it is paid back.
+ * Charges may run the budget into debt (events verified concurrently, e.g. a backlog through
+ * several forwarders); the debt is what was really admitted over the budget, never forgiven,
+ * and an author in debt is refused until it is paid back.
  *
  * Events that reach us from their author directly (the first hop) must fit the budget;
  * events forwarded by another peer get `burst` of slack: an honest forwarder has already
@@ -156,12 +157,19 @@ export class AuthorBudget {
     } else {
       this.tokens(author)
     }
-    b.tokens = Math.max(-2 * this.limits.burst, b.tokens - n)
+    b.tokens -= n
   }
 
-  /** Forgets authors whose budget is full again (nothing lost); if none, the oldest entry. */
+  /**
+   * Forgets authors whose budget is full again (nothing lost); if that frees less than a tenth,
+   * the oldest tenth too, so that the scan runs at most once per maxAuthors / 10 new authors.
+   */
   private evict(): void {
     for (const a of [...this.authors.keys()]) if (this.tokens(a) >= this.limits.burst) this.authors.delete(a)
-    if (this.authors.size >= this.maxAuthors) this.authors.delete(this.authors.keys().next().value as string)
+    const target = this.maxAuthors - Math.max(1, Math.floor(this.maxAuthors / 10))
+    for (const a of this.authors.keys()) {
+      if (this.authors.size <= target) break
+      this.authors.delete(a)
+    }
   }
 }

@@ -6,8 +6,9 @@
  * member's budget rate instead of all at once.
  *
  * - Only *fresh* events (stamped within `freshMs` of our clock) spend an author's budget here,
- *   so a new peer catching up on history is never slowed; old events of an author are deferred
- *   only while that author is in debt (it is flooding right now).
+ *   so a new peer catching up on history is not slowed; old events of an author are deferred
+ *   only while its budget is spent (fewer than one token left, or below the forwarder's
+ *   slack when the sender is not the author): it is flooding right now.
  * - An event some other author's event is waiting for (pending here, or arriving in the same
  *   batch) is never deferred, so honest events that reference a flooder's events are not held
  *   up by its budget.
