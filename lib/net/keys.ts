@@ -72,7 +72,7 @@ export function libp2pVerifier(opts: { backend?: VerifyBackend } = {}): Verifier
   const subtle = !node && (want === 'auto' || want === 'webcrypto') ? (globalThis.crypto?.subtle ?? null) : null
   if (want === 'webcrypto' && !subtle) throw new Error('WebCrypto is not available here')
   /** False once WebCrypto refused an Ed25519 key: libp2p's verify (noble) from then on. */
-  let webOk = subtle != null
+  const webOk = subtle != null
   const authors = new Map<string, Author | null>()
   const authorOf = (peerId: PeerId): Author | null => {
     let a = authors.get(peerId)
@@ -90,10 +90,8 @@ export function libp2pVerifier(opts: { backend?: VerifyBackend } = {}): Verifier
     return a
   }
   const webKey = (a: Author): Promise<CryptoKey | null> =>
-    (a.web ??= (subtle as SubtleCrypto).importKey('raw', a.key.raw.slice(), { name: 'Ed25519' }, false, ['verify']).catch(() => {
-      webOk = false
-      return null
-    }))
+    // A key WebCrypto refuses falls back to libp2p's verify for that author only.
+    (a.web ??= (subtle as SubtleCrypto).importKey('raw', a.key.raw.slice(), { name: 'Ed25519' }, false, ['verify']).catch(() => null))
   const verifyAsync = async (a: Author, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> => {
     if (webOk) {
       try {

@@ -1,5 +1,5 @@
 /**
- * Incremental fold with checkpoints (ADR 0006, ADR 0061). Events are folded in (lamport, id)
+ * Incremental fold with checkpoints (ADR 0006, ADR 0062). Events are folded in (lamport, id)
  * order. Most arrivals sort at the tail and cost one reduce; a late event that sorts earlier (or
  * a newly discovered equivocation) rewinds to the last checkpoint before it and replays, so the
  * state is always exactly the fold of the sorted set.

@@ -1,5 +1,5 @@
 /**
- * Copy-on-write writes to the folded state with an undo journal (ADR 0061). The reducer
+ * Copy-on-write writes to the folded state with an undo journal (ADR 0062). The reducer
  * changes the state's Maps only through a `Writer`; while a checkpoint is open, the Writer
  * records the value each key had when the checkpoint was taken (first change only), and a
  * record (member, task, session) that a checkpoint may still need is copied before it is

@@ -16,7 +16,7 @@ type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, {
 
 /**
  * Fold one stored event into `s` (mutating it). Every change to a Map or a record goes through
- * `w`, so a Fold can checkpoint by journal (ADR 0061); the default edits in place.
+ * `w`, so a Fold can checkpoint by journal (ADR 0062); the default edits in place.
  */
 export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace): void {
   const e = stored.event
