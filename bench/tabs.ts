@@ -4,33 +4,26 @@
  * Baseline in the same run: a raw RTCDataChannel ping between the same two pages (one way =
  * RTT / 2). Wall clock `performance.timeOrigin + performance.now()` is comparable across pages.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { chromium, type Page } from '@playwright/test'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
 import { startRelay } from '../lib/node/relay'
 import { pct } from './mesh'
 import type { BenchOptions, BenchResult } from './types'
+import { launchChromium, startWebApp, type WebApp } from './web-app'
 
-const root = resolve(import.meta.dirname, '..')
-const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
 
-/** Runs the tab → tab benchmark; builds the app first if there is no build yet. */
+/** Runs the tab → tab benchmark; (re)builds the app first when sources are newer than the build. */
 export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
   const n = opts.quick ? 15 : 100
   const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-tabs-'))
   const relay = await startRelay({ dataDir: dir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 1000 })
-  let web: ChildProcess | undefined
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+  let web: WebApp | undefined
+  const browser = await launchChromium()
   try {
-    if (!existsSync(join(root, '.next', 'BUILD_ID'))) spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
-    const port = await freePort()
-    web = spawn(process.execPath, [nextBin, 'start', '--hostname', '127.0.0.1', '--port', String(port)], { cwd: root, stdio: 'ignore', env: { ...process.env, CHORUS_RELAY_HTTP: relay.httpUrl } })
-    const base = `http://127.0.0.1:${port}`
-    await waitHttp(`${base}/peers`)
+    web = await startWebApp(relay.httpUrl)
+    const { base } = web
     const invite = await relay.invite({ role: 'agent', maxUses: 5 })
     const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()))
     for (const p of [a, b]) {
@@ -69,7 +62,7 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
     return [result(50, 2), result(99, 4)]
   } finally {
     await browser.close()
-    web?.kill('SIGTERM')
+    web?.stop()
     await relay.stop()
     rmSync(dir, { recursive: true, force: true })
   }
@@ -114,22 +107,4 @@ async function dataChannelPings(a: Page, b: Page, n: number): Promise<number[]> 
 
 async function waitFor(page: Page, fn: (arg: string) => boolean, arg: string, timeoutMs: number): Promise<void> {
   await page.waitForFunction(fn, arg, { timeout: timeoutMs, polling: 'raf' })
-}
-
-async function waitHttp(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`${url} did not answer`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
 }

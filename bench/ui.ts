@@ -14,20 +14,15 @@
  * fastest of 3 runs approximates the uncontended cost) and the load average.
  * CHORUS_UI_PROFILE=<dir> also writes a CPU profile of the page per phase (for finding causes).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { loadavg } from 'node:os'
-import { join, resolve } from 'node:path'
-import { chromium, type CDPSession, type Page } from '@playwright/test'
+import { join } from 'node:path'
+import type { CDPSession, Page } from '@playwright/test'
 import { startRelay } from '../lib/node/relay'
-import { buildIsStale } from '../lib/node/start'
 import type { BenchOptions, BenchResult } from './types'
 import { uiRoom } from './ui-room'
+import { launchChromium, startWebApp, type WebApp } from './web-app'
 
-const root = resolve(import.meta.dirname, '..')
-const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
 const GOAL_MS = 200
 
 /** Installed before any page script: every long task of the document, with its start. */
@@ -72,20 +67,14 @@ interface Phase {
 /** Runs the UI benchmark; (re)builds the app first when sources are newer than the build. */
 export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
   const size = opts.quick ? { escalations: 300, tasks: 100 } : { escalations: 10_000, tasks: 2_000 }
-  if (buildIsStale()) {
-    const b = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
-    if (b.status !== 0) throw new Error('next build failed')
-  }
   const room = await uiRoom(size)
   const relay = await startRelay({ dataDir: room.dir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 1000 })
-  let web: ChildProcess | undefined
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+  let web: WebApp | undefined
+  const browser = await launchChromium()
   const profileDir = process.env.CHORUS_UI_PROFILE
   try {
-    const port = await freePort()
-    web = spawn(process.execPath, [nextBin, 'start', '--hostname', '127.0.0.1', '--port', String(port)], { cwd: root, stdio: 'ignore', env: { ...process.env, CHORUS_RELAY_HTTP: relay.httpUrl } })
-    const base = `http://127.0.0.1:${port}`
-    await waitHttp(`${base}/peers`)
+    web = await startWebApp(relay.httpUrl)
+    const { base } = web
     const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
     await page.addInitScript(OBSERVE)
     const cdp = profileDir ? await page.context().newCDPSession(page) : undefined
@@ -167,7 +156,7 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
     })
   } finally {
     await browser.close()
-    web?.kill('SIGTERM')
+    web?.stop()
     await relay.stop()
     rmSync(room.dir, { recursive: true, force: true })
   }
@@ -202,21 +191,3 @@ async function measure(page: Page, cdp: CDPSession | undefined, name: string, wh
 const settle = (page: Page, ms = 1000): Promise<void> => page.waitForTimeout(ms)
 
 const round = (v: number, d = 1): number => Math.round(v * 10 ** d) / 10 ** d
-
-async function waitHttp(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return
-    await new Promise((r) => setTimeout(r, 250))
-  }
-  throw new Error(`${url} did not answer`)
-}
-
-function freePort(): Promise<number> {
-  return new Promise((res) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port
-      s.close(() => res(p))
-    })
-  })
-}
