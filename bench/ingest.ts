@@ -142,7 +142,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     fig('ingest.node.sqlite-normal', 'sqliteNormal', 'as above, synchronous=NORMAL (agents)', false),
     fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
     fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
-    fig('ingest.node.replica-add-native-sha256', 'replicaNative', 'breakdown: Replica.add with node:crypto sha256 injected for ids (EventLogInit.sha256; ReplicaHost does not pass it yet)', false),
+    fig('ingest.node.replica-add-native-sha256', 'replicaNative', 'breakdown: Replica.add with node:crypto sha256 injected for ids (EventLogInit.sha256, what RoomPeer passes in Node)', false),
     fig('ingest.node.log-add', 'log', 'breakdown: EventLog.add alone (decode + verify + admission, no fold)', false),
     fig('ingest.node.duplicate', 'duplicate', 'breakdown: Replica.add of an event already held (answered from the hash, before decoding)', false),
     fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (dag-cbor decode + one canonical re-encode, signing bytes cut from it + envelope checks + zod payload + id)', false),
