@@ -56,6 +56,7 @@ export class RoomPeer {
   readonly syncBudget: SyncBudgetStats = { deferred: 0, needed: 0, pulls: 0 }
   loaded = 0
   private readonly pulling = new Set<string>()
+  private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly now: () => number
   private syncedOnce = false
   private readonly firstRoundWaiters: Array<() => void> = []
@@ -119,10 +120,19 @@ export class RoomPeer {
     if (head == null || head.author === from || this.authors.overBudget(head.author) || this.pulling.has(from)) return
     this.pulling.add(from)
     this.syncBudget.pulls++
-    setTimeout(() => {
+    this.later(() => {
       this.sync.syncWithId(from)
-      setTimeout(() => this.pulling.delete(from), PULL_DELAY_MS)
+      this.later(() => this.pulling.delete(from))
+    })
+  }
+
+  /** Runs `fn` after PULL_DELAY_MS unless this peer stops first. */
+  private later(fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t)
+      fn()
     }, PULL_DELAY_MS)
+    this.timers.add(t)
   }
 
   async start(): Promise<void> {
@@ -132,6 +142,8 @@ export class RoomPeer {
   }
 
   async stop(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers.clear()
     this.host.close()
     this.gossip.stop()
     await this.sync.stop()
