@@ -58,7 +58,8 @@ function verifyInputs(r: RoomEvents) {
 }
 
 async function hostIngest(r: RoomEvents, store: EventStore): Promise<void> {
-  const host = new ReplicaHost({ room: r.room as RoomId, store, verifier: libp2pVerifier() })
+  // As RoomPeer builds it in Node (lib/net/room-peer.ts): node:crypto's sha256 for the ids.
+  const host = new ReplicaHost({ room: r.room as RoomId, store, verifier: libp2pVerifier(), sha256: nativeSha256() })
   for (let i = 0; i < r.events.length; i += 256) {
     const res = await host.ingest(r.events.slice(i, i + 256))
     if (res.some((x) => x.status !== 'accepted')) throw new Error(`not added: ${JSON.stringify(res.find((x) => x.status !== 'accepted'))}`)

@@ -44,6 +44,7 @@ interface Held {
 const RECENT = 100
 
 
+/** The store's record of a stored event, made once when the replica stores it (not again per flush). */
 const toRecord = (e: StoredEvent): StoredRecord => ({
   id: e.id,
   bytes: e.bytes,
@@ -58,7 +59,8 @@ export class ReplicaHost {
   readonly replica: Replica
   readonly room: RoomId
   private readonly store: EventStore
-  private unsaved: StoredEvent[] = []
+  /** Stored by the replica, not yet by the store. */
+  private unsaved: StoredRecord[] = []
   private replaying = false
   private flushing: Promise<void> = Promise.resolve()
   /** The next write, while it has not yet taken its batch: later callers join it. */
@@ -97,7 +99,7 @@ export class ReplicaHost {
       // member's fast clock cannot, say, age a session into a duration escalation early.
       maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
-        if (!this.replaying) this.unsaved.push(e)
+        if (!this.replaying) this.unsaved.push(toRecord(e))
         this.latest.push(e)
         if (this.latest.length > RECENT * 2) this.latest.splice(0, this.latest.length - RECENT)
       },
@@ -127,14 +129,14 @@ export class ReplicaHost {
 
   /** Adds events from the network; resolves once every newly stored one is durable. */
   async ingest(events: readonly Uint8Array[]): Promise<AddResult[]> {
-    const results: AddResult[] = []
-    for (const [i, bytes] of events.entries()) {
+    const results: AddResult[] = new Array(events.length)
+    for (let i = 0; i < events.length; i++) {
       // A big sync batch must not starve the relay's HTTP and gossip: yield now and then.
       // (A macrotask, not a timer: nested timers are clamped to 4 ms in browsers.)
       if (i > 0 && i % 32 === 0) await nextTurn()
-      const r = await this.replica.add(bytes)
-      if (r.status === 'rejected' && r.reason === 'clock_ahead') this.hold(bytes, r.id)
-      results.push(r)
+      const r = await this.replica.add(events[i])
+      if (r.status === 'rejected' && r.reason === 'clock_ahead') this.hold(events[i], r.id)
+      results[i] = r
     }
     await this.flush()
     return results
@@ -215,7 +217,7 @@ export class ReplicaHost {
       if (batch.length === 0) return
       this.unsaved = []
       try {
-        await this.store.putMany(this.room, batch.map(toRecord))
+        await this.store.putMany(this.room, batch)
       } catch (err) {
         // Not stored: the events are in the replica, so they go back to be written by the next flush.
         this.unsaved = batch.concat(this.unsaved)
