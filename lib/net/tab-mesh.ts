@@ -18,6 +18,7 @@ import { PresenceService, type PresenceSnapshot } from './presence/service'
 import { RelayKeeper, type RelayState } from './relay-keeper'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
 import { RoomPeer } from './room-peer'
+import { discoveryTopic } from './topics'
 import type { SyncStats } from './sync/service'
 import { WebRTCDialer } from './webrtc-dialer'
 
@@ -115,7 +116,7 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
       addrs: async () => (await fetchRoomInfo(location.origin, 3000).catch(() => room)).relay.addrs,
       onState: cb.onRelayState,
     })
-    const dialer = new WebRTCDialer(node)
+    const dialer = new WebRTCDialer(node, { announcements: { pubsub: node.services.pubsub, topic: discoveryTopic(room.room) } })
     cleanup.unshift(presence.subscribe(cb.onPresence))
     dialer.start()
     keeper.start()
