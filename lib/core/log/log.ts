@@ -10,6 +10,7 @@ import type { Verifier } from '../events/signer'
 import { verifyInvite } from '../events/verify'
 import type { EventId, PeerId, RoomId } from '../ids'
 import { admit, referencesOf } from './admission'
+import { AuthorChains } from './chains'
 import { PendingBuffer, type Pending } from './pending'
 import type { AddResult, RejectReason } from './reasons'
 import type { LogView, StoredEvent } from './stored'
@@ -62,17 +63,12 @@ export class EventLog implements LogView {
   readonly room: RoomId
   private readonly init: Required<Omit<EventLogInit, 'onStored' | 'onQuarantine' | 'sha256'>> & Pick<EventLogInit, 'onStored' | 'onQuarantine' | 'sha256'>
   private readonly events = new Map<EventId, StoredEvent>()
-  /** author → seq → ids stored at that seq (more than one = equivocation). */
-  private readonly chains = new Map<PeerId, Map<number, EventId[]>>()
-  private readonly forks = new Map<PeerId, number>()
+  private readonly chains = new AuthorChains()
   private readonly pending: PendingBuffer
   private readonly counts: LogStats = Object.fromEntries(
     ['accepted', 'duplicate', 'pending', 'malformed', 'bad_signature', 'wrong_room', 'oversized', 'not_member', 'role_not_allowed', 'invalid_invite', 'derived_unverified', 'clock_ahead', 'equivocation', 'pending_overflow'].map((k) => [k, 0]),
   ) as LogStats
   private topLamport = 0
-  /** Per author, the stored event with the highest Lamport clock (its head, unless forked). */
-  private readonly latest = new Map<PeerId, StoredEvent>()
-  private readonly tops = new Map<PeerId, number>()
 
   constructor(init: EventLogInit) {
     this.room = init.room
@@ -221,25 +217,12 @@ export class EventLog implements LogView {
     const stored: StoredEvent = { ...enc, roleAfter: a.roleAfter }
     this.events.set(enc.id, stored)
     this.topLamport = Math.max(this.topLamport, enc.event.lamport)
-    const latest = this.latest.get(enc.event.author)
-    if (!latest || latest.event.lamport < enc.event.lamport || (latest.event.lamport === enc.event.lamport && enc.id < latest.id)) {
-      this.latest.set(enc.event.author, stored)
-    }
-    const { author, seq } = enc.event
-    let chain = this.chains.get(author)
-    if (!chain) this.chains.set(author, (chain = new Map()))
-    const atSeq = chain.get(seq) ?? []
-    atSeq.push(enc.id)
-    chain.set(seq, atSeq)
-    this.tops.set(author, Math.max(this.tops.get(author) ?? 0, seq))
+    const forked = this.chains.add(stored)
     this.init.onStored?.(stored)
-    if (atSeq.length > 1) {
+    if (forked) {
       // Both events stay as evidence; the author is quarantined from the lowest forked seq.
-      const known = this.forks.get(author)
-      if (known === undefined || seq < known) {
-        this.forks.set(author, seq)
-        this.init.onQuarantine?.(author, seq)
-      }
+      const { author, seq } = enc.event
+      if (this.chains.quarantine(author, seq)) this.init.onQuarantine?.(author, seq)
       return { status: 'rejected', reason: 'equivocation', detail: `two events at seq ${seq} by ${author}`, id: enc.id }
     }
     return { status: 'accepted', id: enc.id }
@@ -255,7 +238,7 @@ export class EventLog implements LogView {
     if (event.room === this.room) mutable.room = this.room
     if (event.prev) mutable.prev = (this.events.get(event.prev) as StoredEvent).id
     for (let i = 0; i < event.deps.length; i++) mutable.deps[i] = (this.events.get(event.deps[i]) as StoredEvent).id
-    const known = this.latest.get(event.author)?.event.author
+    const known = this.chains.latestOf(event.author)?.event.author
     if (known !== undefined) mutable.author = known
   }
 
@@ -291,36 +274,32 @@ export class EventLog implements LogView {
 
   /** An author's stored event with the highest Lamport clock. */
   latestOf(author: PeerId): StoredEvent | undefined {
-    return this.latest.get(author)
+    return this.chains.latestOf(author)
   }
 
   /** Authors that have stored events. */
   authors(): PeerId[] {
-    return [...this.chains.keys()]
+    return this.chains.authors()
   }
 
   /** An author's stored events with seq > `afterSeq`, by (seq, id): what a peer at `afterSeq` lacks. */
   eventsAfter(author: PeerId, afterSeq: number): StoredEvent[] {
-    const chain = this.chains.get(author)
-    if (!chain) return []
-    const out: StoredEvent[] = []
-    for (const [seq, ids] of chain) if (seq > afterSeq) for (const id of ids) out.push(this.events.get(id) as StoredEvent)
-    return out.sort((a, b) => a.event.seq - b.event.seq || (a.id < b.id ? -1 : 1))
+    return this.chains.eventsAfter(author, afterSeq)
   }
 
   /** The ids stored at one (author, seq), sorted. */
   idsAt(author: PeerId, seq: number): EventId[] {
-    return [...(this.chains.get(author)?.get(seq) ?? [])].sort()
+    return this.chains.idsAt(author, seq)
   }
 
   /** Highest stored seq of an author (0 if none). */
   topSeq(author: PeerId): number {
-    return this.tops.get(author) ?? 0
+    return this.chains.topSeq(author)
   }
 
   /** Quarantined authors and the seq their equivocation starts at. */
   quarantined(): ReadonlyMap<PeerId, number> {
-    return this.forks
+    return this.chains.quarantined()
   }
 
   /** Ids referenced by pending events and not stored: what to fetch from peers. */
