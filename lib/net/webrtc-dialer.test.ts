@@ -42,6 +42,13 @@ function fakeNode(self: PeerId, remote: PeerId, failures: number) {
   }
 }
 
+/** A dialer on `f`'s node listening to its announcements. */
+const dialerFor = (f: ReturnType<typeof fakeNode>, init: { maxAttempts?: number; retryMs?: number } = {}) =>
+  new WebRTCDialer(f.node, { ...init, announcements: { pubsub: f.pubsub as never, topic: TOPIC } })
+
+/** Lets queued dials (if any) run. */
+const settle = () => new Promise((r) => setTimeout(r, 20))
+
 const until = async (ok: () => boolean): Promise<void> => {
   for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5))
 }
@@ -50,11 +57,11 @@ describe('WebRTCDialer', () => {
   it('dials again when a peer whose first dials failed announces itself again (libp2p discovers a peer only once)', async () => {
     const [low, high] = await twoIds()
     const f = fakeNode(low, high, 2)
-    const dialer = new WebRTCDialer(f.node, { maxAttempts: 2, retryMs: 1, announcements: { pubsub: f.pubsub as never, topic: TOPIC } })
+    const dialer = dialerFor(f, { maxAttempts: 2, retryMs: 1 })
     dialer.start()
     f.discover()
     await until(() => f.dials() === 2)
-    await new Promise((r) => setTimeout(r, 20))
+    await settle()
     expect(f.direct()).toBe(false)
     // The discovery event does not come again; the peer's next announcement does.
     f.announce()
@@ -63,7 +70,7 @@ describe('WebRTCDialer', () => {
     expect(f.dials()).toBe(3)
     // Connected: further announcements dial nothing.
     f.announce()
-    await new Promise((r) => setTimeout(r, 20))
+    await settle()
     expect(f.dials()).toBe(3)
     dialer.stop()
   })
@@ -71,20 +78,20 @@ describe('WebRTCDialer', () => {
   it('leaves the dial to the peer with the lower id, and stops listening when stopped', async () => {
     const [low, high] = await twoIds()
     const f = fakeNode(high, low, 0)
-    const dialer = new WebRTCDialer(f.node, { announcements: { pubsub: f.pubsub as never, topic: TOPIC } })
+    const dialer = dialerFor(f)
     dialer.start()
     f.discover()
     f.announce()
-    await new Promise((r) => setTimeout(r, 20))
+    await settle()
     expect(f.dials()).toBe(0)
     dialer.stop()
 
     const g = fakeNode(low, high, 0)
-    const other = new WebRTCDialer(g.node, { announcements: { pubsub: g.pubsub as never, topic: TOPIC } })
+    const other = dialerFor(g)
     other.start()
     other.stop()
     g.announce()
-    await new Promise((r) => setTimeout(r, 20))
+    await settle()
     expect(g.dials()).toBe(0)
   })
 })
