@@ -1,4 +1,4 @@
-import type { Metadata } from 'next'
+import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { MeshBanner } from '@/components/mesh/MeshBanner'
 import { MeshProvider } from '@/components/mesh/MeshProvider'
@@ -12,15 +12,20 @@ export const metadata: Metadata = {
   icons: { icon: '/icon.svg' },
 }
 
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 }
+
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-screen bg-white text-zinc-900 antialiased dark:bg-zinc-950 dark:text-zinc-100">
+        <a href="#main" className="sr-only z-50 rounded bg-white px-3 py-2 focus:not-sr-only focus:fixed focus:left-2 focus:top-2 dark:bg-zinc-900" data-testid="skip-link">
+          Skip to content
+        </a>
         <MeshProvider>
           <UiProvider>
             <Nav />
             <MeshBanner />
-            <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
+            <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">{children}</main>
           </UiProvider>
         </MeshProvider>
       </body>

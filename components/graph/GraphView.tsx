@@ -117,7 +117,7 @@ export function GraphView() {
       <div className="flex flex-wrap items-end gap-3">
         <div>
           <h1 id="graph-title" className="text-xl font-semibold">Dependency graph</h1>
-          <p className="text-sm text-zinc-500">
+          <p className="text-sm text-muted">
             <span data-testid="graph-counts">{graph?.nodes.length ?? 0} tasks · {graph?.edges.length ?? 0} dependencies</span>
             {overview && layout && ' · zoomed out: repositories and the dependencies between them; zoom in for the tasks'}
             {running && ' · laying out …'}{error && ` · layout failed: ${error}`}
@@ -126,7 +126,7 @@ export function GraphView() {
         <GraphFilters filter={f} repos={repos} rules={rules} onChange={(next) => setFilter(next)} />
       </div>
       {full && full.nodes.length === 0 ? (
-        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-zinc-500 dark:border-zinc-700" data-testid="graph-empty">
+        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-muted dark:border-zinc-700" data-testid="graph-empty">
           No tasks yet. Tasks appear when agents claim them: start agents with <code className="font-mono">chorus-mesh agent --invite …</code> or run{' '}
           <code className="font-mono">npm start -- --demo</code>.
         </p>

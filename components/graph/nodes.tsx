@@ -13,7 +13,7 @@ function RepoNode({ data }: NodeProps<RepoNodeType>) {
     <div className="h-full w-full rounded-md border border-zinc-300 bg-zinc-50/70 dark:border-zinc-700 dark:bg-zinc-900/60" data-testid="graph-repo" data-repo={data.label}>
       {/* For the repository-level links shown while zoomed out (see GraphView). */}
       <Handle type="target" position={Position.Left} isConnectable={false} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
-      <p className="px-3 pt-1.5 text-xs font-semibold text-zinc-600 dark:text-zinc-300">{data.label} <span className="font-normal text-zinc-400">· {data.count}</span></p>
+      <p className="px-3 pt-1.5 text-xs font-semibold text-zinc-600 dark:text-zinc-300">{data.label} <span className="font-normal text-muted">· {data.count}</span></p>
       <Handle type="source" position={Position.Right} isConnectable={false} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
     </div>
   )
@@ -28,7 +28,7 @@ function TaskNode({ id, data }: NodeProps<TaskNodeType>) {
       className={`flex items-center gap-2 rounded border bg-white px-2 text-xs shadow-sm dark:bg-zinc-950 ${data.selected ? 'border-sky-500 ring-2 ring-sky-300' : 'border-zinc-300 dark:border-zinc-700'}`}
     >
       <Handle type="target" position={Position.Left} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
-      <span className={`h-2 w-2 shrink-0 rounded-full ${STATUS_DOT[data.status] ?? 'bg-zinc-400'}`} aria-label={data.status} />
+      <span className={`h-2 w-2 shrink-0 rounded-full ${STATUS_DOT[data.status] ?? 'bg-zinc-400'}`} role="img" aria-label={data.status} />
       <span className="line-clamp-2">{data.title}</span>
       <Handle type="source" position={Position.Right} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
     </div>

@@ -47,7 +47,7 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
     return () => window.removeEventListener('keydown', onKey)
   }, [session, actions, setForm, help])
 
-  if (!session) return <p className="text-sm text-zinc-500">This session is not in this tab's replica yet.</p>
+  if (!session) return <p className="text-sm text-muted">This session is not in this tab's replica yet.</p>
   const latest = session.plans[session.plans.length - 1]
   return (
     <article className="space-y-4" aria-label="Escalation detail" data-testid="inbox-detail" data-session={session.id} data-status={session.status}>
@@ -55,7 +55,7 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
         <div className="flex flex-wrap items-center gap-2">
           <Badge tone={session.status === 'escalated' ? 'amber' : 'green'}>{session.status}</Badge>
           {escalation && <Badge tone="blue">{REASON_LABEL[escalation.reason]}</Badge>}
-          <span className="text-xs text-zinc-500">{session.type} · {session.rule}</span>
+          <span className="text-xs text-muted">{session.type} · {session.rule}</span>
           <Link href={`/sessions/${session.id}`} className="ml-auto text-xs text-sky-700 underline dark:text-sky-400">Open timeline</Link>
         </div>
         {escalation?.note && <p className="text-sm" data-testid="escalation-note">“{escalation.note}”</p>}
@@ -63,23 +63,23 @@ export function InboxDetail({ state, id }: { state: RoomState; id: string }) {
       </header>
       <ActionPanel hotkeys state={state} session={session} actions={actions} form={form} setForm={setForm} />
       <section aria-label="Plan">
-        <h3 className="mb-1 text-sm font-semibold">Plan {latest ? `v${latest.version}` : ''}</h3>
-        {latest ? <PlanView plan={latest.plan} version={latest.version} /> : <p className="text-sm text-zinc-500">No plan was proposed.</p>}
+        <h2 className="mb-1 text-sm font-semibold">Plan {latest ? `v${latest.version}` : ''}</h2>
+        {latest ? <PlanView plan={latest.plan} version={latest.version} /> : <p className="text-sm text-muted">No plan was proposed.</p>}
       </section>
       <section aria-label="Conversation">
-        <h3 className="mb-1 text-sm font-semibold">Conversation ({session.messages.length})</h3>
+        <h2 className="mb-1 text-sm font-semibold">Conversation ({session.messages.length})</h2>
         <Conversation state={state} messages={session.messages} />
       </section>
       <section aria-label="Tasks">
-        <h3 className="mb-1 text-sm font-semibold">Tasks</h3>
+        <h2 className="mb-1 text-sm font-semibold">Tasks</h2>
         <ul className="text-sm">
           {[...session.tasks, ...session.relatedTasks].map((t, i) => {
             const ts = state.tasks.get(t)
             return (
               <li key={t}>
-                {i >= session.tasks.length && <span className="text-xs text-zinc-500">related · </span>}
+                {i >= session.tasks.length && <span className="text-xs text-muted">related · </span>}
                 <span className="font-medium">{taskTitle(state, t)}</span>
-                {ts && <span className="text-xs text-zinc-500"> · {ts.task.repository} · {peerName(state, ts.claimedBy)} · {ts.status}</span>}
+                {ts && <span className="text-xs text-muted"> · {ts.task.repository} · {peerName(state, ts.claimedBy)} · {ts.status}</span>}
               </li>
             )
           })}

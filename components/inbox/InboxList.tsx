@@ -8,6 +8,9 @@ import { REASON_LABEL, type InboxRow } from './inbox-model'
 
 const ROW = 64
 
+/** The DOM id of a row, for `aria-activedescendant`. */
+export const optionId = (session: string): string => `inbox-option-${session}`
+
 /** Rows with reason, age, repositories and summary; `selected` is kept in view. */
 export function InboxList({ rows, selected, read, now, onSelect, claimerName }: {
   rows: InboxRow[]
@@ -24,7 +27,16 @@ export function InboxList({ rows, selected, read, now, onSelect, claimerName }: 
     if (index >= 0) v.scrollToIndex(index, { align: 'auto' })
   }, [index, v])
   return (
-    <div ref={parent} className="h-[70vh] overflow-auto rounded border border-zinc-200 dark:border-zinc-800" role="listbox" aria-label="Escalations" data-testid="inbox-list" data-count={rows.length}>
+    <div
+      ref={parent}
+      className="h-[70vh] overflow-auto rounded border border-zinc-200 dark:border-zinc-800"
+      role="listbox"
+      tabIndex={0}
+      aria-label="Escalations"
+      aria-activedescendant={index >= 0 ? optionId(rows[index].session) : undefined}
+      data-testid="inbox-list"
+      data-count={rows.length}
+    >
       <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((item) => {
           const r = rows[item.index]
@@ -34,6 +46,7 @@ export function InboxList({ rows, selected, read, now, onSelect, claimerName }: 
             <div
               key={r.session}
               role="option"
+              id={optionId(r.session)}
               aria-selected={active}
               data-testid="inbox-row"
               data-session={r.session}
@@ -47,8 +60,8 @@ export function InboxList({ rows, selected, read, now, onSelect, claimerName }: 
                 <Badge tone={r.decided ? 'grey' : r.reason === 'requested' ? 'blue' : 'amber'}>{REASON_LABEL[r.reason]}</Badge>
                 {r.decided && <Badge tone="green">{r.status}</Badge>}
                 {r.claimedBy && <Badge tone="amber">claimed · {claimerName(r.claimedBy)}</Badge>}
-                <span className="truncate text-xs text-zinc-500">{r.repositories.join(' · ')}</span>
-                <span className="ml-auto shrink-0 text-xs text-zinc-500">{ago(r.escalatedAt, now)}</span>
+                <span className="truncate text-xs text-muted">{r.repositories.join(' · ')}</span>
+                <span className="ml-auto shrink-0 text-xs text-muted">{ago(r.escalatedAt, now)}</span>
               </div>
               <p className={`truncate ${unread ? 'font-medium' : ''}`}>{r.summary}</p>
             </div>

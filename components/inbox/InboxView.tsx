@@ -55,7 +55,7 @@ export function InboxView() {
       <div className="flex flex-wrap items-end gap-4">
         <div>
           <h1 id="inbox-title" className="text-xl font-semibold">Inbox</h1>
-          <p className="text-sm text-zinc-500">Escalated sessions waiting for a human, oldest first. Press <kbd>?</kbd> for keys.</p>
+          <p className="text-sm text-muted">Escalated sessions waiting for a human, oldest first. Press <kbd>?</kbd> for keys.</p>
         </div>
         <div role="radiogroup" aria-label="Filter" className="ml-auto flex gap-1">
           {INBOX_FILTERS.map((f) => (
@@ -66,7 +66,7 @@ export function InboxView() {
         </div>
       </div>
       {state == null ? (
-        <p className="text-sm text-zinc-500">Loading the room …</p>
+        <p className="text-sm text-muted">Loading the room …</p>
       ) : list.length === 0 ? (
         <Empty filter={filter} />
       ) : (
@@ -82,7 +82,7 @@ export function InboxView() {
 
 function Empty({ filter }: { filter: string }) {
   return (
-    <div className="rounded border border-dashed border-zinc-300 p-6 text-sm text-zinc-500 dark:border-zinc-700" data-testid="inbox-empty">
+    <div className="rounded border border-dashed border-zinc-300 p-6 text-sm text-muted dark:border-zinc-700" data-testid="inbox-empty">
       <p className="font-medium text-zinc-700 dark:text-zinc-300">Nothing {filter === 'all' ? 'here' : filter} right now.</p>
       <p className="mt-1">
         Sessions land here when agents cannot agree: too many messages, too long, or a participant asks for a human. To see one, start

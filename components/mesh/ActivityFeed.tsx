@@ -8,14 +8,14 @@ export function ActivityFeed() {
   const now = useNow()
   return (
     <section className="space-y-2">
-      <h2 className="text-sm font-semibold uppercase text-zinc-500">Live activity</h2>
+      <h2 className="text-sm font-semibold uppercase text-muted">Live activity</h2>
       {recent == null || recent.length === 0 ? (
-        <p className="text-sm text-zinc-500">Nothing has happened in this room yet.</p>
+        <p className="text-sm text-muted">Nothing has happened in this room yet.</p>
       ) : (
         <ol className="divide-y divide-zinc-100 rounded border border-zinc-200 text-sm dark:divide-zinc-900 dark:border-zinc-800" data-testid="activity">
           {recent.map((item) => (
             <li key={item.id} className="flex gap-3 px-3 py-2" data-testid="activity-item" data-kind={item.kind}>
-              <span className="w-24 shrink-0 tabular-nums text-zinc-500" title={new Date(item.time).toLocaleString()}>
+              <span className="w-24 shrink-0 tabular-nums text-muted" title={new Date(item.time).toLocaleString()}>
                 {ago(item.time, now)}
               </span>
               <span className="shrink-0 font-medium">{item.who}</span>

@@ -9,7 +9,7 @@ export function MeshBanner() {
   const status = useMesh((s) => s.status)
   const error = useMesh((s) => s.error)
   if (status === 'error') {
-    return <Notice tone="red" testId="banner-error">This tab could not join the mesh: {error}</Notice>
+    return <Notice tone="red" testId="banner-error">This tab could not join the mesh: {error}. It retries by itself.</Notice>
   }
   if (partition?.kind === 'partitioned') {
     return (

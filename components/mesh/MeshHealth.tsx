@@ -26,14 +26,14 @@ export function MeshHealth() {
     <section className="space-y-4">
       <div>
         <h1 className="text-xl font-semibold">{room?.name ?? 'Chorus Mesh'}</h1>
-        <p className="text-sm text-zinc-500">
+        <p className="text-sm text-muted">
           {room != null ? <>Room <span className="font-mono">{room.id}</span></> : status === 'error' ? 'Not connected.' : 'Joining the mesh …'}
         </p>
       </div>
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
         {cards.map((c) => (
           <div key={c.label} className="rounded border border-zinc-200 p-3 dark:border-zinc-800">
-            <div className="text-xs uppercase text-zinc-500">{c.label}</div>
+            <div className="text-xs uppercase text-muted">{c.label}</div>
             <div className="mt-1 text-2xl font-semibold tabular-nums">{c.value}</div>
           </div>
         ))}

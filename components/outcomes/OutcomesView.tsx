@@ -26,15 +26,15 @@ export function OutcomesView() {
       <div className="flex flex-wrap items-end gap-3">
         <div>
           <h1 id="outcomes-title" className="text-xl font-semibold">Outcomes</h1>
-          <p className="text-sm text-zinc-500">How every finished session ended. The relay also serves these at <code className="font-mono">/api/outcomes</code>.</p>
+          <p className="text-sm text-muted">How every finished session ended. The relay also serves these at <code className="font-mono">/api/outcomes</code>.</p>
         </div>
         <button type="button" className="btn ml-auto" onClick={download} disabled={!outcomes?.length} data-testid="export-ndjson">Export NDJSON</button>
       </div>
       {!outcomes?.length ? (
-        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-zinc-500 dark:border-zinc-700">No session has finished yet. Sessions end by consensus, by a reviewer's approval or decision, or by inactivity.</p>
+        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-muted dark:border-zinc-700">No session has finished yet. Sessions end by consensus, by a reviewer's approval or decision, or by inactivity.</p>
       ) : (
         <table className="w-full text-left text-sm" data-testid="outcomes-table">
-          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
+          <thead className="border-b border-zinc-200 text-xs uppercase text-muted dark:border-zinc-800">
             <tr><th className="py-2 pr-3 font-medium">Outcome</th><th className="pr-3 font-medium">Session</th><th className="pr-3 font-medium">Participants</th><th className="pr-3 font-medium">Messages</th><th className="pr-3 font-medium">Consensus</th><th className="pr-3 font-medium">Duration</th><th className="font-medium">Decision</th></tr>
           </thead>
           <tbody>

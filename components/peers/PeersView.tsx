@@ -32,7 +32,7 @@ export function PeersView() {
     <section className="space-y-6">
       <div>
         <h1 className="text-xl font-semibold">Peers</h1>
-        <p className="text-sm text-zinc-500">Everyone on this room's mesh, as this tab sees them. Updates live.</p>
+        <p className="text-sm text-muted">Everyone on this room's mesh, as this tab sees them. Updates live.</p>
       </div>
 
       {status === 'error' && (
@@ -42,11 +42,11 @@ export function PeersView() {
       )}
 
       <dl className="grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm" data-testid="self">
-        <dt className="text-zinc-500">This tab</dt>
+        <dt className="text-muted">This tab</dt>
         <dd data-testid="self-name">{self?.name ?? (status === 'starting' ? 'starting …' : '—')}</dd>
-        <dt className="text-zinc-500">Role</dt>
+        <dt className="text-muted">Role</dt>
         <dd data-testid="self-role">{membership?.status === 'member' ? membership.role : 'guest'}</dd>
-        <dt className="text-zinc-500">Log</dt>
+        <dt className="text-muted">Log</dt>
         <dd>
           <span data-testid="self-events">{replica?.events ?? 0}</span> events
           {replica != null && replica.pending > 0 && <>, {replica.pending} waiting for references</>} · root{' '}
@@ -54,7 +54,7 @@ export function PeersView() {
             {replica?.root.slice(0, 12) ?? '—'}
           </span>
         </dd>
-        <dt className="text-zinc-500">Peer id</dt>
+        <dt className="text-muted">Peer id</dt>
         <dd className="flex items-center gap-2 font-mono text-xs">
           <span data-testid="self-peer-id" className="break-all">{self?.peerId ?? '—'}</span>
           {self != null && (
@@ -69,9 +69,9 @@ export function PeersView() {
         </dd>
       </dl>
 
-      <div className="overflow-x-auto">
+      <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Peers" data-focus-inset>
         <table className="w-full text-left text-sm">
-          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
+          <thead className="border-b border-zinc-200 text-xs uppercase text-muted dark:border-zinc-800">
             <tr>
               <th className="py-2 pr-4 font-medium">Name</th>
               <th className="py-2 pr-4 font-medium">Kind</th>
@@ -88,7 +88,7 @@ export function PeersView() {
           <tbody>
             {peers.length === 0 && (
               <tr>
-                <td colSpan={10} className="py-6 text-center text-zinc-500">
+                <td colSpan={10} className="py-6 text-center text-muted">
                   No other peer heard yet.
                 </td>
               </tr>

@@ -42,14 +42,14 @@ export function RulesView() {
     <section className="space-y-6" aria-labelledby="rules-title">
       <div>
         <h1 id="rules-title" className="text-xl font-semibold">Rules</h1>
-        <p className="text-sm text-zinc-500">How the mesh decides two tasks depend on each other. Custom rules are data, never code: they travel over the mesh and every peer applies them.</p>
+        <p className="text-sm text-muted">How the mesh decides two tasks depend on each other. Custom rules are data, never code: they travel over the mesh and every peer applies them.</p>
       </div>
       <ul className="space-y-1 text-sm" data-testid="rules-list">
-        {BUILTIN_RELATIONSHIPS.map((r) => <li key={r}><b>{r}</b> <span className="text-xs text-zinc-500">built in</span></li>)}
+        {BUILTIN_RELATIONSHIPS.map((r) => <li key={r}><b>{r}</b> <span className="text-xs text-muted">built in</span></li>)}
         {(custom ?? []).map((r) => (
           <li key={r.name} className="flex flex-wrap items-center gap-2" data-testid="custom-rule" data-name={r.name}>
-            <b>{r.name}</b><span className="text-zinc-500">{r.description}</span>
-            <span className="text-xs text-zinc-500">keywords: {r.keywords.join(', ')}{r.requires && ` · requires [${r.requires[0].join(', ')}] ↔ [${r.requires[1].join(', ')}]`}</span>
+            <b>{r.name}</b><span className="text-muted">{r.description}</span>
+            <span className="text-xs text-muted">keywords: {r.keywords.join(', ')}{r.requires && ` · requires [${r.requires[0].join(', ')}] ↔ [${r.requires[1].join(', ')}]`}</span>
             <button type="button" className="btn ml-auto" disabled={allowed != null || pending} title={allowed ?? undefined} onClick={() => void act('rule.removed', { name: r.name })}>Remove</button>
           </li>
         ))}
@@ -58,13 +58,13 @@ export function RulesView() {
         <h2 className="font-semibold">Add a custom rule</h2>
         {FIELDS.map((f) => (
           <label key={f.key} className="block text-sm">
-            {f.label} <span className="text-xs text-zinc-500">({f.hint})</span>
+            {f.label} <span className="text-xs text-muted">({f.hint})</span>
             <input className="field mt-0.5 block w-full" value={fields[f.key]} onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })} aria-invalid={errors[f.key] != null} />
             {errors[f.key] && <span className="text-xs text-rose-600" role="alert">{errors[f.key]}</span>}
           </label>
         ))}
         {custom?.some((r) => parsed.ok && r.name === parsed.rule.name) && <p className="text-sm text-amber-700">A rule with this name exists; adding replaces it.</p>}
-        {allowed && <p className="text-sm text-zinc-500" data-testid="rules-disabled-reason">{allowed}</p>}
+        {allowed && <p className="text-sm text-muted" data-testid="rules-disabled-reason">{allowed}</p>}
         {error && <p role="alert" className="text-sm text-rose-600">{error}</p>}
         <div className="flex gap-2">
           <button type="button" className="btn" onClick={tryIt}>Try it on current tasks</button>
@@ -76,7 +76,7 @@ export function RulesView() {
           <h2 className="font-semibold">{preview.rule.name} would link {preview.found.length} pair{preview.found.length === 1 ? '' : 's'} among {preview.tasks} claimed tasks</h2>
           <ul>
             {preview.found.slice(0, 50).map((d) => (
-              <li key={`${d.task1}|${d.task2}`}>{taskTitle(state, d.task1)} ↔ {taskTitle(state, d.task2)} <span className="text-xs text-zinc-500">{d.reason} ({d.confidence.toFixed(2)})</span></li>
+              <li key={`${d.task1}|${d.task2}`}>{taskTitle(state, d.task1)} ↔ {taskTitle(state, d.task2)} <span className="text-xs text-muted">{d.reason} ({d.confidence.toFixed(2)})</span></li>
             ))}
           </ul>
         </section>

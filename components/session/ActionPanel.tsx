@@ -16,7 +16,7 @@ function ActionButton({ a, label, hotkey, onClick, pending }: { a: Availability;
   return (
     <button type="button" className="btn" disabled={!a.ok || pending} title={a.ok ? a.note : a.reason} aria-keyshortcuts={hotkey} onClick={onClick} data-testid={`action-${label.toLowerCase().split(' ')[0]}`}>
       {label}
-      {hotkey && <kbd className="ml-1 text-xs text-zinc-400">{hotkey}</kbd>}
+      {hotkey && <kbd className="ml-1 text-xs text-muted">{hotkey}</kbd>}
     </button>
   )
 }
@@ -29,7 +29,7 @@ export function ApprovalProgress({ state, session }: { state: RoomState; session
     <p className="text-sm" data-testid="approval-progress" data-approvals={have} data-needed={needed}>
       Approvals of v{session.plans.length}: {have} of {needed}
       {have > 0 && <> ({session.approvals.map((p) => peerName(state, p)).join(', ')})</>}
-      {have < needed && session.status !== 'resolved' && <span className="text-zinc-500"> · {needed - have} missing</span>}
+      {have < needed && session.status !== 'resolved' && <span className="text-muted"> · {needed - have} missing</span>}
     </p>
   )
 }
@@ -69,7 +69,7 @@ export function ActionPanel({ state, session, actions, form, setForm, hotkeys = 
           {mine ? 'You claimed this: other reviewers see it as yours.' : `Claimed by ${peerName(state, claimed)}: they are working on it.`}
         </p>
       )}
-      {reasons.length > 0 && reasons.length === 5 && <p className="text-sm text-zinc-500" data-testid="actions-disabled-reason">{reasons[0].reason}</p>}
+      {reasons.length > 0 && reasons.length === 5 && <p className="text-sm text-muted" data-testid="actions-disabled-reason">{reasons[0].reason}</p>}
       {error && <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">{error}</p>}
       {form === 'edit' && latest && avail('edit').ok && (
         <PlanEditor key={latest.event} plan={latest.plan} pending={pending} onCancel={close} onSubmit={async (p) => (await actions.edit(p)) && (close(), true)} />

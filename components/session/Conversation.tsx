@@ -22,7 +22,7 @@ const time = (t: number) => new Date(t).toLocaleTimeString()
 
 /** The conversation of a session. */
 export function Conversation({ state, messages }: { state: RoomState; messages: readonly MessageState[] }) {
-  if (messages.length === 0) return <p className="text-sm text-zinc-500">No messages yet.</p>
+  if (messages.length === 0) return <p className="text-sm text-muted">No messages yet.</p>
   return (
     <ol className="space-y-2" aria-label="Conversation">
       {groupByAuthor(messages).map((g) => (
@@ -33,7 +33,7 @@ export function Conversation({ state, messages }: { state: RoomState; messages: 
               <li key={m.event} className="flex items-start gap-2 text-sm" data-testid="message" data-type={m.type}>
                 <Badge tone={MESSAGE_TONE[m.type]}>{m.type}</Badge>
                 <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{m.text}</span>
-                <time className="shrink-0 text-xs text-zinc-500" dateTime={new Date(m.time).toISOString()}>{time(m.time)}</time>
+                <time className="shrink-0 text-xs text-muted" dateTime={new Date(m.time).toISOString()}>{time(m.time)}</time>
               </li>
             ))}
           </ul>

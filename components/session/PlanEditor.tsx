@@ -29,7 +29,7 @@ export function PlanEditor({ plan, onSubmit, onCancel, pending }: { plan: Plan; 
       onKeyDown={(e) => e.key === 'Escape' && onCancel()}
     >
       {FIELDS.map((f, i) => (
-        <label key={f.key} className="block text-xs text-zinc-500">
+        <label key={f.key} className="block text-xs text-muted">
           {f.label}
           <textarea
             autoFocus={i === 0}

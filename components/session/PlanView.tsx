@@ -5,7 +5,7 @@ function List({ title, items }: { title: string; items: readonly string[] }) {
   if (items.length === 0) return null
   return (
     <div>
-      <h4 className="text-xs font-medium uppercase text-zinc-500">{title}</h4>
+      <h3 className="text-xs font-medium uppercase text-muted">{title}</h3>
       <ul className="ml-4 list-disc text-sm">
         {items.map((t, i) => (
           <li key={i}>{t}</li>
@@ -22,7 +22,7 @@ export function PlanView({ plan, version }: { plan: Plan; version: number }) {
     <div className="space-y-2" data-testid="plan" data-version={version}>
       <p className="text-sm">{plan.summary}</p>
       <div>
-        <h4 className="text-xs font-medium uppercase text-zinc-500">Sequence</h4>
+        <h3 className="text-xs font-medium uppercase text-muted">Sequence</h3>
         <ol className="text-sm">
           {sequence.map((s, i) => (
             <li key={i}>
@@ -35,7 +35,7 @@ export function PlanView({ plan, version }: { plan: Plan; version: number }) {
       <List title="Coordination points" items={plan.coordinationPoints} />
       <List title="Risks" items={plan.risks} />
       <List title="Success criteria" items={plan.successCriteria} />
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-muted">
         v{version} · by {plan.planner.kind}
         {plan.planner.model ? ` (${plan.planner.model})` : ''}
         {plan.planner.fallbackReason ? ` · fallback: ${plan.planner.fallbackReason}` : ''}

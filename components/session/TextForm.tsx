@@ -33,7 +33,7 @@ export function TextForm({ label, fields, submit, onSubmit, onCancel, pending }:
       onKeyDown={(e) => e.key === 'Escape' && onCancel()}
     >
       {fields.map((f, i) => (
-        <label key={f.name} className="block text-xs text-zinc-500">
+        <label key={f.name} className="block text-xs text-muted">
           {f.label}
           <textarea
             autoFocus={i === 0}

@@ -24,7 +24,7 @@ export function describeChange(c: PlanChange): string {
 /** The diff from `before` to `after`. */
 export function PlanDiff({ before, after }: { before: Plan; after: Plan }) {
   const changes = diffPlans(before, after)
-  if (changes.length === 0) return <p className="text-xs text-zinc-500" data-testid="plan-diff">No changes.</p>
+  if (changes.length === 0) return <p className="text-xs text-muted" data-testid="plan-diff">No changes.</p>
   return (
     <ul className="space-y-0.5 font-mono text-xs" data-testid="plan-diff" aria-label="Changes from the previous version">
       {changes.map((c, i) => (

@@ -27,24 +27,24 @@ export function SessionView({ id }: { id: string }) {
   const [compact, setCompact] = useState(false)
   const [form, setForm] = useState<ActionForm>(null)
   const actions = useSessionActions(state, session)
-  if (state == null) return <p className="text-sm text-zinc-500">Loading the room …</p>
+  if (state == null) return <p className="text-sm text-muted">Loading the room …</p>
   if (!session || !entries) {
-    return <p className="text-sm text-zinc-500" data-testid="session-missing">This tab has not received session <code>{id}</code> (yet). It appears here as soon as it arrives. <Link className="underline" href="/sessions">All sessions</Link></p>
+    return <p className="text-sm text-muted" data-testid="session-missing">This tab has not received session <code>{id}</code> (yet). It appears here as soon as it arrives. <Link className="underline" href="/sessions">All sessions</Link></p>
   }
   const presence = (p: string) => (p === self ? 'alive' : peers.find((r) => r.peerId === p)?.status ?? 'unknown')
   return (
     <article className="space-y-5" data-testid="session-view" data-session={session.id}>
       <header className="space-y-1">
-        <p className="text-xs text-zinc-500"><Link href="/sessions" className="hover:underline">Sessions</Link> / {session.type}</p>
+        <p className="text-xs text-muted"><Link href="/sessions" className="hover:underline">Sessions</Link> / {session.type}</p>
         <h1 className="text-xl font-semibold">{session.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</h1>
         <div className="flex flex-wrap items-center gap-2 text-sm">
           <span data-testid="session-status" className="contents"><Badge tone={STATUS_TONE[session.status]}>{session.status}</Badge></span>
-          <span className="text-zinc-500">rule {session.rule} · {repositoriesOf(state, session.tasks).join(' · ')}</span>
+          <span className="text-muted">rule {session.rule} · {repositoriesOf(state, session.tasks).join(' · ')}</span>
           <label className="ml-auto flex items-center gap-1 text-xs"><input type="checkbox" checked={compact} onChange={(e) => setCompact(e.target.checked)} /> compact</label>
         </div>
       </header>
       <div className="grid gap-6 md:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
-        <section aria-label="Timeline"><Timeline state={state} session={session} entries={entries} compact={compact} /></section>
+        <section aria-labelledby="timeline-title"><h2 id="timeline-title" className="sr-only">Timeline</h2><Timeline state={state} session={session} entries={entries} compact={compact} /></section>
         <aside className="space-y-4">
           <section aria-label="Consensus" className="space-y-1" data-testid="consensus" data-agreed={session.agreed.length} data-required={session.consensus.required}>
             <h2 className="text-sm font-semibold">Consensus</h2>

@@ -27,7 +27,7 @@ export function SessionsView() {
       <div className="flex flex-wrap items-end gap-3">
         <div>
           <h1 id="sessions-title" className="text-xl font-semibold">Sessions</h1>
-          <p className="text-sm text-zinc-500">Coordination sessions the mesh opened between agents. Updates live.</p>
+          <p className="text-sm text-muted">Coordination sessions the mesh opened between agents. Updates live.</p>
         </div>
         <div className="ml-auto flex flex-wrap gap-2 text-sm">
           <label className="flex items-center gap-1">Type
@@ -52,15 +52,15 @@ export function SessionsView() {
         </div>
       </div>
       {state == null ? (
-        <p className="text-sm text-zinc-500">Loading the room …</p>
+        <p className="text-sm text-muted">Loading the room …</p>
       ) : rows.length === 0 ? (
-        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-zinc-500 dark:border-zinc-700" data-testid="sessions-empty">
+        <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-muted dark:border-zinc-700" data-testid="sessions-empty">
           No sessions{sessions?.length ? ' match these filters' : ' yet'}. A session opens when two agents claim tasks that depend on each other
           (or the same task); start some with <code className="font-mono">npm start -- --demo</code>.
         </p>
       ) : (
         <table className="w-full text-left text-sm" data-testid="sessions-table">
-          <thead className="border-b border-zinc-200 text-xs uppercase text-zinc-500 dark:border-zinc-800">
+          <thead className="border-b border-zinc-200 text-xs uppercase text-muted dark:border-zinc-800">
             <tr><th className="py-2 pr-3 font-medium">State</th><th className="pr-3 font-medium">Type · rule</th><th className="pr-3 font-medium">Tasks</th><th className="pr-3 font-medium">Repositories</th><th className="pr-3 font-medium">Messages</th><th className="font-medium">Last activity</th></tr>
           </thead>
           <tbody>
@@ -69,15 +69,15 @@ export function SessionsView() {
                 <td className="py-1.5 pr-3"><Badge tone={STATUS_TONE[x.status]}>{x.status}</Badge></td>
                 <td className="pr-3">{x.type} · {x.rule}</td>
                 <td className="max-w-xs truncate pr-3"><Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/sessions/${x.id}`}>{x.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</Link></td>
-                <td className="pr-3 text-xs text-zinc-500">{repositoriesOf(state, x.tasks).join(' · ')}</td>
+                <td className="pr-3 text-xs text-muted">{repositoriesOf(state, x.tasks).join(' · ')}</td>
                 <td className="pr-3">{x.messages.length}</td>
-                <td className="text-xs text-zinc-500">{ago(x.lastActivity, now)}</td>
+                <td className="text-xs text-muted">{ago(x.lastActivity, now)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {rows.length > LIMIT && <p className="text-xs text-zinc-500">Showing the newest {LIMIT} of {rows.length}; narrow the filters to see others.</p>}
+      {rows.length > LIMIT && <p className="text-xs text-muted">Showing the newest {LIMIT} of {rows.length}; narrow the filters to see others.</p>}
     </section>
   )
 }

@@ -16,7 +16,7 @@ const time = (t: number) => new Date(t).toLocaleTimeString()
 function Entry({ at, type, children }: { at: number; type: string; children: ReactNode }) {
   return (
     <li className="grid grid-cols-[5.5rem_1fr] gap-3 border-l-2 border-zinc-200 py-1.5 pl-3 dark:border-zinc-800" data-testid="timeline-entry" data-type={type}>
-      <time className="text-xs text-zinc-500" dateTime={new Date(at).toISOString()}>{time(at)}</time>
+      <time className="text-xs text-muted" dateTime={new Date(at).toISOString()}>{time(at)}</time>
       <div className="min-w-0 text-sm">{children}</div>
     </li>
   )
@@ -29,7 +29,7 @@ function Other({ e, state, session }: { e: TimelineEntry; state: RoomState; sess
   switch (e.type) {
     case 'opened': {
       const dep = [...state.dependencies.values()].find((d) => d.event === session.openedEvent || (d.dependency.relationship === session.rule && session.tasks.includes(d.dependency.task1) && session.tasks.includes(d.dependency.task2)))
-      return <Entry at={e.at} type="opened"><b>Opened</b> by {who} · {session.type} · rule <b>{session.rule}</b>{dep && <p className="text-xs text-zinc-500">Why: {dep.dependency.reason} (confidence {dep.dependency.confidence.toFixed(2)})</p>}</Entry>
+      return <Entry at={e.at} type="opened"><b>Opened</b> by {who} · {session.type} · rule <b>{session.rule}</b>{dep && <p className="text-xs text-muted">Why: {dep.dependency.reason} (confidence {dep.dependency.confidence.toFixed(2)})</p>}</Entry>
     }
     case 'escalated':
       return <Entry at={e.at} type="escalated"><Badge tone="amber">escalated</Badge> {REASON_LABEL[e.escalation.reason]}{e.escalation.note && <> — “{e.escalation.note}”</>}</Entry>
@@ -58,7 +58,7 @@ export function Timeline({ state, session, entries, compact }: { state: RoomStat
                   <li key={m.event} className="flex items-start gap-2">
                     <Badge tone={MESSAGE_TONE[m.message.type]}>{m.message.type}</Badge>
                     {!compact && <span className="min-w-0 flex-1 whitespace-pre-wrap break-words">{m.message.text}</span>}
-                    {!compact && <time className="text-xs text-zinc-500">{time(m.message.time)}</time>}
+                    {!compact && <time className="text-xs text-muted">{time(m.message.time)}</time>}
                   </li>
                 ))}
               </ul>
@@ -72,7 +72,7 @@ export function Timeline({ state, session, entries, compact }: { state: RoomStat
           <Entry key={e.event} at={e.at} type="plan">
             <p><b>Plan v{e.plan.version}</b> by {peerName(state, e.plan.author)} ({e.plan.by === 'human' ? 'human edit' : e.plan.plan.planner.kind})</p>
             {prev && <PlanDiff before={prev.plan} after={e.plan.plan} />}
-            {!compact && <details open={e.plan.version === session.plans.length} className="mt-1"><summary className="cursor-pointer text-xs text-zinc-500">plan</summary><PlanView plan={e.plan.plan} version={e.plan.version} /></details>}
+            {!compact && <details open={e.plan.version === session.plans.length} className="mt-1"><summary className="cursor-pointer text-xs text-muted">plan</summary><PlanView plan={e.plan.plan} version={e.plan.version} /></details>}
           </Entry>
         )
       })}

@@ -28,16 +28,16 @@ export function ConfigForm({ config, disabledReason, pending, error, onSubmit }:
       <fieldset disabled={disabledReason != null} className="grid gap-2">
         {CONFIG_FIELDS.map((f) => (
           <label key={f.key} className="grid grid-cols-[1fr_9rem] items-center gap-2 text-sm">
-            <span>{f.label}{f.unit && <span className="text-zinc-500"> ({f.unit})</span>}</span>
+            <span>{f.label}{f.unit && <span className="text-muted"> ({f.unit})</span>}</span>
             <input className="field" value={values[f.key]} aria-invalid={errors[f.key] != null} data-testid={`config-${f.key}`}
               onChange={(e) => (setFields({ ...values, [f.key]: e.target.value }), setNote(null))} />
             {errors[f.key] && <span className="col-span-2 text-xs text-rose-600" role="alert">{errors[f.key]}</span>}
           </label>
         ))}
       </fieldset>
-      {disabledReason && <p className="text-sm text-zinc-500" data-testid="config-disabled-reason">{disabledReason}</p>}
+      {disabledReason && <p className="text-sm text-muted" data-testid="config-disabled-reason">{disabledReason}</p>}
       {error && <p role="alert" className="text-sm text-rose-600">{error}</p>}
-      {note && <p role="status" className="text-sm text-zinc-500">{note}</p>}
+      {note && <p role="status" className="text-sm text-muted">{note}</p>}
       <div><button type="submit" className="btn-primary" disabled={disabledReason != null || pending}>Save configuration</button></div>
     </form>
   )

@@ -53,16 +53,16 @@ export function SettingsView() {
         <h2 className="font-semibold">This tab</h2>
         <DisplayName />
         <p className="flex flex-wrap items-center gap-2 text-sm">
-          <span className="text-zinc-500">Peer id</span>
+          <span className="text-muted">Peer id</span>
           <code className="break-all font-mono text-xs" data-testid="settings-peer-id">{peerId ?? 'starting …'}</code>
           {peerId && <button type="button" className="btn" onClick={() => void navigator.clipboard?.writeText(peerId).then(() => setCopied(true))}>{copied ? 'copied' : 'copy'}</button>}
         </p>
-        <p className="text-sm text-zinc-500">Role: {actor.role ?? 'guest'}{room && <> · room {room.name}</>}</p>
+        <p className="text-sm text-muted">Role: {actor.role ?? 'guest'}{room && <> · room {room.name}</>}</p>
       </section>
       <section aria-label="Room configuration" className="space-y-2">
         <h2 className="font-semibold">Room configuration</h2>
-        <p className="text-sm text-zinc-500">Thresholds every peer applies, mesh-wide. A change is a signed <code>room.configured</code> event.</p>
-        {config ? <ConfigForm config={config} disabledReason={reason} pending={pending} error={error} onSubmit={(patch) => act('room.configured', { config: patch })} /> : <p className="text-sm text-zinc-500">Loading the room …</p>}
+        <p className="text-sm text-muted">Thresholds every peer applies, mesh-wide. A change is a signed <code>room.configured</code> event.</p>
+        {config ? <ConfigForm config={config} disabledReason={reason} pending={pending} error={error} onSubmit={(patch) => act('room.configured', { config: patch })} /> : <p className="text-sm text-muted">Loading the room …</p>}
       </section>
     </section>
   )

@@ -6,7 +6,8 @@
  */
 import type { EncodedEvent } from '../core/events/envelope'
 import type { EventKind, PayloadInput } from '../core/events/kinds'
-import { asEventId } from '../core/ids'
+import { asEventId, asPeerId } from '../core/ids'
+import { selectRole } from '../core/state/selectors'
 import { describeEvent, type ActivityItem } from '../core/state/activity'
 import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
@@ -59,7 +60,21 @@ export interface TabMesh {
    */
   author<K extends EventKind>(kind: K, payload: PayloadInput<K>): Promise<EncodedEvent>
   setDisplayName(name: string): Promise<void>
+  /**
+   * Retires this identity: signs `member.left` if it is a member, then gives the tab's slot a
+   * fresh key, so the next start is a new peer that can redeem an invite for another role.
+   */
+  retire(reason: string): Promise<void>
   stop(): Promise<void>
+}
+
+/** Options for `startTabMesh`. */
+export interface TabMeshOptions {
+  /**
+   * True while an invite waits to be redeemed: the automatic join at start is skipped, so an
+   * open room does not make the tab a reviewer before the invite gives it its role.
+   */
+  invitePending?: () => boolean
 }
 
 const ROOM_INFO_KEY = 'chorus-mesh:room-info'
@@ -81,7 +96,7 @@ async function roomInfo(): Promise<RoomInfo> {
 }
 
 /** Starts this tab's mesh node and replica; resolves once the stored room is loaded. */
-export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
+export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = {}): Promise<TabMesh> {
   const room = await roomInfo()
   const identity = await acquireTabIdentity()
   const cleanup: Array<() => unknown> = [() => identity.release()]
@@ -130,7 +145,7 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
       return outcome
     }
     // Already a member, or an open room: join without asking. Otherwise stay a guest.
-    join().catch(() => cb.onMembership({ status: 'guest', reason: 'the room has not arrived yet' }))
+    if (!opts.invitePending?.()) join().catch(() => cb.onMembership({ status: 'guest', reason: 'the room has not arrived yet' }))
 
     return {
       peerId,
@@ -141,6 +156,10 @@ export async function startTabMesh(cb: TabMeshCallbacks): Promise<TabMesh> {
         name = next
         await identity.setName(next)
         presence.update({ name: next })
+      },
+      async retire(reason) {
+        if (selectRole(peer.host.replica.state, asPeerId(peerId)) != null) await peer.author('member.left', { reason })
+        await identity.renew()
       },
       async stop() {
         dialer.stop()

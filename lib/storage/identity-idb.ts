@@ -24,6 +24,11 @@ export interface TabIdentity {
   name?: string
   /** Saves a new display name for this identity. */
   setName(name: string): Promise<void>
+  /**
+   * Replaces this slot's key with a fresh one (the name stays): the next start of the tab is a
+   * new peer. Used when an invite asks for a role this identity cannot be given any more.
+   */
+  renew(): Promise<void>
   /** Releases the slot (the tab is closing or the provider unmounts). */
   release(): void
 }
@@ -54,6 +59,11 @@ export async function acquireTabIdentity(): Promise<TabIdentity> {
     async setName(name) {
       const current = await db.get('identities', slot)
       if (current != null) await db.put('identities', { ...current, name })
+    },
+    async renew() {
+      const fresh = await generateKeyPair('Ed25519')
+      const current = await db.get('identities', slot)
+      await db.put('identities', { slot, key: privateKeyToProtobuf(fresh), ...(current?.name != null ? { name: current.name } : {}) })
     },
     release() {
       release()

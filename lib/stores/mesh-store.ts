@@ -27,6 +27,15 @@ export type PartitionBanner =
   | { kind: 'partitioned'; since: number; silent: number; known: number; addedAtStart: number }
   | { kind: 'healed'; at: number; broughtIn: number; addedAtStart: number }
 
+/** Where redeeming an invite link stands (the join page shows it). */
+export type InvitePhase =
+  | { kind: 'joining' }
+  | { kind: 'switching'; from: string; to: string }
+  | { kind: 'joined'; role: string; before: boolean }
+  /** This identity holds `have`; the invite is for `want`, which would need a new identity. */
+  | { kind: 'choose'; have: string; want: string }
+  | { kind: 'failed'; message: string }
+
 export interface MeshState {
   status: NodeStatus
   error?: string
@@ -39,7 +48,9 @@ export interface MeshState {
   sync?: SyncStats
   partition?: PartitionBanner
   /** The tab's mesh handle, for actions (join, rename); undefined until started. */
-  mesh?: Pick<TabMesh, 'join' | 'author' | 'setDisplayName' | 'peerId'>
+  mesh?: Pick<TabMesh, 'join' | 'author' | 'setDisplayName' | 'peerId' | 'retire'>
+  /** The invite being redeemed, if any. */
+  invite?: InvitePhase
 }
 
 export interface MeshActions {
@@ -50,6 +61,7 @@ export interface MeshActions {
   replicaChanged(summary: ReplicaSummary): void
   membershipChanged(outcome: JoinOutcome): void
   syncChanged(stats: SyncStats): void
+  inviteChanged(phase: InvitePhase | undefined): void
 }
 
 export type MeshStore = ReturnType<typeof createMeshStore>
@@ -64,6 +76,7 @@ export function createMeshStore() {
     relay: 'disconnected',
     peers: [],
     started: (room, mesh) => set({ status: 'running', room, mesh, error: undefined }),
+    inviteChanged: (invite) => set({ invite }),
     failed: (error) => set({ status: 'error', error }),
     presence: (snapshot, now = Date.now()) => {
       const view = detectPartition(snapshot.peers.filter((p) => p.kind !== 'relay').map((p) => p.status))
