@@ -112,10 +112,11 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('detect')
-    .description('run the dependency rules offline on a JSON array of tasks; prints the dependencies as JSON')
-    .argument('<file>', 'JSON array of {taskId, projectId, repository, title, description, keywords?, agentId?}')
+    .description('run the dependency rules offline on a JSON array of tasks (ours or CHORUS TaskContext); prints the dependencies as JSON')
+    .argument('<file>', 'JSON array of {taskId, projectId, repository, title, description, keywords?, paths?, artifacts?} or CHORUS {task_id, project_id, …}')
     .option('--rules <file>', 'JSON array of custom rules {name, description, keywords, requires?}')
-    .action(async (file: string, o: { rules?: string }) => {
+    .option('--conflicts', 'print {dependencies, conflicts}: also the pairs whose paths overlap in one repository')
+    .action(async (file: string, o: { rules?: string; conflicts?: boolean }) => {
       const { detectCommand } = await import('./detect')
       code = await detectCommand(file, o)
     })

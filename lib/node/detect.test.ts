@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -101,6 +101,42 @@ describe('detectCommand', () => {
     expect(await detectCommand(tasks, { rules }, io)).toBe(2)
     expect(io.stderr).toContain(`${rules}: [1].name: letters, digits and _; starts with a letter`)
     expect(io.stderr).toContain(`${rules}: [1].keywords:`)
+  })
+})
+
+describe('detectCommand: CHORUS TaskContext JSON', () => {
+  it('gives the same dependencies for the same tasks in our shape and in CHORUS shape', async () => {
+    const chorus = JSON.parse(await readFile('examples/chorus-tasks.json', 'utf8')) as { task_id: number; project_id: number }[]
+    const ours = (JSON.parse(await readFile('examples/tasks.json', 'utf8')) as Record<string, unknown>[]).map((t, i) => ({
+      ...t,
+      taskId: `${chorus[i].project_id}:${chorus[i].task_id}`,
+      projectId: String(chorus[i].project_id),
+    }))
+    const [a, b] = [capture(), capture()]
+    expect(await detectCommand('examples/chorus-tasks.json', {}, a)).toBe(0)
+    expect(await detectCommand(await write('ours.json', ours), {}, b)).toBe(0)
+    expect(a.stderr + b.stderr).toBe('')
+    const deps = JSON.parse(a.stdout) as { relationship: string }[]
+    expect(deps.length).toBeGreaterThanOrEqual(5)
+    expect(a.stdout).toBe(b.stdout)
+  })
+
+  it('names the snake_case field when a CHORUS task is malformed', async () => {
+    const file = await write('chorus-bad.json', [{ task_id: 1, project_id: 7, repository: 'r', title: 'x' }, { task_id: 2, project_id: 7, repository: 'r2' }])
+    const io = capture()
+    expect(await detectCommand(file, {}, io)).toBe(2)
+    expect(io.stderr).toBe(`${file}: [1].title: expected string, got nothing (missing)\n`)
+  })
+
+  it('--conflicts also lists overlapping paths within a repository', async () => {
+    const file = await write('paths.json', [
+      { ...t('a', 'web', 'Login form'), paths: ['src/auth/**'] },
+      { ...t('b', 'web', 'Session timeout'), paths: ['src/auth/session.ts'] },
+      { ...t('c', 'api', 'Other repo'), paths: ['src/auth/**'] },
+    ])
+    const io = capture()
+    expect(await detectCommand(file, { conflicts: true }, io)).toBe(0)
+    expect(JSON.parse(io.stdout)).toEqual({ dependencies: [], conflicts: [{ task1: 'a', task2: 'b', repository: 'web', paths: [['src/auth/**', 'src/auth/session.ts']] }] })
   })
 })
 

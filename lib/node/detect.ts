@@ -1,11 +1,15 @@
 /**
  * `chorus-mesh detect FILE [--rules RULES]`: the dependency rules, offline, on a JSON file of
- * tasks (DESIGN §7). Thin over lib/core/rules; all validation errors name the file and field.
+ * tasks (DESIGN §7) in our shape or CHORUS's TaskContext shape (mixed freely). Thin over
+ * lib/core/rules; all validation errors name the file and field. Also lists path conflicts
+ * (same repository, overlapping paths) when `--conflicts` is given.
  */
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { parseTask } from '../core/rules/chorus'
 import { DependencyIndex } from '../core/rules/dependency-index'
-import { customRuleSchema, taskSchema, type CustomRule, type Task } from '../core/rules/types'
+import { pathConflict } from '../core/rules/paths'
+import { customRuleSchema, type CustomRule, type Task } from '../core/rules/types'
 
 /** Where the command writes; defaults to the process streams. */
 export interface DetectIo {
@@ -77,6 +81,21 @@ async function load<T>(file: string, schema: z.ZodType<T[]>, what: string): Prom
   return parsed.data
 }
 
+/** Tasks in either shape; issue paths are prefixed with the task's index. */
+async function loadTasks(file: string): Promise<Task[]> {
+  const data = await readJson(file)
+  if (!Array.isArray(data)) throw new InputError(`${file}: expected a JSON array of tasks, got ${kindOf(data)}`)
+  const issues: z.core.$ZodIssue[] = []
+  const tasks: Task[] = []
+  data.forEach((v, i) => {
+    const r = parseTask(v)
+    if (r.success) tasks.push(r.data)
+    else issues.push(...r.issues.map((issue) => ({ ...issue, path: [i, ...issue.path] })))
+  })
+  if (issues.length) throw new InputError(describeIssues(file, data, issues))
+  return tasks
+}
+
 function checkUnique(file: string, tasks: readonly Task[]): void {
   const first = new Map<string, number>()
   tasks.forEach((t, i) => {
@@ -90,16 +109,26 @@ function checkUnique(file: string, tasks: readonly Task[]): void {
  * Runs the rules on the tasks in `file` (and the custom rules in `opts.rules`), prints the
  * dependencies as a JSON array, and returns the exit code: 0, or 2 on invalid input.
  */
-export async function detectCommand(file: string, opts: { rules?: string }, io: DetectIo = processIo): Promise<number> {
+export async function detectCommand(file: string, opts: { rules?: string; conflicts?: boolean }, io: DetectIo = processIo): Promise<number> {
   try {
-    const tasks = await load(file, z.array(taskSchema), 'tasks')
+    const tasks = await loadTasks(file)
     checkUnique(file, tasks)
     const rules: CustomRule[] = opts.rules ? await load(opts.rules, z.array(customRuleSchema), 'rules') : []
     // Offline, exactness beats the hot-key bound: every pair the rules accept is reported.
     const index = new DependencyIndex(rules, { maxPostings: Infinity })
     for (const t of tasks) index.addTask(t)
     const deps = index.all().map(({ task1, task2, relationship, confidence, reason }) => ({ task1, task2, relationship, confidence, reason }))
-    io.out(`${JSON.stringify(deps, null, 2)}\n`)
+    if (opts.conflicts) {
+      const conflicts = []
+      for (let i = 0; i < tasks.length; i++) {
+        for (let j = i + 1; j < tasks.length; j++) {
+          const [a, b] = tasks[i].taskId < tasks[j].taskId ? [tasks[i], tasks[j]] : [tasks[j], tasks[i]]
+          const paths = pathConflict(a, b)
+          if (paths.length) conflicts.push({ task1: a.taskId, task2: b.taskId, repository: a.repository, paths })
+        }
+      }
+      io.out(`${JSON.stringify({ dependencies: deps, conflicts }, null, 2)}\n`)
+    } else io.out(`${JSON.stringify(deps, null, 2)}\n`)
     return EXIT.ok
   } catch (e) {
     if (e instanceof InputError) {

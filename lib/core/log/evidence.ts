@@ -10,6 +10,7 @@ import type { EventId } from '../ids'
 import { detectPair } from '../rules'
 import type { CustomRule } from '../rules/types'
 import { canonicalTasks, sessionIdOf } from '../sessions/ids'
+import { PATHS_RULE, verifyPathConflict } from '../sessions/path-conflict'
 import { getKind, type LogView } from './stored'
 
 /** Ids of the events a derived event's payload names as evidence. */
@@ -103,6 +104,8 @@ function verifyOpened(p: Extract<AnyEvent, { kind: 'session.opened' }>['payload'
     return same ? null : 'the dependency does not match the session'
   }
   const claims = p.evidence.map((id) => getKind(view, id, 'task.claimed'))
+  const claim = (i: number) => claims[i] && { task: claims[i].event.payload, author: claims[i].event.author }
+  if (p.rule === PATHS_RULE) return claims.length === 2 ? verifyPathConflict(tasks, claim(0), claim(1)) : 'a path conflict needs two claims'
   if (claims.length !== 2 || p.rule !== 'conflict' || tasks.length !== 1) return 'a conflict needs two claims of one task'
   const [a, b] = claims
   if (!a || !b) return 'evidence is not two task.claimed'

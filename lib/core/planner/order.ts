@@ -2,6 +2,7 @@
  * Sequencing: orient each dependency from producer to consumer (roles.ts), then number the
  * tasks by longest path, so independent tasks share an order and may run in parallel.
  */
+import { ARTIFACT_RELATIONSHIP, declaredArtifacts, sharedArtifacts } from '../rules/artifacts'
 import type { Task } from '../rules/types'
 import { roleScore, roleVocabulary } from './roles'
 
@@ -27,9 +28,26 @@ interface Oriented {
   readonly why: string
 }
 
-/** Orients an edge producer → consumer; null when the text gives no ordering signal. */
+/**
+ * Orients by declared artifacts of the edge's relationship: the task defining what the other
+ * consumes goes first. null when they declare none or point both ways.
+ */
+function orientByArtifacts(edge: PlanEdge, ta: Task, tb: Task): Oriented | null {
+  const shared = sharedArtifacts(declaredArtifacts(ta.artifacts), declaredArtifacts(tb.artifacts)).filter(
+    (s) => s.producer !== null && ARTIFACT_RELATIONSHIP[s.kind] === edge.relationship,
+  )
+  const producers = new Set(shared.map((s) => s.producer))
+  if (producers.size !== 1) return null
+  const [from, to] = producers.has('x') ? [ta, tb] : [tb, ta]
+  const why = `${edge.relationship}: ${from.taskId} defines ${shared.map((s) => s.id).join(', ')}, which ${to.taskId} consumes — producer first`
+  return { from: from.taskId, to: to.taskId, edge, why }
+}
+
+/** Orients an edge producer → consumer; null when neither artifacts nor the text give an ordering signal. */
 function orient(edge: PlanEdge, byId: ReadonlyMap<string, Task>): Oriented | null {
   const [ta, tb] = [byId.get(edge.a)!, byId.get(edge.b)!]
+  const exact = orientByArtifacts(edge, ta, tb)
+  if (exact) return exact
   const [sa, sb] = [roleScore(ta, edge.relationship), roleScore(tb, edge.relationship)]
   if (sa.score === sb.score) return null
   const [from, to, sf, st] = sa.score > sb.score ? [ta, tb, sa, sb] : [tb, ta, sb, sa]

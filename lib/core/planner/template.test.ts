@@ -168,3 +168,15 @@ describe('renderPlan', () => {
     expect(renderPlan({ ...plan, planner: { kind: 'template', fallbackReason: 'timeout' } })).toContain('fallback: timeout')
   })
 })
+
+describe('templatePlan: declared artifacts', () => {
+  it('orders the producer first even when the words point the other way, and names the artifacts', () => {
+    // The titles alone read the web task as the producer ("Define"), the api task as a consumer.
+    const api = { taskId: 'api', projectId: 'p', repository: 'api', title: 'Implement the login endpoint', description: '', artifacts: [{ id: 'openapi:POST /v1/login', role: 'define' as const }] }
+    const web = { taskId: 'web', projectId: 'p', repository: 'web', title: 'Define the sign-in screen API usage', description: '', artifacts: [{ id: 'openapi:POST /v1/login', role: 'consume' as const }] }
+    const plan = templatePlan({ sessionType: 'dependency', relationship: 'API_Contract', tasks: [web, api] })
+    expect(plan.sequence.map((s) => [s.taskId, s.order])).toEqual([['api', 1], ['web', 2]])
+    expect(plan.sequence[1].reason).toContain('api defines openapi:POST /v1/login, which web consumes')
+    expect(plan.artifacts).toEqual([expect.objectContaining({ name: 'openapi:POST /v1/login', producer: 'api', consumers: ['web'] })])
+  })
+})

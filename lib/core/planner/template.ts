@@ -2,11 +2,13 @@
  * The template planner (DESIGN §2): deterministic, always available, and the fallback for the
  * LLM planner. Same input (in any order) → same plan.
  */
+import { ARTIFACT_RELATIONSHIP, declaredArtifacts, sharedArtifacts } from '../rules/artifacts'
 import { detectPair } from '../rules/detect'
 import { sharedEntities, taskFeatures } from '../rules/features'
 import { spell } from '../rules/text'
 import type { Task } from '../rules/types'
 import { conflictPlan } from './conflict'
+import { leasePlan } from './lease'
 import { fill, relationshipContent } from './content'
 import { PlannerInputError } from './errors'
 import { sequence, type Link, type PlanEdge } from './order'
@@ -85,27 +87,49 @@ function handovers(links: readonly Link[], parallel: readonly PlanEdge[]) {
   return [...groups.values()].sort((p, q) => `${p.from} ${p.relationship}`.localeCompare(`${q.from} ${q.relationship}`))
 }
 
+/** The artifacts the producer declares as defined and the consumers as consumed, under one relationship. */
+function declaredHandovers(producer: Task, consumers: readonly Task[], relationship: string) {
+  const mine = declaredArtifacts(producer.artifacts)
+  const byId = new Map<string, string[]>()
+  for (const c of consumers) {
+    for (const s of sharedArtifacts(mine, declaredArtifacts(c.artifacts))) {
+      if (s.producer !== 'x' || ARTIFACT_RELATIONSHIP[s.kind] !== relationship) continue
+      byId.set(s.id, [...(byId.get(s.id) ?? []), c.taskId])
+    }
+  }
+  return [...byId].map(([id, to]) => ({
+    name: clip(id, 200),
+    description: clip(`Declared: ${producer.taskId} defines ${id}; ${joinAnd(to)} consume${to.length === 1 ? 's' : ''} it. ${producer.taskId} publishes it before the consumers build on it.`),
+    producer: producer.taskId,
+    consumers: to,
+  }))
+}
+
 /** A deterministic, structured plan for a session from its tasks' text. */
 export function templatePlan(input: TemplatePlanInput): Plan {
   if (input.tasks.length === 0) throw new PlannerInputError('no-tasks', 'a plan needs at least one task')
-  if (input.sessionType === 'conflict') return conflictPlan(input.tasks, input.related ?? [])
+  if (input.sessionType === 'conflict') {
+    return new Set(input.tasks.map((t) => t.taskId)).size > 1 ? leasePlan(input.tasks) : conflictPlan(input.tasks, input.related ?? [])
+  }
   const tasks = uniqueTasks(input.tasks)
   const byId = new Map(tasks.map((t) => [t.taskId, t]))
   const relationship = input.sessionType === 'dependency' ? input.relationship : undefined
   const { steps, links, parallel } = sequence(tasks, planEdges(tasks, relationship))
   const groups = handovers(links, parallel)
 
-  const artifacts = groups.map((g) => {
+  const artifacts = groups.flatMap((g) => {
     const producer = byId.get(g.from)!
     const consumers = [...g.to].sort().map((id) => byId.get(id)!)
+    const declared = declaredHandovers(producer, consumers, g.relationship)
+    if (declared.length > 0) return declared
     const vars = { p: producer.taskId, c: joinAnd(consumers.map((c) => c.taskId)), topic: topicOf(producer, consumers) }
     const content = relationshipContent(g.relationship)
-    return {
+    return [{
       name: clip(fill(content.artifact.name, vars), 200),
       description: clip(fill(content.artifact.description, vars)),
       producer: producer.taskId,
       consumers: consumers.map((c) => c.taskId),
-    }
+    }]
   })
   const perGroup = (pick: (c: ReturnType<typeof relationshipContent>) => readonly string[]) =>
     groups.flatMap((g) => {

@@ -2,20 +2,31 @@
  * Pairwise detection: the reference semantics. The index (dependency-index.ts) only decides
  * which pairs to look at and then calls `detectFeatures`, so both always agree on a pair.
  */
+import { artifactMatches, artifactReason, sharedArtifacts } from './artifacts'
 import { compileRules, type CompiledRule } from './compile'
 import { taskFeatures, type TaskFeatures } from './features'
 import { evaluateRule, sharedOnce } from './match'
 import type { CustomRule, Dependency, Task } from './types'
 export { normalizeRepository, sameRepository } from './repository'
 
-
-/** Detection on precomputed features; `rules` from `compileRules`. */
+/**
+ * Detection on precomputed features; `rules` from `compileRules`. Declared artifacts are exact
+ * evidence: where they give a relationship, it replaces what the words give for it.
+ */
 export function detectFeatures(a: TaskFeatures, b: TaskFeatures, rules: readonly CompiledRule[]): Dependency[] {
   if (a.taskId === b.taskId || a.repositoryKey === b.repositoryKey) return []
   const [x, y] = a.taskId < b.taskId ? [a, b] : [b, a]
   const out: Dependency[] = []
+  const exact = new Set<string>()
+  if (x.artifacts.size > 0 && y.artifacts.size > 0) {
+    for (const m of artifactMatches(sharedArtifacts(x.artifacts, y.artifacts))) {
+      exact.add(m.relationship)
+      out.push({ task1: x.taskId, task2: y.taskId, relationship: m.relationship, confidence: m.confidence, reason: artifactReason(m, x.taskId, y.taskId) })
+    }
+  }
   const shared = sharedOnce(x, y)
   for (const rule of rules) {
+    if (exact.has(rule.name)) continue
     const m = evaluateRule(rule, x, y, shared)
     if (m) out.push({ task1: x.taskId, task2: y.taskId, relationship: m.relationship, confidence: m.confidence, reason: m.reason })
   }

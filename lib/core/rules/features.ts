@@ -2,6 +2,7 @@
  * Per-task features the rules evaluate: the analysed text and the task's entities. Computed
  * once per task (the index caches them), so a pair check is a handful of set lookups.
  */
+import { declaredArtifacts, type DeclaredArtifact } from './artifacts'
 import { analyzeText, type TaskTerms } from './text'
 import type { Task } from './types'
 import { normalizeRepository } from './repository'
@@ -19,6 +20,8 @@ export interface TaskFeatures {
    * keywords: two tasks that share one are about the same thing (docs/adr/0012).
    */
   readonly entities: ReadonlySet<string>
+  /** The task's declared artifacts by normalised key (artifacts.ts). */
+  readonly artifacts: ReadonlyMap<string, DeclaredArtifact>
   /** Per-rule results for this task, filled by match.ts (the index re-checks a task against many partners). */
   readonly memo: Map<object, unknown>
 }
@@ -35,7 +38,15 @@ export function taskFeatures(task: Task): TaskFeatures {
     const concept = CONCEPT_OF.get(term)
     if (concept) entities.add(concept)
   }
-  return { taskId: task.taskId, repository: task.repository, repositoryKey: normalizeRepository(task.repository), text, entities, memo: new Map() }
+  return {
+    taskId: task.taskId,
+    repository: task.repository,
+    repositoryKey: normalizeRepository(task.repository),
+    text,
+    entities,
+    artifacts: declaredArtifacts(task.artifacts),
+    memo: new Map(),
+  }
 }
 
 /** Entities both tasks have, in sorted order; a concept is dropped when a shared stem already names it. */

@@ -8,7 +8,10 @@
  * - custom rule without `requires`: post and query (R,K) when a keyword is mentioned.
  * - custom rule with `requires`: an A-task posts (R,A) and queries (R,B), and vice versa.
  *
- * Every pair a rule accepts (match.ts) meets through at least one key, so without the hot-key
+ * - artifacts: a task posts (ART,key,D) for what it defines and (ART,key,C) for what it
+ *   consumes; a definer queries both, a consumer queries (ART,key,D) — two consumers never meet.
+ *
+ * Every pair a rule accepts (match.ts, artifacts.ts) meets through at least one key, so without the hot-key
  * cap the index finds exactly the pairwise result (docs/adr/0014).
  */
 import type { CompiledRule } from './compile'
@@ -55,6 +58,17 @@ export function taskKeys(rules: readonly CompiledRule[], f: TaskFeatures): TaskK
         post.add(key(rule.name, 'B'))
         query.add(key(rule.name, 'A'))
       }
+    }
+  }
+  for (const [k, a] of f.artifacts) {
+    if (a.define) {
+      post.add(key('ART', k, 'D'))
+      query.add(key('ART', k, 'D'))
+      query.add(key('ART', k, 'C'))
+    }
+    if (a.consume) {
+      post.add(key('ART', k, 'C'))
+      query.add(key('ART', k, 'D'))
     }
   }
   return { post: [...post], query: [...query] }

@@ -3,8 +3,20 @@
  * verification of `dependency.detected`, sessions, the CLI). Extend, do not break.
  */
 import { z } from 'zod'
+import { ARTIFACT_ROLES, isArtifactId } from './artifacts'
+import { isRepoPath } from './paths'
 
-/** A task as the rules see it (the `task.claimed` payload carries these fields). */
+/** A contract a task defines or consumes: `{id: 'openapi:POST /v1/login', role: 'define'}` (artifacts.ts). */
+export const artifactRefSchema = z.object({
+  id: z.string().min(3).max(300).refine(isArtifactId, 'an artifact id: openapi:METHOD /path, table:NAME, env:NAME, proto:pkg.Name, graphql:Type.field or event:NAME'),
+  role: z.enum(ARTIFACT_ROLES),
+})
+export type ArtifactRef = z.infer<typeof artifactRefSchema>
+
+/**
+ * A task as the rules see it (the `task.claimed` payload carries these fields). `paths` and
+ * `artifacts` are optional extensions: events without them read exactly as before.
+ */
 export const taskSchema = z.object({
   taskId: z.string().min(1).max(200),
   projectId: z.string().min(1).max(200),
@@ -13,6 +25,10 @@ export const taskSchema = z.object({
   description: z.string().max(8000).default(''),
   keywords: z.array(z.string().min(1).max(100)).max(50).optional(),
   agentId: z.string().max(200).optional(),
+  /** Files, directories or globs (`src/auth/**`) in the repository that the task will change. */
+  paths: z.array(z.string().min(1).max(500).refine(isRepoPath, 'a path inside the repository (relative, no ..)')).max(100).optional(),
+  /** Contracts the task defines or consumes. */
+  artifacts: z.array(artifactRefSchema).max(50).optional(),
 })
 export type Task = z.infer<typeof taskSchema>
 

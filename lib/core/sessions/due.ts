@@ -10,6 +10,7 @@ import type { RoomState, SessionState } from '../state/types'
 import { consensusOf } from './consensus'
 import { DependencyCache } from './dependency-cache'
 import { sessionIdOf } from './ids'
+import { duePathConflicts, PATHS_RULE } from './path-conflict'
 
 export type DueEvent = { [K in EventKind]: { kind: K; payload: PayloadInput<K> } }[EventKind]
 
@@ -44,7 +45,7 @@ function dueDependencies(state: RoomState, cache?: DependencyCache): DueEvent[] 
   return out
 }
 
-/** Sessions for announced dependencies and for tasks claimed by two agents. */
+/** Sessions for announced dependencies, for tasks claimed by two agents, and for overlapping paths. */
 function dueSessions(state: RoomState): DueEvent[] {
   const out: DueEvent[] = []
   for (const d of [...state.dependencies.values()].sort((x, y) => (depKey(x.dependency) < depKey(y.dependency) ? -1 : 1))) {
@@ -61,6 +62,11 @@ function dueSessions(state: RoomState): DueEvent[] {
     if (state.sessions.has(session)) continue
     const evidence = [t.claims[t.claimants[0]], t.claims[t.claimants[1]]]
     out.push({ kind: 'session.opened', payload: { session, type: 'conflict', tasks: [taskId], rule: 'conflict', evidence } })
+  }
+  for (const c of duePathConflicts(state)) {
+    const session = sessionIdOf('conflict', c.tasks, PATHS_RULE)
+    if (state.sessions.has(session)) continue
+    out.push({ kind: 'session.opened', payload: { session, type: 'conflict', tasks: c.tasks, rule: PATHS_RULE, evidence: c.evidence } })
   }
   return out
 }

@@ -14,7 +14,8 @@ import type { ChorusAgent } from './sdk'
 export function respondWith(agent: ChorusAgent, policy: Policy, hooks: { onReply?: (session: SessionId, version: number, r: Reply) => void; onError?: (err: unknown) => void } = {}): () => void {
   const inFlight = new Set<string>()
   const offSession = agent.on('session', (e) => {
-    if (e.status !== 'resolved' || e.session.type !== 'conflict') return
+    // A path conflict (two tasks) is a lease: the waiting task waits, it is not given up.
+    if (e.status !== 'resolved' || e.session.type !== 'conflict' || e.session.tasks.length !== 1) return
     const taskId = e.session.tasks[0]
     const t = agent.state.tasks.get(taskId)
     const keeper = rankClaimants(taskId, e.session.participants)[0]
