@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { POLICIES } from './agent/policy'
 import { defaultRelayUrl, defaults, parseIntFlag } from './config'
+import { registerMcpCommands } from './mcp/command'
 import { startRelay } from './relay'
 
 /** Runs the CLI with `argv` (process.argv shape); resolves to the exit code. */
@@ -135,6 +136,8 @@ export async function main(argv: string[]): Promise<number> {
       const { attackCommand } = await import('./attack/command')
       code = await attackCommand({ relay: o.relay, invite: o.invite, data: o.data, name: o.name, attacks: o.attack, rate: o.rate, durationMs: o.duration })
     })
+
+  registerMcpCommands(program, untilSignal)
 
   try {
     await program.parseAsync(argv)

@@ -9,12 +9,15 @@
  *   agent.on('plan', (e) => agent.reply(e.session.id, { type: 'agreement', text: 'Agreed.' }))
  */
 import type { EventId, PeerId, SessionId } from '../../core/ids'
+import { parseTask, type ChorusTaskContext } from '../../core/rules/chorus'
+import type { ArtifactRef, Task } from '../../core/rules/types'
 import type { MessageType } from '../../core/events/kinds/message'
 import { selectSession, type SessionView } from '../../core/state/selectors'
 import type { RoomState } from '../../core/state/types'
 import { plannerFromEnv } from '../planner/env'
 import type { Planner } from '../planner/planner'
 import { DerivedEmitter } from './derived'
+import { installAgentKey } from './agent-key'
 import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
 import { PLANNER_CAPABILITY } from './rank'
@@ -31,6 +34,11 @@ export interface ChorusAgentOptions {
   dataDir: string
   /** Needed once, to join a room that is not open. */
   invite?: string
+  /**
+   * The agent's identity key (base64 protobuf, as `chorus-mesh key` prints it), for runners
+   * whose data directory does not survive between runs: same key, same member.
+   */
+  agentKey?: string
   /** The planner used when this agent is a session's primary; `false`: never plan. Default: from env. */
   planner?: Planner | false
   /** Grace period before the next-ranked planner takes over (ms). @default 4000 */
@@ -43,7 +51,7 @@ export interface ChorusAgentOptions {
   onError?: (err: unknown) => void
 }
 
-/** A task to claim; `projectId` defaults to "default". */
+/** A task to claim; `projectId` defaults to "default". A CHORUS TaskContext is accepted as well. */
 export interface TaskInput {
   taskId: string
   title: string
@@ -51,6 +59,26 @@ export interface TaskInput {
   description?: string
   keywords?: string[]
   projectId?: string
+  /** Files, directories or globs the task will change in its repository (leases). */
+  paths?: string[]
+  /** Contracts the task defines or consumes (`openapi:POST /v1/login`, `table:users` …). */
+  artifacts?: ArtifactRef[]
+}
+
+/** A task that does not read as ours nor as a CHORUS TaskContext; `issues` name the fields. */
+export class TaskInputError extends Error {
+  static override name = 'TaskInputError'
+  constructor(readonly issues: { path: PropertyKey[]; message: string }[]) {
+    super(`invalid task: ${issues.map((i) => `${i.path.map(String).join('.') || '(task)'}: ${i.message}`).join('; ')}`)
+  }
+}
+
+/** Reads a task in our shape (projectId defaults to "default") or CHORUS's; throws TaskInputError. */
+export function readTask(input: TaskInput | ChorusTaskContext): Task {
+  const raw = input as unknown as Record<string, unknown>
+  const r = parseTask('task_id' in raw ? raw : { projectId: 'default', description: '', ...raw })
+  if (!r.success) throw new TaskInputError(r.issues.map((i) => ({ path: [...i.path], message: i.message })))
+  return r.data
 }
 
 /** Why an agent could not join. */
@@ -107,6 +135,7 @@ export class ChorusAgent {
   /** Starts a peer on the relay's room, joins it as an agent and starts the agent's duties. */
   static async join(opts: ChorusAgentOptions): Promise<ChorusAgent> {
     const capabilities = opts.planner === false ? [] : [PLANNER_CAPABILITY]
+    if (opts.agentKey) installAgentKey(opts.dataDir, opts.name, opts.agentKey)
     const mesh = await startMeshAgent({ name: opts.name, relayUrl: opts.relayUrl, dataDir: opts.dataDir, invite: opts.invite, capabilities, syncIntervalMs: opts.syncIntervalMs, synchronous: opts.synchronous })
     try {
       const outcome = await mesh.join()
@@ -134,19 +163,19 @@ export class ChorusAgent {
       .sort((a, b) => b.openedAt - a.openedAt)
   }
 
-  /** Claims a task (no-op if this agent holds it already); resolves to the claim's event id. */
-  async claim(task: TaskInput): Promise<EventId> {
+  /**
+   * Claims a task (ours or a CHORUS TaskContext); a no-op if this agent holds it already with
+   * the same content, a re-claim (new text, paths or artifacts) if the content changed.
+   * Resolves to the claim's event id; throws TaskInputError on a malformed task.
+   */
+  async claim(input: TaskInput | ChorusTaskContext): Promise<EventId> {
+    const { agentId: _ignored, ...task } = readTask(input)
     const held = this.state.tasks.get(task.taskId)
-    if (held?.status === 'claimed' && held.claimants.includes(this.peerId)) return held.claims[this.peerId]
-    const enc = await this.mesh.peer.author('task.claimed', {
-      taskId: task.taskId,
-      projectId: task.projectId ?? 'default',
-      repository: task.repository,
-      title: task.title,
-      description: task.description ?? '',
-      ...(task.keywords ? { keywords: task.keywords } : {}),
-    })
-    return enc.id
+    if (held?.status === 'claimed' && held.claimants.includes(this.peerId)) {
+      const { agentId: _a, ...was } = held.task
+      if (held.claimedBy !== this.peerId || JSON.stringify(was) === JSON.stringify(task)) return held.claims[this.peerId]
+    }
+    return (await this.mesh.peer.author('task.claimed', task)).id
   }
 
   /** True if this agent ever claimed the task (held, released or completed since). */
@@ -212,6 +241,16 @@ export class ChorusAgent {
     } finally {
       this.listeners.delete(l)
     }
+  }
+
+  /** Calls `listener` after every change of the replica; returns the unsubscribe function. */
+  subscribe(listener: () => void): () => void {
+    return this.mesh.peer.host.subscribe(listener)
+  }
+
+  /** Resolves when the agent stops. */
+  get done(): Promise<void> {
+    return this.stopped
   }
 
   /** Leaves the mesh (the agent stays a member; its key and replica stay on disk). */
