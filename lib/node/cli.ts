@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { POLICIES } from './agent/policy'
 import { defaultRelayUrl, defaults, parseIntFlag } from './config'
+import { registerGatewayCommand } from './gateway/command'
 import { registerMcpCommands } from './mcp/command'
 import { startRelay } from './relay'
 
@@ -138,6 +139,7 @@ export async function main(argv: string[]): Promise<number> {
     })
 
   registerMcpCommands(program, untilSignal)
+  registerGatewayCommand(program, untilSignal)
 
   try {
     await program.parseAsync(argv)
