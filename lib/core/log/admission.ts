@@ -62,6 +62,10 @@ export function admit(id: EventId, event: AnyEvent, view: LogView, inviteSignatu
   }
   if (role === null) return reject('not_member', 'the author has not joined (or has left)')
   if (!roleMayAuthor(role, event.kind)) return reject('role_not_allowed', `${role} may not author ${event.kind}`)
+  if (event.kind === 'invite.issued') {
+    const { issuer, room } = event.payload.invite
+    if (issuer !== event.author || room !== view.room) return reject('malformed', 'an invite is recorded by its issuer, for this room')
+  }
   const derived = verifyDerived(event, view)
   if (derived) return reject('derived_unverified', derived)
   return { ok: true, roleAfter: event.kind === 'member.left' ? null : role }

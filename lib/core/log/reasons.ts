@@ -19,7 +19,8 @@ export const REJECT_REASONS = [
 export type RejectReason = (typeof REJECT_REASONS)[number]
 
 export type AddResult =
-  | { status: 'accepted'; id: EventId }
+  /** `inert`: stored, but its author was cut off before it (ADR 0065): it has no effect. */
+  | { status: 'accepted'; id: EventId; inert?: true }
   | { status: 'duplicate'; id: EventId }
   | { status: 'pending'; id: EventId; missing: EventId[] }
   | { status: 'rejected'; reason: RejectReason; detail: string; id?: EventId }
@@ -44,7 +45,8 @@ export type GossipVerdict = 'accept' | 'ignore' | 'reject'
  * not punished; pending events are not forwarded until they are valid.
  */
 export function gossipVerdict(r: AddResult): GossipVerdict {
-  if (r.status === 'accepted') return 'accept'
+  // An inert event is valid, but honest peers do not spread a revoked member's new events.
+  if (r.status === 'accepted') return r.inert ? 'ignore' : 'accept'
   if (r.status !== 'rejected') return 'ignore'
   if (r.reason === 'equivocation') return 'accept'
   return r.reason === 'clock_ahead' || r.reason === 'pending_overflow' ? 'ignore' : 'reject'

@@ -17,6 +17,10 @@ export const ALLOWED_ROLES: Readonly<Record<EventKind, readonly Role[]>> = {
   'member.joined': [],
   'member.left': ['owner', 'admin', 'reviewer', 'agent', 'observer'],
   'member.revoked': ADMINS,
+  'member.renamed': ['owner', 'admin', 'reviewer', 'agent', 'observer'],
+  // Who may revoke which invite is decided with the invite in hand (state/authority.ts).
+  'invite.issued': ADMINS,
+  'invite.revoked': ADMINS,
   'task.claimed': ['agent'],
   'task.released': ['agent'],
   'task.completed': ['agent'],

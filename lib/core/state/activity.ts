@@ -25,6 +25,9 @@ function summarize(e: AnyEvent): string {
     case 'member.joined': return `joined as ${e.payload.invite?.role ?? 'reviewer'}`
     case 'member.left': return 'left the room'
     case 'member.revoked': return `revoked a member${e.payload.reason ? ` (${e.payload.reason})` : ''}`
+    case 'member.renamed': return `is now called “${e.payload.displayName}”`
+    case 'invite.issued': return `issued ${e.payload.invite.role} invite${e.payload.label ? ` “${e.payload.label}”` : ''}`
+    case 'invite.revoked': return `revoked an invite${e.payload.reason ? ` (${e.payload.reason})` : ''}`
     case 'task.claimed': return `claimed “${e.payload.title}” in ${e.payload.repository}`
     case 'task.released': return `released ${e.payload.taskId}`
     case 'task.completed': return `completed ${e.payload.taskId}`

@@ -8,6 +8,7 @@
  * copy-on-write, so a checkpoint holds only what changed after it. At most `keep` checkpoints
  * are kept, the most recent ones; an event older than all of them replays from the empty state.
  */
+import { EVERYTHING_COUNTS, type AuthorityFacts } from '../authority/authority'
 import type { PeerId, RoomId } from '../ids'
 import type { StoredEvent } from '../log/stored'
 import { initialState } from './initial'
@@ -62,6 +63,7 @@ export class Fold {
   constructor(
     private readonly room: RoomId,
     opts: FoldOptions = {},
+    private readonly facts: AuthorityFacts = EVERYTHING_COUNTS,
   ) {
     this.current = initialState(room)
     this.every = Math.max(1, opts.every ?? CHECKPOINT_EVERY)
@@ -84,12 +86,31 @@ export class Fold {
     return this.replayed
   }
 
-  /** Insert a newly stored event. */
-  insert(e: StoredEvent): void {
+  /**
+   * Insert a newly stored event. `changed`: already-folded events whose authority verdict
+   * changed with it; the fold replays from the earliest of them.
+   */
+  insert(e: StoredEvent, changed: readonly StoredEvent[] = []): void {
     const at = insertionIndex(this.order, e)
     this.order.splice(at, 0, e)
-    if (at === this.order.length - 1) this.step(at)
-    else this.replayFrom(at)
+    const from = Math.min(at, this.indexOfFirst(changed))
+    if (from === this.order.length - 1) this.step(from)
+    else this.replayFrom(from)
+  }
+
+  /** Replays from the earliest of `changed` (folded events whose authority verdict changed). */
+  revise(changed: readonly StoredEvent[]): void {
+    const from = this.indexOfFirst(changed)
+    if (from < this.order.length) this.replayFrom(from)
+  }
+
+  private indexOfFirst(events: readonly StoredEvent[]): number {
+    let first = this.order.length
+    for (const e of events) {
+      const i = insertionIndex(this.order, e)
+      if (this.order[i] === e) first = Math.min(first, i)
+    }
+    return first
   }
 
   /** An author equivocated from `fromSeq`: its events from there on stop counting. */
@@ -101,7 +122,9 @@ export class Fold {
   }
 
   private step(index: number): void {
-    reduce(this.current, this.order[index], this.journal)
+    // An event of an author cut off before it leaves no trace at all, not even a count.
+    const e = this.order[index]
+    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts)
     const folded = index + 1
     const last = this.checkpoints.length ? this.checkpoints[this.checkpoints.length - 1].folded : 0
     if (folded - last >= Math.max(this.every, Math.floor(folded / this.spread))) {

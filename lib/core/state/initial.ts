@@ -13,6 +13,7 @@ export function initialState(room: RoomId): RoomState {
     config: { ...DEFAULT_ROOM_CONFIG },
     members: new Map(),
     inviteUses: new Map(),
+    invites: new Map(),
     tasks: new Map(),
     rules: new Map(),
     dependencies: new Map(),

@@ -4,6 +4,8 @@
  * sense at its position (a stale plan version, an invite used up) is ignored and counted,
  * never thrown.
  */
+import { EVERYTHING_COUNTS, type AuthorityFacts } from '../authority/authority'
+import { inviteKey } from '../authority/standing'
 import type { AnyEvent } from '../events/envelope'
 import type { StoredEvent } from '../log/stored'
 import { copyMember, copyTask, inPlace, type Writer } from './journal'
@@ -12,24 +14,26 @@ import type { PeerId } from '../ids'
 import type { MemberState, RoomState, TaskState } from './types'
 
 export type Ignore = string
-type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, { kind: K }>, id: StoredEvent['id'], w: Writer) => Ignore | void
+type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, { kind: K }>, id: StoredEvent['id'], w: Writer, facts: AuthorityFacts) => Ignore | void
 
 /**
  * Fold one stored event into `s` (mutating it). Every change to a Map or a record goes through
- * `w`, so a Fold can checkpoint by journal (ADR 0062); the default edits in place.
+ * `w`, so a Fold can checkpoint by journal (ADR 0062); the default edits in place. `facts`
+ * answers what only the whole set decides: which joins admit and which revocations take
+ * effect (ADR 0065).
  */
-export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace): void {
+export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, facts: AuthorityFacts = EVERYTHING_COUNTS): void {
   const e = stored.event
   s.applied++
   s.lastTime = Math.max(s.lastTime, e.time)
   const fork = s.quarantined.get(e.author)
-  const why = fork !== undefined && e.seq >= fork ? 'quarantined' : dispatch(s, e, stored.id, w)
+  const why = fork !== undefined && e.seq >= fork ? 'quarantined' : dispatch(s, e, stored.id, w, facts)
   if (why) w.set(s.ignored, why, (s.ignored.get(why) ?? 0) + 1)
 }
 
-function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer): Ignore | void {
-  if (e.kind === 'room.created') return roomCreated(s, e, id, w)
-  if (e.kind === 'member.joined') return memberJoined(s, e, id, w)
+function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer, facts: AuthorityFacts): Ignore | void {
+  if (e.kind === 'room.created') return roomCreated(s, e, id, w, facts)
+  if (e.kind === 'member.joined') return memberJoined(s, e, id, w, facts)
   const member = s.members.get(e.author)
   // Admission follows the author's own chain; this also honours invite use limits.
   if (!member || member.left) return 'not_member'
@@ -45,18 +49,28 @@ function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer): 
       return
     }
     case 'member.revoked': {
+      // Who may revoke whom is decided on causal history (authority/standing.ts).
+      if (facts.actVoid(id)) return 'revocation_void'
       const target = s.members.get(e.payload.member)
-      if (!target) return 'unknown_member'
-      if (target.role === 'owner') return 'cannot_revoke_owner'
-      if (target.role === 'admin' && member.role !== 'owner') return 'only_owner_revokes_admin'
+      // A key that has not joined (yet) is banned all the same: its events never count.
+      if (!target) return
       const revoked = w.own(s.members, target.peerId, copyMember) as MemberState
       revoked.left = true
       revoked.revoked = true
       releaseAll(s, target.peerId, w)
       return
     }
+    case 'member.renamed': {
+      const renamed = w.own(s.members, e.author, copyMember) as MemberState
+      renamed.displayName = e.payload.displayName
+      return
+    }
+    case 'invite.issued':
+      return inviteIssued(s, e, id, w, facts)
+    case 'invite.revoked':
+      return inviteRevoked(s, e, id, w, facts)
     case 'task.claimed':
-      return taskClaimed(s, e, id, w)
+      return taskClaimed(s, e, id, w, facts)
     case 'task.released':
     case 'task.completed':
       return taskDone(s, e, w)
@@ -86,16 +100,39 @@ const roomCreated: Handler<'room.created'> = (s, e, id, w) => {
   w.set(s.members, e.author, { peerId: e.author, ...p.owner, role: 'owner', joinedAt: e.time, joinEvent: id, left: false })
 }
 
-const memberJoined: Handler<'member.joined'> = (s, e, id, w) => {
+const memberJoined: Handler<'member.joined'> = (s, e, id, w, facts) => {
   const { invite, displayName, kind, capabilities } = e.payload
+  if (facts.joinVoid(id) !== undefined) return 'invite_void'
   if (invite) {
-    const key = `${invite.issuer}/${invite.nonce}`
+    const key = inviteKey(invite.issuer, invite.nonce)
     const used = s.inviteUses.get(key) ?? 0
     if (used >= invite.maxUses) return 'invite_used_up'
     w.set(s.inviteUses, key, used + 1)
+    if (!s.invites.get(key)?.role) {
+      const { role, expires, maxUses } = invite
+      w.set(s.invites, key, { ...s.invites.get(key), issuer: invite.issuer, nonce: invite.nonce, role, expires, maxUses })
+    }
   }
   const role = invite ? invite.role : 'reviewer'
   w.set(s.members, e.author, { peerId: e.author, displayName, kind, role, capabilities, joinedAt: e.time, joinEvent: id, left: false })
+}
+
+const inviteIssued: Handler<'invite.issued'> = (s, e, id, w) => {
+  const { issuer, nonce, role, expires, maxUses } = e.payload.invite
+  const key = inviteKey(issuer, nonce)
+  if (s.invites.get(key)?.issuedEvent) return 'duplicate_invite'
+  w.set(s.invites, key, { ...s.invites.get(key), issuer, nonce, role, expires, maxUses, label: e.payload.label, issuedEvent: id, issuedAt: e.time })
+}
+
+const inviteRevoked: Handler<'invite.revoked'> = (s, e, id, w, facts) => {
+  if (facts.actVoid(id)) return 'revocation_void'
+  const { issuer, nonce } = e.payload
+  const key = inviteKey(issuer, nonce)
+  const known = s.invites.get(key)
+  // Only the owner or the issuer takes back an admin invite (authority/standing.ts).
+  if (known?.role === 'admin' && e.author !== s.owner && e.author !== issuer) return 'not_allowed'
+  if (known?.revoked) return 'already_revoked'
+  w.set(s.invites, key, { ...known, issuer, nonce, revoked: { by: e.author, event: id, at: e.time } })
 }
 
 const taskClaimed: Handler<'task.claimed'> = (s, e, id, w) => {

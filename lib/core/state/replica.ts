@@ -2,6 +2,7 @@
  * A replica of one room: the event log plus its incrementally folded state. This is the one
  * ingest path the network layer, storage and UI stores use.
  */
+import { Authority } from '../authority/authority'
 import { signEvent } from '../events/codec'
 import type { EncodedEvent, SignedEvent } from '../events/envelope'
 import type { EventKind, PayloadInput } from '../events/kinds'
@@ -27,27 +28,36 @@ export type ReplicaInit = Omit<EventLogInit, 'onStored' | 'onQuarantine'> & {
 /** The log and its folded state: the one ingest path for network, storage and local authoring. */
 export class Replica {
   readonly log: EventLog
+  /** Who holds authority, from causal history (ADR 0065); the fold reads it. */
+  readonly authority: Authority
   private readonly fold: Fold
   private readonly clock: () => number
   private authoring: Promise<void> = Promise.resolve()
   private readonly dependencyCache = new DependencyCache()
 
   constructor(init: ReplicaInit) {
-    this.fold = new Fold(init.room, init.checkpoints)
     this.clock = init.now ?? (() => Date.now())
     this.log = new EventLog({
       ...init,
       onStored: (e) => {
-        this.fold.insert(e)
+        this.fold.insert(e, this.authority.observe(e))
         init.onStored?.(e)
       },
-      onQuarantine: (author, seq) => this.fold.quarantineAuthor(author, seq),
+      onQuarantine: (author, seq) => {
+        this.fold.quarantineAuthor(author, seq)
+        this.fold.revise(this.authority.reevaluate())
+      },
     })
+    this.authority = new Authority(this.log)
+    this.fold = new Fold(init.room, init.checkpoints, this.authority)
   }
 
   /** Add an event from anywhere (network, storage, local). Never throws. */
-  add(input: Uint8Array | EncodedEvent | SignedEvent): Promise<AddResult> {
-    return this.log.add(input)
+  async add(input: Uint8Array | EncodedEvent | SignedEvent): Promise<AddResult> {
+    const r = await this.log.add(input)
+    if (r.status !== 'accepted') return r
+    const stored = this.log.get(r.id)
+    return stored && !this.authority.counts(stored) ? { ...r, inert: true } : r
   }
 
   /**

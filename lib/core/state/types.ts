@@ -25,6 +25,23 @@ export interface MemberState {
   revoked?: boolean
 }
 
+/**
+ * An invite the log knows of: announced by `invite.issued` (body without signature), seen in
+ * a redeeming join, or revoked. Keyed `issuer/nonce`.
+ */
+export interface InviteState {
+  issuer: PeerId
+  nonce: string
+  /** From `invite.issued` or the first redeeming join in fold order. */
+  role?: Exclude<Role, 'owner'>
+  expires?: number
+  maxUses?: number
+  label?: string
+  issuedEvent?: EventId
+  issuedAt?: number
+  revoked?: { by: PeerId; event: EventId; at: number }
+}
+
 export interface TaskState {
   task: Task
   /** The holder: the first active claimant. */
@@ -134,6 +151,8 @@ export interface RoomState {
   members: Map<PeerId, MemberState>
   /** Redemptions per invite (`issuer/nonce`): the first `maxUses` in fold order count. */
   inviteUses: Map<string, number>
+  /** Invites announced, redeemed or revoked, by `issuer/nonce`. */
+  invites: Map<string, InviteState>
   tasks: Map<string, TaskState>
   rules: Map<string, { rule: CustomRule; event: EventId }>
   /** Keyed `task1|task2|relationship`. */

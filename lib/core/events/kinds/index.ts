@@ -5,7 +5,8 @@
 import type { z } from 'zod'
 import { dependencyDetectedSchema } from './dependency'
 import { escalationClaimedSchema, escalationResolvedSchema, escalationReturnedSchema } from './escalation'
-import { memberJoinedSchema, memberLeftSchema, memberRevokedSchema } from './member'
+import { inviteIssuedSchema, inviteRevokedSchema } from './invite'
+import { memberJoinedSchema, memberLeftSchema, memberRenamedSchema, memberRevokedSchema } from './member'
 import { sessionMessageSchema } from './message'
 import { planApprovedSchema, planEditedSchema, planProposedSchema } from './plan'
 import { roomConfiguredSchema, roomCreatedSchema } from './room'
@@ -19,6 +20,9 @@ export const payloadSchemas = {
   'member.joined': memberJoinedSchema,
   'member.left': memberLeftSchema,
   'member.revoked': memberRevokedSchema,
+  'member.renamed': memberRenamedSchema,
+  'invite.issued': inviteIssuedSchema,
+  'invite.revoked': inviteRevokedSchema,
   'task.claimed': taskClaimedSchema,
   'task.released': taskReleasedSchema,
   'task.completed': taskCompletedSchema,

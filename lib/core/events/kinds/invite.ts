@@ -22,3 +22,22 @@ export type InviteBody = z.infer<typeof inviteBodySchema>
 
 export const signedInviteSchema = inviteBodySchema.extend({ sig: signatureSchema })
 export type SignedInvite = z.infer<typeof signedInviteSchema>
+
+/**
+ * An issuer records an invite it made, without the signature: admins on any device can list
+ * invites and their uses, and nobody can redeem one from the log (the capability is the
+ * signature, which travels only in the link or token).
+ */
+export const inviteIssuedSchema = z.object({ invite: inviteBodySchema, label: z.string().max(200).optional() })
+export type InviteIssued = z.infer<typeof inviteIssuedSchema>
+
+/**
+ * An invite stops admitting: a join redeeming it counts only if it is in this event's causal
+ * past (ADR 0065). By the invite's issuer or the owner, or by an admin for a non-admin invite.
+ */
+export const inviteRevokedSchema = z.object({
+  issuer: peerIdSchema,
+  nonce: inviteBodySchema.shape.nonce,
+  reason: z.string().max(500).optional(),
+})
+export type InviteRevoked = z.infer<typeof inviteRevokedSchema>

@@ -18,9 +18,13 @@ export const memberLeftSchema = z.object({ reason: z.string().max(500).optional(
 export type MemberLeft = z.infer<typeof memberLeftSchema>
 
 /**
- * An owner or admin removes a member (issue 6): from this event on, in fold order, the
- * member's events count for nothing (an author joins once per chain, so it cannot come back
- * under the same key). Only the owner may revoke an admin; nobody can revoke the owner.
+ * An owner or admin removes a member for good: of the member's events only those in this
+ * event's causal past count, whatever clocks they carry, and its key never holds a role in
+ * the room again (ADR 0065). Only the owner may revoke an admin; nobody can revoke the owner.
  */
 export const memberRevokedSchema = z.object({ member: peerIdSchema, reason: z.string().max(500).optional() })
 export type MemberRevoked = z.infer<typeof memberRevokedSchema>
+
+/** A member changes its display name; the member list and history show the latest one. */
+export const memberRenamedSchema = z.object({ displayName: shortText })
+export type MemberRenamed = z.infer<typeof memberRenamedSchema>
