@@ -19,10 +19,12 @@ export interface AuthorityFacts {
   joinVoid(id: EventId): string | undefined
   /** True if a revocation or invite revocation takes no effect. */
   actVoid(id: EventId): boolean
+  /** Author and seq of a stored event (what a citation in `deps` points at). */
+  refOf(id: EventId): { author: PeerId; seq: number } | undefined
 }
 
 /** Facts for a fold without an authority index (tests of the reducer alone): everything counts. */
-export const EVERYTHING_COUNTS: AuthorityFacts = { counts: () => true, joinVoid: () => undefined, actVoid: () => false }
+export const EVERYTHING_COUNTS: AuthorityFacts = { counts: () => true, joinVoid: () => undefined, actVoid: () => false, refOf: () => undefined }
 
 /** The log as the authority index reads it. */
 export interface AuthorityView extends CausalView {
@@ -58,6 +60,11 @@ export class Authority implements AuthorityFacts {
 
   actVoid(id: EventId): boolean {
     return this.standing.voidActs.has(id)
+  }
+
+  refOf(id: EventId): { author: PeerId; seq: number } | undefined {
+    const e = this.view.get(id)?.event
+    return e && { author: e.author, seq: e.seq }
   }
 
   /** Records a newly stored event; returns the stored events whose verdict changed. */

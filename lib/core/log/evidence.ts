@@ -28,6 +28,8 @@ export function evidenceOf(event: AnyEvent): EventId[] {
           : []
     case 'session.resolved':
       return [event.payload.plan, ...event.payload.agreements]
+    case 'session.closed':
+      return event.payload.evidence ?? []
     default:
       return []
   }
@@ -86,9 +88,24 @@ export function verifyDerived(event: AnyEvent, view: LogView): string | null {
       }
       return authors.size >= Math.max(1, p.participants - 1) ? null : 'too few distinct participants agree'
     }
+    case 'session.closed':
+      return event.payload.reason === 'completed' ? verifyCompleted(event.payload, view) : null
     default:
       return null
   }
+}
+
+/** A `completed` close names the session's opening and a completion of each of its tasks. */
+function verifyCompleted(p: Extract<AnyEvent, { kind: 'session.closed' }>['payload'], view: LogView): string | null {
+  const [openedId, ...done] = p.evidence ?? []
+  const opened = openedId ? getKind(view, openedId, 'session.opened') : undefined
+  if (!opened || opened.event.payload.session !== p.session) return 'a completed close names the session.opened of its session'
+  const tasks = new Set(opened.event.payload.tasks)
+  for (const id of done) {
+    const c = getKind(view, id, 'task.completed')
+    if (!c || !tasks.delete(c.event.payload.taskId)) return 'evidence after the opening is one task.completed per task of the session'
+  }
+  return tasks.size === 0 ? null : 'a task of the session is not completed'
 }
 
 function verifyOpened(p: Extract<AnyEvent, { kind: 'session.opened' }>['payload'], view: LogView): string | null {

@@ -103,7 +103,10 @@ export class PendingBuffer {
   unpark(p: Pending): void {
     this.entries.delete(p.enc.id)
     const author = p.enc.event.author
-    this.byAuthor.set(author, this.countOf(author) - 1)
+    const left = this.countOf(author) - 1
+    // An author whose entries are all gone leaves no trace: the map never outgrows the buffer.
+    if (left > 0) this.byAuthor.set(author, left)
+    else this.byAuthor.delete(author)
     for (const m of p.missing) {
       const set = this.waiting.get(m)
       set?.delete(p.enc.id)

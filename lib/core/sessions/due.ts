@@ -9,6 +9,7 @@ import type { Dependency } from '../rules/types'
 import type { RoomState, SessionState } from '../state/types'
 import { consensusOf } from './consensus'
 import { DependencyCache } from './dependency-cache'
+import { durationStart } from './duration'
 import { sessionIdOf } from './ids'
 import { duePathConflicts, PATHS_RULE } from './path-conflict'
 
@@ -76,6 +77,11 @@ function dueTransitions(state: RoomState, now: number): DueEvent[] {
   const out: DueEvent[] = []
   const { escalationThreshold, maxSessionDurationMs, inactivityTimeoutMs } = state.config
   for (const s of [...state.sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    const completed = completedClose(state, s)
+    if (completed) {
+      out.push(completed)
+      continue
+    }
     if (s.status === 'resolved' && now - s.lastActivity >= inactivityTimeoutMs) {
       out.push({ kind: 'session.closed', payload: { session: s.id, reason: 'inactivity' } })
       continue
@@ -86,11 +92,29 @@ function dueTransitions(state: RoomState, now: number): DueEvent[] {
     else if (s.messagesSinceActive > escalationThreshold) {
       const messages = s.messages.slice(-(escalationThreshold + 1)).map((m) => m.event)
       out.push({ kind: 'session.escalated', payload: { session: s.id, reason: 'message_limit', threshold: escalationThreshold, opened: s.openedEvent, messages } })
-    } else if (now - s.activeSince >= maxSessionDurationMs) {
+    } else if (isOld(s, now, maxSessionDurationMs)) {
       out.push({ kind: 'session.escalated', payload: { session: s.id, reason: 'duration', maxDurationMs: maxSessionDurationMs, opened: s.openedEvent } })
     }
   }
   return out
+}
+
+/** A `completed` close once every task of an open or settled session is completed. */
+function completedClose(state: RoomState, s: SessionState): DueEvent | null {
+  if (s.status !== 'active' && s.status !== 'resolved') return null
+  const done: EventId[] = []
+  for (const t of s.tasks) {
+    const task = state.tasks.get(t)
+    if (task?.status !== 'completed' || !task.completion) return null
+    done.push(task.completion)
+  }
+  return { kind: 'session.closed', payload: { session: s.id, reason: 'completed', evidence: [s.openedEvent, ...done] } }
+}
+
+/** True if the session's duration clock has run for `max` by `now`. */
+function isOld(s: SessionState, now: number, max: number): boolean {
+  const start = durationStart(s)
+  return start !== null && now - start >= max
 }
 
 /** `session.resolved` with the agreements as evidence, if consensus holds. */

@@ -148,7 +148,7 @@ describe('Fold checkpoints (bounded, copy-on-write)', () => {
   it('folds in-order arrival to the replica state, with checkpoints as small as one event', async () => {
     const { room, sorted } = await richHistory()
     for (const opts of [small, { every: 1, spread: 1e9, keep: 1e9 }]) {
-      const fold = new Fold(room.replica.log.room, opts)
+      const fold = new Fold(room.replica.log.room, opts, room.replica.authority)
       for (const e of sorted) fold.insert(e)
       expect(fold.rewindCount).toBe(0)
       expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
@@ -157,7 +157,7 @@ describe('Fold checkpoints (bounded, copy-on-write)', () => {
 
   it('a late event far behind the tail or near it folds to exactly the in-order state', async () => {
     const { room, sorted } = await richHistory()
-    const reference = new Fold(room.replica.log.room)
+    const reference = new Fold(room.replica.log.room, {}, room.replica.authority)
     for (const e of sorted) reference.insert(e)
     const n = sorted.length
     // The last event of a kind that is not among the final three (those would land at the tail).
@@ -176,7 +176,7 @@ describe('Fold checkpoints (bounded, copy-on-write)', () => {
     const all = { ...small, keep: 1e9 }
     for (const opts of [small, all]) {
       for (const { at, far } of cases) {
-        const fold = new Fold(room.replica.log.room, opts)
+        const fold = new Fold(room.replica.log.room, opts, room.replica.authority)
         for (const e of sorted) if (e !== sorted[at]) fold.insert(e)
         expect(stateDigest(fold.state)).not.toBe(stateDigest(reference.state))
         fold.insert(sorted[at])
@@ -190,7 +190,7 @@ describe('Fold checkpoints (bounded, copy-on-write)', () => {
 
   it('several late events in reverse order end in the in-order state', async () => {
     const { room, sorted } = await richHistory()
-    const fold = new Fold(room.replica.log.room, small)
+    const fold = new Fold(room.replica.log.room, small, room.replica.authority)
     const late = new Set([3, 20, sorted.length - 30, sorted.length - 9, sorted.length - 2])
     for (const [i, e] of sorted.entries()) if (!late.has(i)) fold.insert(e)
     for (const i of [...late].reverse()) fold.insert(sorted[i])

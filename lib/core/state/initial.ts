@@ -18,6 +18,7 @@ export function initialState(room: RoomId): RoomState {
     rules: new Map(),
     dependencies: new Map(),
     sessions: new Map(),
+    awaitingWitness: new Map(),
     quarantined: new Map(),
     ignored: new Map(),
     applied: 0,

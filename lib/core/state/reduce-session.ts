@@ -8,6 +8,7 @@ import type { AnyEvent } from '../events/envelope'
 import { messageType } from '../events/kinds/message'
 import type { EventId, PeerId } from '../ids'
 import { consensusOf } from '../sessions/consensus'
+import { durationStart } from '../sessions/duration'
 import { approvalsNeeded } from '../sessions/quorum'
 import { relatedTasks } from '../sessions/related'
 import { copySession, type Writer } from './journal'
@@ -36,20 +37,68 @@ const isHuman = (s: RoomState, p: PeerId): boolean => {
   return role === 'owner' || role === 'admin' || role === 'reviewer'
 }
 
+/** Participants, planners (by their join's capabilities) and admins write a session's plans. */
+const mayPlan = (s: RoomState, x: SessionState, who: PeerId): boolean => {
+  const m = s.members.get(who)
+  return x.participants.includes(who) || m?.role === 'owner' || m?.role === 'admin' || m?.capabilities.includes('planner') === true
+}
+
 /** Fold a session event; returns why it was ignored, if it was. */
 export function reduceSession(s: RoomState, e: SessionEvent, id: EventId, w: Writer): string | void {
   if (e.kind === 'session.opened') return opened(s, e, id, w)
   const held = s.sessions.get(e.payload.session)
   if (!held) return 'unknown_session'
-  if (held.status === 'closed') return 'session_closed'
+  if (held.status === 'closed' && (held.closeReason !== 'inactivity' || e.kind === 'session.closed')) return 'session_closed'
   // Most session events change it; one the session ignores costs at most a spare copy per checkpoint.
   const session = w.own(s.sessions, e.payload.session, copySession) as SessionState
-  const why = apply(s, session, e, id)
+  const why = held.status === 'closed' ? reopened(s, session, e, id, w) : apply(s, session, e, id, w)
   if (!why) {
     session.lastActivity = Math.max(session.lastActivity, e.time)
+    if (session.witnessedAt === null && e.author !== session.activeBy) session.witnessedAt = e.time
     session.history.push({ kind: e.kind, event: id, at: e.time, by: e.author })
   }
   return why
+}
+
+/**
+ * Activity folded after an inactivity close shows the session was not idle: the close is
+ * undone and the event applies to the resolved session. So a close cited from a stale view
+ * (an old Lamport position) cannot hide later activity; the close is due again once the
+ * session really is idle.
+ */
+function reopened(s: RoomState, x: SessionState, e: Exclude<SessionEvent, { kind: 'session.opened' }>, id: EventId, w: Writer): string | void {
+  const closed = { closedAt: x.closedAt, closeReason: x.closeReason }
+  x.status = 'resolved'
+  x.closedAt = null
+  x.closeReason = null
+  const why = apply(s, x, e, id, w)
+  if (why) Object.assign(x, { status: 'closed', ...closed })
+  return why ? 'session_closed' : undefined
+}
+
+/** Registers the session's activation to be witnessed by a later citation of its author's chain. */
+function awaitWitness(s: RoomState, x: SessionState, seq: number, w: Writer): void {
+  const list = s.awaitingWitness.get(x.activeBy) ?? []
+  w.set(s.awaitingWitness, x.activeBy, [...list, { session: x.id, event: x.activeEvent, seq }])
+}
+
+/**
+ * An event citing `author`'s chain at `seq` (in its deps) by someone else witnesses that
+ * author's activations at or below `seq`: the citing author's clock bounds when they happened.
+ */
+export function witnessCitation(s: RoomState, author: PeerId, seq: number, by: PeerId, time: number, w: Writer): void {
+  const list = s.awaitingWitness.get(author)
+  if (!list || by === author) return
+  const keep = list.filter((a) => a.seq > seq)
+  if (keep.length === list.length) return
+  for (const a of list) {
+    if (a.seq > seq) continue
+    const x = s.sessions.get(a.session)
+    if (!x || x.activeEvent !== a.event || x.witnessedAt !== null) continue
+    ;(w.own(s.sessions, a.session, copySession) as SessionState).witnessedAt = time
+  }
+  if (keep.length > 0) w.set(s.awaitingWitness, author, keep)
+  else w.delete(s.awaitingWitness, author)
 }
 
 function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, id: EventId, w: Writer): string | void {
@@ -70,6 +119,9 @@ function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, 
     openedBy: e.author,
     openedEvent: id,
     activeSince: e.time,
+    activeBy: e.author,
+    activeEvent: id,
+    witnessedAt: null,
     messagesSinceActive: 0,
     lastActivity: e.time,
     plans: [],
@@ -83,13 +135,15 @@ function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, 
     closedAt: null,
     closeReason: null,
   })
+  awaitWitness(s, s.sessions.get(p.session) as SessionState, e.seq, w)
 }
 
-function apply(s: RoomState, x: SessionState, e: Exclude<SessionEvent, { kind: 'session.opened' }>, id: EventId): string | void {
+function apply(s: RoomState, x: SessionState, e: Exclude<SessionEvent, { kind: 'session.opened' }>, id: EventId, w: Writer): string | void {
   switch (e.kind) {
     case 'plan.proposed':
     case 'plan.edited': {
       const human = e.kind === 'plan.edited'
+      if (!human && !mayPlan(s, x, e.author)) return 'not_planner'
       if (x.status !== 'active' && !(human && x.status === 'escalated')) return 'session_not_active'
       if (e.payload.version !== x.plans.length + 1) return 'stale_plan_version'
       x.plans.push({ version: e.payload.version, plan: e.payload.plan, event: id, author: e.author, by: human ? 'human' : 'planner', time: e.time })
@@ -132,7 +186,11 @@ function apply(s: RoomState, x: SessionState, e: Exclude<SessionEvent, { kind: '
       if (e.payload.reason === 'inactivity') {
         if (x.status !== 'resolved') return 'session_not_settled'
         if (e.time - x.lastActivity < s.config.inactivityTimeoutMs) return 'not_inactive'
-      } else if (x.status === 'escalated') return 'session_escalated'
+      } else {
+        if (x.status === 'escalated') return 'session_escalated'
+        // Recomputed like every derived event: the work the session was about is done.
+        if (!x.tasks.every((t) => s.tasks.get(t)?.status === 'completed')) return 'tasks_not_completed'
+      }
       x.status = 'closed'
       x.closedAt = e.time
       x.closeReason = e.payload.reason
@@ -165,6 +223,10 @@ function apply(s: RoomState, x: SessionState, e: Exclude<SessionEvent, { kind: '
       x.status = 'active'
       x.escalation = null
       x.activeSince = e.time
+      x.activeBy = e.author
+      x.activeEvent = id
+      x.witnessedAt = null
+      awaitWitness(s, x, e.seq, w)
       x.messagesSinceActive = 0
       return
     }
@@ -184,7 +246,9 @@ function escalated(s: RoomState, x: SessionState, e: Extract<AnyEvent, { kind: '
     if (x.messagesSinceActive <= p.threshold) return 'under_message_limit'
   } else if (p.reason === 'duration') {
     if (p.maxDurationMs !== s.config.maxSessionDurationMs) return 'duration_differs'
-    if (e.time - x.activeSince < p.maxDurationMs) return 'under_duration'
+    const start = durationStart(x)
+    if (start === null) return 'duration_unwitnessed'
+    if (e.time - start < p.maxDurationMs) return 'under_duration'
   } else if (!x.participants.includes(e.author) && !isHuman(s, e.author)) {
     return 'not_participant'
   }

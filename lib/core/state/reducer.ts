@@ -9,7 +9,7 @@ import { inviteKey } from '../authority/standing'
 import type { AnyEvent } from '../events/envelope'
 import type { StoredEvent } from '../log/stored'
 import { copyMember, copyTask, inPlace, type Writer } from './journal'
-import { reduceSession } from './reduce-session'
+import { reduceSession, witnessCitation } from './reduce-session'
 import type { PeerId } from '../ids'
 import type { MemberState, RoomState, TaskState } from './types'
 
@@ -29,6 +29,12 @@ export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, f
   const fork = s.quarantined.get(e.author)
   const why = fork !== undefined && e.seq >= fork ? 'quarantined' : dispatch(s, e, stored.id, w, facts)
   if (why) w.set(s.ignored, why, (s.ignored.get(why) ?? 0) + 1)
+  if (s.awaitingWitness.size > 0) {
+    for (const d of e.deps) {
+      const ref = facts.refOf(d)
+      if (ref) witnessCitation(s, ref.author, ref.seq, e.author, e.time, w)
+    }
+  }
 }
 
 function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer, facts: AuthorityFacts): Ignore | void {
@@ -73,7 +79,7 @@ function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer, f
       return taskClaimed(s, e, id, w, facts)
     case 'task.released':
     case 'task.completed':
-      return taskDone(s, e, w)
+      return taskDone(s, e, id, w)
     case 'rule.added':
       w.set(s.rules, e.payload.rule.name, { rule: e.payload.rule, event: id })
       return
@@ -154,12 +160,13 @@ const taskClaimed: Handler<'task.claimed'> = (s, e, id, w) => {
   t.claims[e.author] = id
 }
 
-function taskDone(s: RoomState, e: Extract<AnyEvent, { kind: 'task.released' | 'task.completed' }>, w: Writer): Ignore | void {
+function taskDone(s: RoomState, e: Extract<AnyEvent, { kind: 'task.released' | 'task.completed' }>, id: StoredEvent['id'], w: Writer): Ignore | void {
   const held = s.tasks.get(e.payload.taskId)
   if (!held || held.status !== 'claimed' || !held.claimants.includes(e.author)) return 'not_claimant'
   const t = w.own(s.tasks, e.payload.taskId, copyTask) as TaskState
   if (e.kind === 'task.completed') {
     t.status = 'completed'
+    t.completion = id
     t.claimants = [e.author]
     t.claimedBy = e.author
     return

@@ -73,13 +73,27 @@ describe('Replica: sessions end to end', () => {
     expect(selectOutcomes(room.replica.state)).toMatchObject([{ outcome: 'human_decision', escalated: true, decision: 'auth-api ships first' }])
   })
 
-  it('escalates an active session after maxSessionDuration', async () => {
+  it('escalates an active session after maxSessionDuration, counted from when someone other than its opener acted', async () => {
     const { room, a } = await dependencySession()
+    room.clock.advance(5 * 60_000)
+    // Nobody but the opener has touched it: its age rests on the opener's clock alone.
+    expect(await room.emitDue(a)).toBe(0)
+    await room.replica.author(a, 'plan.proposed', { session: SESSION, version: 1, plan: planFor('auth-api', 'login-page') })
     room.clock.advance(29 * 60_000)
     expect(await room.emitDue(a)).toBe(0)
     room.clock.advance(60_000)
     expect(await room.emitDue(a)).toBe(1)
     expect(selectInbox(room.replica.state)).toMatchObject([{ reason: 'duration' }])
+  })
+
+  it('starts the duration clock at any later event of another member that cites the opener', async () => {
+    const { room, a, b } = await dependencySession()
+    room.clock.advance(60_000)
+    // b opened the session; a's next event (on another matter) cites b's chain in its deps.
+    await room.replica.author(a, 'task.claimed', task('other', 'api', 'Rename the billing job'))
+    expect(room.replica.state.sessions.get(SESSION)?.witnessedAt).toBe(room.clock.now())
+    room.clock.advance(30 * 60_000)
+    expect(await room.emitDue(b)).toBe(1)
   })
 
   it('opens a conflict session when two agents claim one task', async () => {

@@ -51,6 +51,8 @@ export interface TaskState {
   /** The claim event of each claimant (evidence for derived events). */
   claims: Record<string, EventId>
   status: 'claimed' | 'released' | 'completed'
+  /** The `task.completed` that completed it (evidence for a completed session close). */
+  completion?: EventId
 }
 
 export interface DependencyState {
@@ -123,8 +125,18 @@ export interface SessionState {
   openedAt: number
   openedBy: PeerId
   openedEvent: EventId
-  /** When the session last became active (opened or returned): duration is measured from here. */
+  /** When the session last became active (opened or returned), by its activating event's own time. */
   activeSince: number
+  /** Who made it active (the opener, or the reviewer who returned it), and with which event. */
+  activeBy: PeerId
+  activeEvent: EventId
+  /**
+   * The time of the first event, in fold order, by anyone else that acted in the session or
+   * cited the activating author's chain from the activating event on: a clock the activating
+   * author cannot set. Duration counts from the later of this and `activeSince`
+   * (sessions/duration.ts); null until someone else has.
+   */
+  witnessedAt: number | null
   /** Messages since it last became active: the escalation threshold counts these. */
   messagesSinceActive: number
   lastActivity: number
@@ -158,6 +170,8 @@ export interface RoomState {
   /** Keyed `task1|task2|relationship`. */
   dependencies: Map<string, DependencyState>
   sessions: Map<SessionId, SessionState>
+  /** Activations not yet witnessed, by activating author: a later citation of its chain witnesses them. */
+  awaitingWitness: Map<PeerId, Array<{ session: SessionId; event: EventId; seq: number }>>
   /** Authors quarantined for equivocation and the seq it starts at. */
   quarantined: Map<PeerId, number>
   /** Admitted events the fold ignored, by reason (e.g. a stale plan version). */

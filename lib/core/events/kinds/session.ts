@@ -59,5 +59,7 @@ export const sessionClosedSchema = z.object({
   session: sessionIdSchema,
   reason: z.enum(['inactivity', 'completed']),
   note: z.string().max(2000).optional(),
+  /** completed: [the session.opened, then one task.completed per task of the session]. */
+  evidence: z.array(eventIdSchema).min(2).max(51).optional(),
 })
 export type SessionClosed = z.infer<typeof sessionClosedSchema>
