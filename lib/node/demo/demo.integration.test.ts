@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { rankClaimants } from '../../core/planner/conflict'
 import { sessionIdOf } from '../../core/sessions/ids'
+import type { SessionId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import { startRelay, type Relay } from '../relay'
 import { startDemo } from './run'
@@ -32,12 +33,15 @@ const S = {
   conflict: sessionIdOf('conflict', ['contributor-guide'], 'conflict'),
 }
 
+/** Resolved, and possibly closed since because every task of it was completed. */
+const resolved = (s: RoomState, id: SessionId) => s.sessions.get(id)?.resolution != null && s.sessions.get(id)?.status !== 'escalated'
+
 const settled = (s: RoomState) =>
-  s.sessions.get(S.auth)?.status === 'resolved' &&
-  s.sessions.get(S.prefs)?.status === 'resolved' &&
+  resolved(s, S.auth) &&
+  resolved(s, S.prefs) &&
   s.sessions.get(S.jwt)?.status === 'escalated' &&
   (s.sessions.get(S.flag)?.messages.length ?? 0) >= 2 &&
-  s.sessions.get(S.conflict)?.status === 'resolved' &&
+  resolved(s, S.conflict) &&
   s.tasks.get('contributor-guide')?.claimants.length === 1
 
 describe('chorus-mesh demo', () => {
