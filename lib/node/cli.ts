@@ -52,23 +52,50 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('agent')
-    .description('join the room as an agent, claim tasks and answer plans by policy')
+    .description('join the room as an agent, claim tasks and answer plans by policy; --stdin: take commands line by line')
     .requiredOption('--name <name>', 'display name')
     .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
     .option('--invite <text>', 'invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory (key and replica kept per name)', defaults.dataDir)
     .option('--repo <repository>', 'repository of the claimed tasks', 'default')
+    .option('--project <id>', 'project of the claimed tasks', 'default')
     .option('--task <title>', 'claim a task with this title (repeatable)', collect, [])
     .option('--description <text>', 'description of the task at the same position (repeatable)', collect, [])
-    .option('--policy <policy>', `how to answer plans: ${POLICIES.join(' | ')}`, 'agree')
+    .option('--policy <policy>', `how to answer plans: ${[...POLICIES, 'manual'].join(' | ')} (default agree; manual with --stdin)`)
+    .option('--stdin', 'read commands from stdin (JSON lines or words: say, complete, release, ready, sessions, session, escalate, room) and write results and activity as JSON lines')
     .option('--json', 'log JSON lines')
     .action(async (o) => {
-      if (!(POLICIES as readonly string[]).includes(o.policy)) throw new Error(`--policy ${o.policy}: expected one of ${POLICIES.join(', ')}`)
+      const policy = o.policy ?? (o.stdin ? 'manual' : 'agree')
+      if (![...POLICIES, 'manual'].includes(policy)) throw new Error(`--policy ${policy}: expected one of ${[...POLICIES, 'manual'].join(', ')}`)
       const { runAgentCommand } = await import('./agent/command')
       await runAgentCommand(
-        { name: o.name, relay: o.relay, data: o.data, invite: o.invite, repo: o.repo, tasks: o.task, descriptions: o.description, policy: o.policy, json: o.json === true },
+        { name: o.name, relay: o.relay, data: o.data, invite: o.invite, repo: o.repo, project: o.project, tasks: o.task, descriptions: o.description, policy, json: o.json === true, ...(o.stdin ? { stdin: process.stdin } : {}) },
         untilSignal(),
       )
+    })
+
+  const oneShot = (cmd: Command) =>
+    cmd
+      .requiredOption('--name <name>', 'the agent (its key and replica under --data)')
+      .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+      .option('--invite <text>', 'invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
+      .option('--data <dir>', 'data directory', defaults.dataDir)
+
+  oneShot(program.command('complete').description('mark a task the agent holds as done (while the agent is not running; otherwise type it into its --stdin)'))
+    .argument('<task>', 'task id')
+    .option('--note <text>', 'what was delivered')
+    .action(async (task: string, o) => {
+      const { runOneCommand } = await import('./agent/command')
+      code = await runOneCommand(o, JSON.stringify({ op: 'complete_task', taskId: task, ...(o.note ? { note: o.note } : {}) }), { taskId: task })
+    })
+
+  oneShot(program.command('say').description('post a typed message into a session as the agent (while the agent is not running; otherwise type it into its --stdin)'))
+    .argument('<session>', 'session id (ses_…)')
+    .argument('<text...>', 'the message')
+    .option('--type <type>', 'agreement | concern | question | proposal (default: classified from the text)')
+    .action(async (session: string, text: string[], o) => {
+      const { runOneCommand } = await import('./agent/command')
+      code = await runOneCommand(o, JSON.stringify({ op: 'reply', session, text: text.join(' '), ...(o.type ? { type: o.type } : {}) }), { session })
     })
 
   program

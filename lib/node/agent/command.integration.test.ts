@@ -9,7 +9,8 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { sessionIdOf } from '../../core/sessions/ids'
 import { startRelay, type Relay } from '../relay'
-import { runAgentCommand, type AgentCommandOptions } from './command'
+import { PassThrough } from 'node:stream'
+import { runAgentCommand, runOneCommand, type AgentCommandOptions } from './command'
 import { until as waitUntil } from '../testing/until'
 
 const dirs: string[] = []
@@ -51,4 +52,56 @@ describe('chorus-mesh agent', () => {
       await relay.stop()
     }
   }, 90_000)
+
+  it('--stdin: a person claims, reads the plan, says agreement, asks ready; complete runs as a one-shot command', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chorus-cli-stdin-'))
+    dirs.push(dir)
+    const relay: Relay = await startRelay({ dataDir: dir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 300, syncIntervalMs: 500 })
+    const lines: Array<Record<string, unknown>> = []
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(JSON.parse(String(line))))
+    let stopApi!: () => void
+    let stopAll!: () => void
+    const apiStopped = new Promise<void>((r) => (stopApi = r))
+    const allStopped = new Promise<void>((r) => (stopAll = r))
+    const stdin = new PassThrough()
+    const base = { relay: relay.httpUrl, data: dir, invite: await relay.invite({ role: 'agent', maxUses: 5 }), json: true, descriptions: [] as string[] }
+    const api = runAgentCommand({ ...base, name: 'api-agent', repo: 'acme/identity', project: 'acme', tasks: ['Define user authentication API'], descriptions: ['REST contract for signing users in and out'], policy: 'agree' }, apiStopped)
+    const person = runAgentCommand({ ...base, name: 'web-person', repo: 'acme/web', tasks: [], policy: 'manual', stdin }, allStopped)
+    try {
+      await until('api task claimed', () => lines.some((l) => l.event === 'claimed' && l.task === 'acme-identity-define-user-authentication-api'))
+      await until('the api task at the relay', () => relay.peer.host.replica.state.tasks.size === 1)
+      expect([...relay.peer.host.replica.state.tasks.values()][0].task.projectId).toBe('acme')
+      stdin.write(JSON.stringify({ op: 'claim', id: 'c1', task: { taskId: 'login-page', repository: 'acme/web', title: 'Build the login page', description: 'Form that calls the authentication API' } }) + '\n')
+      await until('the claim result', () => lines.some((l) => l.event === 'result' && l.id === 'c1'))
+      await until('the plan as an activity line', () => lines.some((l) => l.event === 'plan' && typeof l.planText === 'string'))
+      // The words link the pair under more than one relationship: the person answers each plan.
+      const answered = new Set<unknown>()
+      const settled = () => {
+        for (const plan of lines.filter((l) => l.event === 'plan' && !answered.has(l.session))) {
+          answered.add(plan.session)
+          stdin.write(`say ${plan.session} agreement Looks good, I build on the contract.\n`)
+        }
+        const sessions = [...relay.peer.host.replica.state.sessions.keys()]
+        return sessions.length > 0 && sessions.every((id) => lines.some((l) => l.event === 'session' && l.session === id && l.status === 'resolved'))
+      }
+      await until('every session resolved', settled)
+      stdin.write('ready login-page\n')
+      await until('the ready answer', () => lines.some((l) => l.event === 'result' && l.op === 'ready'))
+      expect(lines.find((l) => l.op === 'ready')!.result).toMatchObject({ ready: false, text: 'Wait for acme-identity-define-user-authentication-api.' })
+      stdin.write('dance\n')
+      await until('the refusal', () => lines.some((l) => l.event === 'error' && String(l.message).includes('unknown command')))
+
+      stopApi()
+      await api
+      const code = await runOneCommand({ name: 'api-agent', relay: relay.httpUrl, data: dir }, JSON.stringify({ op: 'complete_task', taskId: 'acme-identity-define-user-authentication-api', note: 'merged' }), { taskId: 'acme-identity-define-user-authentication-api' })
+      expect(code).toBe(0)
+      await until('login-page to become ready', () => lines.some((l) => l.event === 'ready' && l.taskId === 'login-page' && l.ready === true))
+    } finally {
+      stopApi()
+      stopAll()
+      stdin.end()
+      await Promise.all([api, person])
+      await relay.stop()
+    }
+  }, 120_000)
 })

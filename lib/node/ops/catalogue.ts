@@ -95,7 +95,11 @@ export const OPERATIONS: readonly Operation[] = [
     title: 'Reply in a session',
     description:
       'Post a message in a session you take part in. type: "agreement" when the latest plan works for your task (consensus needs all but one participant), "concern" when something must change (the planner writes a revision), "question" to ask, "proposal" to suggest. The text says why, concretely.',
-    input: z.object({ session: sessionId, type: z.enum(MESSAGE_TYPES).describe('agreement | concern | question | proposal'), text: z.string().min(1).max(4000).describe('your message') }),
+    input: z.object({
+      session: sessionId,
+      type: z.enum(MESSAGE_TYPES).optional().describe('agreement | concern | question | proposal (left out: classified from the text — "agreed", "looks good" … read as agreement)'),
+      text: z.string().min(1).max(4000).describe('your message'),
+    }),
     readOnly: false,
     run: (ops, i) => ops.reply(i.session, { type: i.type, text: i.text }),
   }),
