@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { POLICIES } from './agent/policy'
 import { defaultRelayUrl, defaults, parseIntFlag } from './config'
+import { registerArtifactsCommand } from './artifacts/command'
 import { registerGatewayCommand } from './gateway/command'
 import { registerMcpCommands } from './mcp/command'
 import { startRelay } from './relay'
@@ -167,6 +168,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerMcpCommands(program, untilSignal)
   registerGatewayCommand(program, untilSignal)
+  registerArtifactsCommand(program, (c) => (code = c))
 
   try {
     await program.parseAsync(argv)

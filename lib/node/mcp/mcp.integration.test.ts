@@ -80,7 +80,7 @@ describe('chorus-mesh mcp with real MCP clients', () => {
 
     const tools = (await api.client.listTools()).tools
     expect(tools.map((t) => t.name).sort()).toEqual(
-      ['claim_task', 'complete_task', 'escalate', 'export_discussion', 'get_session', 'list_sessions', 'preview_dependencies', 'ready', 'release_task', 'reply', 'room', 'wait_for_activity'].sort(),
+      ['claim_task', 'complete_task', 'escalate', 'export_discussion', 'extract_artifacts', 'get_session', 'list_sessions', 'preview_dependencies', 'ready', 'release_task', 'reply', 'room', 'wait_for_activity'].sort(),
     )
     for (const t of tools) expect(t.description!.length).toBeGreaterThan(60)
 

@@ -59,6 +59,18 @@ export const OPERATIONS: readonly Operation[] = [
     run: (ops, i) => ops.previewClaim(i.task),
   }),
   op({
+    name: 'extract_artifacts',
+    title: 'Read artifacts from files',
+    description:
+      'Read the contracts declared in files of your working tree — an OpenAPI document (each path and method), SQL migrations (tables), .proto (messages, services, methods), GraphQL SDL (Query/Mutation fields), .env.example (variables) — and return them as `artifacts` to pass to claim_task. Producers by default (env variables: consumers); `role` overrides.',
+    input: z.object({
+      files: z.array(z.string().min(1).max(500)).min(1).max(50).describe('paths relative to the working directory of this server, e.g. ["openapi.yaml", "migrations/004_prefs.sql"]'),
+      role: z.enum(['define', 'consume']).optional().describe('the role of every artifact found (default per file kind)'),
+    }),
+    readOnly: true,
+    run: (ops, i) => ops.extractArtifacts(i.files, i.role),
+  }),
+  op({
     name: 'release_task',
     title: 'Release a task',
     description: 'Give back a task you hold and will not finish (say why). Other agents may then claim it; a lease it held is freed.',

@@ -10,6 +10,8 @@ import { chorusDiscussion } from '../../core/interop/chorus-discussion'
 import { selectMembers, selectSessions } from '../../core/state/selectors'
 import type { ChorusTaskContext } from '../../core/rules/chorus'
 import { readTask, TaskInputError, type ChorusAgent, type TaskInput } from '../agent/sdk'
+import type { ArtifactRole } from '../../core/rules/artifacts'
+import { ExtractError, extractArtifacts } from '../artifacts/extract'
 import { ActivityJournal, type Activity } from './activity'
 import { OpsError } from './errors'
 import { preview, readiness } from './ready'
@@ -148,6 +150,16 @@ export class AgentOps {
       members: selectMembers(state).map((m) => ({ name: m.displayName, role: m.role, kind: m.kind, peerId: m.peerId })),
       tasks: [...state.tasks.values()].map((t) => ({ taskId: t.task.taskId, repository: t.task.repository, title: t.task.title, status: t.status, holders: t.claimants.map((c) => nameOf(state, c)), mine: t.claimants.includes(this.me) })),
       sessions: { active: selectSessions(state, { active: true }).filter((s) => s.status === 'active').length, escalated: [...state.sessions.values()].filter((s) => s.status === 'escalated').length, total: state.sessions.size },
+    }
+  }
+
+  /** Artifacts read from files of the agent's working tree (OpenAPI, SQL, .proto, GraphQL, .env), to pass to claim. */
+  async extractArtifacts(files: string[], role?: ArtifactRole, root?: string) {
+    try {
+      return { artifacts: await extractArtifacts(files, { role, root }) }
+    } catch (err) {
+      if (err instanceof ExtractError) throw new OpsError('invalid', err.message)
+      throw err
     }
   }
 
