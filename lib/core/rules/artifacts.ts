@@ -98,8 +98,12 @@ export interface DeclaredArtifact {
   readonly consume: boolean
 }
 
+/** Shared by every task without artifacts: most tasks have none, and features are kept per task. */
+const NONE: ReadonlyMap<string, DeclaredArtifact> = new Map()
+
 /** A task's artifacts by key (declarations of one artifact merge; a malformed id is skipped). */
 export function declaredArtifacts(list: readonly { id: string; role: ArtifactRole }[] | undefined): ReadonlyMap<string, DeclaredArtifact> {
+  if (!list?.length) return NONE
   const out = new Map<string, DeclaredArtifact>()
   for (const a of list ?? []) {
     const p = parseArtifact(a.id)
