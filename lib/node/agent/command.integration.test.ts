@@ -81,8 +81,10 @@ describe('chorus-mesh agent', () => {
           answered.add(plan.session)
           stdin.write(`say ${plan.session} agreement Looks good, I build on the contract.\n`)
         }
-        const sessions = [...relay.peer.host.replica.state.sessions.keys()]
-        return sessions.length > 0 && sessions.every((id) => lines.some((l) => l.event === 'session' && l.session === id && l.status === 'resolved'))
+        const state = relay.peer.host.replica.state
+        const sessions = [...state.sessions.keys()]
+        // One session per detected relationship; they may open a moment apart.
+        return sessions.length > 0 && sessions.length === state.dependencies.size && sessions.every((id) => lines.some((l) => l.event === 'session' && l.session === id && l.status === 'resolved'))
       }
       await until('every session resolved', settled)
       stdin.write('ready login-page\n')
