@@ -39,7 +39,9 @@ export function chorusDiscussion(state: RoomState, id: SessionId, timeOf: EventT
   for (const p of x.participants) {
     const task = x.tasks.map((t) => state.tasks.get(t)).find((t) => t?.claimants.includes(p) || t?.claimedBy === p)
     const m = state.members.get(p)
-    participants[name(state, p)] = {
+    // Keyed by agent id as CHORUS does; two members sharing a display name fall back to the peer id.
+    const key = Object.hasOwn(participants, name(state, p)) ? p : name(state, p)
+    participants[key] = {
       agent_id: name(state, p),
       peer_id: p,
       repository: task?.task.repository ?? '',
