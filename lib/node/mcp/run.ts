@@ -36,7 +36,12 @@ export async function runMcpServer(o: McpCommandOptions, stopped: Promise<void>)
   ops.catch((err) => console.error(`chorus-mesh mcp: cannot join the room: ${(err as Error).message}`))
   const server = createMcpServer(() => ops)
   const transport = new StdioServerTransport()
-  const closed = new Promise<void>((resolve) => (transport.onclose = resolve))
+  // The transport does not report the client closing stdin, so listen for that as well.
+  const closed = new Promise<void>((resolve) => {
+    transport.onclose = resolve
+    process.stdin.once('end', resolve)
+    process.stdin.once('close', resolve)
+  })
   await server.connect(transport)
   await Promise.race([closed, stopped])
   await server.close().catch(() => {})
