@@ -96,6 +96,24 @@ describe('chorus-mesh gateway', () => {
     expect(code).toBe(0)
   }, 150_000)
 
+  it('GET /events resumes after Last-Event-ID', async () => {
+    const read = async (headers: Record<string, string>) => {
+      const ac = new AbortController()
+      const res = await fetch(`${gateway.url}/events`, { headers: { authorization: `Bearer ${TOKEN}`, ...headers }, signal: ac.signal })
+      expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/)
+      const reader = res.body!.getReader()
+      let text = ''
+      while (!text.includes('\n\n: keep-alive') && !/event: session[\s\S]*\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value)
+      ac.abort()
+      return [...text.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]))
+    }
+    const all = await read({})
+    expect(all.length).toBeGreaterThan(2)
+    expect(all).toEqual([...all].sort((a, b) => a - b))
+    const after = await read({ 'last-event-id': String(all[1]) })
+    expect(after[0]).toBe(all[2])
+  })
+
   it('parses --listen and is loopback unless told otherwise', async () => {
     expect(parseListen('127.0.0.1:7790')).toEqual({ host: '127.0.0.1', port: 7790 })
     expect(parseListen('[::1]:80')).toEqual({ host: '::1', port: 80 })
