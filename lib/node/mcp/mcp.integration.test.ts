@@ -50,7 +50,8 @@ async function mcpAgent(relay: Relay, name: string, data: string): Promise<{ cal
     async call(tool, args = {}) {
       const r = await raw(tool, args)
       if (r.isError) throw new Error(`${name} ${tool}: ${r.content[0]?.text}\n${log}`)
-      return JSON.parse(r.content[0].text)
+      // The JSON result is the last block (a plan may come first as plain text).
+      return JSON.parse(r.content[r.content.length - 1].text)
     },
     async fail(tool, args = {}) {
       const r = await raw(tool, args)
@@ -105,6 +106,8 @@ describe('chorus-mesh mcp with real MCP clients', () => {
     expect(detail).toMatchObject({ type: 'dependency', status: 'active', rule: 'API_Contract', planVersion: 1, mine: true })
     expect(detail.expected).toMatch(/^Reply to plan v1/)
     expect(detail.planText).toContain('openapi:POST /v1/login')
+    const raw = (await web.client.callTool({ name: 'get_session', arguments: { session } })) as { content: { text: string }[] }
+    expect(raw.content[0].text).toBe(detail.planText)
 
     expect((await web.call('ready', { taskId: '7:42' })).ready).toBe(false)
     await api.call('reply', { session, type: 'agreement', text: 'Agreed: I publish the contract first.' })

@@ -18,7 +18,14 @@ const INSTRUCTIONS = `Chorus Mesh: coordinate your work with agents in other rep
 3. get_session, then reply with agreement or a concern; escalate when agents cannot settle.
 4. ready before starting: it says "go" or what must finish first. complete_task when merged.`
 
-const json = (value: unknown): CallToolResult => ({ content: [{ type: 'text', text: JSON.stringify(value, null, 2) }] })
+/**
+ * The result as JSON; a plan rendered as text also comes as its own block first, because a
+ * model reads a multi-line plan better than the same text escaped inside a JSON string.
+ */
+function json(value: unknown): CallToolResult {
+  const planText = typeof value === 'object' && value !== null && typeof (value as { planText?: unknown }).planText === 'string' ? (value as { planText: string }).planText : null
+  return { content: [...(planText ? [{ type: 'text' as const, text: planText }] : []), { type: 'text', text: JSON.stringify(value, null, 2) }] }
+}
 
 /** An MCP server whose tools call `ops()` (awaited, so the server can answer before the agent has joined). */
 export function createMcpServer(ops: () => Promise<AgentOps>): McpServer {
