@@ -16,7 +16,7 @@ export function KeyHelp({ onClose }: { onClose(): void }) {
           </div>
         ))}
       </dl>
-      <button type="button" className="btn mt-3" onClick={onClose} autoFocus>Close</button>
+      <button type="button" className="btn mt-3" onClick={onClose} autoFocus data-autofocus>Close</button>
     </Dialog>
   )
 }

@@ -1,25 +1,31 @@
 /**
- * The inbox's rows: escalations as a reviewer scans them (reason, age, repositories, a one-line
- * summary), filtered by open / claimed / decided / all. Open items come oldest first, the way
- * `selectInbox` orders them; decided ones follow, most recently decided first.
+ * The inbox's rows: every request for a human as a reviewer scans them (kind, reason, age,
+ * repositories, a one-line summary), filtered by open / claimed / decided / all. Open items
+ * come oldest first, the way `selectRequests` orders them; decided ones follow, most recently
+ * raised first, saying who decided what.
  */
 import type { EscalationReason } from '@/lib/core/events/kinds/session'
-import type { RoomState, SessionState } from '@/lib/core/state/types'
+import { requestOf, type RequestKind } from '@/lib/core/state/selectors'
+import type { Decision, RoomState, SessionState } from '@/lib/core/state/types'
+import { approvalsNeeded } from '@/lib/core/sessions/quorum'
 import type { InboxFilter } from '@/lib/stores/ui-inbox'
 import { repositoriesOf, taskTitle } from '@/components/session/names'
 
 /** One inbox row. */
 export interface InboxRow {
   session: string
-  /** The escalation event: the unread badge keys on it. */
-  escalation: string
-  reason: EscalationReason
-  escalatedAt: number
+  /** The event that raised the request: read marks and the unread badge key on it. */
+  id: string
+  kind: RequestKind
+  reason?: EscalationReason
+  raisedAt: number
   claimedBy: string | null
   repositories: string[]
   summary: string
   decided: boolean
   status: SessionState['status']
+  /** For a decided row: the human decision that closed it (who, when, what). */
+  decision?: Decision
 }
 
 /** "message limit", "ran too long", "asked for by a participant". */
@@ -29,21 +35,37 @@ export const REASON_LABEL: Record<EscalationReason, string> = {
   requested: 'requested',
 }
 
+/** The row's label: its kind, and for an escalation its reason. */
+export const kindLabel = (r: { kind: RequestKind; reason?: EscalationReason }): string =>
+  r.kind === 'approval' ? 'approval requested' : r.kind === 'quorum' ? 'awaiting quorum' : r.reason ? REASON_LABEL[r.reason] : 'escalated'
+
+/** The human decision that settled a session: the last approval, resolution or return. */
+export function settlingDecision(x: SessionState): Decision | undefined {
+  for (let i = x.decisions.length - 1; i >= 0; i--) {
+    const d = x.decisions[i]
+    if (d.kind === 'approved' || d.kind === 'resolved' || d.kind === 'returned' || d.kind === 'edited') return d
+  }
+  return undefined
+}
+
 /** A one-line summary: the participant's note, else the latest plan's summary, else the tasks. */
 export function summaryOf(s: RoomState, x: SessionState, note?: string): string {
   const line = note ?? x.plans[x.plans.length - 1]?.plan.summary ?? x.tasks.map((t) => taskTitle(s, t)).join(' ↔ ')
   return line.replace(/\s+/g, ' ').trim()
 }
 
-/** The row of a session that was ever escalated (open while escalated, decided after), else null. */
-function rowOf(s: RoomState, x: SessionState): InboxRow | null {
-  const e = x.status === 'escalated' ? x.escalation : null
-  if (e) {
-    return { session: x.id, escalation: e.event, reason: e.reason, escalatedAt: e.at, claimedBy: e.claimedBy, repositories: repositoriesOf(s, x.tasks), summary: summaryOf(s, x, e.note), decided: false, status: x.status }
+/** The row of a session with an open request, or one a human decided, else null. */
+function rowOf(s: RoomState, x: SessionState, needed: number): InboxRow | null {
+  const q = requestOf(s, x, needed)
+  if (q) {
+    return { session: x.id, id: q.id, kind: q.kind, ...(q.reason ? { reason: q.reason } : {}), raisedAt: q.at, claimedBy: q.claimedBy, repositories: repositoriesOf(s, x.tasks), summary: summaryOf(s, x, q.note), decided: false, status: x.status }
   }
   const last = x.escalations[x.escalations.length - 1]
-  if (!last || x.status === 'escalated') return null
-  return { session: x.id, escalation: last.event, reason: last.reason, escalatedAt: last.at, claimedBy: null, repositories: repositoriesOf(s, x.tasks), summary: summaryOf(s, x, last.note), decided: true, status: x.status }
+  const decision = settlingDecision(x)
+  if (!decision || (!last && x.decisions.every((d) => d.kind !== 'approved'))) return null
+  const note = last?.note
+  const kind: RequestKind = last ? (last.reason === 'requested' ? 'approval' : 'escalation') : 'quorum'
+  return { session: x.id, id: last?.event ?? decision.event, kind, ...(last ? { reason: last.reason } : {}), raisedAt: last?.at ?? decision.time, claimedBy: null, repositories: repositoriesOf(s, x.tasks), summary: summaryOf(s, x, note), decided: true, status: x.status, decision }
 }
 
 /**
@@ -72,8 +94,8 @@ function unchanged(s: RoomState, x: SessionState, e: Entry): boolean {
   return true
 }
 
-const openOrder = (a: InboxRow, b: InboxRow) => a.escalatedAt - b.escalatedAt || (a.session < b.session ? -1 : 1)
-const decidedOrder = (a: InboxRow, b: InboxRow) => b.escalatedAt - a.escalatedAt || (a.session < b.session ? -1 : 1)
+const openOrder = (a: InboxRow, b: InboxRow) => a.raisedAt - b.raisedAt || (a.session < b.session ? -1 : 1)
+const decidedOrder = (a: InboxRow, b: InboxRow) => b.raisedAt - a.raisedAt || (a.session < b.session ? -1 : 1)
 
 /**
  * Inbox rows kept across replica changes (10,000 escalations cost ~100 ms to rebuild; a change
@@ -84,6 +106,7 @@ const decidedOrder = (a: InboxRow, b: InboxRow) => b.escalatedAt - a.escalatedAt
  */
 export function createInboxRows(): (s: RoomState, filter: InboxFilter) => InboxRow[] {
   const cache = new Map<string, Entry>()
+  let lastNeeded = -1
   let pass = 0
   let open: InboxRow[] = []
   let decided: InboxRow[] = []
@@ -93,15 +116,17 @@ export function createInboxRows(): (s: RoomState, filter: InboxFilter) => InboxR
     const fresh: InboxRow[] = []
     let stale = false
     let seen = 0
+    const needed = approvalsNeeded(s.config, s.members.values())
+    if (needed !== lastNeeded) (cache.clear(), (lastNeeded = needed))
     for (const x of s.sessions.values()) {
-      if (x.escalations.length === 0) continue
+      if (x.escalations.length === 0 && x.approvals.length === 0 && !x.decisions.some((d) => d.kind === 'approved')) continue
       seen++
       const had = cache.get(x.id)
       if (had && unchanged(s, x, had)) {
         had.seen = pass
         continue
       }
-      const row = rowOf(s, x)
+      const row = rowOf(s, x, needed)
       cache.set(x.id, { status: x.status, length: x.history.length, last: x.history[x.history.length - 1], claims: x.tasks.map((t) => claimOf(s, t)), row, seen: pass })
       if (row) fresh.push(row)
       stale ||= had?.row != null
@@ -134,10 +159,19 @@ export function inboxRows(s: RoomState, filter: InboxFilter): InboxRow[] {
   return createInboxRows()(s, filter)
 }
 
-/** Open escalations this tab has not opened yet: the navigation badge. */
+/** Open requests this tab has not opened yet: the navigation badge and the tab title. */
 export function unreadCount(s: RoomState, read: ReadonlySet<string>): number {
   let n = 0
-  for (const x of s.sessions.values()) if (x.status === 'escalated' && x.escalation && !read.has(x.escalation.event)) n++
+  let needed: number | undefined
+  for (const x of s.sessions.values()) {
+    if (x.status === 'escalated' && x.escalation) {
+      if (!read.has(x.escalation.event)) n++
+    } else if (x.status === 'active' && x.approvals.length > 0) {
+      needed ??= approvalsNeeded(s.config, s.members.values())
+      const q = requestOf(s, x, needed)
+      if (q && !read.has(q.id)) n++
+    }
+  }
   return n
 }
 

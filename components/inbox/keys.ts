@@ -1,17 +1,18 @@
-/** The inbox's keyboard map (j/k move, a approve, e edit, r resolve, g return, c claim, ? help). */
+/** The inbox's keyboard map (j/k move, a/e/r/g review, c claim, d dismiss, z undo, ? help). */
 
 /** What a key press asks for. */
-export type InboxCommand = 'next' | 'prev' | 'approve' | 'edit' | 'resolve' | 'return' | 'claim' | 'help' | 'close'
+export type InboxCommand = 'next' | 'prev' | 'approve' | 'edit' | 'resolve' | 'return' | 'claim' | 'dismiss' | 'undo' | 'help' | 'close'
 
 const MAP: Record<string, InboxCommand> = {
   j: 'next', ArrowDown: 'next', k: 'prev', ArrowUp: 'prev',
-  a: 'approve', e: 'edit', r: 'resolve', g: 'return', c: 'claim', '?': 'help', Escape: 'close',
+  a: 'approve', e: 'edit', r: 'resolve', g: 'return', c: 'claim', d: 'dismiss', z: 'undo', '?': 'help', Escape: 'close',
 }
 
 /** Keys that open help and how they read in the help dialog. */
 export const KEY_HELP: [string, string][] = [
-  ['j / ↓', 'next escalation'], ['k / ↑', 'previous escalation'], ['a', 'approve the plan'], ['e', 'edit the plan (new version)'],
-  ['r', 'resolve with a decision'], ['g', 'return to the agents with guidance'], ['c', 'claim / release'], ['?', 'this help'], ['Esc', 'close a form or this help'],
+  ['j / ↓', 'next item'], ['k / ↑', 'previous item'], ['Home / End', 'first / last item (in the list)'], ['Enter', 'open the item (phone)'],
+  ['a', 'review: approve the plan'], ['e', 'review: edit the plan (new version)'], ['r', 'review: resolve with a decision'], ['g', 'review: return to the agents with guidance'],
+  ['Ctrl/⌘ + Enter', 'submit the review'], ['z', 'undo the last decision (while its toast shows)'], ['c', 'claim / release'], ['d', 'dismiss an approval request'], ['?', 'this help'], ['Esc', 'close the dialog or this help'],
 ]
 
 /** The command for a key event, or null when typing in a field or using a modifier. */

@@ -1,5 +1,7 @@
 /** A plan version as structured, inert text (never HTML or markdown). */
 import type { Plan } from '@/lib/core/planner/plan'
+import type { RoomState } from '@/lib/core/state/types'
+import { taskTitle } from './names'
 
 function List({ title, items }: { title: string; items: readonly string[] }) {
   if (items.length === 0) return null
@@ -16,7 +18,7 @@ function List({ title, items }: { title: string; items: readonly string[] }) {
 }
 
 /** Renders summary, sequence, artifacts, coordination points, risks, success criteria, planner. */
-export function PlanView({ plan, version }: { plan: Plan; version: number }) {
+export function PlanView({ plan, version, state }: { plan: Plan; version: number; state?: RoomState }) {
   const sequence = [...plan.sequence].sort((a, b) => a.order - b.order)
   return (
     <div className="space-y-2" data-testid="plan" data-version={version}>
@@ -26,7 +28,7 @@ export function PlanView({ plan, version }: { plan: Plan; version: number }) {
         <ol className="text-sm">
           {sequence.map((s, i) => (
             <li key={i}>
-              <span className="font-mono text-xs">{s.order}.</span> <span className="font-medium">{s.taskId}</span> — {s.reason}
+              <span className="font-mono text-xs">{s.order}.</span> <span className="font-medium" title={s.taskId}>{taskTitle(state, s.taskId)}</span> — {s.reason}
             </li>
           ))}
         </ol>

@@ -19,3 +19,21 @@ export function repositoriesOf(s: RoomState, taskIds: readonly string[]): string
   }
   return out
 }
+
+const RULE_NAMES: Record<string, string> = {
+  API_Contract: 'API contract',
+  Database_Schema: 'Database schema',
+  Configuration_Dependency: 'Configuration',
+  Security_Compliance: 'Security & compliance',
+  conflict: 'Same task claimed twice',
+}
+
+/** A rule's readable name ("API contract", "Feature flags" for `Feature_Flags`); the raw id goes in a title. */
+export function ruleName(rule: string): string {
+  if (Object.hasOwn(RULE_NAMES, rule)) return RULE_NAMES[rule]
+  const words = rule.replace(/_/g, ' ').trim()
+  return words.charAt(0).toUpperCase() + words.slice(1).toLowerCase()
+}
+
+/** Task titles of a session, joined as the session's name. */
+export const sessionTitle = (s: RoomState | undefined, tasks: readonly string[]): string => tasks.map((t) => taskTitle(s, t)).join(' ↔ ')

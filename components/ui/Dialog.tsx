@@ -16,6 +16,8 @@ export function Dialog({ label, onClose, children, className = '', testId }: { l
     if (!el) return
     const before = document.activeElement as HTMLElement | null
     if (!el.open) el.showModal()
+    // showModal focuses the first focusable element; the content may name a better one.
+    el.querySelector<HTMLElement>('[data-autofocus]')?.focus()
     const onCancel = (e: Event) => {
       e.preventDefault()
       close.current()

@@ -1,6 +1,8 @@
 /** Read-only views of the folded state for the UI, the CLI and agents. */
-import type { PeerId, SessionId } from '../ids'
+import type { EscalationReason } from '../events/kinds/session'
+import type { EventId, PeerId, SessionId } from '../ids'
 import { consensusOf, type ConsensusView } from '../sessions/consensus'
+import { approvalsNeeded } from '../sessions/quorum'
 import type { DependencyState, MemberState, SessionState, RoomState, TaskState } from './types'
 
 /** Current members (not left, not quarantined), by display name then id. */
@@ -147,3 +149,77 @@ export const outcomesNdjson = (s: RoomState): string => selectOutcomes(s).map((o
 
 /** The room's configuration and identity. */
 export const selectRoom = (s: RoomState) => ({ room: s.room, name: s.name, owner: s.owner, open: s.open, config: s.config })
+
+/**
+ * What a request for a human is about: agents that could not settle (`escalation`), agents
+ * that settled but asked a human to sign the plan off (`approval`: a participant's request to
+ * escalate while nobody objects to the latest plan), or a plan that some reviewers approved
+ * and that waits for the rest of the quorum (`quorum`).
+ */
+export type RequestKind = 'escalation' | 'approval' | 'quorum'
+
+/** An open request for a human, with the figures that explain it. */
+export interface HumanRequest {
+  /** The event that raised it (the escalation, or the first approval of the plan version). */
+  id: EventId
+  session: SessionId
+  kind: RequestKind
+  /** Why it escalated; absent for a quorum request. */
+  reason?: EscalationReason
+  note?: string
+  at: number
+  by: PeerId
+  claimedBy: PeerId | null
+  planVersion: number
+  approvals: number
+  needed: number
+  /** Messages since the session last became active (the escalation threshold counts these). */
+  messages: number
+  threshold: number
+  activeSince: number
+  maxDurationMs: number
+}
+
+/** The open request of one session, if it has one; `needed` is `approvalsNeeded` for the room. */
+export function requestOf(s: RoomState, x: SessionState, needed: number): HumanRequest | null {
+  const base = {
+    session: x.id,
+    planVersion: x.plans.length,
+    approvals: x.approvals.length,
+    needed,
+    messages: x.messagesSinceActive,
+    threshold: s.config.escalationThreshold,
+    activeSince: x.activeSince,
+    maxDurationMs: s.config.maxSessionDurationMs,
+  }
+  if (x.status === 'escalated' && x.escalation) {
+    const e = x.escalation
+    const by = x.history.find((h) => h.event === e.event)?.by ?? x.openedBy
+    const asksSignOff = e.reason === 'requested' && x.plans.length > 0 && consensusOf(x).concerns.length === 0
+    return { ...base, id: e.event, kind: asksSignOff ? 'approval' : 'escalation', reason: e.reason, ...(e.note ? { note: e.note } : {}), at: e.at, by, claimedBy: e.claimedBy }
+  }
+  if (x.status === 'active' && x.approvals.length > 0 && x.approvals.length < needed) {
+    let first: (typeof x.decisions)[number] | undefined
+    for (let i = x.decisions.length - 1; i >= 0; i--) {
+      const d = x.decisions[i]
+      if (d.kind === 'approved' && d.by === x.approvals[0]) {
+        first = d
+        break
+      }
+    }
+    if (!first) return null
+    return { ...base, id: first.event, kind: 'quorum', at: first.time, by: first.by, claimedBy: null }
+  }
+  return null
+}
+
+/** Every open request for a human (escalations, approval requests, plans awaiting quorum), oldest first. */
+export function selectRequests(s: RoomState): HumanRequest[] {
+  const needed = approvalsNeeded(s.config, s.members.values())
+  const out: HumanRequest[] = []
+  for (const x of s.sessions.values()) {
+    const r = requestOf(s, x, needed)
+    if (r) out.push(r)
+  }
+  return out.sort((a, b) => a.at - b.at || (a.session < b.session ? -1 : 1))
+}

@@ -2,7 +2,7 @@
  * Reply policies for scripted agents (DESIGN §7): how an agent answers each new plan version
  * of its sessions. `agree` agrees; `cautious` raises one concern, then agrees with the next
  * version; `stubborn` raises a concern on every version, so its sessions escalate by message
- * limit; `defer` asks for a human's approval and waits; `llm` lets a chat model choose the
+ * limit; `defer` asks for a human's approval (a question, then a `requested` escalation, which the inbox shows as an approval request) and waits; `llm` lets a chat model choose the
  * reply type and text (falling back to `agree` when the model fails, with the reason).
  */
 import type { MessageType } from '../../core/events/kinds/message'
@@ -21,6 +21,8 @@ export interface Reply {
   text: string
   /** Set when the policy could not do what it meant to (e.g. the LLM failed). */
   fallbackReason?: string
+  /** After replying, ask for a human with this note (a `requested` escalation): the plan waits for a reviewer. */
+  escalate?: string
 }
 
 export interface PolicyContext {
@@ -67,7 +69,11 @@ export function makePolicy(name: string, llm?: ChatConfig | null): Policy {
     case 'stubborn':
       return async (ctx) => ({ type: 'concern', text: STUBBORN[(ctx.version - 1) % STUBBORN.length] })
     case 'defer':
-      return async (ctx) => ({ type: 'question', text: `This changes production behaviour: can a reviewer approve plan v${ctx.version} before we start?` })
+      return async (ctx) => ({
+        type: 'question',
+        text: `This changes production behaviour: can a reviewer approve plan v${ctx.version} before we start?`,
+        escalate: `Please approve plan v${ctx.version} before we start: it changes production behaviour.`,
+      })
     case 'llm':
       if (!llm) throw new PolicyError('no_llm', 'the llm policy needs CHORUS_LLM_URL (and CHORUS_LLM_MODEL)')
       return llmPolicy(llm)

@@ -36,6 +36,8 @@ export function respondWith(agent: ChorusAgent, policy: Policy, hooks: { onReply
         if (!now || now.status !== 'active' || now.plans.length !== e.version) return
         await agent.reply(e.session.id, { type: reply.type, text: reply.text, re: e.event })
         hooks.onReply?.(e.session.id, e.version, reply)
+        // One request for a human per plan version is enough: another participant may have asked.
+        if (reply.escalate && agent.state.sessions.get(e.session.id)?.status === 'active') await agent.escalate(e.session.id, reply.escalate)
       } catch (err) {
         hooks.onError?.(err)
       } finally {

@@ -14,6 +14,7 @@ import type { SessionId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import { startRelay, type Relay } from '../relay'
 import { startDemo } from './run'
+import { selectRequests } from '../../core/state/selectors'
 import { until as waitUntil } from '../testing/until'
 
 const running: Array<{ stop(): Promise<void> }> = []
@@ -40,7 +41,7 @@ const settled = (s: RoomState) =>
   resolved(s, S.auth) &&
   resolved(s, S.prefs) &&
   s.sessions.get(S.jwt)?.status === 'escalated' &&
-  (s.sessions.get(S.flag)?.messages.length ?? 0) >= 2 &&
+  s.sessions.get(S.flag)?.status === 'escalated' &&
   resolved(s, S.conflict) &&
   s.tasks.get('contributor-guide')?.claimants.length === 1
 
@@ -64,8 +65,13 @@ describe('chorus-mesh demo', () => {
     expect(s.sessions.get(S.auth)!.resolution?.reason).toBe('consensus')
     expect(s.sessions.get(S.prefs)!.resolution?.reason).toBe('consensus')
     const flag = s.sessions.get(S.flag)!
-    expect(flag.status).toBe('active')
+    // Both deferring agents ask a reviewer: a question each (or one, if the other saw the request
+    // first), then a request for a human with no objection to the plan: an approval request.
+    expect(flag.status).toBe('escalated')
+    expect(flag.escalation?.reason).toBe('requested')
+    expect(flag.messages.length).toBeGreaterThanOrEqual(1)
     expect(flag.messages.every((m) => m.type === 'question')).toBe(true)
+    expect(selectRequests(s).find((q) => q.session === S.flag)?.kind).toBe('approval')
     expect(s.sessions.get(S.jwt)!.escalation?.reason).toBe('message_limit')
     expect(s.sessions.get(S.conflict)!.type).toBe('conflict')
     // The claimant the conflict plan does not keep the task with stepped back.

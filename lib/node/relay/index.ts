@@ -19,6 +19,7 @@ import { openServedRoom } from '../room-bootstrap'
 import type { RoomInfo } from '../../net/room-info'
 import { outcomesNdjson } from '../../core/state/selectors'
 import { OutcomeWebhook } from '../outcomes/webhook'
+import { escalationWebhook } from '../escalations/webhook'
 import { startRelayHttp } from './http'
 import { relayMetrics } from './metrics'
 import { createRelayNode, type RelayNode } from './node'
@@ -41,6 +42,8 @@ export interface RelayOptions {
   peerLimits?: PeerLimits
   /** POST each finished session's outcome here once. @default env CHORUS_OUTCOME_WEBHOOK */
   outcomeWebhook?: string
+  /** POST each new escalation or approval request here once. @default env CHORUS_ESCALATION_WEBHOOK */
+  escalationWebhook?: string
 }
 
 export interface Relay {
@@ -91,12 +94,15 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
           onError: (o, err, attempt) => console.warn(`outcome webhook: ${o.session} attempt ${attempt} failed: ${err.message}`),
         })
       : null
+    const requests = escalationWebhook({ url: opts.escalationWebhook ?? process.env.CHORUS_ESCALATION_WEBHOOK, room: served.room, store, state: () => peer.host.replica.state })
     const unsubscribe = peer.host.subscribe(() => {
       presence.setRoot(peer.host.replica.summary().root)
       webhook?.kick()
+      requests?.kick()
     })
     presence.start()
     webhook?.kick()
+    requests?.kick()
 
     // /readyz: libp2p started and the store open (it closes only in stop()).
     let stopping = false
@@ -134,6 +140,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         stopping = true
         unsubscribe()
         webhook?.stop()
+        requests?.stop()
         await presence.stop()
         const closed = new Promise<void>((resolve) => http.close(() => resolve()))
         http.closeAllConnections()

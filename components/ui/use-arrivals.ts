@@ -1,0 +1,109 @@
+'use client'
+/**
+ * Tells the reviewer when a request for a human arrives: an in-app toast, and a browser
+ * notification when the tab is in the background. Permission for notifications is asked for
+ * when the first request arrives, not on load. Requests already there when the tab loaded, or
+ * raised more than a minute ago (a catch-up after a long absence), are not announced.
+ */
+import { useEffect, useRef, useState } from 'react'
+import { useRouter } from 'next/navigation'
+import { approvalsNeeded } from '@/lib/core/sessions/quorum'
+import { requestOf, type HumanRequest } from '@/lib/core/state/selectors'
+import type { RoomState } from '@/lib/core/state/types'
+import { useRoom } from '@/components/mesh/use-room'
+import { sessionTitle } from '@/components/session/names'
+import { kindLabel } from '@/components/inbox/inbox-model'
+import { useUiInbox } from './UiProvider'
+
+const FRESH_MS = 60_000
+const ASKED_KEY = 'chorus.notifications.asked'
+
+/** Open requests, keyed by id, built only for the ids not seen before. */
+function openRequests(s: RoomState, known: ReadonlySet<string>): { ids: Set<string>; fresh: HumanRequest[] } {
+  const ids = new Set<string>()
+  const fresh: HumanRequest[] = []
+  let needed: number | undefined
+  for (const x of s.sessions.values()) {
+    if (x.status === 'escalated' && x.escalation) {
+      ids.add(x.escalation.event)
+      if (known.has(x.escalation.event)) continue
+    } else if (!(x.status === 'active' && x.approvals.length > 0)) continue
+    needed ??= approvalsNeeded(s.config, s.members.values())
+    const q = requestOf(s, x, needed)
+    if (!q) continue
+    ids.add(q.id)
+    if (!known.has(q.id)) fresh.push(q)
+  }
+  return { ids, fresh }
+}
+
+/** A toast about an arrived request. */
+export interface Arrival {
+  id: string
+  session: string
+  title: string
+  text: string
+}
+
+/** The arrivals to toast, and a way to drop one. */
+export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; canAsk: boolean; ask(): void } {
+  const state = useRoom((s) => s)
+  const select = useUiInbox((s) => s.select)
+  const router = useRouter()
+  const known = useRef<Set<string> | null>(null)
+  const [arrivals, setArrivals] = useState<Arrival[]>([])
+  const [canAsk, setCanAsk] = useState(false)
+
+  useEffect(() => {
+    if (state == null) return
+    const { ids, fresh } = openRequests(state, known.current ?? new Set())
+    const first = known.current == null
+    known.current = ids
+    if (first) return
+    const now = Date.now()
+    const news = fresh.filter((q) => now - q.at < FRESH_MS)
+    if (news.length === 0) return
+    const items = news.map((q) => ({ id: q.id, session: q.session, title: kindLabel(q), text: sessionTitle(state, state.sessions.get(q.session)?.tasks ?? []) }))
+    setArrivals((a) => [...a, ...items].slice(-3))
+    for (const it of items) setTimeout(() => setArrivals((a) => a.filter((x) => x.id !== it.id)), 20_000)
+    if (typeof Notification === 'undefined') return
+    if (Notification.permission === 'default' && localStorage.getItem(ASKED_KEY) == null) {
+      localStorage.setItem(ASKED_KEY, String(now))
+      void Notification.requestPermission().then((p) => setCanAsk(p === 'default'), () => setCanAsk(true))
+    }
+    if (Notification.permission === 'granted' && (document.visibilityState === 'hidden' || !document.hasFocus())) {
+      for (const it of items) {
+        const n = new Notification(`Chorus Mesh: ${it.title}`, { body: it.text, tag: it.id })
+        n.onclick = () => {
+          window.focus()
+          select(it.session)
+          router.push('/inbox')
+        }
+      }
+    }
+  }, [state, select, router])
+
+  return {
+    arrivals,
+    drop: (id) => setArrivals((a) => a.filter((x) => x.id !== id)),
+    canAsk,
+    ask: () => void Notification.requestPermission().then(() => setCanAsk(false)),
+  }
+}
+
+/** Keeps "(n) " in front of the document title while n requests are unread. */
+export function useTitleCount(n: number): void {
+  useEffect(() => {
+    const apply = () => {
+      const base = document.title.replace(/^\(\d+\) /, '')
+      const want = n > 0 ? `(${n}) ${base}` : base
+      if (document.title !== want) document.title = want
+    }
+    apply()
+    // Next.js sets the title again on every navigation.
+    const head = document.querySelector('head')
+    const obs = new MutationObserver(apply)
+    if (head) obs.observe(head, { subtree: true, childList: true, characterData: true })
+    return () => obs.disconnect()
+  }, [n])
+}

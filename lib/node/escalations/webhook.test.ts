@@ -1,0 +1,72 @@
+/**
+ * The escalation webhook against a real HTTP receiver: each request for a human is POSTed once
+ * (retried after a failure, not repeated on later state changes or by a restarted relay that
+ * kept its marks), with a Slack-compatible `text` carrying the figures.
+ */
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { planFor, replicaRoom } from '../../core/testing/replica'
+import { AUTH_API, LOGIN_PAGE } from '../../core/testing/tasks'
+import { until } from '../testing/until'
+import { EscalationWebhook } from './webhook'
+
+const closers: Array<() => Promise<void>> = []
+afterEach(async () => {
+  for (const c of closers.splice(0)) await c()
+})
+
+async function receiver() {
+  const got: Array<{ body: { type: string; text: string; request: { id: string; kind: string } }; key: string }> = []
+  let failures = 0
+  const server = createServer((req, res) => {
+    let raw = ''
+    req.on('data', (c) => (raw += c))
+    req.on('end', () => {
+      if (failures++ === 0) return res.writeHead(503).end()
+      got.push({ body: JSON.parse(raw), key: String(req.headers['idempotency-key']) })
+      res.writeHead(200).end('ok')
+    })
+  })
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()))
+  closers.push(() => new Promise<void>((ok) => (server.closeAllConnections(), server.close(() => ok()))))
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, got }
+}
+
+describe('escalation webhook', () => {
+  it('posts each new request once, with a Slack-compatible text, retried after a failure and not repeated after a restart', async () => {
+    const room = await replicaRoom({ escalationThreshold: 2 })
+    const ann = await room.member('ann', 'agent')
+    const bob = await room.member('bob', 'agent')
+    await room.replica.author(ann, 'task.claimed', AUTH_API)
+    await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
+    await room.emitDue(ann)
+    await room.emitDue(ann)
+    const session = [...room.replica.state.sessions.keys()][0]
+    await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page') })
+    for (const n of [1, 2, 3]) await room.replica.author(bob, 'session.message', { session, type: 'concern', text: `concern ${n}` })
+    await room.emitDue(ann)
+
+    const r = await receiver()
+    const meta = new Map<string, string>()
+    const store = { getMeta: async (_room: string, k: string) => meta.get(k), setMeta: async (_room: string, k: string, v: string) => void meta.set(k, v) }
+    const init = { url: r.url, room: 'room-1', store, state: () => room.replica.state, backoffMs: 20, appUrl: 'http://127.0.0.1:3000' }
+    const hook = new EscalationWebhook(init)
+    hook.kick()
+    hook.kick()
+    await until('one delivery, marked', () => r.got.length === 1 && meta.size === 1, 10_000)
+    expect(r.got[0].body).toMatchObject({ type: 'chorus.request', request: { kind: 'escalation' } })
+    expect(r.got[0].body.text).toBe('Escalated: the agents hit the message limit (3 messages, limit 2): Define user authentication API ↔ Implement login page http://127.0.0.1:3000/inbox')
+    expect(r.got[0].key).toBe(`room-1/${r.got[0].body.request.id}`)
+
+    // More activity on the same escalation, and a restarted relay with the same marks: nothing new.
+    await room.replica.author(bob, 'session.message', { session, type: 'concern', text: 'still' })
+    hook.kick()
+    const again = new EscalationWebhook(init)
+    again.kick()
+    await new Promise((ok) => setTimeout(ok, 300))
+    expect(r.got.map((g) => g.body.text)).toHaveLength(1)
+    hook.stop()
+    again.stop()
+  })
+})
