@@ -9,6 +9,7 @@ import { useUiDecisions, useUiInbox } from '@/components/ui/UiProvider'
 import type { Availability } from '@/components/session/permissions'
 import { useSessionActions } from '@/components/session/use-session-actions'
 import { ApprovalProgress } from '@/components/session/ActionPanel'
+import { peerName } from '@/components/session/names'
 import type { ActionForm } from '@/lib/stores/ui-inbox'
 import type { InboxRow } from './inbox-model'
 import { commandFor } from './keys'
@@ -91,7 +92,7 @@ export function InboxDetail({ state, row, now, onDecided }: { state: RoomState; 
         {session.plans.length > 0 && <ApprovalProgress state={state} session={session} />}
         {claimed != null && (
           <p className="text-sm text-amber-800 dark:text-amber-300" data-testid="claimed-note">
-            {mine ? 'You claimed this: other reviewers see it as yours.' : 'Claimed by another reviewer: they are working on it.'}
+            {mine ? 'You claimed this: other reviewers see it as yours.' : `Claimed by ${peerName(state, claimed)}: they are working on it.`}
           </p>
         )}
         {reasons.length === 4 && !row.decided && <p className="text-sm text-muted" data-testid="actions-disabled-reason">{reasons[0].reason}</p>}

@@ -78,7 +78,7 @@ export function ReviewDialog({ state, session, mode: initial, avail, onSubmit, o
         }}
       >
         <h2 className="font-semibold">Review: {title}</h2>
-        <div role="radiogroup" aria-label="Decision" className="flex flex-wrap gap-1">
+        <div role="radiogroup" aria-label="Kind of decision" className="flex flex-wrap gap-1">
           {MODES.map((m) => {
             const ok = avail(m.mode).ok
             return (

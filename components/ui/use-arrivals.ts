@@ -47,7 +47,8 @@ export interface Arrival {
 
 /** The arrivals to toast, and a way to drop one. */
 export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; canAsk: boolean; ask(): void } {
-  const state = useRoom((s) => s)
+  // A fresh wrapper per replica version: the state object itself is the same between folds.
+  const tick = useRoom((s) => ({ s }))
   const select = useUiInbox((s) => s.select)
   const router = useRouter()
   const known = useRef<Set<string> | null>(null)
@@ -55,6 +56,7 @@ export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; ca
   const [canAsk, setCanAsk] = useState(false)
 
   useEffect(() => {
+    const state = tick?.s
     if (state == null) return
     const { ids, fresh } = openRequests(state, known.current ?? new Set())
     const first = known.current == null
@@ -81,7 +83,7 @@ export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; ca
         }
       }
     }
-  }, [state, select, router])
+  }, [tick, select, router])
 
   return {
     arrivals,
