@@ -1,17 +1,22 @@
 'use client'
-/** What a clicked task or dependency is, with links to its sessions and a neighbourhood toggle. */
+/** What a selected task or dependency is — why it exists in words — with links to sessions and a neighbourhood toggle. */
 import Link from 'next/link'
 import type { RoomState } from '@/lib/core/state/types'
 import { Badge } from '@/components/ui/Badge'
-import { peerName } from '@/components/session/names'
+import { peerName, ruleName, taskTitle } from '@/components/session/names'
 import { STATUS_TONE } from '@/components/sessions/status'
-import { ruleColour, type GraphEdge } from './graph-model'
+import { orientEdge, ruleColour, type GraphEdge } from './graph-model'
 
-function EdgeLine({ e, state }: { e: GraphEdge; state: RoomState }) {
+function EdgeLine({ e, state, onEdge }: { e: GraphEdge; state: RoomState; onEdge?(id: string): void }) {
   return (
-    <li className="space-y-0.5 border-t border-zinc-100 pt-1 dark:border-zinc-800">
-      <p><span className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: ruleColour(e.rule) }} />{e.rule} · {state.tasks.get(e.source)?.task.title ?? e.source} ↔ {state.tasks.get(e.target)?.task.title ?? e.target}</p>
-      <p className="text-xs text-muted">{e.reason} (confidence {e.confidence.toFixed(2)})</p>
+    <li className="space-y-0.5 border-t border-zinc-100 pt-1 dark:border-zinc-800" data-testid="edge-detail" data-first={e.source} data-then={e.target}>
+      <p>
+        <span className="mr-1 inline-block h-2 w-2 rounded-full" style={{ background: ruleColour(e.rule) }} aria-hidden />
+        <span title={e.rule}>{ruleName(e.rule)}</span>:{' '}
+        {onEdge ? <button type="button" className="underline decoration-dotted" onClick={() => onEdge(e.id)}>{taskTitle(state, e.source)} {e.order === 'none' ? '↔' : '→'} {taskTitle(state, e.target)}</button>
+          : <>{taskTitle(state, e.source)} {e.order === 'none' ? 'and' : 'goes before'} {taskTitle(state, e.target)}</>}
+      </p>
+      <p className="text-xs text-muted" data-testid="edge-why" title={e.reason}>{e.why || e.reason} (confidence {e.confidence.toFixed(2)}{e.order === 'plan' ? '; order from the plan' : ''})</p>
       {e.session ? (
         <p><Badge tone={STATUS_TONE[e.sessionStatus!]}>{e.sessionStatus}</Badge> <Link href={`/sessions/${e.session}`} className="text-sky-700 underline dark:text-sky-400" data-testid="graph-session-link">open session</Link></p>
       ) : <p className="text-xs text-muted">no session yet</p>}
@@ -19,27 +24,28 @@ function EdgeLine({ e, state }: { e: GraphEdge; state: RoomState }) {
   )
 }
 
-/** Details of the selected task (with its edges) or edge. */
-export function GraphDetails({ state, edges, task, edge, focused, onFocus }: {
+/** Details of the selected task (with its dependencies, each selectable) or dependency. */
+export function GraphDetails({ state, edges, task, edge, focused, onFocus, onEdge }: {
   state: RoomState
   edges: GraphEdge[]
   task: string | null
   edge: string | null
   focused: boolean
   onFocus(on: boolean): void
+  onEdge(id: string): void
 }) {
-  const e = edge ? edges.find((x) => x.id === edge) : undefined
-  if (e) return <aside aria-label="Dependency details" className="text-sm" data-testid="graph-details"><ul><EdgeLine e={e} state={state} /></ul></aside>
+  const found = edge ? edges.find((x) => x.id === edge) : undefined
+  if (found) return <aside aria-label="Dependency details" className="text-sm" data-testid="graph-details"><ul><EdgeLine e={orientEdge(state, found)} state={state} /></ul></aside>
   const t = task ? state.tasks.get(task) : undefined
-  if (!t) return <p className="text-sm text-muted">Click a task or a dependency for details.</p>
-  const mine = edges.filter((x) => x.source === task || x.target === task)
+  if (!t) return <p className="text-sm text-muted">Select a task (click it, or Tab to it and press Enter) or a line of “Who waits for whom”.</p>
+  const mine = edges.filter((x) => x.source === task || x.target === task).map((x) => orientEdge(state, x))
   return (
     <aside aria-label="Task details" className="space-y-2 text-sm" data-testid="graph-details">
-      <h2 className="font-semibold">{t.task.title}</h2>
+      <h2 className="font-semibold" title={t.task.taskId}>{t.task.title}</h2>
       <p className="text-xs text-muted">{t.task.repository} · {t.status} · {peerName(state, t.claimedBy)}{t.claimants.length > 1 && ` · ${t.claimants.length} claimants`}</p>
       {t.task.description && <p className="whitespace-pre-wrap">{t.task.description}</p>}
-      <button type="button" className="btn" onClick={() => onFocus(!focused)}>{focused ? 'Show everything' : 'Show its neighbourhood'}</button>
-      <ul className="space-y-1">{mine.map((x) => <EdgeLine key={x.id} e={x} state={state} />)}</ul>
+      <button type="button" className="btn" onClick={() => onFocus(!focused)} data-testid="focus-toggle">{focused ? 'Show everything' : 'Focus on its neighbourhood'}</button>
+      <ul className="space-y-1">{mine.map((x) => <EdgeLine key={x.id} e={x} state={state} onEdge={onEdge} />)}</ul>
     </aside>
   )
 }

@@ -1,12 +1,15 @@
 'use client'
 /** `/graph`: tasks grouped by repository, dependencies coloured by rule, live, laid out by ELK in a worker. */
 import '@xyflow/react/dist/style.css'
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type Node, type ReactFlowInstance, type Viewport } from '@xyflow/react'
+import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node, type ReactFlowInstance, type Viewport } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
 import { useRoom } from '@/components/mesh/use-room'
 import { GraphDetails } from './GraphDetails'
-import { filterGraph, fullGraph, ruleColour, type GraphFilter } from './graph-model'
+import { filterGraph, fullGraph, orientEdge, ruleColour, type GraphEdge, type GraphFilter } from './graph-model'
+import { GraphLegend } from './GraphLegend'
+import { WaitList } from './WaitList'
+import { ruleName } from '@/components/session/names'
 import { NODE_TYPES, type RepoNodeType, type TaskNodeType } from './nodes'
 import { cardsFor, contains, grow, viewRect, type Rect } from './culling'
 import { NODE_H, NODE_W, repositoryLinks } from './elk-graph'
@@ -38,7 +41,13 @@ export function GraphView() {
   const [task, setTask] = useState<string | null>(null)
   const [edge, setEdge] = useState<string | null>(null)
   const f = useMemo(() => ({ ...filter, hops: filter.hops < 0 ? hopsDefault : filter.hops }), [filter, hopsDefault])
-  const graph = useMemo(() => (full ? filterGraph(full, f) : undefined), [full, f])
+  // Small graphs are oriented whole (the layout then puts what goes first on the left); big ones
+  // orient only the edges on screen (orientEdge reads task text).
+  const graph = useMemo(() => {
+    if (!full || !state) return undefined
+    const g = filterGraph(full, f)
+    return g.nodes.length <= DETAIL_MIN_TASKS ? { ...g, edges: g.edges.map((e) => orientEdge(state, e)) } : g
+  }, [full, f, state])
   const { layout, running, error, mode } = useLayout(graph)
   const [flow, setFlow] = useState<ReactFlowInstance | null>(null)
   const big = (graph?.nodes.length ?? 0) > DETAIL_MIN_TASKS
@@ -74,7 +83,8 @@ export function GraphView() {
       id: `repo:${repo}`, type: 'repo', position: { x: g.x, y: g.y }, style: { width: g.width, height: g.height }, data: { label: repo, count: counts.get(repo)! }, selectable: false, draggable: false,
     }))
     const tasks: TaskNodeType[] = graph.nodes.filter((n) => layout.tasks.has(n.id)).map((n) => ({
-      id: n.id, type: 'task', parentId: `repo:${n.repository}`, extent: 'parent', position: layout.tasks.get(n.id)!, data: { title: n.title, status: n.status, selected: false },
+      id: n.id, type: 'task', parentId: `repo:${n.repository}`, extent: 'parent', position: layout.tasks.get(n.id)!, data: { title: n.title, status: n.status, selected: false, neighbour: n.neighbour === true },
+      ariaLabel: `${n.title} (${n.repository}, ${n.status})`,
     }))
     const shown = new Set(tasks.map((t) => t.id))
     const at = new Map<string, { x: number; y: number }>()
@@ -86,7 +96,8 @@ export function GraphView() {
       id: `repo-link:${l.source}|${l.target}`, source: `repo:${l.source}`, target: `repo:${l.target}`, label: String(l.count), labelStyle: { fontSize: 12 },
       style: { stroke: '#71717a', strokeWidth: Math.min(8, 1 + Math.log2(l.count)) }, data: { count: l.count },
     }))
-    return { groups, tasks, links, at, edges: graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)) }
+    const titles = new Map(graph.nodes.map((n) => [n.id, n.title]))
+    return { groups, tasks, links, at, titles, edges: graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)) }
   }, [graph, layout])
 
   // … the cards to mount: all of a small graph; of a big one, none zoomed out and those around
@@ -104,13 +115,21 @@ export function GraphView() {
     const here = (id: string) => mounted.has(id)
     const tasks = detail.tasks.filter((t) => here(t.id)).map((t) => (t.id === task ? { ...t, data: { ...t.data, selected: true } } : t))
     const animate = detail.edges.length < 300
-    const es: Edge[] = detail.edges.filter((e) => here(e.source) && here(e.target)).map((e) => ({
-      id: e.id, source: e.source, target: e.target, animated: animate && e.sessionStatus === 'active',
-      style: { stroke: ruleColour(e.rule), strokeWidth: e.sessionStatus === 'escalated' ? 3 : e.id === edge ? 3 : 1.5, strokeDasharray: e.session ? undefined : '5 4' },
-      label: e.sessionStatus ?? undefined, labelStyle: { fontSize: 10 }, data: { rule: e.rule },
-    }))
+    const titleOf = (id: string) => detail.titles.get(id) ?? id
+    const es: Edge[] = detail.edges.filter((e) => here(e.source) && here(e.target)).map((raw) => {
+      const e = state && raw.order !== 'rule' && raw.why === '' ? orientEdge(state, raw) : raw
+      const colour = ruleColour(e.rule)
+      return {
+        id: e.id, source: e.source, target: e.target, animated: animate && e.sessionStatus === 'active',
+        style: { stroke: colour, strokeWidth: e.sessionStatus === 'escalated' ? 3.5 : e.id === edge ? 3 : 1.75, strokeDasharray: e.session ? undefined : '5 4' },
+        markerEnd: e.order === 'none' ? undefined : { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
+        label: ruleName(e.rule), labelStyle: { fontSize: 11, fill: '#27272a' }, labelBgStyle: { fill: '#fff' }, data: { rule: e.rule },
+        ariaLabel: e.order === 'none' ? `${titleOf(e.source)} and ${titleOf(e.target)} in parallel (${ruleName(e.rule)})` : `${titleOf(e.source)} goes before ${titleOf(e.target)} (${ruleName(e.rule)})`,
+        domAttributes: { 'data-first': e.source, 'data-then': e.target, 'data-order': e.order } as Record<string, string>,
+      }
+    })
     return { nodes: [...detail.groups, ...tasks] as Node[], edges: overview ? [...es, ...detail.links] : es }
-  }, [detail, overview, mounted, task, edge])
+  }, [detail, overview, mounted, task, edge, state])
 
   return (
     <section className="space-y-3" aria-labelledby="graph-title">
@@ -132,7 +151,7 @@ export function GraphView() {
         </p>
       ) : (
         <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_18rem]">
-          <div className="h-[72vh] rounded border border-zinc-200 dark:border-zinc-800" ref={canvas} data-testid="graph-canvas" data-layout={mode} data-detail={overview ? 'repositories' : 'tasks'} aria-label="Dependency graph canvas" role="region">
+          <div className="h-[55vh] rounded md:h-[72vh] border border-zinc-200 dark:border-zinc-800" ref={canvas} data-testid="graph-canvas" data-layout={mode} data-detail={overview ? 'repositories' : 'tasks'} aria-label="Dependency graph canvas" role="region">
             <ReactFlow
               nodes={nodes}
               edges={edges}
@@ -144,22 +163,27 @@ export function GraphView() {
               onMoveStart={(e) => e != null && (userMoved.current = true)}
               onMove={onMove}
               nodesDraggable={false}
+              edgesFocusable={false}
               minZoom={0.05}
               onNodeClick={(_, n) => n.type === 'task' && (setTask(n.id), setEdge(null))}
+              onSelectionChange={({ nodes: sel }) => sel[0]?.type === 'task' && (setTask(sel[0].id), setEdge(null))}
               onEdgeClick={(_, e) => e.data?.count == null && (setEdge(e.id), setTask(null))}
               onPaneClick={() => (setTask(null), setEdge(null))}
             >
               <Background />
               <Controls />
-              {!big && <MiniMap pannable zoomable />}
             </ReactFlow>
           </div>
           {state && (
-            <GraphDetails state={state} edges={full?.edges ?? []} task={task} edge={edge} focused={f.focus != null && f.focus === task}
-              onFocus={(on) => setFilter({ ...filter, focus: on ? task : null })} />
+            <div className="space-y-4">
+              <GraphDetails state={state} edges={full?.edges ?? []} task={task} edge={edge} focused={f.focus != null && f.focus === task}
+                onFocus={(on) => setFilter({ ...filter, focus: on ? task : null, hops: on && filter.hops < 0 ? 1 : filter.hops })} onEdge={(id) => (setEdge(id), setTask(null))} />
+              <GraphLegend rules={[...new Set(graph?.edges.map((e) => e.rule))]} />
+            </div>
           )}
         </div>
       )}
+      {state && graph && graph.edges.length > 0 && <WaitList state={state} edges={graph.edges as GraphEdge[]} onTask={(id) => (setTask(id), setEdge(null))} />}
     </section>
   )
 }

@@ -3,7 +3,7 @@ import { fromElk, repositoryLinks, toElk } from './elk-graph'
 import type { Graph, GraphEdge } from './graph-model'
 
 const node = (id: string, repository: string) => ({ id, title: id, repository, status: 'claimed' as const, claimedBy: 'p' })
-const edge = (source: string, target: string): GraphEdge => ({ id: `${source}|${target}`, source, target, rule: 'API_Contract', confidence: 0.8, reason: '', session: null, sessionStatus: null })
+const edge = (source: string, target: string): GraphEdge => ({ id: `${source}|${target}`, source, target, rule: 'API_Contract', confidence: 0.8, reason: '', order: 'rule' as const, why: '', session: null, sessionStatus: null })
 
 const g: Graph = {
   nodes: [node('a', 'api'), node('b', 'web'), node('c', 'api'), node('d', 'web'), node('e', 'db'), node('f', 'api')],

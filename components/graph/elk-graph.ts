@@ -41,6 +41,18 @@ export function repositoryLinks(g: Graph): RepositoryLink[] {
   return [...pairs.values()]
 }
 
+/** Repository pairs in the direction of their dependencies (first → waiting), so the layout puts what goes first on the left. */
+function directedLinks(g: Graph): Array<[string, string]> {
+  const repoOf = new Map(g.nodes.map((n) => [n.id, n.repository]))
+  const pairs = new Map<string, [string, string]>()
+  for (const e of g.edges) {
+    const [a, b] = [repoOf.get(e.source), repoOf.get(e.target)]
+    if (a == null || b == null || a === b) continue
+    if (!pairs.has(`${b}\u0000${a}`)) pairs.set(`${a}\u0000${b}`, [a, b])
+  }
+  return [...pairs.values()]
+}
+
 /** Builds the ELK graph for `g`. */
 export function toElk(g: Graph): ElkNode {
   const byRepo = new Map<string, string[]>()
@@ -57,7 +69,7 @@ export function toElk(g: Graph): ElkNode {
       layoutOptions: { 'elk.algorithm': 'box', 'elk.padding': '[top=32,left=12,bottom=12,right=12]', 'elk.spacing.nodeNode': '12', 'elk.aspectRatio': '1.6' },
       children: ids.map((id) => ({ id, width: NODE_W, height: NODE_H })),
     })),
-    edges: repositoryLinks(g).map((l, i) => ({ id: `agg${i}`, sources: [groupId(l.source)], targets: [groupId(l.target)] })),
+    edges: directedLinks(g).map(([a, b], i) => ({ id: `agg${i}`, sources: [groupId(a)], targets: [groupId(b)] })),
   }
 }
 

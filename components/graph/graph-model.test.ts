@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { filterGraph, neighbourhood, ruleColour, type Graph, type GraphEdge } from './graph-model'
+import { planFor, replicaRoom } from '@/lib/core/testing/replica'
+import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
+import { filterGraph, fullGraph, neighbourhood, orientEdge, ruleColour, type Graph, type GraphEdge } from './graph-model'
 
-const edge = (source: string, target: string, rule = 'API_Contract'): GraphEdge => ({ id: `${source}|${target}|${rule}`, source, target, rule, confidence: 0.8, reason: '', session: null, sessionStatus: null })
+const edge = (source: string, target: string, rule = 'API_Contract'): GraphEdge => ({ id: `${source}|${target}|${rule}`, source, target, rule, order: 'rule', confidence: 0.8, reason: '', why: '', session: null, sessionStatus: null })
 const node = (id: string, repository: string, status: 'claimed' | 'completed' = 'claimed') => ({ id, title: id, repository, status, claimedBy: 'p' })
 
 // a - b - c - d (a chain across repositories) and e - f by another rule
@@ -19,12 +21,34 @@ describe('graph model', () => {
   })
 
   it('filters by repository, rule, status and focus, dropping edges to hidden tasks', () => {
-    expect(filterGraph(g, { ...none, repository: 'api' })).toEqual({ nodes: [g.nodes[0], g.nodes[2]], edges: [] })
+    // A repository keeps its tasks and their direct neighbours elsewhere, with the edges between them.
+    const api = filterGraph(g, { ...none, repository: 'api' })
+    expect(api.nodes.map((n) => `${n.id}${n.neighbour ? '*' : ''}`)).toEqual(['a', 'c', 'b*', 'd*'])
+    expect(api.edges.map((e) => e.id)).toEqual(['a|b|API_Contract', 'b|c|API_Contract', 'c|d|API_Contract'])
     expect(filterGraph(g, { ...none, rule: 'Database_Schema' }).nodes.map((n) => n.id)).toEqual(['e', 'f'])
     expect(filterGraph(g, { ...none, status: 'completed' }).nodes.map((n) => n.id)).toEqual(['d'])
     const near = filterGraph(g, { ...none, focus: 'd', hops: 1 })
     expect(near.nodes.map((n) => n.id)).toEqual(['c', 'd'])
     expect(near.edges.map((e) => e.id)).toEqual(['c|d|API_Contract'])
+  })
+
+  it('points each edge from the task that goes first: the plan when there is one, the rule otherwise', async () => {
+    const room = await replicaRoom()
+    const ann = await room.member('ann', 'agent')
+    const bob = await room.member('bob', 'agent')
+    await room.replica.author(ann, 'task.claimed', { ...AUTH_API, taskId: 'z-auth-api' })
+    await room.replica.author(bob, 'task.claimed', { ...LOGIN_PAGE, taskId: 'a-login-page' })
+    await room.emitDue(ann)
+    const [byRule] = fullGraph(room.replica.state).edges.map((e) => orientEdge(room.replica.state, e))
+    // task1 is the login page (string order); the rule reads the API definition as the producer.
+    expect(byRule).toMatchObject({ source: 'z-auth-api', target: 'a-login-page', order: 'rule' })
+    expect(byRule.why).toMatch(/producer/)
+    await room.emitDue(ann)
+    const session = [...room.replica.state.sessions.keys()][0]
+    await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('a-login-page', 'z-auth-api') })
+    const [byPlan] = fullGraph(room.replica.state).edges.map((e) => orientEdge(room.replica.state, e))
+    expect(byPlan).toMatchObject({ source: 'a-login-page', target: 'z-auth-api', order: 'plan' })
+    expect(byPlan.why).toMatch(/other way round/)
   })
 
   it('gives each rule a stable colour', () => {

@@ -1,9 +1,12 @@
 /**
  * The dependency graph as data: tasks (nodes) grouped by repository, dependencies (edges)
- * with their rule and the state of the session they opened; filters and the neighbourhood of
- * a task within N hops. Pure, so it is tested without a browser.
+ * pointing from the task that goes first to the one that waits for it — by the session's plan
+ * when there is one, by the rule's producer/consumer reading of the two tasks otherwise — with
+ * their rule and the state of the session they opened; filters and the neighbourhood of a task
+ * within N hops. Pure, so it is tested without a browser.
  */
-import type { RoomState, SessionState, SessionStatus, TaskState } from '@/lib/core/state/types'
+import { sequence } from '@/lib/core/planner/order'
+import type { DependencyState, RoomState, SessionState, SessionStatus, TaskState } from '@/lib/core/state/types'
 
 export interface GraphNode {
   id: string
@@ -11,17 +14,61 @@ export interface GraphNode {
   repository: string
   status: TaskState['status']
   claimedBy: string
+  /** Shown only because it depends on (or is depended on by) a task the filter kept. */
+  neighbour?: boolean
 }
 
 export interface GraphEdge {
   id: string
+  /** The task that goes first. */
   source: string
+  /** The task that waits for it. */
   target: string
+  /** Where the direction comes from: the session's plan, the rule, or neither (parallel work). */
+  order: 'plan' | 'rule' | 'none'
   rule: string
   confidence: number
   reason: string
+  /** Why the two tasks depend on each other and why one goes first, in words. */
+  why: string
   session: string | null
   sessionStatus: SessionStatus | null
+}
+
+/** Direction and explanation per dependency record, computed once (records are replaced, never edited). */
+const ORIENTED = new WeakMap<DependencyState, { first: string; then: string; ok: boolean; why: string }>()
+
+/** The shared terms named in a rule's reason ("shared: auth (auth ~ jwt)"), as words. */
+const sharedOf = (reason: string): string | null => reason.match(/; shared: (.*)$/)?.[1] ?? null
+
+function orientRule(s: RoomState, d: DependencyState): { first: string; then: string; ok: boolean; why: string } {
+  let o = ORIENTED.get(d)
+  if (o) return o
+  const { task1, task2, relationship, confidence, reason } = d.dependency
+  const [a, b] = [s.tasks.get(task1)?.task, s.tasks.get(task2)?.task]
+  const shared = sharedOf(reason)
+  const both = shared ? `Both are about ${shared}.` : ''
+  if (a && b) {
+    const seq = sequence([a, b], [{ a: task1, b: task2, relationship, confidence }])
+    const link = seq.links[0]
+    if (link) {
+      const step = seq.steps.find((st) => st.taskId === link.to)
+      const because = step?.reason.replace(/^After [^.]*\. /, '').replace(/^[A-Za-z_]+: /, '') ?? ''
+      o = { first: link.from, then: link.to, ok: true, why: [both, because ? `${because.charAt(0).toUpperCase()}${because.slice(1)}.` : ''].filter(Boolean).join(' ') }
+    }
+  }
+  o ??= { first: task1, then: task2, ok: false, why: [both, 'Neither reads as the producer, so both can proceed against an agreed interface.'].filter(Boolean).join(' ') }
+  ORIENTED.set(d, o)
+  return o
+}
+
+/** Which of the two tasks the session's latest plan puts first, if it orders them. */
+function planOrder(x: SessionState | undefined, t1: string, t2: string): [string, string] | null {
+  const plan = x?.plans[x.plans.length - 1]?.plan
+  if (!plan) return null
+  const [o1, o2] = [plan.sequence.find((st) => st.taskId === t1)?.order, plan.sequence.find((st) => st.taskId === t2)?.order]
+  if (o1 == null || o2 == null || o1 === o2) return null
+  return o1 < o2 ? [t1, t2] : [t2, t1]
 }
 
 /** Filters; empty string = any. `focus` limits to tasks within `hops` of it. */
@@ -49,9 +96,24 @@ export function fullGraph(s: RoomState): Graph {
   for (const [key, d] of s.dependencies) {
     const { task1, task2, relationship, confidence, reason } = d.dependency
     const session = sessionOf.get(`${task1}|${task2}|${relationship}`)
-    edges.push({ id: key, source: task1, target: task2, rule: relationship, confidence, reason, session: session?.id ?? null, sessionStatus: session?.status ?? null })
+    const planned = planOrder(session, task1, task2)
+    const [source, target] = planned ?? [task1, task2]
+    edges.push({ id: key, source, target, order: planned ? 'plan' : 'none', rule: relationship, confidence, reason, why: '', session: session?.id ?? null, sessionStatus: session?.status ?? null })
   }
   return { nodes, edges }
+}
+
+/**
+ * The edge with its direction and explanation filled in from the rule's reading of the two
+ * tasks (the plan's order, when there is one, stays). Reading task text costs ~0.3 ms per edge,
+ * so views orient only the edges they show; each dependency record is read once.
+ */
+export function orientEdge(s: RoomState, e: GraphEdge): GraphEdge {
+  const d = s.dependencies.get(e.id)
+  if (!d) return e
+  const rule = orientRule(s, d)
+  if (e.order === 'plan') return { ...e, why: e.source !== rule.first && rule.ok ? `${rule.why} The plan puts it the other way round.` : rule.why }
+  return { ...e, source: rule.first, target: rule.then, order: rule.ok ? 'rule' : 'none', why: rule.why }
 }
 
 /** Node ids within `hops` undirected steps of `focus` (including it). */
@@ -71,10 +133,27 @@ export function neighbourhood(edges: readonly GraphEdge[], focus: string, hops: 
   return seen
 }
 
-/** The graph after filters: a rule filter keeps only tasks touching an edge of that rule. */
+/**
+ * The graph after filters: a rule filter keeps only tasks touching an edge of that rule; a
+ * repository filter keeps that repository's tasks and their direct neighbours in other
+ * repositories (flagged `neighbour`), because cross-repository edges are the ones that matter.
+ */
 export function filterGraph(g: Graph, f: GraphFilter): Graph {
   let nodes = g.nodes.filter((n) => (!f.repository || n.repository === f.repository) && (!f.status || n.status === f.status))
   let ids = new Set(nodes.map((n) => n.id))
+  if (f.repository) {
+    const byId = new Map(g.nodes.map((n) => [n.id, n]))
+    for (const e of g.edges) {
+      if (f.rule && e.rule !== f.rule) continue
+      for (const [inside, other] of [[e.source, e.target], [e.target, e.source]]) {
+        const n = byId.get(other)
+        if (ids.has(inside) && !ids.has(other) && n && n.repository !== f.repository && (!f.status || n.status === f.status)) {
+          nodes.push({ ...n, neighbour: true })
+          ids.add(other)
+        }
+      }
+    }
+  }
   let edges = g.edges.filter((e) => (!f.rule || e.rule === f.rule) && ids.has(e.source) && ids.has(e.target))
   if (f.rule) {
     const touched = new Set(edges.flatMap((e) => [e.source, e.target]))

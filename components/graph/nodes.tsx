@@ -4,7 +4,7 @@ import { Handle, Position, type Node, type NodeProps } from '@xyflow/react'
 import { NODE_H, NODE_W } from './elk-graph'
 
 export type RepoNodeType = Node<{ label: string; count: number }, 'repo'>
-export type TaskNodeType = Node<{ title: string; status: string; selected: boolean }, 'task'>
+export type TaskNodeType = Node<{ title: string; status: string; selected: boolean; neighbour?: boolean }, 'task'>
 
 const STATUS_DOT: Record<string, string> = { claimed: 'bg-sky-500', released: 'bg-zinc-400', completed: 'bg-emerald-500' }
 
@@ -25,7 +25,8 @@ function TaskNode({ id, data }: NodeProps<TaskNodeType>) {
       style={{ width: NODE_W, height: NODE_H }}
       data-testid="graph-node"
       data-task={id}
-      className={`flex items-center gap-2 rounded border bg-white px-2 text-xs shadow-sm dark:bg-zinc-950 ${data.selected ? 'border-sky-500 ring-2 ring-sky-300' : 'border-zinc-300 dark:border-zinc-700'}`}
+      data-neighbour={data.neighbour ? 'true' : undefined}
+      className={`flex items-center gap-2 rounded border bg-white px-2 text-xs shadow-sm dark:bg-zinc-950 ${data.selected ? 'border-sky-600 ring-2 ring-sky-400' : data.neighbour ? 'border-dashed border-zinc-400' : 'border-zinc-300 dark:border-zinc-700'}`}
     >
       <Handle type="target" position={Position.Left} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
       <span className={`h-2 w-2 shrink-0 rounded-full ${STATUS_DOT[data.status] ?? 'bg-zinc-400'}`} role="img" aria-label={data.status} />

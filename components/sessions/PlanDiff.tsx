@@ -1,37 +1,43 @@
-/** The changes between two plan versions (the planner's diffPlans), as a compact list. */
-import { diffPlans, type PlanChange } from '@/lib/core/planner/diff'
+/** The word-level changes between two plan versions: removed words struck, added words marked. */
 import type { Plan } from '@/lib/core/planner/plan'
+import type { RoomState } from '@/lib/core/state/types'
+import { taskTitle } from '@/components/session/names'
+import { changeCount, planDiff, type Part } from './plan-diff-model'
 
-const SIGN = { added: '+', removed: '−', changed: '~' } as const
-const TONE = { added: 'text-emerald-700 dark:text-emerald-400', removed: 'text-rose-700 dark:text-rose-400', changed: 'text-amber-700 dark:text-amber-400' } as const
-
-/** One line of text describing a change. */
-export function describeChange(c: PlanChange): string {
-  switch (c.field) {
-    case 'summary':
-      return `summary: “${c.before}” → “${c.after}”`
-    case 'planner':
-      return `planner: ${c.before.kind} → ${c.after.kind}`
-    case 'sequence':
-      return `step ${c.key}${c.after ? `: ${c.after.order}. ${c.after.reason}` : ''}`
-    case 'artifacts':
-      return `artifact ${c.key}${c.after ? `: ${c.after.description}` : ''}`
-    default:
-      return `${c.field === 'coordinationPoints' ? 'coordination point' : c.field === 'risks' ? 'risk' : 'success criterion'}: ${c.key}`
-  }
+function Parts({ parts }: { parts: Part[] }) {
+  return (
+    <>
+      {parts.map((p, i) =>
+        p.op === 'add' ? <ins key={i} className="rounded-sm bg-emerald-100 text-emerald-900 no-underline dark:bg-emerald-900/50 dark:text-emerald-100" data-testid="diff-add">{p.text}</ins>
+        : p.op === 'del' ? <del key={i} className="rounded-sm bg-rose-100 text-rose-900 dark:bg-rose-900/50 dark:text-rose-100" data-testid="diff-del">{p.text}</del>
+        : <span key={i}>{p.text}</span>,
+      )}
+    </>
+  )
 }
 
-/** The diff from `before` to `after`. */
-export function PlanDiff({ before, after }: { before: Plan; after: Plan }) {
-  const changes = diffPlans(before, after)
-  if (changes.length === 0) return <p className="text-xs text-muted" data-testid="plan-diff">No changes.</p>
+const SIGN = { added: 'added', removed: 'removed', changed: 'changed' } as const
+
+/** The diff from `before` (version `from`) to `after`; `compact` says it in one line. */
+export function PlanDiff({ before, after, state, compact = false, label }: { before: Plan; after: Plan; state?: RoomState; compact?: boolean; label?: string }) {
+  const sections = planDiff(before, after, (id) => taskTitle(state, id))
+  if (sections.length === 0) return <p className="text-xs text-muted" data-testid="plan-diff">No changes.</p>
+  if (compact) {
+    const c = changeCount(sections)
+    return <p className="text-xs text-muted" data-testid="plan-diff">Changed {sections.map((s) => s.label.toLowerCase()).join(', ')} (+{c.added} / −{c.removed} words)</p>
+  }
   return (
-    <ul className="space-y-0.5 font-mono text-xs" data-testid="plan-diff" aria-label="Changes from the previous version">
-      {changes.map((c, i) => (
-        <li key={i} className={TONE[c.kind]}>
-          {SIGN[c.kind]} {describeChange(c)}
-        </li>
+    <div className="space-y-1 text-sm" data-testid="plan-diff" aria-label={label ?? 'Changes from the previous version'} role="group">
+      {sections.map((s) => (
+        <div key={s.field}>
+          <p className="text-xs font-medium uppercase text-muted">{s.label}</p>
+          <ul className="space-y-0.5">
+            {s.lines.map((l, i) => (
+              <li key={i} className="break-words"><span className="sr-only">{SIGN[l.kind]}: </span><Parts parts={l.parts} /></li>
+            ))}
+          </ul>
+        </div>
       ))}
-    </ul>
+    </div>
   )
 }

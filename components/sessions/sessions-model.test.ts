@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { selectSessions, selectTimeline } from '@/lib/core'
 import { planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
-import { filterSessions, timelineItems } from './sessions-model'
+import { filterSessions } from './sessions-model'
+import { timelineRows } from './timeline-model'
 
 describe('sessions model', () => {
   it('filters by type, state and repository, and groups message runs by author in the timeline', async () => {
@@ -27,7 +28,8 @@ describe('sessions model', () => {
     await room.replica.author(bob, 'session.message', { session: x.id, text: 'what about refresh?', type: 'question' })
     await room.replica.author(bob, 'session.message', { session: x.id, text: 'looks good', type: 'agreement' })
     await room.replica.author(ann, 'session.message', { session: x.id, text: 'agreed', type: 'agreement' })
-    const items = timelineItems(selectTimeline(room.replica.state, x.id))
-    expect(items.map((i) => (i.kind === 'entry' ? i.entry.type : `messages×${i.entries.length}`))).toEqual(['opened', 'plan', 'messages×2', 'messages×1'])
+    const rows = timelineRows(selectTimeline(room.replica.state, x.id))
+    // The author is named where it changes: bob's two messages under one name, then ann.
+    expect(rows.map((r) => (r.kind === 'entry' ? `${r.entry.type}${r.showAuthor ? '+author' : ''}` : 'collapsed'))).toEqual(['opened', 'plan', 'message+author', 'message', 'message+author'])
   })
 })

@@ -1,7 +1,6 @@
-/** Filtering the session list, and shaping a timeline for display (message runs, compact mode). */
+/** Filtering the session list. */
 import type { SessionType } from '@/lib/core/events/kinds/session'
 import type { SessionView } from '@/lib/core/state/selectors'
-import type { TimelineEntry } from '@/lib/core/state/timeline'
 import type { RoomState, SessionStatus } from '@/lib/core/state/types'
 import { repositoriesOf } from '@/components/session/names'
 
@@ -23,19 +22,3 @@ export function filterSessions(s: RoomState, sessions: readonly SessionView[], f
 
 /** Every repository with a task, sorted. */
 export const allRepositories = (s: RoomState): string[] => [...new Set([...s.tasks.values()].map((t) => t.task.repository))].sort()
-
-/** A timeline item: one entry, or a run of consecutive messages by one author. */
-export type TimelineItem = { kind: 'entry'; entry: TimelineEntry } | { kind: 'messages'; author: string; entries: Extract<TimelineEntry, { type: 'message' }>[] }
-
-/** Groups consecutive messages by the same author into one item. */
-export function timelineItems(entries: readonly TimelineEntry[]): TimelineItem[] {
-  const out: TimelineItem[] = []
-  for (const e of entries) {
-    const last = out[out.length - 1]
-    if (e.type === 'message') {
-      if (last?.kind === 'messages' && last.author === e.message.author) last.entries.push(e)
-      else out.push({ kind: 'messages', author: e.message.author, entries: [e] })
-    } else out.push({ kind: 'entry', entry: e })
-  }
-  return out
-}

@@ -21,7 +21,7 @@ export function Notices() {
   const now = useNow(pending.length > 0 ? 500 : 60_000)
   useTitleCount(useUnread())
   return (
-    <div className="pointer-events-none fixed inset-x-2 bottom-2 z-40 flex flex-col items-end gap-2 sm:left-auto sm:right-4 sm:w-96" role="status" aria-live="polite" data-testid="notices">
+    <section className="pointer-events-none fixed inset-x-2 bottom-2 z-40 flex flex-col items-end gap-2 sm:left-auto sm:right-4 sm:w-96" aria-label="Notifications" aria-live="polite" data-testid="notices">
       {pending.map((p) => (
         <div key={p.id} className="pointer-events-auto w-full rounded border border-zinc-300 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900" data-testid="pending-decision">
           <p>{p.label}</p>
@@ -48,6 +48,6 @@ export function Notices() {
           </div>
         </div>
       ))}
-    </div>
+    </section>
   )
 }
