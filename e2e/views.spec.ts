@@ -7,7 +7,7 @@ import { expect, test, type Browser, type Page } from '@playwright/test'
 import { InboxPage, SessionPage } from './fixtures/inbox-page'
 import { PeersPage } from './fixtures/peers-page'
 import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
-import { emitDue, seedAgent, seedDependency, seedEscalation, type SeedAgent } from './fixtures/seed'
+import { emitDue, seedAgent, seedDependency, seedEscalation, seedPlan, type SeedAgent } from './fixtures/seed'
 
 let relay: RelayProc | undefined
 let data: ReturnType<typeof tempDataDir>
@@ -110,7 +110,7 @@ test('j/k move through escalations, ? opens help, e opens the plan editor, r res
   await expect(guest.detail().getByTestId('actions-disabled-reason')).toContainText('guest')
 })
 
-test('the session timeline shows the plan and messages live, an edit as version 2 with its diff, and hostile text inert', async ({ browser }) => {
+test('the graph points from the task the plan puts first; the timeline shows plans and messages live, an edit with a diff that marks only the changed words, and hostile text inert', async ({ browser }) => {
   const evil = '<img src=x onerror=alert(1)> **bold**'
   const ann = await agent('ann')
   const bob = await agent('bob')
@@ -130,12 +130,18 @@ test('the session timeline shows the plan and messages live, an edit as version 
   await expect(page.getByTestId('graph-counts')).toHaveText('2 tasks · 1 dependencies')
   await expect(page.locator('.react-flow__edge')).toHaveCount(1)
   await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-layout', 'worker')
+  // The edge points the way the plan orders the tasks; a new version that reverses them flips it.
+  await expect(page.locator('.react-flow__edge[data-first="auth-api"][data-then="login-page"]')).toHaveCount(1)
+  await expect(page.locator('.react-flow__edge[data-first="auth-api"]')).toHaveAttribute('aria-label', /goes before Implement login page \(API contract\)$/)
+  await ann.author('plan.proposed', { session, version: 2, plan: seedPlan(['login-page', 'auth-api'], 'Build the page first, against a mock of the API') })
+  await expect(page.locator('.react-flow__edge[data-first="login-page"][data-then="auth-api"]')).toHaveCount(1, { timeout: 15_000 })
+  await expect(page.getByTestId('wait').first()).toHaveAttribute('data-first', 'login-page')
   await page.screenshot({ path: test.info().outputPath('graph.png') })
   await page.locator('[data-testid="graph-node"][data-task="login-page"]').click()
   await page.getByTestId('graph-session-link').click()
   const s = new SessionPage(page)
   await expect(page.getByTestId('session-view')).toHaveAttribute('data-session', session)
-  await expect(s.entries('plan')).toHaveCount(1, { timeout: 30_000 })
+  await expect(s.entries('plan')).toHaveCount(2, { timeout: 30_000 })
   await expect(page.getByTestId('session-view')).toContainText(evil)
 
   // Live: the page is not reloaded. Gossip usually brings it in 0.15–0.8 s, but measured up to
@@ -149,11 +155,15 @@ test('the session timeline shows the plan and messages live, an edit as version 
 
   await page.getByTestId('action-edit').click()
   const form = page.getByRole('form', { name: 'Edit plan' })
-  await form.getByLabel('Summary').fill('Ship the auth API first, behind a flag')
+  await form.getByLabel('Summary').fill('Build the page first, against the staging API')
   await form.getByRole('button', { name: 'Save as new version' }).click()
-  await expect(s.entries('plan')).toHaveCount(2)
-  await expect(s.entries('plan').nth(1)).toContainText('v2')
-  await expect(s.entries('plan').nth(1).getByTestId('plan-diff')).toContainText('Ship the auth API first, behind a flag')
+  await expect(s.entries('plan')).toHaveCount(3)
+  await expect(s.entries('plan').nth(2)).toContainText('v3')
+  // Only the changed words are marked: "a mock of" out, "staging" in.
+  const diff = s.entries('plan').nth(2).getByTestId('plan-diff')
+  await expect(diff.getByTestId('diff-del')).toHaveText(['a mock of'])
+  await expect(diff.getByTestId('diff-add')).toHaveText(['staging'])
+  await expect(diff).toContainText('Build the page first, against')
   await page.screenshot({ path: test.info().outputPath('timeline.png'), fullPage: true })
 
   expect(dialogs).toBe(0)
