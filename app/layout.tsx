@@ -3,6 +3,7 @@ import type { ReactNode } from 'react'
 import { MeshBanner } from '@/components/mesh/MeshBanner'
 import { MeshProvider } from '@/components/mesh/MeshProvider'
 import { Nav } from '@/components/ui/Nav'
+import { NamePrompt } from '@/components/ui/NamePrompt'
 import { Notices } from '@/components/ui/Notices'
 import { UiProvider } from '@/components/ui/UiProvider'
 import './globals.css'
@@ -26,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <UiProvider>
             <Nav />
             <MeshBanner />
+            <NamePrompt />
             <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">{children}</main>
             <Notices />
           </UiProvider>

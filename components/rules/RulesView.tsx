@@ -60,12 +60,12 @@ export function RulesView() {
           <label key={f.key} className="block text-sm">
             {f.label} <span className="text-xs text-muted">({f.hint})</span>
             <input className="field mt-0.5 block w-full" value={fields[f.key]} onChange={(e) => setFields({ ...fields, [f.key]: e.target.value })} aria-invalid={errors[f.key] != null} />
-            {errors[f.key] && <span className="text-xs text-rose-600" role="alert">{errors[f.key]}</span>}
+            {errors[f.key] && <span className="text-xs text-rose-700 dark:text-rose-300" role="alert">{errors[f.key]}</span>}
           </label>
         ))}
-        {custom?.some((r) => parsed.ok && r.name === parsed.rule.name) && <p className="text-sm text-amber-700">A rule with this name exists; adding replaces it.</p>}
+        {custom?.some((r) => parsed.ok && r.name === parsed.rule.name) && <p className="text-sm text-amber-800 dark:text-amber-300">A rule with this name exists; adding replaces it.</p>}
         {allowed && <p className="text-sm text-muted" data-testid="rules-disabled-reason">{allowed}</p>}
-        {error && <p role="alert" className="text-sm text-rose-600">{error}</p>}
+        {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
         <div className="flex gap-2">
           <button type="button" className="btn" onClick={tryIt}>Try it on current tasks</button>
           <button type="submit" className="btn-primary" disabled={allowed != null || pending}>Add rule</button>

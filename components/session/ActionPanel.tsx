@@ -65,7 +65,7 @@ export function ActionPanel({ state, session, actions, form, setForm, hotkeys = 
       </div>
       {session.plans.length > 0 && <ApprovalProgress state={state} session={session} />}
       {claimed != null && (
-        <p className="text-sm text-amber-700 dark:text-amber-300" data-testid="claimed-by">
+        <p className="text-sm text-amber-800 dark:text-amber-300" data-testid="claimed-by">
           {mine ? 'You claimed this: other reviewers see it as yours.' : `Claimed by ${peerName(state, claimed)}: they are working on it.`}
         </p>
       )}

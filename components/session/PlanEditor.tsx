@@ -40,7 +40,7 @@ export function PlanEditor({ plan, onSubmit, onCancel, pending }: { plan: Plan; 
           />
         </label>
       ))}
-      {error && <p role="alert" className="text-sm text-rose-600">{error}</p>}
+      {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
       <div className="flex gap-2">
         <button type="submit" disabled={pending} className="btn-primary">Save as new version</button>
         <button type="button" onClick={onCancel} className="btn">Cancel</button>

@@ -7,7 +7,7 @@ import { selectSessions } from '@/lib/core/state/selectors'
 import { useRoom } from '@/components/mesh/use-room'
 import { Badge } from '@/components/ui/Badge'
 import { ago, useNow } from '@/components/ui/use-now'
-import { repositoriesOf, taskTitle } from '@/components/session/names'
+import { repositoriesOf, ruleName, taskTitle } from '@/components/session/names'
 import { allRepositories, filterSessions, type SessionFilter } from './sessions-model'
 import { STATUS_TONE } from './status'
 
@@ -59,6 +59,7 @@ export function SessionsView() {
           (or the same task); start some with <code className="font-mono">npm start -- --demo</code>.
         </p>
       ) : (
+        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Sessions table" data-focus-inset>
         <table className="w-full text-left text-sm" data-testid="sessions-table">
           <thead className="border-b border-zinc-200 text-xs uppercase text-muted dark:border-zinc-800">
             <tr><th className="py-2 pr-3 font-medium">State</th><th className="pr-3 font-medium">Type · rule</th><th className="pr-3 font-medium">Tasks</th><th className="pr-3 font-medium">Repositories</th><th className="pr-3 font-medium">Messages</th><th className="font-medium">Last activity</th></tr>
@@ -67,7 +68,7 @@ export function SessionsView() {
             {rows.slice(0, LIMIT).map((x) => (
               <tr key={x.id} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="session-row" data-session={x.id}>
                 <td className="py-1.5 pr-3"><Badge tone={STATUS_TONE[x.status]}>{x.status}</Badge></td>
-                <td className="pr-3">{x.type} · {x.rule}</td>
+                <td className="pr-3">{x.type} · <span title={x.rule}>{ruleName(x.rule)}</span></td>
                 <td className="max-w-xs truncate pr-3"><Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/sessions/${x.id}`}>{x.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</Link></td>
                 <td className="pr-3 text-xs text-muted">{repositoriesOf(state, x.tasks).join(' · ')}</td>
                 <td className="pr-3">{x.messages.length}</td>
@@ -76,6 +77,7 @@ export function SessionsView() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {rows.length > LIMIT && <p className="text-xs text-muted">Showing the newest {LIMIT} of {rows.length}; narrow the filters to see others.</p>}
     </section>

@@ -31,12 +31,12 @@ export function ConfigForm({ config, disabledReason, pending, error, onSubmit }:
             <span>{f.label}{f.unit && <span className="text-muted"> ({f.unit})</span>}</span>
             <input className="field" value={values[f.key]} aria-invalid={errors[f.key] != null} data-testid={`config-${f.key}`}
               onChange={(e) => (setFields({ ...values, [f.key]: e.target.value }), setNote(null))} />
-            {errors[f.key] && <span className="col-span-2 text-xs text-rose-600" role="alert">{errors[f.key]}</span>}
+            {errors[f.key] && <span className="col-span-2 text-xs text-rose-700 dark:text-rose-300" role="alert">{errors[f.key]}</span>}
           </label>
         ))}
       </fieldset>
       {disabledReason && <p className="text-sm text-muted" data-testid="config-disabled-reason">{disabledReason}</p>}
-      {error && <p role="alert" className="text-sm text-rose-600">{error}</p>}
+      {error && <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">{error}</p>}
       {note && <p role="status" className="text-sm text-muted">{note}</p>}
       <div><button type="submit" className="btn-primary" disabled={disabledReason != null || pending}>Save configuration</button></div>
     </form>

@@ -7,32 +7,26 @@ import { useRoom } from '@/components/mesh/use-room'
 import { useAct } from '@/components/session/use-act'
 import { useActor } from '@/components/session/use-actor'
 import { ConfigForm } from './ConfigForm'
+import { useRename } from '@/components/ui/use-rename'
 
 function DisplayName() {
-  const mesh = useMesh((s) => s.mesh)
   const current = useMesh((s) => s.self?.name ?? '')
   const [name, setName] = useState<string | null>(null)
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(null)
+  const [saved, setSaved] = useState(false)
+  const { rename, error, pending } = useRename()
   const value = name ?? current
   return (
     <form aria-label="Display name" className="flex flex-wrap items-end gap-2" onSubmit={async (e) => {
       e.preventDefault()
-      const next = value.trim()
-      if (!next || next.length > 200) return setStatus({ ok: false, text: 'A name has 1 to 200 characters.' })
-      if (!mesh) return setStatus({ ok: false, text: 'This tab is not connected to the mesh yet.' })
-      try {
-        await mesh.setDisplayName(next)
-        setName(null)
-        setStatus({ ok: true, text: 'Saved; peers see it with the next heartbeat.' })
-      } catch (err) {
-        setStatus({ ok: false, text: `Could not save: ${(err as Error).message}` })
-      }
+      setSaved(false)
+      if (await rename(value)) (setName(null), setSaved(true))
     }}>
       <label className="text-sm">Display name
         <input className="field mt-0.5 block w-64" value={value} onChange={(e) => setName(e.target.value)} data-testid="display-name" />
       </label>
-      <button type="submit" className="btn-primary">Save</button>
-      {status && <p role={status.ok ? 'status' : 'alert'} className={`w-full text-sm ${status.ok ? 'text-emerald-700' : 'text-rose-600'}`}>{status.text}</p>}
+      <button type="submit" className="btn-primary" disabled={pending}>Save</button>
+      {saved && <p role="status" className="w-full text-sm text-emerald-800 dark:text-emerald-300">Saved: the member list and every session show it.</p>}
+      {error && <p role="alert" className="w-full text-sm text-rose-700 dark:text-rose-300">{error}</p>}
     </form>
   )
 }
