@@ -156,7 +156,7 @@ export function GraphView() {
               nodes={nodes}
               edges={edges}
               nodeTypes={NODE_TYPES}
-              onlyRenderVisibleElements
+              onlyRenderVisibleElements={big}
               nodesConnectable={false}
               fitView
               onInit={(rf) => setFlow(rf as unknown as ReactFlowInstance)}

@@ -20,7 +20,7 @@ export interface DiffLine {
 
 /** The changed lines of one part of the plan. */
 export interface DiffSection {
-  field: 'summary' | 'sequence' | 'artifacts' | 'coordinationPoints' | 'risks' | 'successCriteria' | 'planner'
+  field: 'summary' | 'sequence' | 'artifacts' | 'coordinationPoints' | 'risks' | 'successCriteria'
   label: string
   lines: DiffLine[]
 }
@@ -70,7 +70,7 @@ function keyedLines<T>(before: readonly T[], after: readonly T[], key: (t: T) =>
   return out
 }
 
-/** The sections of `after` that differ from `before`, each with its changed lines. */
+/** The sections of `after` that differ from `before`, each with its changed lines (who planned it is in the row's header, not here). */
 export function planDiff(before: Plan, after: Plan, taskName: (id: string) => string = (id) => id): DiffSection[] {
   const sections: DiffSection[] = []
   const push = (field: DiffSection['field'], label: string, lines: DiffLine[]) => lines.length > 0 && sections.push({ field, label, lines })
@@ -80,7 +80,6 @@ export function planDiff(before: Plan, after: Plan, taskName: (id: string) => st
   push('coordinationPoints', 'Coordination points', listLines(before.coordinationPoints, after.coordinationPoints))
   push('risks', 'Risks', listLines(before.risks, after.risks))
   push('successCriteria', 'Success criteria', listLines(before.successCriteria, after.successCriteria))
-  if (before.planner.kind !== after.planner.kind) push('planner', 'Planner', [{ kind: 'changed', parts: wordParts(before.planner.kind, after.planner.kind) }])
   return sections
 }
 
