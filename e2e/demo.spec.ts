@@ -60,9 +60,13 @@ test('the printed admin link makes a tab that the open room had made a reviewer 
 test('within two minutes the inbox, sessions, graph and outcomes show the demo’s scenarios', async ({ browser }) => {
   const page = await open(browser)
   await page.goto('/sessions')
+  // Sessions whose tasks were all completed are closed, hence archived: show them too.
+  await page.getByLabel('archived').check()
   await expect(page.getByTestId('session-row')).toHaveCount(5, { timeout: 120_000 })
   await page.goto('/inbox')
+  // The JWT pair argues past the message limit; the feature-flag pair asks a reviewer to approve.
   await expect(page.getByTestId('inbox-row').filter({ hasText: 'message limit' })).toHaveCount(1, { timeout: 120_000 })
+  await expect(page.locator('[data-testid="inbox-row"][data-kind="approval"]')).toHaveCount(1)
   await page.goto('/graph')
   await expect(page.getByTestId('graph-counts')).toHaveText(/^9 tasks · 4 dependencies/, { timeout: 60_000 })
   await expect(page.getByTestId('graph-node')).toHaveCount(9)
@@ -102,5 +106,14 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const
     await page.keyboard.press('?')
     await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible()
     await expectAccessible(page, `/inbox help dialog (${size})`)
+    await page.keyboard.press('Escape')
+    await expect(page.getByRole('dialog')).toHaveCount(0)
+    // The selected request's card (on a phone its own screen) and the review dialog.
+    await page.getByTestId('inbox-row').first().click()
+    await expect(page.getByTestId('request-card')).toBeVisible()
+    await expectAccessible(page, `/inbox request card (${size})`)
+    await page.getByTestId('action-resolve').click()
+    await expect(page.getByTestId('review-dialog')).toBeVisible()
+    await expectAccessible(page, `/inbox review dialog (${size})`)
   })
 }

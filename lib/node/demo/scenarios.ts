@@ -26,7 +26,7 @@ const JWT: TaskInput = { taskId: 'jwt-refresh', projectId: p, repository: 'auth'
 const MIDDLEWARE: TaskInput = { taskId: 'auth-middleware', projectId: p, repository: 'gateway', title: 'Update the auth middleware', description: 'Middleware must validate the rotated JWT access tokens on every request' }
 const GUIDE: TaskInput = { taskId: 'contributor-guide', projectId: p, repository: 'docs', title: 'Tidy the contributor guide', description: 'Fix typos and broken links in the contributing guide' }
 
-/** The cast. Scenario → expected end: auth and preferences resolve by consensus (the login page after one concern), the flag waits for a reviewer's approval, JWT escalates by message limit, the guide is a conflict. */
+/** The cast. Scenario → expected end: auth and preferences resolve by consensus (the login page after one concern), the flag asks a reviewer to approve its plan (an approval request in the inbox), JWT escalates by message limit, the guide is a conflict. */
 export const DEMO_AGENTS: readonly DemoAgent[] = [
   { name: 'api-agent', policy: 'agree', phase: 1, tasks: [AUTH_API] },
   { name: 'web-agent', policy: 'cautious', phase: 1, tasks: [LOGIN_PAGE] },
