@@ -29,6 +29,7 @@ export const EVERYTHING_COUNTS: AuthorityFacts = { counts: () => true, joinVoid:
 /** The log as the authority index reads it. */
 export interface AuthorityView extends CausalView {
   quarantined(): ReadonlyMap<PeerId, number>
+  latestOf(author: PeerId): StoredEvent | undefined
 }
 
 const EMPTY: Standing = { cuts: new Map(), voidJoins: new Map(), voidActs: new Set() }
@@ -42,6 +43,8 @@ export class Authority implements AuthorityFacts {
   private readonly revocations: Of<'member.revoked'>[] = []
   private readonly inviteRevocations = new Map<string, Of<'invite.revoked'>[]>()
   private readonly witness = new Map<EventId, number>()
+  /** Joins with an invite that nobody else has cited yet. */
+  private readonly unwitnessed = new Set<Of<'member.joined'>>()
   private readonly past: PastIndex
   private standing: Standing = EMPTY
 
@@ -67,6 +70,20 @@ export class Authority implements AuthorityFacts {
     return e && { author: e.author, seq: e.seq }
   }
 
+  /**
+   * The heads of members whose join nobody else has cited yet: an author cites them so that a
+   * join's first witness is the real time it was seen, even when the join carries an old
+   * Lamport clock that would keep it out of the highest heads.
+   */
+  toWitness(): EventId[] {
+    const out: EventId[] = []
+    for (const j of this.unwitnessed) {
+      const head = this.view.latestOf(j.event.author)
+      if (head) out.push(head.id)
+    }
+    return out
+  }
+
   /** Records a newly stored event; returns the stored events whose verdict changed. */
   observe(e: StoredEvent): StoredEvent[] {
     let dirty = this.witnessFrom(e)
@@ -78,6 +95,7 @@ export class Authority implements AuthorityFacts {
       case 'member.joined':
         insertBySeq(this.joins, ev.author, e as Of<'member.joined'>)
         this.joinOrder.splice(insertionIndex(this.joinOrder, e), 0, e as Of<'member.joined'>)
+        if (ev.payload.invite && !this.witness.has(e.id)) this.unwitnessed.add(e as Of<'member.joined'>)
         dirty = true
         break
       case 'member.left':
@@ -137,6 +155,7 @@ export class Authority implements AuthorityFacts {
         const old = this.witness.get(j.id)
         if (old !== undefined && old <= e.event.time) continue
         this.witness.set(j.id, e.event.time)
+        this.unwitnessed.delete(j)
         const deadline = invite.expires + JOIN_WITNESS_GRACE_MS
         const wasLate = old !== undefined && old > deadline
         if (wasLate !== e.event.time > deadline) flipped = true

@@ -36,17 +36,15 @@ export function maxSeqInPast(view: CausalView, from: StoredEvent, author: PeerId
       seen.add(r)
       const ref = view.get(r)
       if (!ref || ref.event.lamport < floor) continue
-      if (ref.event.author === author) {
-        // Everything of `author` below this seq is in its own past: no need to descend.
-        if (ref.event.seq > best) {
-          best = ref.event.seq
-          const next = lamportAt(view, author, best + 1)
-          if (next === undefined) return best
-          floor = next
-        }
-        continue
+      if (ref.event.author === author && ref.event.seq > best) {
+        best = ref.event.seq
+        const next = lamportAt(view, author, best + 1)
+        if (next === undefined) return best
+        floor = next
       }
-      stack.push(ref)
+      // Descend even below one of `author`'s own events: an equivocator's other fork may sit
+      // higher in its past.
+      if (ref.event.lamport >= floor) stack.push(ref)
     }
   }
   return best

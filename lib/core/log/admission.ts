@@ -103,7 +103,8 @@ function inviteRole(event: Extract<AnyEvent, { kind: 'member.joined' }>, view: L
   if (!invite) return genesis.event.payload.open ? 'reviewer' : 'the room is not open: an invite is needed'
   if (!signatureOk) return 'the invite signature does not verify'
   if (invite.room !== view.room) return 'the invite is for another room'
-  // Expiry is judged by the join's own time; ADR 0004 bounds how far that can be stretched.
+  // A join stamped after expiry is refused here; one backdated to look in time is voided once
+  // someone else cites it (authority/standing.ts, ADR 0065).
   if (event.time > invite.expires) return 'the invite has expired'
   if (invite.issuer === genesis.event.author) return invite.role
   if (!invite.issuerJoin) return 'an admin invite must name the issuer join'

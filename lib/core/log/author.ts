@@ -13,22 +13,25 @@ import type { EventLog } from './log'
 import { EventRejectedError } from './reasons'
 import type { StoredEvent } from './stored'
 
+/** Of the events an author is asked to cite, at most this many displace the highest heads. */
+const MAX_CITED = 2
+
 /**
  * Causal links: per other author its highest-Lamport event (its head; for an equivocator the
  * highest of its forks), the MAX_DEPS highest overall (ties by id). The global maximum is
- * always among them, which is what lets admission bound Lamport jumps (ADR 0004).
+ * always among them, which is what lets admission bound Lamport jumps (ADR 0004). `cite`:
+ * events that should be witnessed (the heads of members whose join nobody has cited yet, ADR
+ * 0065); up to two of them take the places of the lowest heads.
  */
-export function chooseDeps(log: EventLog, self: string): EventId[] {
+export function chooseDeps(log: EventLog, self: string, cite: readonly EventId[] = []): EventId[] {
   const heads: StoredEvent[] = []
   for (const a of log.authors()) {
     const latest = a === self ? undefined : log.latestOf(a)
     if (latest) heads.push(latest)
   }
   heads.sort((x, y) => y.event.lamport - x.event.lamport || (x.id < y.id ? -1 : 1))
-  return heads
-    .slice(0, MAX_DEPS)
-    .map((h) => h.id)
-    .sort()
+  const extra = cite.filter((id) => log.get(id)?.event.author !== self && !heads.slice(0, MAX_DEPS).some((h) => h.id === id)).slice(0, MAX_CITED)
+  return [...heads.slice(0, MAX_DEPS - extra.length).map((h) => h.id), ...extra].sort()
 }
 
 /**
@@ -42,7 +45,7 @@ function pinned<K extends EventKind>(kind: K, payload: PayloadOf<K>): PayloadOf<
 }
 
 /** Build the next unsigned envelope of `signer` in `log` for a kind and payload. */
-export function nextEnvelope<K extends EventKind>(log: EventLog, signer: Signer, kind: K, payload: PayloadInput<K>, now: number): UnsignedEvent<K> {
+export function nextEnvelope<K extends EventKind>(log: EventLog, signer: Signer, kind: K, payload: PayloadInput<K>, now: number, cite: readonly EventId[] = []): UnsignedEvent<K> {
   const parsed = pinned(kind, payloadSchemas[kind].parse(payload) as PayloadOf<K>)
   const seq = log.topSeq(signer.peerId) + 1
   const prevId = seq > 1 ? log.idsAt(signer.peerId, seq - 1)[0] : null
@@ -55,7 +58,7 @@ export function nextEnvelope<K extends EventKind>(log: EventLog, signer: Signer,
     author: signer.peerId,
     seq,
     prev: prevId,
-    deps: genesis ? [] : chooseDeps(log, signer.peerId),
+    deps: genesis ? [] : chooseDeps(log, signer.peerId, cite),
     lamport: log.maxLamport + 1,
     // Never behind our own previous event: admission rejects clocks running backwards.
     time: Math.max(now, prev?.event.time ?? 0),

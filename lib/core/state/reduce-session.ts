@@ -54,7 +54,10 @@ export function reduceSession(s: RoomState, e: SessionEvent, id: EventId, w: Wri
   const why = held.status === 'closed' ? reopened(s, session, e, id, w) : apply(s, session, e, id, w)
   if (!why) {
     session.lastActivity = Math.max(session.lastActivity, e.time)
-    if (session.witnessedAt === null && e.author !== session.activeBy) session.witnessedAt = e.time
+    if (session.witnessedAt === null && e.author !== session.activeBy) {
+      session.witnessedAt = e.time
+      session.witnessedBy = e.author
+    }
     session.history.push({ kind: e.kind, event: id, at: e.time, by: e.author })
   }
   return why
@@ -95,7 +98,7 @@ export function witnessCitation(s: RoomState, author: PeerId, seq: number, by: P
     if (a.seq > seq) continue
     const x = s.sessions.get(a.session)
     if (!x || x.activeEvent !== a.event || x.witnessedAt !== null) continue
-    ;(w.own(s.sessions, a.session, copySession) as SessionState).witnessedAt = time
+    Object.assign(w.own(s.sessions, a.session, copySession) as SessionState, { witnessedAt: time, witnessedBy: by })
   }
   if (keep.length > 0) w.set(s.awaitingWitness, author, keep)
   else w.delete(s.awaitingWitness, author)
@@ -122,6 +125,7 @@ function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, 
     activeBy: e.author,
     activeEvent: id,
     witnessedAt: null,
+    witnessedBy: null,
     messagesSinceActive: 0,
     lastActivity: e.time,
     plans: [],
@@ -226,6 +230,7 @@ function apply(s: RoomState, x: SessionState, e: Exclude<SessionEvent, { kind: '
       x.activeBy = e.author
       x.activeEvent = id
       x.witnessedAt = null
+      x.witnessedBy = null
       awaitWitness(s, x, e.seq, w)
       x.messagesSinceActive = 0
       return

@@ -75,7 +75,7 @@ export class Replica {
   }
 
   private async authorNow<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
-    const enc = await signEvent(nextEnvelope(this.log, signer, kind, payload, this.clock()), signer)
+    const enc = await signEvent(nextEnvelope(this.log, signer, kind, payload, this.clock(), this.authority.toWitness()), signer)
     const r = await this.add(enc)
     if (r.status === 'rejected') throw new EventRejectedError(r.reason, r.detail)
     if (r.status === 'pending') throw new EventRejectedError('pending', `missing ${r.missing.join(', ')}`)

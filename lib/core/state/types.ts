@@ -137,6 +137,8 @@ export interface SessionState {
    * (sessions/duration.ts); null until someone else has.
    */
   witnessedAt: number | null
+  /** The author of that first event. */
+  witnessedBy: PeerId | null
   /** Messages since it last became active: the escalation threshold counts these. */
   messagesSinceActive: number
   lastActivity: number

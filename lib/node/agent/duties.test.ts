@@ -27,7 +27,7 @@ const member = (peerId: PeerId, capabilities: string[], role: MemberState['role'
 function session(over: Partial<SessionState> = {}): SessionState {
   return {
     id: SID, type: 'dependency', tasks: ['t1', 't2'], rule: 'API_Contract', status: 'active', participants: [A, B], relatedTasks: [],
-    openedAt: 0, openedBy: A, openedEvent: ev(1), activeSince: 0, activeBy: A, activeEvent: ev(1), witnessedAt: null, messagesSinceActive: 0, lastActivity: 0, plans: [], messages: [],
+    openedAt: 0, openedBy: A, openedEvent: ev(1), activeSince: 0, activeBy: A, activeEvent: ev(1), witnessedAt: null, witnessedBy: null, messagesSinceActive: 0, lastActivity: 0, plans: [], messages: [],
     approvals: [], escalation: null, escalations: [], decisions: [], resolution: null, history: [], closedAt: null, closeReason: null, ...over,
   }
 }

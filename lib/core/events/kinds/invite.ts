@@ -11,7 +11,7 @@ export const INVITE_ROLES = ['admin', 'reviewer', 'agent', 'observer'] as const
 export const inviteBodySchema = z.object({
   room: eventIdSchema,
   role: z.enum(INVITE_ROLES),
-  /** Unix ms; compared with the redeeming event's `time`. */
+  /** Unix ms: the redeeming join's time must not be later, nor its first witness an hour later (ADR 0065). */
   expires: z.number().int().min(0),
   maxUses: z.number().int().min(1).max(10_000),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),

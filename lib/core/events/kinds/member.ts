@@ -1,9 +1,15 @@
-/** `member.joined`, `member.left` and `member.revoked`. */
+/** `member.joined`, `member.left`, `member.revoked` and `member.renamed`. */
 import { z } from 'zod'
 import { peerIdSchema, shortText } from './common'
 import { signedInviteSchema } from './invite'
 import { memberKindSchema } from './room'
 
+/**
+ * A key redeems an invite (or joins an open room as a reviewer). Admission checks the invite's
+ * signature, room, role and stated expiry against the join's own time; whether the join still
+ * admits is decided on the whole set — the issuer's standing, invite revocations and the join's
+ * first witness (ADR 0065).
+ */
 export const memberJoinedSchema = z.object({
   displayName: shortText,
   kind: memberKindSchema,
