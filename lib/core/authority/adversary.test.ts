@@ -76,6 +76,12 @@ const PRELUDE: Move[] = [
   { t: 'sync' },
 ]
 
+/** Half the runs start with a revoked invite that a fresh key then redeems anyway. */
+const REDEEM_REVOKED: Move[] = [
+  { t: 'inviteRevoke', who: 0, invite: 3 },
+  { t: 'evil', who: 7, kind: 'member.joined', pick: 1, target: 0, deps: [], time: 3, lamport: 'min', seq: 'next' },
+]
+
 /** Every event id the state mentions anywhere: what has had an effect. */
 function idsIn(value: unknown, ids: ReadonlySet<string>, out = new Set<string>()): Set<string> {
   if (typeof value === 'string') {
@@ -143,8 +149,8 @@ describe('authority under a searching adversary', () => {
   it('replicas agree, and no revoked, void or clock-lying member gets an effect the rules deny', async () => {
     const seen = { cuts: 0, voidJoins: 0, voidActs: 0, inert: 0, escalated: 0, closed: 0 }
     await fc.assert(
-      fc.asyncProperty(fc.array(move, { minLength: 10, maxLength: 45 }), fc.array(fc.integer(), { minLength: 3, maxLength: 3 }), async (moves, seeds) => {
-        const world = await attackedRoom([...PRELUDE, ...moves, { t: 'sync' }, { t: 'due', who: 3 }])
+      fc.asyncProperty(fc.boolean(), fc.array(move, { minLength: 10, maxLength: 45 }), fc.array(fc.integer(), { minLength: 3, maxLength: 3 }), async (redeem, moves, seeds) => {
+        const world = await attackedRoom([...PRELUDE, ...(redeem ? REDEEM_REVOKED : []), ...moves, { t: 'sync' }, { t: 'due', who: 3 }])
         const verifier = memoVerifier()
         const now = () => world.end + 60_000
         let reference: { digest: string; root: string } | undefined
