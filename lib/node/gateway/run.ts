@@ -4,20 +4,13 @@
  */
 import { randomBytes } from 'node:crypto'
 import { isIP } from 'node:net'
-import { ChorusAgent } from '../agent/sdk'
-import { AgentOps } from '../ops/ops'
+import { joinAgentOps, type AgentIdentityOptions } from '../ops/join'
 import { startGateway } from './server'
 
-export interface GatewayCommandOptions {
-  name: string
-  relay: string
-  data: string
-  invite?: string
-  agentKey?: string
+export interface GatewayCommandOptions extends AgentIdentityOptions {
   listen: string
   token?: string
   allowRemote: boolean
-  planner: boolean
 }
 
 /** `host:port` (IPv6 in brackets) → parts; throws a message naming the flag. */
@@ -37,23 +30,14 @@ export async function runGateway(o: GatewayCommandOptions, stopped: Promise<void
     throw new Error(`--listen ${o.listen}: not a loopback address; the token grants this agent's identity, so add --allow-remote (behind TLS) to mean it`)
   }
   const token = o.token ?? randomBytes(24).toString('base64url')
-  const joining = ChorusAgent.join({
-    name: o.name,
-    relayUrl: o.relay,
-    dataDir: o.data,
-    invite: o.invite,
-    agentKey: o.agentKey,
-    ...(o.planner ? {} : { planner: false as const }),
-    onError: (err) => console.error(`chorus-mesh gateway: ${(err as Error).message}`),
-  })
-  const ops = joining.then((agent) => new AgentOps(agent))
-  ops.catch((err) => console.error(`chorus-mesh gateway: cannot join the room: ${(err as Error).message}`))
+  const ops = joinAgentOps(o, 'gateway')
   const gateway = await startGateway({ ops: () => ops, host, port, token })
   console.log(`gateway ${gateway.url} (OpenAPI at ${gateway.url}/openapi.json, events at ${gateway.url}/events)`)
   console.log(`token ${token}`)
   await ops.then((x) => console.log(`joined as ${x.agent.name} (${x.agent.peerId})`)).catch(() => {})
   await stopped
   await gateway.stop()
-  ;(await ops.catch(() => null))?.close()
-  await (await joining.catch(() => null))?.stop()
+  const joined = await ops.catch(() => null)
+  joined?.close()
+  await joined?.agent.stop()
 }

@@ -5,35 +5,17 @@
  * wait for the join (and report its failure).
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
-import { ChorusAgent } from '../agent/sdk'
-import { AgentOps } from '../ops/ops'
+import { joinAgentOps, type AgentIdentityOptions } from '../ops/join'
 import { createMcpServer } from './server'
 
-export interface McpCommandOptions {
-  name: string
-  relay: string
-  data: string
-  invite?: string
-  agentKey?: string
-  planner: boolean
-}
+export type McpCommandOptions = AgentIdentityOptions
 
 /** Runs the MCP server on stdin/stdout until the client closes it or a signal arrives. */
 export async function runMcpServer(o: McpCommandOptions, stopped: Promise<void>): Promise<void> {
   // Libraries that log with console.log must not write into the protocol stream.
   console.log = console.error
   console.info = console.error
-  const joining = ChorusAgent.join({
-    name: o.name,
-    relayUrl: o.relay,
-    dataDir: o.data,
-    invite: o.invite,
-    agentKey: o.agentKey,
-    ...(o.planner ? {} : { planner: false as const }),
-    onError: (err) => console.error(`chorus-mesh mcp: ${(err as Error).message}`),
-  })
-  const ops = joining.then((agent) => new AgentOps(agent))
-  ops.catch((err) => console.error(`chorus-mesh mcp: cannot join the room: ${(err as Error).message}`))
+  const ops = joinAgentOps(o, 'mcp')
   const server = createMcpServer(() => ops)
   const transport = new StdioServerTransport()
   // The transport does not report the client closing stdin, so listen for that as well.
@@ -45,7 +27,7 @@ export async function runMcpServer(o: McpCommandOptions, stopped: Promise<void>)
   await server.connect(transport)
   await Promise.race([closed, stopped])
   await server.close().catch(() => {})
-  const agent = await joining.catch(() => null)
-  ;(await ops.catch(() => null))?.close()
-  await agent?.stop()
+  const joined = await ops.catch(() => null)
+  joined?.close()
+  await joined?.agent.stop()
 }
