@@ -45,7 +45,8 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   const context = await browser.newContext()
   const tab = new PeersPage(await context.newPage())
   await tab.join(relay!.invites.admin, 'admin')
-  agents.push(startAgentProcess('agent-one', data.dir, relay!.invites.agent))
+  const writer = startAgentProcess('agent-one', data.dir, relay!.invites.agent, ['--stdin', '--repo', 'acme/api'])
+  agents.push(writer)
   agents.push(startAgentProcess('agent-two', data.dir, relay!.invites.agent))
   await tab.expectPeerNamed('agent-one', { status: 'alive', sync: 'in-sync' })
   await tab.expectPeerNamed('agent-two', { status: 'alive', sync: 'in-sync' })
@@ -55,15 +56,23 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   await relay!.kill('SIGKILL')
   await expect(tab.page.getByTestId('banner-partition')).toBeVisible({ timeout: 30_000 })
 
-  // The relay returns; the agents reconnect; the banner reports the heal.
+  // An agent keeps working on its side of the partition: the claim is stored in its replica only.
+  writer.send(JSON.stringify({ op: 'claim', id: 'during-partition', task: { taskId: 'rate-limit', repository: 'acme/api', title: 'Rate-limit the login endpoint' } }))
+  const answer = () => writer.output().split('\n').find((l) => l.includes('"id":"during-partition"'))
+  await expect.poll(answer, { timeout: 30_000 }).toBeDefined()
+  expect(JSON.parse(answer()!)).toMatchObject({ event: 'result', op: 'claim_task' })
+  expect(await tab.events()).toBe(4)
+
+  // The relay returns; the agents reconnect; the banner reports the heal and what it brought in.
   relay = await startRelayProcess(data.dir)
   await tab.expectPeerNamed('agent-one', { status: 'alive' })
   await expect(tab.page.getByTestId('banner-healed')).toBeVisible({ timeout: 45_000 })
-  await expect(tab.page.getByTestId('banner-healed')).toContainText(/brought in \d+ event/)
+  await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(5)
+  await expect(tab.page.getByTestId('banner-healed')).toContainText('brought in 1 event from the other side')
 
   // With no peer reachable at all, a reload still shows the whole room, membership included.
   await relay.kill('SIGKILL')
   await tab.page.reload()
   await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
-  expect(await tab.events()).toBe(4)
+  expect(await tab.events()).toBe(5)
 })
