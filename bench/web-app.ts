@@ -22,12 +22,16 @@ export interface WebApp {
   stop(): void
 }
 
+/** Builds the app (`next build`) when sources are newer than `.next`. */
+export function ensureBuilt(): void {
+  if (!buildIsStale()) return
+  const b = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
+  if (b.status !== 0) throw new Error('next build failed')
+}
+
 /** Builds the app when sources are newer than `.next`, then serves it on a free loopback port. */
 export async function startWebApp(relayHttpUrl: string): Promise<WebApp> {
-  if (buildIsStale()) {
-    const b = spawnSync(process.execPath, [nextBin, 'build'], { cwd: root, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
-    if (b.status !== 0) throw new Error('next build failed')
-  }
+  ensureBuilt()
   const port = await freePort()
   const web = spawn(process.execPath, [nextBin, 'start', '--hostname', '127.0.0.1', '--port', String(port)], { cwd: root, stdio: 'ignore', env: { ...process.env, CHORUS_RELAY_HTTP: relayHttpUrl } })
   const base = `http://127.0.0.1:${port}`
@@ -40,7 +44,8 @@ export async function startWebApp(relayHttpUrl: string): Promise<WebApp> {
   return { base, stop: () => void web.kill('SIGTERM') }
 }
 
-async function waitHttp(url: string): Promise<void> {
+/** Resolves once `url` answers 2xx; throws after a minute. */
+export async function waitHttp(url: string): Promise<void> {
   const deadline = Date.now() + 60_000
   while (Date.now() < deadline) {
     if (await fetch(url).then((r) => r.ok, () => false)) return
@@ -49,7 +54,8 @@ async function waitHttp(url: string): Promise<void> {
   throw new Error(`${url} did not answer`)
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((res) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
       const p = (s.address() as { port: number }).port

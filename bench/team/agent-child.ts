@@ -1,0 +1,69 @@
+/**
+ * One agent of the realistic room, in its own process (as `chorus-mesh agent` runs): joins
+ * with the invite it is sent, claims its tasks on `go`, answers plans by its policy, and
+ * reports over IPC every 250 ms what its replica holds and whether the workload has settled.
+ */
+import '../../lib/node/polyfills'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { makePolicy } from '../../lib/node/agent/policy'
+import { respondWith } from '../../lib/node/agent/responder'
+import { ChorusAgent } from '../../lib/node/agent/sdk'
+import { census, type Census } from './census'
+import { unsettled } from './settled'
+import type { WorkloadAgent } from './workload'
+
+/** What the parent sends first. */
+export interface AgentChildConfig {
+  relayUrl: string
+  invite: string
+  dataDir: string
+  agent: WorkloadAgent
+  /** Every task of the workload (all agents'), for the settled check. */
+  workload: string[]
+}
+
+/** What the child reports. */
+export type AgentChildReport =
+  | { type: 'joined'; peerId: string }
+  | { type: 'claimed'; at: number }
+  | { type: 'state'; events: number; unsettled: string | null; lagMaxMs: number; errors: number }
+  | { type: 'census'; census: Census }
+  | { type: 'failed'; message: string }
+
+const send = (r: AgentChildReport) => process.send?.(r)
+
+process.once('message', (config: AgentChildConfig) => {
+  void run(config).catch((err: Error) => {
+    send({ type: 'failed', message: err.stack ?? err.message })
+    process.exit(1)
+  })
+})
+
+async function run(c: AgentChildConfig): Promise<void> {
+  const lag = monitorEventLoopDelay({ resolution: 10 })
+  lag.enable()
+  let errors = 0
+  const agent = await ChorusAgent.join({ name: c.agent.name, relayUrl: c.relayUrl, dataDir: c.dataDir, invite: c.invite, onError: () => errors++ })
+  respondWith(agent, makePolicy(c.agent.policy), { onError: () => errors++ })
+  send({ type: 'joined', peerId: agent.peerId })
+  const tasks = new Set(c.workload)
+  const report = () => {
+    const replica = agent.mesh.peer.host.replica
+    send({ type: 'state', events: replica.log.size, unsettled: unsettled(replica.state, replica.due(), tasks), lagMaxMs: lag.max / 1e6, errors })
+  }
+  const timer = setInterval(report, 250)
+  process.on('message', (m: { type: string }) => {
+    if (m.type === 'go') {
+      void (async () => {
+        for (const t of c.agent.tasks) await agent.claim(t)
+        send({ type: 'claimed', at: Date.now() })
+      })().catch((err: Error) => send({ type: 'failed', message: err.message }))
+    } else if (m.type === 'census') {
+      const replica = agent.mesh.peer.host.replica
+      send({ type: 'census', census: census(replica.log.all(), replica.state, tasks) })
+    } else if (m.type === 'stop') {
+      clearInterval(timer)
+      void agent.stop().finally(() => process.exit(0))
+    }
+  })
+}

@@ -1,0 +1,67 @@
+/**
+ * Preloaded into the relay's process by the realistic-room bench (`node --import tsx --import
+ * ./bench/team/loop-monitor.ts bin/chorus-mesh.js …`), so the product command runs unchanged:
+ * it measures the event loop (perf_hooks' delay histogram, and every stall over 50 ms as
+ * seen by a 10 ms timer) and, with CHORUS_BENCH_PROFILE=<file>, takes a CPU profile through
+ * the inspector until asked to stop. It answers the parent over IPC.
+ */
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+
+/** A message from the parent. */
+export type MonitorRequest = { type: 'loop'; reset?: boolean } | { type: 'profile-stop' }
+
+/** The answer to `loop`: delays in ms since the last reset; stalls as [start wall ms, length ms]. */
+export interface LoopReport {
+  type: 'loop'
+  p50: number
+  p99: number
+  max: number
+  count: number
+  stalls: Array<[number, number]>
+}
+
+const TICK_MS = 10
+const STALL_MS = 50
+
+if (process.send != null) {
+  const h = monitorEventLoopDelay({ resolution: 10 })
+  h.enable()
+  let stalls: Array<[number, number]> = []
+  let last = performance.now()
+  setInterval(() => {
+    const now = performance.now()
+    const late = now - last - TICK_MS
+    if (late > STALL_MS) stalls.push([Math.round(performance.timeOrigin + last), Math.round(late)])
+    last = now
+  }, TICK_MS).unref()
+
+  const file = process.env.CHORUS_BENCH_PROFILE
+  const session = file ? new Session() : undefined
+  if (session) {
+    session.connect()
+    session.post('Profiler.enable')
+    session.post('Profiler.setSamplingInterval', { interval: 500 })
+    session.post('Profiler.start')
+  }
+
+  process.on('message', (m: MonitorRequest) => {
+    if (m.type === 'loop') {
+      const ms = (ns: number) => Math.round(ns / 1e4) / 100
+      const r: LoopReport = { type: 'loop', p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max), count: h.count, stalls }
+      process.send?.(r)
+      if (m.reset) {
+        h.reset()
+        stalls = []
+      }
+    } else if (m.type === 'profile-stop' && session && file) {
+      session.post('Profiler.stop', (err, res) => {
+        if (!err) writeFileSync(file, JSON.stringify(res.profile))
+        process.send?.({ type: 'profile', written: !err })
+      })
+    }
+  })
+  // The IPC channel must not keep the relay alive after it is told to stop.
+  process.channel?.unref()
+}

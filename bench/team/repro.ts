@@ -1,0 +1,31 @@
+/**
+ * Runs one realistic room by hand, for reproducing and profiling:
+ *   node --import tsx bench/team/repro.ts [--agents 4] [--tasks 15] [--demo] [--tabs 3] [--profile relay.cpuprofile] [--timeout 600]
+ * Prints the run's figures as JSON. CHORUS_BENCH_KEEP=1 keeps the run's directory (logs, data).
+ */
+import '../../lib/node/polyfills'
+import { parseArgs } from 'node:util'
+import { runRoom } from './run'
+import { workload } from './workload'
+
+const { values } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '4' },
+    tasks: { type: 'string', default: '15' },
+    demo: { type: 'boolean', default: false },
+    tabs: { type: 'string', default: '0' },
+    profile: { type: 'string' },
+    timeout: { type: 'string', default: '600' },
+  },
+})
+const r = await runRoom({
+  label: 'repro',
+  agents: workload(Number(values.agents), Number(values.tasks)),
+  demo: values.demo ?? false,
+  tabs: Number(values.tabs),
+  profile: values.profile,
+  timeoutMs: Number(values.timeout) * 1000,
+  log: (l) => console.error(`${new Date().toISOString().slice(11, 19)} ${l}`),
+})
+console.log(JSON.stringify(r, null, 2))
+process.exit(0)

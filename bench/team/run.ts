@@ -1,0 +1,236 @@
+/**
+ * One run of the realistic room: the relay as its own process through the product command
+ * (`chorus-mesh relay`, or `chorus-mesh start --demo`: relay, the demo's agents and the web
+ * app), the workload's agents each in its own process, reviewer tabs in Chromium on the built
+ * app; then every agent claims its tasks at once, and the run measures until the workload has
+ * settled: the time, the events written, the relay's event loop (preloaded monitor), its
+ * `/healthz` and `/api/room` as probes see them, and the tabs' long tasks.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { Browser, Page } from '@playwright/test'
+import type { AgentChildConfig, AgentChildReport } from './agent-child'
+import type { Census } from './census'
+import type { LoopReport, MonitorRequest } from './loop-monitor'
+import { Prober, type ProbeStats } from './probe'
+import type { WorkloadAgent } from './workload'
+import { ensureBuilt, freePort, launchChromium, waitHttp } from '../web-app'
+
+const root = resolve(import.meta.dirname, '..', '..')
+const BIN = join(root, 'bin', 'chorus-mesh.js')
+const TSX = ['--import', 'tsx']
+
+export interface RoomRunOptions {
+  label: string
+  agents: readonly WorkloadAgent[]
+  /** Relay as `chorus-mesh start --demo` (its 8 demo agents in the relay's process, and the web app). */
+  demo: boolean
+  /** Reviewer tabs open in Chromium during the run (the web app is started for them). */
+  tabs: number
+  /** Write the relay's CPU profile here. */
+  profile?: string
+  timeoutMs: number
+  log?: (line: string) => void
+}
+
+export interface RoomRunResult {
+  label: string
+  tasks: number
+  /** From `go` until every agent sees the workload settled; null if it did not within the time-out. */
+  settleMs: number | null
+  /** Why it had not settled at the time-out (per agent), if so. */
+  unsettled: string[]
+  census: Census
+  /** The relay's event loop from `go` until settled. */
+  loop: LoopReport
+  healthz: ProbeStats
+  apiRoom: ProbeStats
+  /** Longest main-thread task (ms) of each tab from `go` until settled, and how many exceeded 200 ms. */
+  tabs: Array<{ view: string; longest: number; over200: number; longTasks: number }>
+  /** Largest event-loop delay any agent process saw (ms). */
+  agentLagMaxMs: number
+  agentErrors: number
+  dir: string
+}
+
+/** Installed before any page script: every long task of the document, as [wall start, duration]. */
+const OBSERVE = `(() => {
+  const tasks = (window.__longTasks = [])
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push([performance.timeOrigin + e.startTime, e.duration]) }).observe({ type: 'longtask', buffered: true })
+  } catch {}
+})()`
+
+const VIEWS = ['/inbox', '/graph', '/sessions']
+
+/** A child process with IPC whose output goes to a log file in the run's directory. */
+function child(args: string[], dir: string, name: string, env: Record<string, string> = {}): ChildProcess {
+  const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } })
+  const out = createWriteStream(join(dir, `${name}.log`))
+  p.stdout?.pipe(out)
+  p.stderr?.pipe(out)
+  return p
+}
+
+/** The next IPC message of `p` that `pick` accepts. */
+function nextMessage<T>(p: ChildProcess, pick: (m: unknown) => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  return new Promise((res, rej) => {
+    const timer = setTimeout(() => (p.off('message', on), rej(new Error(`timed out waiting for ${what}`))), timeoutMs)
+    const on = (m: unknown) => {
+      const v = pick(m)
+      if (v === undefined) return
+      clearTimeout(timer)
+      p.off('message', on)
+      res(v)
+    }
+    p.on('message', on)
+  })
+}
+
+/** Resolves once the relay has printed its invites (both commands print an agent and a reviewer invite). */
+function invitesOf(p: ChildProcess, timeoutMs: number): Promise<{ agent: string; reviewer: string }> {
+  return new Promise((res, rej) => {
+    let text = ''
+    const timer = setTimeout(() => rej(new Error(`the relay printed no invites: ${text.slice(-500)}`)), timeoutMs)
+    p.stdout?.on('data', (d: Buffer) => {
+      text += d.toString()
+      const agent = /agent invite: (\S+)/.exec(text)?.[1] ?? /--invite (\S+)/.exec(text)?.[1]
+      const reviewer = /reviewer invite: (\S+)/.exec(text)?.[1] ?? /Invite reviewers with: \S+#invite=(\S+)/.exec(text)?.[1]
+      if (agent && reviewer) {
+        clearTimeout(timer)
+        res({ agent, reviewer })
+      }
+    })
+  })
+}
+
+/** Runs the realistic room once; see the module comment. */
+export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
+  const log = o.log ?? (() => {})
+  const dir = mkdtempSync(join(tmpdir(), `chorus-bench-team-${o.label}-`))
+  const [http, port, web] = [await freePort(), await freePort(), await freePort()]
+  const useStart = o.demo || o.tabs > 0
+  if (useStart) ensureBuilt()
+  const relayArgs = useStart
+    ? ['start', '--port', String(web), '--relay-port', String(port), '--http-port', String(http), '--data', join(dir, 'relay'), ...(o.demo ? ['--demo'] : [])]
+    : ['relay', '--host', '127.0.0.1', '--port', String(port), '--http-port', String(http), '--data', join(dir, 'relay')]
+  const relay = child([...TSX, '--import', join(root, 'bench', 'team', 'loop-monitor.ts'), BIN, ...relayArgs], dir, 'relay', o.profile ? { CHORUS_BENCH_PROFILE: o.profile } : {})
+  const agents: ChildProcess[] = []
+  let browser: Browser | undefined
+  const states = new Map<number, Extract<AgentChildReport, { type: 'state' }>>()
+  try {
+    const invites = await invitesOf(relay, 120_000)
+    const relayUrl = `http://127.0.0.1:${http}`
+    await waitHttp(`${relayUrl}/api/room`)
+    log(`${o.label}: relay up (${o.demo ? 'start --demo' : useStart ? 'start' : 'relay'})`)
+
+    const workload = o.agents.flatMap((a) => a.tasks.map((t) => t.taskId))
+    let failed: string | undefined
+    for (const [i, a] of o.agents.entries()) {
+      const p = child([...TSX, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name)
+      p.on('message', (m: AgentChildReport) => {
+        if (m.type === 'state') states.set(i, m)
+        if (m.type === 'failed') failed = `${a.name}: ${m.message}`
+      })
+      agents.push(p)
+      const config: AgentChildConfig = { relayUrl, invite: invites.agent, dataDir: join(dir, 'agents'), agent: a, workload }
+      p.send(config)
+    }
+    await Promise.all(agents.map((p, i) => nextMessage(p, (m) => ((m as AgentChildReport).type === 'joined' ? true : undefined), 180_000, `${o.agents[i].name} to join`)))
+    log(`${o.label}: ${agents.length} agents joined`)
+
+    const pages: Page[] = []
+    if (o.tabs > 0) {
+      await waitHttp(`http://127.0.0.1:${web}/peers`)
+      browser = await launchChromium()
+      for (let i = 0; i < o.tabs; i++) {
+        const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
+        await page.addInitScript(OBSERVE)
+        await page.goto(`http://127.0.0.1:${web}/join#invite=${invites.reviewer}`)
+        // An open room (the demo's) makes every tab a reviewer by itself; the invite then finds it already a member.
+        const joined = page.getByTestId('join-status').and(page.locator('[data-role="reviewer"]').or(page.getByText('already a member')))
+        await joined.waitFor({ timeout: 300_000 }).catch(async (err: Error) => {
+          const status = await page.getByTestId('join-status').textContent().catch(() => null)
+          throw new Error(`tab ${i} did not join as a reviewer (${status ?? 'no status shown'}): ${err.message.split('\n')[0]}`)
+        })
+        await page.goto(`http://127.0.0.1:${web}${VIEWS[i % VIEWS.length]}`)
+        pages.push(page)
+      }
+      log(`${o.label}: ${pages.length} reviewer tabs open`)
+    }
+
+    const loop = (reset: boolean) => {
+      const answer = nextMessage(relay, (m) => ((m as LoopReport).type === 'loop' ? (m as LoopReport) : undefined), 120_000, 'the relay loop report')
+      relay.send({ type: 'loop', reset } satisfies MonitorRequest)
+      return answer
+    }
+    await loop(true)
+    const healthz = new Prober(`${relayUrl}/healthz`, 250)
+    const apiRoom = new Prober(`${relayUrl}/api/room`, 2000)
+    const go = Date.now()
+    states.clear()
+    for (const p of agents) p.send({ type: 'go' })
+    let settleMs: number | null = null
+    while (Date.now() - go < o.timeoutMs && failed == null) {
+      await new Promise((r) => setTimeout(r, 250))
+      if (states.size === agents.length && [...states.values()].every((s) => s.unsettled == null)) {
+        settleMs = Date.now() - go
+        break
+      }
+    }
+    if (failed) throw new Error(failed)
+    const until = Date.now()
+    log(`${o.label}: ${settleMs == null ? `not settled after ${o.timeoutMs} ms` : `settled in ${settleMs} ms`}`)
+    const [hz, api, lp] = [await healthz.stop(), await apiRoom.stop(), await loop(false)]
+    const tabs = await Promise.all(
+      pages.map(async (page, i) => {
+        const tasks = (await page.evaluate(() => (window as unknown as { __longTasks: number[][] }).__longTasks)).filter(([s]) => s >= go && s <= until).map(([, d]) => d)
+        return { view: VIEWS[i % VIEWS.length], longest: Math.round(Math.max(0, ...tasks)), over200: tasks.filter((d) => d > 200).length, longTasks: tasks.length }
+      }),
+    )
+    const counted = nextMessage(agents[0], (m) => ((m as AgentChildReport).type === 'census' ? (m as Extract<AgentChildReport, { type: 'census' }>).census : undefined), 60_000, 'a census')
+    agents[0].send({ type: 'census' })
+    const census = await counted
+    const last = [...states.values()]
+    return {
+      label: o.label,
+      tasks: workload.length,
+      settleMs,
+      unsettled: last.map((s) => s.unsettled).filter((s): s is string => s != null),
+      census,
+      loop: lp,
+      healthz: hz,
+      apiRoom: api,
+      tabs,
+      agentLagMaxMs: Math.round(Math.max(0, ...last.map((s) => s.lagMaxMs))),
+      agentErrors: last.reduce((n, s) => n + s.errors, 0),
+      dir,
+    }
+  } finally {
+    await browser?.close().catch(() => {})
+    await Promise.all(agents.map((p) => stopChild(p, () => p.send({ type: 'stop' }))))
+    if (o.profile) {
+      const written = nextMessage(relay, (m) => ((m as { type: string }).type === 'profile' ? true : undefined), 60_000, 'the profile').catch(() => false)
+      relay.send({ type: 'profile-stop' } satisfies MonitorRequest)
+      await written
+    }
+    await stopChild(relay, () => relay.kill('SIGINT'))
+    if (!process.env.CHORUS_BENCH_KEEP) rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** Asks a child to stop, then kills it if it has not exited within 20 s. */
+async function stopChild(p: ChildProcess, ask: () => void): Promise<void> {
+  if (p.exitCode != null || p.signalCode != null) return
+  const exited = new Promise<void>((r) => p.once('exit', () => r()))
+  try {
+    ask()
+  } catch {
+    // The IPC channel may already be closed: the kill below ends it.
+  }
+  const timer = setTimeout(() => p.kill('SIGKILL'), 20_000)
+  await exited
+  clearTimeout(timer)
+}
