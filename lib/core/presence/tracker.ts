@@ -114,6 +114,11 @@ export class PresenceTracker {
     return p == null ? 0 : Math.max(0, Math.floor((now - p.lastSeen) / this.intervalMs))
   }
 
+  /** The peer's status, without copying its record (duties ask this per candidate per tick). */
+  status(peerId: string): PresenceStatus | undefined {
+    return this.peers.get(peerId)?.status
+  }
+
   get(peerId: string): PeerPresence | undefined {
     const p = this.peers.get(peerId)
     return p == null ? undefined : { ...p }

@@ -8,7 +8,7 @@ import type { Ping } from '@libp2p/ping'
 import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p } from '@libp2p/interface'
 import type { Message } from '@libp2p/gossipsub'
-import { PresenceTracker, type PeerPresence, type PresenceInfo } from '../../core/presence/tracker'
+import { PresenceTracker, type PeerPresence, type PresenceInfo, type PresenceStatus } from '../../core/presence/tracker'
 import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
 import { decodeHeartbeat, encodeHeartbeat } from './message'
@@ -90,6 +90,11 @@ export class PresenceService {
     this.self = { ...this.self, ...patch }
     this.publish('beat')
     this.emitChange()
+  }
+
+  /** A peer's presence status (undefined if never heard), without building a snapshot. */
+  status(peerId: string): PresenceStatus | undefined {
+    return this.tracker.status(peerId)
   }
 
   snapshot(): PresenceSnapshot {

@@ -97,7 +97,7 @@ describe('agents coordinating over a real relay', () => {
     const outcome = selectOutcomes(relay.peer.host.replica.state).find((o) => o.session === SESSION)
     expect(outcome).toMatchObject({ outcome: 'consensus', consensusReached: true, consensusStrength: 1, escalated: false, tasks: ['auth-api', 'login-page'] })
     expect(elapsed).toBeLessThan(20_000)
-    // Concurrent emitters are harmless: exactly one session, one dependency for the pair.
+    // One elected emitter: exactly one session for the pair.
     expect([...relay.peer.host.replica.state.sessions.keys()]).toEqual([SESSION])
   })
 

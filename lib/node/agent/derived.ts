@@ -1,27 +1,37 @@
 /**
- * Derived-event emission (DESIGN §1–§2): a member runs `due(state, now)` and authors the due
- * events its role may author. Several peers doing this at once is harmless (deterministic
- * session ids; the fold ignores a second `dependency.detected`, `session.opened` or
- * `session.resolved` for the same thing), but it is noise, so the peers involved (claimants,
- * participants) go first, staggered by rank, and bystanders wait `bystanderDelayMs` before
- * they stand in. See ADR 0050.
+ * Derived-event emission (DESIGN §1–§2, ADR 0070): a member runs `due(state, now)`, and for each
+ * due event one emitter is elected, so the log holds one copy however many agents are in the
+ * room. The candidates are ranked: the peers involved (claimants of the tasks, or the session's
+ * participants) by rendezvous hash of (due key, peer), then every other agent the same way. The
+ * live candidate at index k emits once the event has been due here for k grace periods, so the
+ * first emits at once and the next one takes over only when those above it stay silent (dead,
+ * partitioned, stuck). Any copy that still happens (two peers that had not seen each other's)
+ * is harmless: the fold ignores it and core verifies every derived event by recomputation.
  */
 import type { DueEvent } from '../../core/sessions/due'
 import { due } from '../../core/sessions/due'
 import { DependencyCache } from '../../core/sessions/dependency-cache'
+import type { EventKind } from '../../core/events/kinds'
 import { roleMayAuthor } from '../../core/log/roles'
 import { selectRole } from '../../core/state/selectors'
 import type { PeerId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
-import { rankPlanners } from './rank'
+import { isCurrent, Rankings } from './rank'
+
+/** What the duty needs of a room peer (a `RoomPeer`). */
+export interface DutyPeer {
+  readonly signer: { readonly peerId: string }
+  readonly host: { readonly replica: { readonly state: RoomState } }
+  author: RoomPeer['author']
+}
 
 export interface DerivedEmitterInit {
-  peer: RoomPeer
-  /** Delay per rank among the involved peers (ms). @default 250 */
-  stepMs?: number
-  /** Wait before a peer not involved emits (ms). @default 2000 */
-  bystanderDelayMs?: number
+  peer: DutyPeer
+  /** True if presence says the peer is live (this peer is always live to itself). */
+  isLive: (peer: string) => boolean
+  /** Wait per rank before a peer takes over from the live candidates ranked above it (ms). @default 4000 */
+  graceMs?: number
   /**
    * Longest wait before emitting `session.resolved` while a participant has not yet answered
    * the latest plan version (ms): with two participants one agreement is consensus, so the
@@ -55,6 +65,11 @@ export function involvedIn(s: RoomState, e: DueEvent): PeerId[] {
   return session?.participants ?? []
 }
 
+/** Current agent members whose role may author `kind`: the peers that run this duty. */
+export function emitterCandidates(s: RoomState, kind: EventKind): string[] {
+  return [...s.members.values()].filter((m) => m.kind === 'agent' && isCurrent(s, m) && roleMayAuthor(m.role, kind)).map((m) => m.peerId)
+}
+
 /** True if every participant has a message under the session's latest plan version. */
 function allAnswered(s: RoomState, session: string): boolean {
   const x = s.sessions.get(session as never)
@@ -69,6 +84,8 @@ export class DerivedEmitter {
   /** Local time each due key was first seen due. */
   private readonly firstDue = new Map<string, number>()
   private readonly refusedAt = new Map<string, number>()
+  private readonly involvedRanks = new Rankings('derived')
+  private readonly otherRanks = new Rankings('derived')
   private readonly now: () => number
 
   constructor(private readonly init: DerivedEmitterInit) {
@@ -86,15 +103,19 @@ export class DerivedEmitter {
     const pending = due(state, now, this.cache).filter((e) => roleMayAuthor(role, e.kind))
     const keys = new Set(pending.map(dueKey))
     for (const k of [...this.firstDue.keys()]) if (!keys.has(k)) this.firstDue.delete(k)
+    for (const k of [...this.refusedAt.keys()]) if (!keys.has(k)) this.refusedAt.delete(k)
+    this.involvedRanks.retain(keys)
+    this.otherRanks.retain(keys)
     let n = 0
     for (const e of pending) {
       const key = dueKey(e)
       const first = this.firstDue.get(key) ?? now
       this.firstDue.set(key, first)
-      if (now - first < this.waitFor(state, e, key, me)) continue
+      const wait = this.waitFor(state, e, key, me)
+      if (wait == null || now - first < wait) continue
       if (now - (this.refusedAt.get(key) ?? -Infinity) < (this.init.retryMs ?? 5000)) continue
       // The state may have moved while we authored the previous one.
-      if (!due(peer.host.replica.state, this.now(), this.cache).some((x) => dueKey(x) === key)) continue
+      if (n > 0 && !due(peer.host.replica.state, this.now(), this.cache).some((x) => dueKey(x) === key)) continue
       try {
         await peer.author(e.kind, e.payload as never)
         n++
@@ -107,12 +128,26 @@ export class DerivedEmitter {
     return n
   }
 
-  /** How long this peer lets a due event wait before emitting it itself. */
-  private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId): number {
-    const involved = involvedIn(s, e)
-    const rank = rankPlanners(key, involved).indexOf(me)
+  /** This peer's place among the live candidates for a due event (0 = elected), or -1 if it is not one. */
+  emitterIndex(s: RoomState, e: DueEvent, key: string, me: string): number {
+    const candidates = emitterCandidates(s, e.kind)
+    const eligible = new Set(candidates)
+    const involved = involvedIn(s, e).filter((p) => eligible.has(p))
+    const inv = new Set<string>(involved)
+    const ranked = [...this.involvedRanks.ranked(key, involved), ...this.otherRanks.ranked(key, candidates.filter((p) => !inv.has(p)))]
+    let index = 0
+    for (const p of ranked) {
+      if (p === me) return index
+      if (this.init.isLive(p)) index++
+    }
+    return -1
+  }
+
+  /** How long this peer lets a due event wait before emitting it itself, or null if it never does. */
+  private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId): number | null {
+    const index = this.emitterIndex(s, e, key, me)
+    if (index < 0) return null
     const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
-    if (rank >= 0) return settle + rank * (this.init.stepMs ?? 250)
-    return settle + (this.init.bystanderDelayMs ?? 2000)
+    return settle + index * (this.init.graceMs ?? 4000)
   }
 }

@@ -12,7 +12,7 @@ import type { RoomState, SessionState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
 import type { Planner } from '../planner/planner'
 import { planRequestOf } from '../planner/request'
-import { plannerCandidates, rankPlanners } from './rank'
+import { plannerCandidates, rankPlanners, Rankings } from './rank'
 
 export interface PrimaryDutyInit {
   peer: RoomPeer
@@ -36,16 +36,21 @@ export function versionNeeded(s: SessionState, maxVersions: number): number {
   return consensusOf(s).concerns.length > 0 ? s.plans.length + 1 : 0
 }
 
-/** This peer's place among the live planners of a session (0 = primary), or -1. */
-export function primaryIndex(state: RoomState, session: string, me: string, isLive: (p: string) => boolean): number {
-  const live = rankPlanners(session, plannerCandidates(state)).filter((p) => p === me || isLive(p))
-  return live.indexOf(me)
+/** This peer's place among the live planners of a session (0 = primary), or -1. `rank` defaults to computing the ranking afresh. */
+export function primaryIndex(state: RoomState, session: string, me: string, isLive: (p: string) => boolean, rank: (session: string, peers: string[]) => string[] = rankPlanners): number {
+  let index = 0
+  for (const p of rank(session, plannerCandidates(state))) {
+    if (p === me) return index
+    if (isLive(p)) index++
+  }
+  return -1
 }
 
 /** See the module comment: `tick()` after each change and on a timer. */
 export class PrimaryDuty {
   private readonly firstNeed = new Map<string, number>()
   private readonly planning = new Set<string>()
+  private readonly ranks = new Rankings('primary')
   private readonly now: () => number
 
   constructor(private readonly init: PrimaryDutyInit) {
@@ -66,6 +71,7 @@ export class PrimaryDuty {
     const needs = [...state.sessions.values()].map((s) => ({ s, v: versionNeeded(s, max) })).filter((x) => x.v > 0)
     const keys = new Set(needs.map((x) => `${x.s.id}#${x.v}`))
     for (const k of [...this.firstNeed.keys()]) if (!keys.has(k)) this.firstNeed.delete(k)
+    this.ranks.retain(new Set(needs.map((x) => x.s.id as string)))
     let n = 0
     for (const { s, v } of needs) {
       const key = `${s.id}#${v}`
@@ -73,7 +79,7 @@ export class PrimaryDuty {
       const first = this.firstNeed.get(key) ?? now
       this.firstNeed.set(key, first)
       if (this.planning.has(key)) continue
-      const index = primaryIndex(state, s.id, me, this.init.isLive)
+      const index = primaryIndex(state, s.id, me, this.init.isLive, (id, peers) => this.ranks.ranked(id, peers))
       if (index < 0 || now - first < index * grace) continue
       this.planning.add(key)
       n++

@@ -1,7 +1,7 @@
 /**
- * Rendezvous (highest-random-weight) ranking of planners for a session (DESIGN §2): every peer
- * computes the same order from (session id, peer id) alone, and each session gets its own
- * order, so no planner is primary for every session.
+ * Rendezvous (highest-random-weight) ranking (DESIGN §2): every peer computes the same order of
+ * candidates for an item (a session, a due derived event) from (item, peer id) alone, and each
+ * item gets its own order, so no peer is first for everything.
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
@@ -11,20 +11,57 @@ import { roleMayAuthor } from '../../core/log/roles'
 /** The capability a member announces to be eligible as a session's primary planner. */
 export const PLANNER_CAPABILITY = 'planner'
 
-/** The rank key of a peer for a session: lower ranks first. */
-export const plannerRankKey = (session: string, peer: string): string =>
-  bytesToHex(sha256(utf8ToBytes(`chorus-mesh/primary/1\n${session}\n${peer}`)))
+/** A peer's rank key for an item in a ranking domain ('primary', 'derived'): lower ranks first. */
+export const rankKey = (domain: string, item: string, peer: string): string =>
+  bytesToHex(sha256(utf8ToBytes(`chorus-mesh/${domain}/1\n${item}\n${peer}`)))
 
-/** Peers ranked for a session, primary first. */
-export function rankPlanners(session: string, peers: readonly string[]): string[] {
+/** The rank key of a peer for a session's primary planner. */
+export const plannerRankKey = (session: string, peer: string): string => rankKey('primary', session, peer)
+
+/** `peers` (deduplicated) ranked for `item` in `domain`, first first. */
+export function rendezvous(domain: string, item: string, peers: readonly string[]): string[] {
   return [...new Set(peers)]
-    .map((p) => ({ p, k: plannerRankKey(session, p) }))
+    .map((p) => ({ p, k: rankKey(domain, item, p) }))
     .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0))
     .map((x) => x.p)
 }
 
+/** Peers ranked for a session, primary first. */
+export const rankPlanners = (session: string, peers: readonly string[]): string[] => rendezvous('primary', session, peers)
+
+/**
+ * Rankings remembered per item while the candidate set stays the same: duties rank every item
+ * they hold on each tick, and a ranking costs one SHA-256 per candidate.
+ */
+export class Rankings {
+  private readonly cache = new Map<string, string[]>()
+  private candidates = ''
+
+  constructor(private readonly domain: string) {}
+
+  /** `peers` ranked for `item` (from the cache while `peers` is the same set). */
+  ranked(item: string, peers: readonly string[]): string[] {
+    const set = [...new Set(peers)].sort().join('\n')
+    if (set !== this.candidates) {
+      this.cache.clear()
+      this.candidates = set
+    }
+    let out = this.cache.get(item)
+    if (out == null) this.cache.set(item, (out = rendezvous(this.domain, item, peers)))
+    return out
+  }
+
+  /** Forgets items no longer asked for (call with the items still held). */
+  retain(items: ReadonlySet<string>): void {
+    for (const k of this.cache.keys()) if (!items.has(k)) this.cache.delete(k)
+  }
+}
+
+/** True for a current member: joined, not left, not revoked, not quarantined for equivocation. */
+export const isCurrent = (s: RoomState, m: MemberState): boolean => !m.left && !m.revoked && !s.quarantined.has(m.peerId)
+
 const isPlanner = (s: RoomState, m: MemberState): boolean =>
-  !m.left && !s.quarantined.has(m.peerId) && m.capabilities.includes(PLANNER_CAPABILITY) && roleMayAuthor(m.role, 'plan.proposed')
+  isCurrent(s, m) && m.capabilities.includes(PLANNER_CAPABILITY) && roleMayAuthor(m.role, 'plan.proposed')
 
 /** Current members that may act as primary: planner capability and a role that may write plans. */
 export const plannerCandidates = (s: RoomState): string[] => [...s.members.values()].filter((m) => isPlanner(s, m)).map((m) => m.peerId)

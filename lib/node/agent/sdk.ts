@@ -18,6 +18,7 @@ import { plannerFromEnv } from '../planner/env'
 import type { Planner } from '../planner/planner'
 import { DerivedEmitter } from './derived'
 import { installAgentKey } from './agent-key'
+import { dutyLiveness } from './liveness'
 import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
 import { PLANNER_CAPABILITY } from './rank'
@@ -41,7 +42,7 @@ export interface ChorusAgentOptions {
   agentKey?: string
   /** The planner used when this agent is a session's primary; `false`: never plan. Default: from env. */
   planner?: Planner | false
-  /** Grace period before the next-ranked planner takes over (ms). @default 4000 */
+  /** Grace period before the next-ranked planner or derived-event emitter takes over (ms). @default 4000 */
   graceMs?: number
   /** Duty timer (ms). @default 500 */
   tickMs?: number
@@ -101,7 +102,6 @@ export class ChorusAgent {
   private readonly listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
   private readonly loop: DutyLoop
   private readonly unsubscribe: () => void
-  private readonly startedAt = Date.now()
   private isStopped = false
   private stopResolve!: () => void
   private readonly stopped = new Promise<void>((r) => (this.stopResolve = r))
@@ -113,11 +113,10 @@ export class ChorusAgent {
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
     const onError = opts.onError ?? (() => {})
-    const emitter = new DerivedEmitter({ peer: mesh.peer, onError })
+    const isLive = dutyLiveness(mesh.presence, Math.max(1000, 3 * mesh.room.presenceIntervalMs))
+    const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, isLive })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
-    const primary = planner
-      ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, isLive: (p) => this.isLive(p) })
-      : null
+    const primary = planner ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, isLive }) : null
     this.loop = new DutyLoop(
       async () => {
         await emitter.tick()
@@ -261,17 +260,6 @@ export class ChorusAgent {
     this.loop.stop()
     this.unsubscribe()
     await this.mesh.stop(opts)
-  }
-
-  /**
-   * Presence decides liveness; a member not heard from yet counts as live only while this
-   * agent warms up (a few heartbeats), so a fresh agent does not usurp a primary it has not
-   * heard yet, and a member gone for good does not hold sessions up for long.
-   */
-  private isLive(peer: string): boolean {
-    const row = this.mesh.presence.snapshot().peers.find((p) => p.peerId === peer)
-    if (row) return row.status === 'alive'
-    return Date.now() - this.startedAt < Math.max(1000, 3 * this.mesh.room.presenceIntervalMs)
   }
 
   private dispatch(): void {
