@@ -1,5 +1,6 @@
 /**
- * `npm start`: a relay in this process and the Next.js app as a child process, on localhost.
+ * `npm start`: a relay in this process and the Next.js app as a child process, on localhost
+ * (with `--demo`, the demo's agents in a third process).
  * The production build is made on first run (and again when sources are newer than it), since
  * a built app loads in a second where `next dev` compiles each page on first visit.
  */
@@ -7,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { logger } from './agent/command'
-import { startDemo, type Demo } from './demo/run'
+import { startDemoProcess, type DemoProcess } from './demo/child'
 import { joinLink } from './invites'
 import { startRelay } from './relay'
 
@@ -69,11 +70,11 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
   console.log(`  Add an agent:`)
   console.log(`    npm run agent -- --name my-agent --invite ${agentInvite}`)
   console.log('')
-  let demo: Demo | null = null
+  let demo: DemoProcess | null = null
   if (o.demo) {
     const log = logger(false)
-    demo = await startDemo({ relayUrl: relay.httpUrl, invite: agentInvite, dataDir: o.dataDir, log: (e, f) => (e === 'phase' || e === 'error' ? log(`demo ${e}`, f) : undefined) })
-    console.log(`  Demo: ${demo.agents.size} agents are playing the CHORUS scenarios (data in ${join(o.dataDir, 'demo')})`)
+    demo = startDemoProcess({ relayUrl: relay.httpUrl, invite: agentInvite, dataDir: o.dataDir, log: (e, f) => (e === 'phase' || e === 'error' ? log(`demo ${e}`, f) : undefined) })
+    console.log(`  Demo: ${demo.agents} agents are playing the CHORUS scenarios in their own process (data in ${join(o.dataDir, 'demo')})`)
   }
   return async () => {
     webProc.kill('SIGTERM')
