@@ -22,8 +22,9 @@ export interface AgentChildConfig {
   workload: string[]
 }
 
-/** What the child reports. */
+/** What the child reports. It asks for its config with `ready` once it listens (an IPC message sent before that is lost). */
 export type AgentChildReport =
+  | { type: 'ready' }
   | { type: 'joined'; peerId: string }
   | { type: 'claimed'; at: number }
   | { type: 'state'; events: number; unsettled: string | null; lagMaxMs: number; errors: number }
@@ -31,6 +32,8 @@ export type AgentChildReport =
   | { type: 'failed'; message: string }
 
 const send = (r: AgentChildReport) => process.send?.(r)
+// The parent talks to this process only over IPC: keep the channel (a preloaded monitor may have unref'd it) until told to stop.
+process.channel?.ref()
 
 process.once('message', (config: AgentChildConfig) => {
   void run(config).catch((err: Error) => {
@@ -38,6 +41,7 @@ process.once('message', (config: AgentChildConfig) => {
     process.exit(1)
   })
 })
+send({ type: 'ready' })
 
 async function run(c: AgentChildConfig): Promise<void> {
   const lag = monitorEventLoopDelay({ resolution: 10 })

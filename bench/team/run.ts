@@ -129,14 +129,15 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const workload = o.agents.flatMap((a) => a.tasks.map((t) => t.taskId))
     let failed: string | undefined
     for (const [i, a] of o.agents.entries()) {
-      const p = child([...TSX, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name)
+      const monitor = o.profile ? ['--import', join(root, 'bench', 'team', 'loop-monitor.ts')] : []
+      const p = child([...TSX, ...monitor, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name, o.profile ? { CHORUS_BENCH_PROFILE: `${o.profile}.${a.name}.cpuprofile` } : {})
       p.on('message', (m: AgentChildReport) => {
         if (m.type === 'state') states.set(i, m)
         if (m.type === 'failed') failed = `${a.name}: ${m.message}`
       })
       agents.push(p)
       const config: AgentChildConfig = { relayUrl, invite: invites.agent, dataDir: join(dir, 'agents'), agent: a, workload }
-      p.send(config)
+      p.once('message', () => p.send(config))
     }
     await Promise.all(agents.map((p, i) => nextMessage(p, (m) => ((m as AgentChildReport).type === 'joined' ? true : undefined), 180_000, `${o.agents[i].name} to join`)))
     log(`${o.label}: ${agents.length} agents joined`)
@@ -148,11 +149,14 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       for (let i = 0; i < o.tabs; i++) {
         const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
         await page.addInitScript(OBSERVE)
+        const consoleLog = createWriteStream(join(dir, `tab-${i}.console.log`))
+        page.on('console', (m) => consoleLog.write(`${m.type()} ${m.text()}\n`))
         await page.goto(`http://127.0.0.1:${web}/join#invite=${invites.reviewer}`)
         // An open room (the demo's) makes every tab a reviewer by itself; the invite then finds it already a member.
         const joined = page.getByTestId('join-status').and(page.locator('[data-role="reviewer"]').or(page.getByText('already a member')))
         await joined.waitFor({ timeout: 300_000 }).catch(async (err: Error) => {
-          const status = await page.getByTestId('join-status').textContent().catch(() => null)
+          const status = await page.getByTestId('join-status').textContent({ timeout: 1000 }).catch(() => null)
+          await page.screenshot({ path: join(dir, `tab-${i}.png`) }).catch(() => {})
           throw new Error(`tab ${i} did not join as a reviewer (${status ?? 'no status shown'}): ${err.message.split('\n')[0]}`)
         })
         await page.goto(`http://127.0.0.1:${web}${VIEWS[i % VIEWS.length]}`)
@@ -210,15 +214,19 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     }
   } finally {
     await browser?.close().catch(() => {})
+    if (o.profile) await Promise.all([relay, ...agents].map(stopProfile))
     await Promise.all(agents.map((p) => stopChild(p, () => p.send({ type: 'stop' }))))
-    if (o.profile) {
-      const written = nextMessage(relay, (m) => ((m as { type: string }).type === 'profile' ? true : undefined), 60_000, 'the profile').catch(() => false)
-      relay.send({ type: 'profile-stop' } satisfies MonitorRequest)
-      await written
-    }
     await stopChild(relay, () => relay.kill('SIGINT'))
     if (!process.env.CHORUS_BENCH_KEEP) rmSync(dir, { recursive: true, force: true })
   }
+}
+
+/** Has a child's preloaded monitor write its CPU profile; resolves when written (or after a minute). */
+async function stopProfile(p: ChildProcess): Promise<void> {
+  if (p.exitCode != null || p.signalCode != null) return
+  const written = nextMessage(p, (m) => ((m as { type: string }).type === 'profile' ? true : undefined), 60_000, 'the profile').catch(() => false)
+  p.send({ type: 'profile-stop' } satisfies MonitorRequest)
+  await written
 }
 
 /** Asks a child to stop, then kills it if it has not exited within 20 s. */
