@@ -14,6 +14,7 @@ import type { AddResult } from '../core/log/reasons'
 import type { StoredEvent } from '../core/log/stored'
 import { Replica } from '../core/state/replica'
 import type { EventStore, StoredRecord } from '../storage/event-store'
+import { SLICE_MS, TimeSlicer } from './slice'
 import { nextTurn } from './turn'
 
 export interface ReplicaHostInit {
@@ -33,6 +34,8 @@ export interface ReplicaHostInit {
   maxHeldPerAuthor?: number
   /** The log's event hash (`EventLogInit.sha256`): node:crypto's in Node, see `nativeSha256`. */
   sha256?: (bytes: Uint8Array) => Uint8Array
+  /** Longest stretch of adds before the host yields the event loop (ms). @default SLICE_MS */
+  sliceMs?: number
 }
 
 interface Held {
@@ -79,6 +82,8 @@ export class ReplicaHost {
   private readonly holdWindowMs: number
   private readonly maxHeld: number
   private readonly maxHeldPerAuthor: number
+  /** Every add from the network and the store goes through one lane that yields between slices. */
+  readonly lane: TimeSlicer
   /** Future-stamped events dropped because the hold buffer (or the author's share) was full or they were too far ahead. */
   droppedFuture = 0
 
@@ -89,6 +94,7 @@ export class ReplicaHost {
     this.holdWindowMs = init.holdWindowMs ?? 300_000
     this.maxHeld = init.maxHeld ?? 1024
     this.maxHeldPerAuthor = init.maxHeldPerAuthor ?? 64
+    this.lane = new TimeSlicer(init.sliceMs ?? SLICE_MS)
     this.replica = new Replica({
       room: init.room,
       verifier: init.verifier,
@@ -113,10 +119,9 @@ export class ReplicaHost {
     try {
       for await (const batch of this.store.scan(this.room)) {
         for (const rec of batch) {
-          // Each add resolves in microtasks: without a turn now and then, a big room's replay
-          // is one long task per scanned batch (1.3 s in a tab, PERFORMANCE §UI).
-          if (n > 0 && n % 32 === 0) await nextTurn()
-          await this.replica.add(rec.bytes)
+          // Each add resolves in microtasks: without the lane's turns a big room's replay would
+          // be one long task per scanned batch.
+          await this.lane.run(() => this.replica.add(rec.bytes))
           n++
         }
       }
@@ -131,10 +136,9 @@ export class ReplicaHost {
   async ingest(events: readonly Uint8Array[]): Promise<AddResult[]> {
     const results: AddResult[] = new Array(events.length)
     for (let i = 0; i < events.length; i++) {
-      // A big sync batch must not starve the relay's HTTP and gossip: yield now and then.
-      // (A macrotask, not a timer: nested timers are clamped to 4 ms in browsers.)
-      if (i > 0 && i % 32 === 0) await nextTurn()
-      const r = await this.replica.add(events[i])
+      // A sync batch or a gossip backlog (one ingest per message, all at once) must not starve
+      // the relay's HTTP and the other sockets: the lane yields between slices.
+      const r = await this.lane.run(() => this.replica.add(events[i]))
       if (r.status === 'rejected' && r.reason === 'clock_ahead') this.hold(events[i], r.id)
       results[i] = r
     }
@@ -210,7 +214,11 @@ export class ReplicaHost {
    */
   private flush(groupCommit = true): Promise<void> {
     if (this.nextFlush != null) return this.nextFlush
+    // Events queued in the lane when this write was asked for (a gossip backlog: one ingest per
+    // message) join it: with an asynchronous verify (WebCrypto in a tab) they finish one by one.
+    const queued = groupCommit ? this.lane.queuedSoFar() : undefined
     const write = this.flushing.then(async () => {
+      if (queued) await queued
       if (groupCommit) await nextTurn()
       this.nextFlush = undefined
       const batch = this.unsaved
