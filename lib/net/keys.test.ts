@@ -23,6 +23,12 @@ describe('libp2p signer and verifier', () => {
     expect(await v.verify(other.peerId, bytes, sig)).toBe(false)
   })
 
+  it("signs with the key imported once into node:crypto, byte for byte as libp2p's own sign", async () => {
+    const key = await generateKeyPair('Ed25519')
+    const signer = libp2pSigner(key)
+    for (const msg of [bytes, new Uint8Array(0), new Uint8Array(5000).fill(7)]) expect(Buffer.from(await signer.sign(msg))).toEqual(Buffer.from(await key.sign(msg)))
+  })
+
   it('agrees with the core test signer, so tests and production speak the same format', async () => {
     const noble = testSigner('alice')
     expect(await libp2pVerifier().verify(noble.peerId, bytes, await noble.sign(bytes))).toBe(true)

@@ -8,9 +8,24 @@ import type { PrivateKey, PublicKey } from '@libp2p/interface'
 import type { Signer, Verifier } from '../core/events/signer'
 import { asPeerId, type PeerId } from '../core/ids'
 
-/** Signs as the peer that owns `key`. */
+/**
+ * Signs as the peer that owns `key`. In Node the key is imported into node:crypto once
+ * (libp2p's `sign` imports it on every call); Ed25519 signatures are deterministic, so both
+ * give the same bytes.
+ */
 export function libp2pSigner(key: PrivateKey): Signer {
   const peerId = asPeerId(peerIdFromPrivateKey(key).toString())
+  const node = key.type === 'Ed25519' ? nodeCrypto() : null
+  if (node?.createPrivateKey && node.sign) {
+    try {
+      const { raw } = key
+      const keyObject = node.createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: base64url(raw.subarray(0, 32)), x: base64url(raw.subarray(32, 64)) }, format: 'jwk' })
+      const sign = node.sign
+      return { peerId, sign: (bytes) => sign(null, bytes, keyObject) }
+    } catch {
+      // A key node:crypto refuses: libp2p's own sign below.
+    }
+  }
   return { peerId, sign: (bytes) => key.sign(bytes) }
 }
 
@@ -20,6 +35,8 @@ const MAX_CACHED = 10_000
 interface NodeCrypto {
   createPublicKey(k: { key: { kty: 'OKP'; crv: 'Ed25519'; x: string }; format: 'jwk' }): unknown
   verify(algorithm: null, data: Uint8Array, key: unknown, signature: Uint8Array): boolean
+  createPrivateKey?(k: { key: { kty: 'OKP'; crv: 'Ed25519'; d: string; x: string }; format: 'jwk' }): unknown
+  sign?(algorithm: null, data: Uint8Array, key: unknown): Uint8Array
   hash?(algorithm: 'sha256', data: Uint8Array, outputEncoding: 'buffer'): Uint8Array
   createHash(algorithm: 'sha256'): { update(data: Uint8Array): { digest(): Uint8Array } }
 }

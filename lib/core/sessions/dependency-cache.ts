@@ -3,16 +3,33 @@
  * `due` after every change costs the index's incremental work, not a rebuild. Tasks are keyed
  * by their current claim event id, which changes exactly when the task's text can.
  */
-import type { EventId } from '../ids'
+import type { SessionType } from '../events/kinds/session'
+import type { EventId, SessionId } from '../ids'
 import { DependencyIndex } from '../rules'
 import type { Dependency } from '../rules/types'
 import type { RoomState } from '../state/types'
+import { sessionIdOf } from './ids'
+
+/** Session ids remembered at most (a room's sessions; beyond, the memo starts over). */
+const MAX_IDS = 100_000
 
 /** An incrementally maintained DependencyIndex over a state's claimed tasks. */
 export class DependencyCache {
   private readonly index = new DependencyIndex()
   private readonly versions = new Map<string, EventId>()
   private rulesKey = ''
+  private readonly ids = new Map<string, SessionId>()
+
+  /** `sessionIdOf`, remembered: `due` asks for the session of every dependency on every call. */
+  sessionId(type: SessionType, tasks: readonly string[], rule: string): SessionId {
+    const key = `${type}\n${rule}\n${tasks.join('\n')}`
+    let id = this.ids.get(key)
+    if (id === undefined) {
+      if (this.ids.size >= MAX_IDS) this.ids.clear()
+      this.ids.set(key, (id = sessionIdOf(type, tasks, rule)))
+    }
+    return id
+  }
 
   /** Every dependency among the claimed tasks of `state`, under its custom rules. */
   dependencies(state: RoomState): Dependency[] {

@@ -20,7 +20,8 @@ export type DueEvent = { [K in EventKind]: { kind: K; payload: PayloadInput<K> }
  * DependencyCache kept across calls to make dependency detection incremental.
  */
 export function due(state: RoomState, now: number, cache?: DependencyCache): DueEvent[] {
-  const all = [...dueDependencies(state, cache), ...dueSessions(state), ...dueTransitions(state, now)]
+  const idOf: typeof sessionIdOf = cache ? (t, ts, r) => cache.sessionId(t, ts, r) : sessionIdOf
+  const all = [...dueDependencies(state, cache), ...dueSessions(state, idOf), ...dueTransitions(state, now)]
   // A payload the schema refuses (say a rule's reason longer than the event allows) would only
   // make the emitting peer's author() throw; it is left out instead.
   return all.filter((d) => payloadSchemas[d.kind].safeParse(d.payload).success)
@@ -47,25 +48,25 @@ function dueDependencies(state: RoomState, cache?: DependencyCache): DueEvent[] 
 }
 
 /** Sessions for announced dependencies, for tasks claimed by two agents, and for overlapping paths. */
-function dueSessions(state: RoomState): DueEvent[] {
+function dueSessions(state: RoomState, idOf: typeof sessionIdOf): DueEvent[] {
   const out: DueEvent[] = []
   for (const d of [...state.dependencies.values()].sort((x, y) => (depKey(x.dependency) < depKey(y.dependency) ? -1 : 1))) {
     const { task1, task2, relationship } = d.dependency
     if (state.tasks.get(task1)?.status !== 'claimed' || state.tasks.get(task2)?.status !== 'claimed') continue
     const tasks = [task1, task2].sort()
-    const session = sessionIdOf('dependency', tasks, relationship)
+    const session = idOf('dependency', tasks, relationship)
     if (state.sessions.has(session)) continue
     out.push({ kind: 'session.opened', payload: { session, type: 'dependency', tasks, rule: relationship, evidence: [d.event] } })
   }
   for (const [taskId, t] of [...state.tasks].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (t.status !== 'claimed' || t.claimants.length < 2) continue
-    const session = sessionIdOf('conflict', [taskId], 'conflict')
+    const session = idOf('conflict', [taskId], 'conflict')
     if (state.sessions.has(session)) continue
     const evidence = [t.claims[t.claimants[0]], t.claims[t.claimants[1]]]
     out.push({ kind: 'session.opened', payload: { session, type: 'conflict', tasks: [taskId], rule: 'conflict', evidence } })
   }
   for (const c of duePathConflicts(state)) {
-    const session = sessionIdOf('conflict', c.tasks, PATHS_RULE)
+    const session = idOf('conflict', c.tasks, PATHS_RULE)
     if (state.sessions.has(session)) continue
     out.push({ kind: 'session.opened', payload: { session, type: 'conflict', tasks: c.tasks, rule: PATHS_RULE, evidence: c.evidence } })
   }

@@ -52,6 +52,7 @@ export class PresenceService {
   private pinging = false
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
   private emitTimer?: ReturnType<typeof setTimeout>
+  private rootSource?: () => string
 
   constructor(node: PresenceNode, init: PresenceServiceInit) {
     this.node = node
@@ -103,7 +104,7 @@ export class PresenceService {
       transport: bestKind(this.node.getConnections(peerIdFromString(p.peerId))),
       rttMs: this.rtt.get(p.peerId),
     }))
-    return { self: { peerId: this.node.peerId.toString(), ...this.self }, peers }
+    return { self: { peerId: this.node.peerId.toString(), ...this.current() }, peers }
   }
 
   private tick(): void {
@@ -114,7 +115,7 @@ export class PresenceService {
   }
 
   private publish(type: 'beat' | 'bye'): void {
-    const data = encodeHeartbeat(type, this.self, Date.now())
+    const data = encodeHeartbeat(type, this.current(), Date.now())
     this.node.services.pubsub.publish(this.topic, data).catch(() => {
       // No subscribed peer yet (alone in the room): the next beat will try again.
     })
@@ -160,6 +161,18 @@ export class PresenceService {
     } finally {
       this.pinging = false
     }
+  }
+
+  /**
+   * Reads the announced log root from `source` when a beat goes out or a snapshot is taken,
+   * instead of on every stored change (a root is a Merkle root over every author's head).
+   */
+  trackRoot(source: () => string): void {
+    this.rootSource = source
+  }
+
+  private current(): PresenceInfo {
+    return this.rootSource ? { ...this.self, root: this.rootSource() } : this.self
   }
 
   /** Updates the log root announced in heartbeats (sent with the next beat, not at once). */

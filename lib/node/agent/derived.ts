@@ -106,12 +106,15 @@ export class DerivedEmitter {
     for (const k of [...this.refusedAt.keys()]) if (!keys.has(k)) this.refusedAt.delete(k)
     this.involvedRanks.retain(keys)
     this.otherRanks.retain(keys)
+    const candidates = new Map<EventKind, string[]>()
     let n = 0
     for (const e of pending) {
       const key = dueKey(e)
       const first = this.firstDue.get(key) ?? now
       this.firstDue.set(key, first)
-      const wait = this.waitFor(state, e, key, me)
+      let forKind = candidates.get(e.kind)
+      if (forKind == null) candidates.set(e.kind, (forKind = emitterCandidates(state, e.kind)))
+      const wait = this.waitFor(state, e, key, me, forKind)
       if (wait == null || now - first < wait) continue
       if (now - (this.refusedAt.get(key) ?? -Infinity) < (this.init.retryMs ?? 5000)) continue
       // The state may have moved while we authored the previous one.
@@ -129,8 +132,7 @@ export class DerivedEmitter {
   }
 
   /** This peer's place among the live candidates for a due event (0 = elected), or -1 if it is not one. */
-  emitterIndex(s: RoomState, e: DueEvent, key: string, me: string): number {
-    const candidates = emitterCandidates(s, e.kind)
+  emitterIndex(s: RoomState, e: DueEvent, key: string, me: string, candidates: readonly string[] = emitterCandidates(s, e.kind)): number {
     const eligible = new Set(candidates)
     const involved = involvedIn(s, e).filter((p) => eligible.has(p))
     const inv = new Set<string>(involved)
@@ -144,8 +146,8 @@ export class DerivedEmitter {
   }
 
   /** How long this peer lets a due event wait before emitting it itself, or null if it never does. */
-  private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId): number | null {
-    const index = this.emitterIndex(s, e, key, me)
+  private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId, candidates: readonly string[]): number | null {
+    const index = this.emitterIndex(s, e, key, me, candidates)
     if (index < 0) return null
     const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
     return settle + index * (this.init.graceMs ?? 4000)

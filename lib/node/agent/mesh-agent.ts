@@ -93,7 +93,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },
     intervalMs: room.presenceIntervalMs,
   })
-  const unsubscribe = peer.host.subscribe(() => presence.setRoot(peer.host.replica.summary().root))
+  presence.trackRoot(() => peer.host.replica.summary().root)
   keeper.start()
   presence.start()
   return {
@@ -112,7 +112,6 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
       return outcome
     },
     async stop({ goodbye = true } = {}) {
-      unsubscribe()
       keeper.stop()
       if (!goodbye) await node.stop()
       await presence.stop()

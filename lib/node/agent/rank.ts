@@ -30,25 +30,22 @@ export function rendezvous(domain: string, item: string, peers: readonly string[
 export const rankPlanners = (session: string, peers: readonly string[]): string[] => rendezvous('primary', session, peers)
 
 /**
- * Rankings remembered per item while the candidate set stays the same: duties rank every item
- * they hold on each tick, and a ranking costs one SHA-256 per candidate.
+ * Rankings remembered per item while its candidates are the same: duties rank every item they
+ * hold on each tick, and a ranking costs one SHA-256 per candidate.
  */
 export class Rankings {
-  private readonly cache = new Map<string, string[]>()
-  private candidates = ''
+  private readonly cache = new Map<string, { peers: string; ranked: string[] }>()
 
   constructor(private readonly domain: string) {}
 
-  /** `peers` ranked for `item` (from the cache while `peers` is the same set). */
+  /** `peers` ranked for `item` (from the cache while `peers` is the same list). */
   ranked(item: string, peers: readonly string[]): string[] {
-    const set = [...new Set(peers)].sort().join('\n')
-    if (set !== this.candidates) {
-      this.cache.clear()
-      this.candidates = set
-    }
-    let out = this.cache.get(item)
-    if (out == null) this.cache.set(item, (out = rendezvous(this.domain, item, peers)))
-    return out
+    const key = peers.join('\n')
+    const hit = this.cache.get(item)
+    if (hit?.peers === key) return hit.ranked
+    const ranked = rendezvous(this.domain, item, peers)
+    this.cache.set(item, { peers: key, ranked })
+    return ranked
   }
 
   /** Forgets items no longer asked for (call with the items still held). */

@@ -20,6 +20,8 @@ export type AgentEventType = AgentEvent['type']
 export class SessionWatcher {
   private readonly status = new Map<SessionId, SessionStatus>()
   private readonly seen = new Set<EventId>()
+  /** What each session looked like at the last call: unchanged sessions are skipped without building a view. */
+  private readonly marks = new Map<SessionId, string>()
 
   constructor(private readonly me: PeerId) {}
 
@@ -28,6 +30,10 @@ export class SessionWatcher {
     const out: AgentEvent[] = []
     for (const s of state.sessions.values()) {
       if (!s.participants.includes(this.me)) continue
+      // The same status, plan and message counts and last events: nothing new to report.
+      const mark = `${s.status}|${s.plans.length}|${s.plans.at(-1)?.event ?? ''}|${s.messages.length}|${s.messages.at(-1)?.event ?? ''}`
+      if (this.marks.get(s.id) === mark) continue
+      this.marks.set(s.id, mark)
       const view = selectSession(state, s.id) as SessionView
       const before = this.status.get(s.id) ?? null
       if (before !== s.status) {
