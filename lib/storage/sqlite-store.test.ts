@@ -19,7 +19,31 @@ runEventStoreContract('sqlite', () => {
   return { open: () => openSqliteStore({ dataDir }) }
 }, { persistent: true })
 
+runEventStoreContract('sqlite (writes inline)', () => {
+  const dataDir = freshDir()
+  return { open: () => openSqliteStore({ dataDir, writer: 'inline' }) }
+}, { persistent: true })
+
 describe('sqlite store', () => {
+  it('writes on its worker thread: timers keep firing while a big batch commits (inline, none do)', async () => {
+    const batch = Array.from({ length: 5000 }, (_, i) => ({ ...record(`big${i}`, i), bytes: new Uint8Array(4096).fill(i % 251) }))
+    const ticksDuring = async (writer: 'thread' | 'inline') => {
+      const store = await openSqliteStore({ dataDir: freshDir(), writer })
+      let ticks = 0
+      const timer = setInterval(() => ticks++, 1)
+      await new Promise((r) => setTimeout(r, 5))
+      const before = ticks
+      await store.putMany('r', batch)
+      const during = ticks - before
+      clearInterval(timer)
+      expect(await store.count('r')).toBe(batch.length)
+      await store.close()
+      return during
+    }
+    expect(await ticksDuring('inline')).toBe(0)
+    expect(await ticksDuring('thread')).toBeGreaterThan(0)
+  })
+
   it('creates the data directory and a WAL-mode file in it, stamped with the schema version', async () => {
     const dataDir = join(freshDir(), 'nested', '.data')
     const store = await openSqliteStore({ dataDir })

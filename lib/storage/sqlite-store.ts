@@ -24,6 +24,7 @@ import {
   type StoredRecord,
 } from './event-store'
 import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, migrate } from './sqlite-schema'
+import { SqliteWriter, type WriteOp } from './sqlite-writer'
 
 /** Options of {@link openSqliteStore}. */
 export interface SqliteStoreInit {
@@ -38,6 +39,11 @@ export interface SqliteStoreInit {
   readonly synchronous?: 'FULL' | 'NORMAL'
   /** How long to wait for another connection's lock, in ms (default 5000). */
   readonly busyTimeoutMs?: number
+  /**
+   * Where writes run: `thread` (default) on a worker thread with its own connection, so a
+   * commit's fsync never holds the event loop (ADR 0071); `inline` on the calling thread.
+   */
+  readonly writer?: 'thread' | 'inline'
 }
 
 /** Default database file name inside the data directory. */
@@ -69,13 +75,16 @@ export async function openSqliteStore(init: SqliteStoreInit): Promise<SqliteEven
   try {
     mkdirSync(init.dataDir, { recursive: true })
     db = new Database(file)
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(init.busyTimeoutMs ?? 5000))}`)
+    const busyTimeoutMs = Math.max(0, Math.floor(init.busyTimeoutMs ?? 5000))
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`)
     checkOwnership(db, file)
     const mode = db.pragma('journal_mode = WAL', { simple: true })
     if (mode !== 'wal') throw new StoreError('io', `${file}: could not switch to WAL (journal_mode is ${String(mode)})`)
-    db.pragma(`synchronous = ${init.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
+    const synchronous = init.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'
+    db.pragma(`synchronous = ${synchronous}`)
     migrate(db)
-    return new SqliteStore(db, file)
+    const writer = init.writer === 'inline' ? undefined : new SqliteWriter({ file, synchronous, busyTimeoutMs })
+    return new SqliteStore(db, file, writer)
   } catch (err) {
     db?.close()
     throw toStoreError(err, file, 'open')
@@ -118,11 +127,15 @@ class SqliteStore implements SqliteEventStore {
 
   readonly synchronous: string
 
+  readonly #writer?: SqliteWriter
+
   constructor(
     db: Database.Database,
     readonly file: string,
+    writer?: SqliteWriter,
   ) {
     this.#db = db
+    this.#writer = writer
     this.synchronous = SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'unknown'
     this.#insert = db.prepare(
       'INSERT INTO events (room, id, author, seq, lamport, kind, bytes) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room, id) DO NOTHING',
@@ -153,6 +166,7 @@ class SqliteStore implements SqliteEventStore {
     this.#open()
     const records = checkedBatch(room, input)
     if (records.length === 0) return 0
+    if (this.#writer) return this.#write({ op: 'putMany', room, records })
     return this.#run('putMany', () => this.#putTx(room, records))
   }
 
@@ -207,12 +221,14 @@ class SqliteStore implements SqliteEventStore {
     validateId('room', room)
     validateId('meta key', key)
     validateMeta(value)
-    this.#run('setMeta', () => this.#setMeta.run(room, key, value))
+    if (this.#writer) await this.#write({ op: 'setMeta', room, key, value })
+    else this.#run('setMeta', () => this.#setMeta.run(room, key, value))
   }
 
   async deleteMeta(room: string, key: string): Promise<void> {
     this.#open()
-    this.#run('deleteMeta', () => this.#deleteMeta.run(room, key))
+    if (this.#writer) await this.#write({ op: 'deleteMeta', room, key })
+    else this.#run('deleteMeta', () => this.#deleteMeta.run(room, key))
   }
 
   async rooms(): Promise<string[]> {
@@ -229,11 +245,21 @@ class SqliteStore implements SqliteEventStore {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    // The writes already asked for finish first; then both connections close.
+    await this.#writer?.close()
     this.#run('close', () => this.#db.close())
   }
 
   #open(): void {
     if (this.#closed) throw new StoreError('closed', `${this.file}: store is closed`)
+  }
+
+  async #write(w: WriteOp): Promise<number> {
+    try {
+      return await this.#writer!.write(w)
+    } catch (err) {
+      throw toStoreError(err, this.file, w.op)
+    }
   }
 
   #run<T>(op: string, fn: () => T): T {
@@ -263,7 +289,8 @@ function plainBytes(buf: Buffer): Uint8Array {
 function toStoreError(err: unknown, file: string, op: string): StoreError {
   if (err instanceof StoreError) return err
   const code = (err as { code?: unknown } | null)?.code
-  const text = err instanceof Error ? err.message : String(err)
+  // From the writer thread a failure arrives as a plain {code, message}.
+  const text = err instanceof Error ? err.message : typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : String(err)
   const reason =
     typeof code !== 'string'
       ? 'io'
