@@ -38,10 +38,8 @@ function room(members: MemberState[], claimants: [PeerId, PeerId]): RoomState {
   return s
 }
 
-const DEP: DueEvent = {
-  kind: 'dependency.detected',
-  payload: { dependency: { task1: 't1', task2: 't2', relationship: 'API_Contract', confidence: 0.6, reason: 'test' }, claims: [ev(10), ev(11)] },
-}
+const DEPENDENCY = { task1: 't1', task2: 't2', relationship: 'API_Contract', confidence: 0.6, reason: 'test' }
+const DEP: DueEvent = { kind: 'dependency.detected', payload: { dependency: DEPENDENCY, claims: [ev(10), ev(11)] } }
 
 /** A stub peer holding `state`; counts what it authors. */
 function stub(me: PeerId, state: RoomState): DutyPeer & { authored: string[] } {
@@ -130,4 +128,35 @@ describe('the derived duty', () => {
     await tick()
     expect(counts()[2]).toBe(1)
   })
+
+  it('waits longer before taking over once others\' events have been slow to arrive here', async () => {
+    const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
+    const second = [0, 1].map(peer).sort((x, y) => indexOf(s, x, () => true) - indexOf(s, y, () => true))[1]
+    let now = 0
+    const p = stub(second, s)
+    const d = new DerivedEmitter({ peer: p, isLive: () => true, graceMs: 4000, now: () => now })
+    const settle = (settled: boolean) => {
+      if (settled) s.dependencies.set('t1|t2|API_Contract', { dependency: DEPENDENCY, event: ev(20), detectedBy: peer(9) })
+      else s.dependencies.clear()
+    }
+    // Five times the elected one's event arrives 3.5 s after this peer saw the item due.
+    for (let i = 0; i < 5; i++) {
+      await d.tick()
+      now += 3500
+      settle(true)
+      await d.tick()
+      settle(false)
+      now += 100
+    }
+    expect(p.authored).toEqual([])
+    expect(d.grace.ms).toBeGreaterThan(4000)
+    await d.tick()
+    now += 4001
+    await d.tick()
+    expect(p.authored).toEqual([]) // a fixed 4 s grace would have written a copy here
+    now += d.grace.ms
+    await d.tick()
+    expect(p.authored).toEqual(['dependency.detected'])
+  })
 })
+

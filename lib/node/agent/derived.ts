@@ -17,6 +17,7 @@ import { selectRole } from '../../core/state/selectors'
 import type { PeerId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
+import { AdaptiveGrace } from './grace'
 import { isCurrent, Rankings } from './rank'
 
 /** What the duty needs of a room peer (a `RoomPeer`). */
@@ -30,7 +31,10 @@ export interface DerivedEmitterInit {
   peer: DutyPeer
   /** True if presence says the peer is live (this peer is always live to itself). */
   isLive: (peer: string) => boolean
-  /** Wait per rank before a peer takes over from the live candidates ranked above it (ms). @default 4000 */
+  /**
+   * Least wait per rank before a peer takes over from the live candidates ranked above it
+   * (ms); it grows with the delivery delays this peer observes (grace.ts). @default 4000
+   */
   graceMs?: number
   /**
    * Longest wait before emitting `session.resolved` while a participant has not yet answered
@@ -86,10 +90,14 @@ export class DerivedEmitter {
   private readonly refusedAt = new Map<string, number>()
   private readonly involvedRanks = new Rankings('derived')
   private readonly otherRanks = new Rankings('derived')
+  /** Keys this peer authored (not samples of anyone's delivery delay). */
+  private readonly mine = new Set<string>()
+  readonly grace: AdaptiveGrace
   private readonly now: () => number
 
   constructor(private readonly init: DerivedEmitterInit) {
     this.now = init.now ?? Date.now
+    this.grace = new AdaptiveGrace(init.graceMs ?? 4000)
   }
 
   /** Authors whatever is due and this peer's turn; resolves to the number authored. */
@@ -102,7 +110,14 @@ export class DerivedEmitter {
     const now = this.now()
     const pending = due(state, now, this.cache).filter((e) => roleMayAuthor(role, e.kind))
     const keys = new Set(pending.map(dueKey))
-    for (const k of [...this.firstDue.keys()]) if (!keys.has(k)) this.firstDue.delete(k)
+    for (const [k, first] of [...this.firstDue]) {
+      if (keys.has(k)) continue
+      // Settled by someone else's event: how long delivery took here. A resolution's wait for
+      // the participants' answers is not delivery, so it is no sample.
+      if (!this.mine.has(k) && !k.startsWith('session.resolved|')) this.grace.sample(now - first)
+      this.firstDue.delete(k)
+      this.mine.delete(k)
+    }
     for (const k of [...this.refusedAt.keys()]) if (!keys.has(k)) this.refusedAt.delete(k)
     this.involvedRanks.retain(keys)
     this.otherRanks.retain(keys)
@@ -121,6 +136,7 @@ export class DerivedEmitter {
       if (n > 0 && !due(peer.host.replica.state, this.now(), this.cache).some((x) => dueKey(x) === key)) continue
       try {
         await peer.author(e.kind, e.payload as never)
+        this.mine.add(key)
         n++
         this.init.onEmitted?.(e)
       } catch (err) {
@@ -150,6 +166,6 @@ export class DerivedEmitter {
     const index = this.emitterIndex(s, e, key, me, candidates)
     if (index < 0) return null
     const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
-    return settle + index * (this.init.graceMs ?? 4000)
+    return settle + index * this.grace.ms
   }
 }

@@ -12,6 +12,7 @@ import type { RoomState, SessionState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
 import type { Planner } from '../planner/planner'
 import { planRequestOf } from '../planner/request'
+import { AdaptiveGrace } from './grace'
 import { plannerCandidates, rankPlanners, Rankings } from './rank'
 
 export interface PrimaryDutyInit {
@@ -19,7 +20,7 @@ export interface PrimaryDutyInit {
   planner: Planner
   /** True if presence says the peer is alive (this peer is always live to itself). */
   isLive: (peer: string) => boolean
-  /** @default 4000 */
+  /** Least wait per rank before a planner takes over (ms); it grows with observed delays (grace.ts). @default 4000 */
   graceMs?: number
   /** No revision beyond this version; a session still arguing escalates by message limit. @default 12 */
   maxVersions?: number
@@ -51,10 +52,14 @@ export class PrimaryDuty {
   private readonly firstNeed = new Map<string, number>()
   private readonly planning = new Set<string>()
   private readonly ranks = new Rankings('primary')
+  /** Versions this peer planned (not samples of anyone's delay). */
+  private readonly mine = new Set<string>()
+  readonly grace: AdaptiveGrace
   private readonly now: () => number
 
   constructor(private readonly init: PrimaryDutyInit) {
     this.now = init.now ?? Date.now
+    this.grace = new AdaptiveGrace(init.graceMs ?? 4000)
   }
 
   /**
@@ -66,11 +71,18 @@ export class PrimaryDuty {
     const { peer } = this.init
     const me = peer.signer.peerId as PeerId
     const max = this.init.maxVersions ?? 12
-    const grace = this.init.graceMs ?? 4000
     const state = peer.host.replica.state
     const needs = [...state.sessions.values()].map((s) => ({ s, v: versionNeeded(s, max) })).filter((x) => x.v > 0)
     const keys = new Set(needs.map((x) => `${x.s.id}#${x.v}`))
-    for (const k of [...this.firstNeed.keys()]) if (!keys.has(k)) this.firstNeed.delete(k)
+    const at = this.now()
+    for (const [k, first] of [...this.firstNeed]) {
+      if (keys.has(k)) continue
+      // Settled by another planner's version: how long its planning and delivery took here.
+      if (!this.mine.has(k)) this.grace.sample(at - first)
+      this.firstNeed.delete(k)
+      this.mine.delete(k)
+    }
+    const grace = this.grace.ms
     this.ranks.retain(new Set(needs.map((x) => x.s.id as string)))
     let n = 0
     for (const { s, v } of needs) {
@@ -82,6 +94,7 @@ export class PrimaryDuty {
       const index = primaryIndex(state, s.id, me, this.init.isLive, (id, peers) => this.ranks.ranked(id, peers))
       if (index < 0 || now - first < index * grace) continue
       this.planning.add(key)
+      this.mine.add(key)
       n++
       void this.write(s, v).finally(() => this.planning.delete(key))
     }
