@@ -12,7 +12,9 @@ import type { EventId, PeerId, RoomId } from '../../core/ids'
 import type { DueEvent } from '../../core/sessions/due'
 import { initialState } from '../../core/state/initial'
 import type { MemberState, RoomState } from '../../core/state/types'
-import { DerivedEmitter, dueKey, emitterCandidates, type DutyPeer } from './derived'
+import { DerivedEmitter, dueKey, type DutyPeer } from './derived'
+import { AdaptiveGrace } from './grace'
+import { turnWait, type Standing } from './liveness'
 
 /** Two tasks the rules link (API_Contract), as t1 and t2. */
 const TASKS = [
@@ -55,63 +57,71 @@ function stub(me: PeerId, state: RoomState): DutyPeer & { authored: string[] } {
   }
 }
 
-const indexOf = (state: RoomState, me: PeerId, isLive: (p: string) => boolean, e: DueEvent = DEP) =>
-  new DerivedEmitter({ peer: stub(me, state), isLive }).emitterIndex(state, e, dueKey(e), me)
+/** The candidates in turn order and each one's wait, as `me` would compute them. */
+function turns(state: RoomState, standing: (p: string) => Standing, grace = new AdaptiveGrace(4000)) {
+  const d = new DerivedEmitter({ peer: stub(peer(0), state), standing })
+  const ranked = d.ranking(state, DEP, dueKey(DEP))
+  return { ranked, wait: (me: string) => turnWait(ranked, me, standing, grace) }
+}
 
 describe('one emitter per derived event', () => {
+  const STANDINGS: Standing[] = ['heard', 'quiet', 'gone']
   const arbRoom = fc
     .record({
       agents: fc.integer({ min: 2, max: 12 }),
       humans: fc.integer({ min: 0, max: 3 }),
       claimants: fc.tuple(fc.nat(), fc.nat()),
-      dead: fc.array(fc.boolean(), { minLength: 15, maxLength: 15 }),
+      standings: fc.array(fc.constantFrom(...STANDINGS), { minLength: 15, maxLength: 15 }),
       seed: fc.nat(),
     })
-    .map(({ agents, humans, claimants, dead, seed }) => {
+    .map(({ agents, humans, claimants, standings, seed }) => {
       const ms = [...Array.from({ length: agents }, (_, i) => member(peer(i), 'agent')), ...Array.from({ length: humans }, (_, i) => member(peer(100 + i), 'human'))]
       const c: [PeerId, PeerId] = [peer(claimants[0] % agents), peer(claimants[1] % agents)]
       // The same members learned in another order (another peer's fold).
       const shuffled = [...ms].sort((a, b) => ((a.peerId.length * 31 + seed) % 7) - ((b.peerId.length * 31 + seed) % 7) || (a.peerId < b.peerId ? 1 : -1))
-      return { a: room(ms, c), b: room(shuffled, c), claimants: c, live: (p: string) => !dead[Number(p.split('-')[1]) % 15] }
+      return { a: room(ms, c), b: room(shuffled, c), claimants: c, standing: (p: string): Standing => standings[Number(p.split('-')[1]) % 15] }
     })
 
-  it('gives the live candidates the indexes 0..L−1, the same on every peer, involved peers first', () => {
+  it('elects one writer: the first candidate not gone waits nothing, each later one strictly longer, the same on every peer, involved peers first', () => {
     fc.assert(
-      fc.property(arbRoom, ({ a, b, claimants, live }) => {
-        const candidates = emitterCandidates(a, DEP.kind)
+      fc.property(arbRoom, ({ a, b, claimants, standing }) => {
+        const { ranked, wait } = turns(a, standing)
         // Only agents run the duty; reviewers never stand in.
-        expect(candidates.every((p) => a.members.get(p as PeerId)!.kind === 'agent')).toBe(true)
-        const liveOnes = candidates.filter(live)
-        const idx = liveOnes.map((p) => indexOf(a, p as PeerId, live))
-        expect([...idx].sort((x, y) => x - y)).toEqual(liveOnes.map((_, i) => i))
-        for (const p of candidates) expect(indexOf(b, p as PeerId, live)).toBe(indexOf(a, p as PeerId, live))
-        const involvedLive = liveOnes.filter((p) => claimants.includes(p as PeerId))
-        const firstIdx = (ps: string[]) => ps.map((p) => indexOf(a, p as PeerId, live))
-        if (involvedLive.length > 0) expect(Math.max(...firstIdx(involvedLive))).toBe(involvedLive.length - 1)
-        expect(indexOf(a, peer(100), live)).toBe(-1)
+        expect(ranked.every((p) => a.members.get(p as PeerId)!.kind === 'agent')).toBe(true)
+        expect(ranked).toEqual(turns(b, standing).ranked)
+        const involved = ranked.filter((p) => claimants.includes(p as PeerId))
+        expect(ranked.slice(0, involved.length)).toEqual(involved)
+        const waits = ranked.filter((p) => standing(p) !== 'gone').map((p) => wait(p)!)
+        // Whoever the first candidate is, it writes at once; nobody else does.
+        expect(wait(ranked[0])).toBe(0)
+        expect(waits.slice(1).every((w, i) => w > waits[i])).toBe(true)
+        expect(wait(peer(100))).toBeNull()
       }),
       { numRuns: 200 },
     )
   })
 
-  it('counts a dead peer above this one out, so this one moves up', () => {
+  it('gives a candidate whose beats arrive the long grace, a quiet one the grace, a gone one none', () => {
     const s = room([member(peer(0), 'agent'), member(peer(1), 'agent'), member(peer(2), 'agent')], [peer(0), peer(1)])
-    const all = () => true
-    const order = [0, 1, 2].map(peer).sort((x, y) => indexOf(s, x, all) - indexOf(s, y, all))
-    expect(indexOf(s, order[1], (p) => p !== order[0])).toBe(0)
-    expect(indexOf(s, order[2], (p) => p !== order[0])).toBe(1)
+    const grace = new AdaptiveGrace(4000)
+    for (const [first, expected] of [['heard', grace.longMs], ['quiet', grace.ms], ['gone', 0]] as const) {
+      const { ranked } = turns(s, () => 'heard')
+      const { wait } = turns(s, (p) => (p === ranked[0] ? first : 'heard'), grace)
+      expect(wait(ranked[1])).toBe(expected)
+    }
   })
 })
 
 describe('the derived duty', () => {
-  it('the elected emits at once, the next after one grace period, a bystander not before two', async () => {
+  it('the elected emits at once and once, the next after one grace period, a bystander not before two', async () => {
     const s = room([member(peer(0), 'agent'), member(peer(1), 'agent'), member(peer(2), 'agent')], [peer(0), peer(1)])
-    const order = [0, 1, 2].map(peer).sort((x, y) => indexOf(s, x, () => true) - indexOf(s, y, () => true))
+    const order = turns(s, () => 'quiet').ranked as PeerId[]
     expect(order[2]).toBe(peer(2)) // the bystander ranks after both claimants
     let now = 1_000
     const duties = order.map((me) => {
       const p = stub(me, s)
-      return { p, d: new DerivedEmitter({ peer: p, isLive: () => true, graceMs: 4000, now: () => now }) }
+      // Every peer quiet (beats missed): the grace is the base, 4 s.
+      return { p, d: new DerivedEmitter({ peer: p, standing: () => 'quiet', graceMs: 4000, now: () => now }) }
     })
     const tick = async () => Promise.all(duties.map((x) => x.d.tick()))
     const counts = () => duties.map((x) => x.p.authored.filter((k) => k === 'dependency.detected').length)
@@ -119,7 +129,7 @@ describe('the derived duty', () => {
     expect(counts()).toEqual([1, 0, 0])
     now += 3_999
     await tick()
-    expect(counts()).toEqual([2, 0, 0]) // the stub state never changes, so the elected one retries; nobody else yet
+    expect(counts()).toEqual([1, 0, 0]) // still due with the same evidence: written once is enough; nobody else yet
     now += 1
     await tick()
     expect(counts()[1]).toBe(1)
@@ -131,10 +141,10 @@ describe('the derived duty', () => {
 
   it('waits longer before taking over once others\' events have been slow to arrive here', async () => {
     const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
-    const second = [0, 1].map(peer).sort((x, y) => indexOf(s, x, () => true) - indexOf(s, y, () => true))[1]
+    const second = turns(s, () => 'quiet').ranked[1] as PeerId
     let now = 0
     const p = stub(second, s)
-    const d = new DerivedEmitter({ peer: p, isLive: () => true, graceMs: 4000, now: () => now })
+    const d = new DerivedEmitter({ peer: p, standing: () => 'quiet', graceMs: 4000, now: () => now })
     const settle = (settled: boolean) => {
       if (settled) s.dependencies.set('t1|t2|API_Contract', { dependency: DEPENDENCY, event: ev(20), detectedBy: peer(9) })
       else s.dependencies.clear()

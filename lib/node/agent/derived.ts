@@ -2,10 +2,11 @@
  * Derived-event emission (DESIGN §1–§2, ADR 0070): a member runs `due(state, now)`, and for each
  * due event one emitter is elected, so the log holds one copy however many agents are in the
  * room. The candidates are ranked: the peers involved (claimants of the tasks, or the session's
- * participants) by rendezvous hash of (due key, peer), then every other agent the same way. The
- * live candidate at index k emits once the event has been due here for k grace periods, so the
- * first emits at once and the next one takes over only when those above it stay silent (dead,
- * partitioned, stuck). Any copy that still happens (two peers that had not seen each other's)
+ * participants) by rendezvous hash of (due key, peer), then every other agent the same way. A
+ * candidate emits once the event has been due here for the turns of those ranked above it
+ * (liveness.ts: long for a peer whose beats arrive, the adaptive grace for a quiet one, none
+ * for a gone one), so the first emits at once and the next one takes over only when those
+ * above it stay silent (dead, partitioned, stuck). Any copy that still happens (two peers that had not seen each other's)
  * is harmless: the fold ignores it and core verifies every derived event by recomputation.
  */
 import type { DueEvent } from '../../core/sessions/due'
@@ -18,6 +19,7 @@ import type { PeerId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
 import { AdaptiveGrace } from './grace'
+import { turnWait, type Standing } from './liveness'
 import { isCurrent, Rankings } from './rank'
 
 /** What the duty needs of a room peer (a `RoomPeer`). */
@@ -29,8 +31,8 @@ export interface DutyPeer {
 
 export interface DerivedEmitterInit {
   peer: DutyPeer
-  /** True if presence says the peer is live (this peer is always live to itself). */
-  isLive: (peer: string) => boolean
+  /** How presence sees a peer (liveness.ts). */
+  standing: (peer: string) => Standing
   /**
    * Least wait per rank before a peer takes over from the live candidates ranked above it
    * (ms); it grows with the delivery delays this peer observes (grace.ts). @default 4000
@@ -90,8 +92,8 @@ export class DerivedEmitter {
   private readonly refusedAt = new Map<string, number>()
   private readonly involvedRanks = new Rankings('derived')
   private readonly otherRanks = new Rankings('derived')
-  /** Keys this peer authored (not samples of anyone's delivery delay). */
-  private readonly mine = new Set<string>()
+  /** What this peer authored per key (not samples of anyone's delivery delay; never sent twice). */
+  private readonly mine = new Map<string, string>()
   readonly grace: AdaptiveGrace
   private readonly now: () => number
 
@@ -132,11 +134,15 @@ export class DerivedEmitter {
       const wait = this.waitFor(state, e, key, me, forKind)
       if (wait == null || now - first < wait) continue
       if (now - (this.refusedAt.get(key) ?? -Infinity) < (this.init.retryMs ?? 5000)) continue
+      // Still due after this peer wrote it with the same evidence: the fold passed over it (say
+      // a plan version it cited was replaced), and the same payload again would fare no better.
+      const payload = JSON.stringify(e.payload)
+      if (this.mine.get(key) === payload) continue
       // The state may have moved while we authored the previous one.
       if (n > 0 && !due(peer.host.replica.state, this.now(), this.cache).some((x) => dueKey(x) === key)) continue
       try {
         await peer.author(e.kind, e.payload as never)
-        this.mine.add(key)
+        this.mine.set(key, payload)
         n++
         this.init.onEmitted?.(e)
       } catch (err) {
@@ -147,25 +153,19 @@ export class DerivedEmitter {
     return n
   }
 
-  /** This peer's place among the live candidates for a due event (0 = elected), or -1 if it is not one. */
-  emitterIndex(s: RoomState, e: DueEvent, key: string, me: string, candidates: readonly string[] = emitterCandidates(s, e.kind)): number {
+  /** The candidates for a due event, in the order they take their turns: involved peers first, then the others. */
+  ranking(s: RoomState, e: DueEvent, key: string, candidates: readonly string[] = emitterCandidates(s, e.kind)): string[] {
     const eligible = new Set(candidates)
     const involved = involvedIn(s, e).filter((p) => eligible.has(p))
     const inv = new Set<string>(involved)
-    const ranked = [...this.involvedRanks.ranked(key, involved), ...this.otherRanks.ranked(key, candidates.filter((p) => !inv.has(p)))]
-    let index = 0
-    for (const p of ranked) {
-      if (p === me) return index
-      if (this.init.isLive(p)) index++
-    }
-    return -1
+    return [...this.involvedRanks.ranked(key, involved), ...this.otherRanks.ranked(key, candidates.filter((p) => !inv.has(p)))]
   }
 
   /** How long this peer lets a due event wait before emitting it itself, or null if it never does. */
   private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId, candidates: readonly string[]): number | null {
-    const index = this.emitterIndex(s, e, key, me, candidates)
-    if (index < 0) return null
+    const wait = turnWait(this.ranking(s, e, key, candidates), me, this.init.standing, this.grace)
+    if (wait == null) return null
     const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
-    return settle + index * this.grace.ms
+    return settle + wait
   }
 }

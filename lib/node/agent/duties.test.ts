@@ -11,7 +11,9 @@ import { selectSession } from '../../core/state/selectors'
 import type { MemberState, MessageState, RoomState, SessionState } from '../../core/state/types'
 import { slug, tasksFrom } from './command'
 import { makePolicy, PolicyError } from './policy'
-import { primaryIndex, versionNeeded } from './primary'
+import { AdaptiveGrace } from './grace'
+import { turnWait } from './liveness'
+import { versionNeeded } from './primary'
 import { plannerCandidates, rankPlanners } from './rank'
 import { SessionWatcher } from './watch'
 
@@ -65,14 +67,16 @@ describe('primary duty', () => {
     expect(versionNeeded(session({ status: 'escalated' }), 12)).toBe(0)
   })
 
-  it('ranks among live planners: a dead primary makes the next one primary', () => {
+  it('ranks the planners: a dead primary makes the next one primary, a quiet one is overtaken after the grace', () => {
     const s = room([session()], [member(A, ['planner']), member(B, ['planner']), member(C, ['planner'])])
-    const [first, second] = rankPlanners(SID, [A, B, C])
-    const all = () => true
-    expect(primaryIndex(s, SID, first, all)).toBe(0)
-    expect(primaryIndex(s, SID, second, all)).toBe(1)
-    expect(primaryIndex(s, SID, second, (p) => p !== first)).toBe(0)
-    expect(primaryIndex(s, SID, 'stranger', all)).toBe(-1)
+    const ranked = rankPlanners(SID, plannerCandidates(s))
+    const [first, second] = ranked
+    const grace = new AdaptiveGrace(4000)
+    expect(turnWait(ranked, first, () => 'heard', grace)).toBe(0)
+    expect(turnWait(ranked, second, () => 'heard', grace)).toBe(grace.longMs)
+    expect(turnWait(ranked, second, (p) => (p === first ? 'quiet' : 'heard'), grace)).toBe(4000)
+    expect(turnWait(ranked, second, (p) => (p === first ? 'gone' : 'heard'), grace)).toBe(0)
+    expect(turnWait(ranked, 'stranger', () => 'heard', grace)).toBeNull()
   })
 })
 

@@ -31,6 +31,11 @@ export class AdaptiveGrace {
     this.srtt = 0.875 * this.srtt + 0.125 * ms
   }
 
+  /** The grace given to a peer whose beats still arrive: the cap (ms). */
+  get longMs(): number {
+    return this.maxMs
+  }
+
   /** The grace period now (ms). */
   get ms(): number {
     if (this.srtt === undefined) return this.baseMs

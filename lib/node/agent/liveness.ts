@@ -1,25 +1,48 @@
 /**
- * Who counts as live for the agent's duties (ADR 0070): a member presence sees as `alive` or
- * `suspect`. A suspect has only missed a few beats — under load beats arrive late — and
- * treating it as dead would elect another emitter or primary on every late beat, each writing
- * a copy. A peer that really died is passed by the grace period until presence calls it dead.
- * A member not heard from yet counts as live only while this agent warms up (a few beats), so a
- * fresh agent does not usurp a role it has not heard its holder in yet, and a member gone for
- * good does not hold anything up for long.
+ * How the agent's duties see other peers (ADR 0070), from presence:
+ * - `heard`: its beats arrive (`alive`), or it is a member not heard from yet while this agent
+ *   warms up. It is working: when it ranks first, the others give it a long grace, because a
+ *   late event from a busy peer is far more likely than a silent one, and each copy loads
+ *   every peer.
+ * - `quiet`: it missed a few beats (`suspect`). Still a candidate — under load beats arrive
+ *   late, and dropping it would elect another writer on every late beat — but the peers after
+ *   it take over after the (adaptive) grace period.
+ * - `gone`: dead, left, or never heard after the warm-up: not a candidate at all.
  */
 import type { PresenceStatus } from '../../core/presence/tracker'
+import type { AdaptiveGrace } from './grace'
+
+/** What a duty knows about a candidate. */
+export type Standing = 'heard' | 'quiet' | 'gone'
 
 /** What liveness reads from presence. */
 export interface PresenceLookup {
   status(peerId: string): PresenceStatus | undefined
 }
 
-/** A liveness test for duties; `warmUpMs` from now on, unknown members count as live. */
-export function dutyLiveness(presence: PresenceLookup, warmUpMs: number, now: () => number = Date.now): (peer: string) => boolean {
+/** The standing of peers for duties; `warmUpMs` from now on, unknown members count as heard. */
+export function dutyStanding(presence: PresenceLookup, warmUpMs: number, now: () => number = Date.now): (peer: string) => Standing {
   const startedAt = now()
   return (peer) => {
     const status = presence.status(peer)
-    if (status != null) return status === 'alive' || status === 'suspect'
-    return now() - startedAt < warmUpMs
+    if (status === 'alive') return 'heard'
+    if (status === 'suspect') return 'quiet'
+    if (status == null && now() - startedAt < warmUpMs) return 'heard'
+    return 'gone'
   }
+}
+
+/**
+ * How long `me` lets an item wait before writing it: the turns of the candidates ranked above
+ * it that are not gone — the long grace for a heard one, the grace for a quiet one — or null
+ * if `me` is not among `ranked`.
+ */
+export function turnWait(ranked: readonly string[], me: string, standing: (peer: string) => Standing, grace: AdaptiveGrace): number | null {
+  let wait = 0
+  for (const p of ranked) {
+    if (p === me) return wait
+    const s = standing(p)
+    if (s !== 'gone') wait += s === 'heard' ? grace.longMs : grace.ms
+  }
+  return null
 }

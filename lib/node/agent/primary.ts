@@ -1,25 +1,27 @@
 /**
  * The primary planner duty (DESIGN §2): for each active session that needs a plan version
- * (none yet, or open concerns on the latest), the live planners are ranked by rendezvous hash
- * of (session, peer); the first writes the version at once, the k-th after k grace periods
- * without one (a view change). A peer that dies drops out of the live ranking, so the next one
- * moves up; a primary that is alive but silent is overtaken by the grace period. See ADR 0051.
+ * (none yet, or open concerns on the latest), the planners are ranked by rendezvous hash of
+ * (session, peer); the first writes the version at once, the next after the turns of those
+ * above it without one (a view change; turns as in liveness.ts, ADR 0070). A peer that dies
+ * drops out of the ranking, so the next one moves up; a primary that is alive but silent is
+ * overtaken after its turn. See ADR 0051.
  */
 import type { PeerId } from '../../core/ids'
 import type { Plan } from '../../core/planner/plan'
 import { consensusOf } from '../../core/sessions/consensus'
-import type { RoomState, SessionState } from '../../core/state/types'
+import type { SessionState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
 import type { Planner } from '../planner/planner'
 import { planRequestOf } from '../planner/request'
 import { AdaptiveGrace } from './grace'
-import { plannerCandidates, rankPlanners, Rankings } from './rank'
+import { turnWait, type Standing } from './liveness'
+import { plannerCandidates, Rankings } from './rank'
 
 export interface PrimaryDutyInit {
   peer: RoomPeer
   planner: Planner
-  /** True if presence says the peer is alive (this peer is always live to itself). */
-  isLive: (peer: string) => boolean
+  /** How presence sees a peer (liveness.ts). */
+  standing: (peer: string) => Standing
   /** Least wait per rank before a planner takes over (ms); it grows with observed delays (grace.ts). @default 4000 */
   graceMs?: number
   /** No revision beyond this version; a session still arguing escalates by message limit. @default 12 */
@@ -35,16 +37,6 @@ export function versionNeeded(s: SessionState, maxVersions: number): number {
   if (s.plans.length === 0) return 1
   if (s.plans.length >= maxVersions) return 0
   return consensusOf(s).concerns.length > 0 ? s.plans.length + 1 : 0
-}
-
-/** This peer's place among the live planners of a session (0 = primary), or -1. `rank` defaults to computing the ranking afresh. */
-export function primaryIndex(state: RoomState, session: string, me: string, isLive: (p: string) => boolean, rank: (session: string, peers: string[]) => string[] = rankPlanners): number {
-  let index = 0
-  for (const p of rank(session, plannerCandidates(state))) {
-    if (p === me) return index
-    if (isLive(p)) index++
-  }
-  return -1
 }
 
 /** See the module comment: `tick()` after each change and on a timer. */
@@ -82,7 +74,6 @@ export class PrimaryDuty {
       this.firstNeed.delete(k)
       this.mine.delete(k)
     }
-    const grace = this.grace.ms
     this.ranks.retain(new Set(needs.map((x) => x.s.id as string)))
     let n = 0
     for (const { s, v } of needs) {
@@ -91,8 +82,8 @@ export class PrimaryDuty {
       const first = this.firstNeed.get(key) ?? now
       this.firstNeed.set(key, first)
       if (this.planning.has(key)) continue
-      const index = primaryIndex(state, s.id, me, this.init.isLive, (id, peers) => this.ranks.ranked(id, peers))
-      if (index < 0 || now - first < index * grace) continue
+      const wait = turnWait(this.ranks.ranked(s.id, plannerCandidates(state)), me, this.init.standing, this.grace)
+      if (wait == null || now - first < wait) continue
       this.planning.add(key)
       this.mine.add(key)
       n++

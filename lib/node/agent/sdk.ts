@@ -18,7 +18,7 @@ import { plannerFromEnv } from '../planner/env'
 import type { Planner } from '../planner/planner'
 import { DerivedEmitter } from './derived'
 import { installAgentKey } from './agent-key'
-import { dutyLiveness } from './liveness'
+import { dutyStanding } from './liveness'
 import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
 import { PLANNER_CAPABILITY } from './rank'
@@ -113,10 +113,10 @@ export class ChorusAgent {
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
     const onError = opts.onError ?? (() => {})
-    const isLive = dutyLiveness(mesh.presence, Math.max(1000, 3 * mesh.room.presenceIntervalMs))
-    const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, isLive })
+    const standing = dutyStanding(mesh.presence, Math.max(1000, 3 * mesh.room.presenceIntervalMs))
+    const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, standing })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
-    const primary = planner ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, isLive }) : null
+    const primary = planner ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, standing }) : null
     this.loop = new DutyLoop(
       async () => {
         await emitter.tick()
