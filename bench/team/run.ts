@@ -52,6 +52,8 @@ export interface RoomRunResult {
   /** Largest event-loop delay any agent process saw (ms). */
   agentLagMaxMs: number
   agentErrors: number
+  /** Reloads a tab needed before it joined (the app's /api/room gave up on a busy relay). */
+  tabJoinRetries: number
   dir: string
 }
 
@@ -143,6 +145,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     log(`${o.label}: ${agents.length} agents joined`)
 
     const pages: Page[] = []
+    let tabRetries = 0
     if (o.tabs > 0) {
       await waitHttp(`http://127.0.0.1:${web}/peers`)
       browser = await launchChromium()
@@ -151,14 +154,23 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
         await page.addInitScript(OBSERVE)
         const consoleLog = createWriteStream(join(dir, `tab-${i}.console.log`))
         page.on('console', (m) => consoleLog.write(`${m.type()} ${m.text()}\n`))
-        await page.goto(`http://127.0.0.1:${web}/join#invite=${invites.reviewer}`)
         // An open room (the demo's) makes every tab a reviewer by itself; the invite then finds it already a member.
         const joined = page.getByTestId('join-status').and(page.locator('[data-role="reviewer"]').or(page.getByText('already a member')))
-        await joined.waitFor({ timeout: 300_000 }).catch(async (err: Error) => {
-          const status = await page.getByTestId('join-status').textContent({ timeout: 1000 }).catch(() => null)
-          await page.screenshot({ path: join(dir, `tab-${i}.png`) }).catch(() => {})
-          throw new Error(`tab ${i} did not join as a reviewer (${status ?? 'no status shown'}): ${err.message.split('\n')[0]}`)
-        })
+        // The app's /api/room gives up after 3 s and the tab does not retry (it shows the banner):
+        // a busy relay at start-up needs a reload, as a reviewer would do.
+        const failed = page.getByTestId('banner-error')
+        for (let attempt = 1; ; attempt++) {
+          await page.goto(`http://127.0.0.1:${web}/join#invite=${invites.reviewer}`)
+          const outcome = await Promise.race([joined.waitFor({ timeout: 300_000 }).then(() => 'joined'), failed.waitFor({ timeout: 300_000 }).then(() => 'failed')]).catch(() => 'timeout')
+          if (outcome === 'joined') break
+          const status = await page.getByTestId('join-status').or(failed).first().textContent({ timeout: 1000 }).catch(() => null)
+          if (attempt >= 5 || outcome === 'timeout') {
+            await page.screenshot({ path: join(dir, `tab-${i}.png`) }).catch(() => {})
+            throw new Error(`tab ${i} did not join as a reviewer after ${attempt} attempts (${status ?? 'no status shown'})`)
+          }
+          tabRetries++
+          log(`${o.label}: tab ${i} could not join (${status}); reloading`)
+        }
         await page.goto(`http://127.0.0.1:${web}${VIEWS[i % VIEWS.length]}`)
         pages.push(page)
       }
@@ -210,6 +222,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       tabs,
       agentLagMaxMs: Math.round(Math.max(0, ...last.map((s) => s.lagMaxMs))),
       agentErrors: last.reduce((n, s) => n + s.errors, 0),
+      tabJoinRetries: tabRetries,
       dir,
     }
   } finally {
