@@ -11,6 +11,7 @@ import type { Message } from '@libp2p/gossipsub'
 import { PresenceTracker, type PeerPresence, type PresenceInfo, type PresenceStatus } from '../../core/presence/tracker'
 import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
+import { stallAware } from '../clock'
 import { decodeHeartbeat, encodeHeartbeat } from './message'
 
 const EMIT_MS = 100
@@ -36,7 +37,10 @@ export interface PresenceServiceInit {
   intervalMs?: number
   suspectAfter?: number
   deadAfter?: number
-  /** Injected clock for tests. */
+  /**
+   * The tracker's clock (tests inject one). @default a stall-aware monotonic clock (clock.ts):
+   * time this process was not running does not make the others miss beats.
+   */
   now?: () => number
 }
 
@@ -58,7 +62,7 @@ export class PresenceService {
     this.node = node
     this.topic = presenceTopic(init.room)
     this.self = init.self
-    this.now = init.now ?? Date.now
+    this.now = init.now ?? stallAware(2 * (init.intervalMs ?? 2000))
     this.tracker = new PresenceTracker({
       intervalMs: init.intervalMs ?? 2000,
       suspectAfter: init.suspectAfter,
@@ -99,8 +103,13 @@ export class PresenceService {
   }
 
   snapshot(): PresenceSnapshot {
+    // The tracker's times are on its own clock; the view shows wall times (after a stall of this
+    // process, "last seen" then reads as recent as the beats this process could not read).
+    const [clock, wall] = [this.now(), Date.now()]
     const peers = this.tracker.list().map((p) => ({
       ...p,
+      lastSeen: wall - (clock - p.lastSeen),
+      firstSeen: wall - (clock - p.firstSeen),
       transport: bestKind(this.node.getConnections(peerIdFromString(p.peerId))),
       rttMs: this.rtt.get(p.peerId),
     }))

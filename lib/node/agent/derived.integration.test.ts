@@ -83,6 +83,8 @@ describe('one emitter per derived event', () => {
     const a = await agent(relay, 'agent-a', data, { graceMs })
     const b = await agent(relay, 'agent-b', data, { graceMs })
     await until('both members known to both', () => [a, b].every((x) => x.state.members.size >= 3))
+    // Each has heard the other's heartbeats: a member never heard is gone, not elected.
+    await until('each heard the other', () => a.mesh.presence.status(b.peerId) === 'alive' && b.mesh.presence.status(a.peerId) === 'alive')
     const electedId = rendezvous('derived', DEPENDENCY_KEY, [a.peerId, b.peerId])[0]
     const [elected, other] = electedId === a.peerId ? [a, b] : [b, a]
     await elected.claim(AUTH_API)

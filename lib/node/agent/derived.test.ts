@@ -12,7 +12,8 @@ import type { EventId, PeerId, RoomId } from '../../core/ids'
 import type { DueEvent } from '../../core/sessions/due'
 import { initialState } from '../../core/state/initial'
 import type { MemberState, RoomState } from '../../core/state/types'
-import { DerivedEmitter, dueKey, type DutyPeer } from './derived'
+import { stallAware } from '../../net/clock'
+import { DerivedEmitter, DUTY_STEP_MS, dueKey, type DutyPeer } from './derived'
 import { AdaptiveGrace } from './grace'
 import { turnWait, type Standing } from './liveness'
 
@@ -166,6 +167,20 @@ describe('the derived duty', () => {
     expect(p.authored).toEqual([]) // a fixed 4 s grace would have written a copy here
     now += d.grace.ms
     await d.tick()
+    expect(p.authored).toEqual(['dependency.detected'])
+  })
+
+  it('does not take over because its own loop was blocked: a stall counts as one step of waiting', async () => {
+    const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
+    const second = turns(s, () => 'quiet').ranked[1] as PeerId
+    let t = 0
+    const p = stub(second, s)
+    const d = new DerivedEmitter({ peer: p, standing: () => 'quiet', graceMs: 4000, now: stallAware(DUTY_STEP_MS, () => t) })
+    await d.tick()
+    t += 120_000 // blocked for two minutes: the elected one's event may sit unread in a socket
+    await d.tick()
+    expect(p.authored).toEqual([])
+    for (let i = 0; i < 8; i++) (t += 500), await d.tick()
     expect(p.authored).toEqual(['dependency.detected'])
   })
 })

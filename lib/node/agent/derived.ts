@@ -18,6 +18,7 @@ import { selectRole } from '../../core/state/selectors'
 import type { PeerId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
+import { stallAware } from '../../net/clock'
 import { AdaptiveGrace } from './grace'
 import { turnWait, type Standing } from './liveness'
 import { isCurrent, Rankings } from './rank'
@@ -47,10 +48,20 @@ export interface DerivedEmitterInit {
   settleMs?: number
   /** Wait before retrying an event the log refused (ms). @default 5000 */
   retryMs?: number
+  /** The duty's clock for waits. @default a stall-aware monotonic clock stepping at most DUTY_STEP_MS */
   now?: () => number
+  /** Wall time for `due` (session ages are wall times). @default Date.now */
+  wall?: () => number
   onEmitted?: (e: DueEvent) => void
   onError?: (err: unknown) => void
 }
+
+/**
+ * The duties' clock advances at most this much between two ticks (ticks come every 500 ms):
+ * waiting measured while this process could not run — its loop blocked, its sockets unread —
+ * would elect it over a peer whose event is sitting in those sockets.
+ */
+export const DUTY_STEP_MS = 1000
 
 /** The identity of a due event: same key, same thing (whoever emits it). */
 export const dueKey = (e: DueEvent): string => {
@@ -71,9 +82,13 @@ export function involvedIn(s: RoomState, e: DueEvent): PeerId[] {
   return session?.participants ?? []
 }
 
-/** Current agent members whose role may author `kind`: the peers that run this duty. */
+/**
+ * Current agent members whose role may author `kind`: the peers that run this duty. Not the
+ * room's owner: a relay signs the genesis (as an agent member) and never runs duties, and a
+ * candidate that beats but never writes would hold every item it ranks first for the long grace.
+ */
 export function emitterCandidates(s: RoomState, kind: EventKind): string[] {
-  return [...s.members.values()].filter((m) => m.kind === 'agent' && isCurrent(s, m) && roleMayAuthor(m.role, kind)).map((m) => m.peerId)
+  return [...s.members.values()].filter((m) => m.kind === 'agent' && m.peerId !== s.owner && isCurrent(s, m) && roleMayAuthor(m.role, kind)).map((m) => m.peerId)
 }
 
 /** True if every participant has a message under the session's latest plan version. */
@@ -96,9 +111,11 @@ export class DerivedEmitter {
   private readonly mine = new Map<string, string>()
   readonly grace: AdaptiveGrace
   private readonly now: () => number
+  private readonly wall: () => number
 
   constructor(private readonly init: DerivedEmitterInit) {
-    this.now = init.now ?? Date.now
+    this.wall = init.wall ?? Date.now
+    this.now = init.now ?? stallAware(DUTY_STEP_MS)
     this.grace = new AdaptiveGrace(init.graceMs ?? 4000)
   }
 
@@ -110,7 +127,9 @@ export class DerivedEmitter {
     const role = selectRole(state, me)
     if (role == null) return 0
     const now = this.now()
-    const pending = due(state, now, this.cache).filter((e) => roleMayAuthor(role, e.kind))
+    // What is due is judged on wall time (sessions age by their events' times); how long this
+    // peer waits, on the duty's clock.
+    const pending = due(state, this.wall(), this.cache).filter((e) => roleMayAuthor(role, e.kind))
     const keys = new Set(pending.map(dueKey))
     for (const [k, first] of [...this.firstDue]) {
       if (keys.has(k)) continue
@@ -139,7 +158,7 @@ export class DerivedEmitter {
       const payload = JSON.stringify(e.payload)
       if (this.mine.get(key) === payload) continue
       // The state may have moved while we authored the previous one.
-      if (n > 0 && !due(peer.host.replica.state, this.now(), this.cache).some((x) => dueKey(x) === key)) continue
+      if (n > 0 && !due(peer.host.replica.state, this.wall(), this.cache).some((x) => dueKey(x) === key)) continue
       try {
         await peer.author(e.kind, e.payload as never)
         this.mine.set(key, payload)

@@ -13,6 +13,8 @@ import type { SessionState } from '../../core/state/types'
 import type { RoomPeer } from '../../net/room-peer'
 import type { Planner } from '../planner/planner'
 import { planRequestOf } from '../planner/request'
+import { stallAware } from '../../net/clock'
+import { DUTY_STEP_MS } from './derived'
 import { AdaptiveGrace } from './grace'
 import { turnWait, type Standing } from './liveness'
 import { plannerCandidates, Rankings } from './rank'
@@ -26,6 +28,7 @@ export interface PrimaryDutyInit {
   graceMs?: number
   /** No revision beyond this version; a session still arguing escalates by message limit. @default 12 */
   maxVersions?: number
+  /** The duty's clock. @default a stall-aware monotonic clock stepping at most DUTY_STEP_MS */
   now?: () => number
   onPlanned?: (session: string, version: number, plan: Plan) => void
   onError?: (err: unknown) => void
@@ -50,7 +53,7 @@ export class PrimaryDuty {
   private readonly now: () => number
 
   constructor(private readonly init: PrimaryDutyInit) {
-    this.now = init.now ?? Date.now
+    this.now = init.now ?? stallAware(DUTY_STEP_MS)
     this.grace = new AdaptiveGrace(init.graceMs ?? 4000)
   }
 

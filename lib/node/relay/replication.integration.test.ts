@@ -82,8 +82,8 @@ describe('replication over a real relay', () => {
     for (let i = 0; i < 20; i++) await a.peer.author('task.claimed', task(`t${i}`, `repo-${i % 3}`, `Task ${i}`))
     b = await agent(relay, 'sleeper', data)
     expect(b.peer.loaded).toBeGreaterThan(0)
-    await until('sleeper to catch up by sync', () => hasTask(b, 't19') && root(b) === root(a))
-    expect(b.peer.sync.stats.eventsAdded).toBeGreaterThanOrEqual(20)
+    // The replica holds a batch before its write completes; the round counts it once stored.
+    await until('sleeper to catch up by sync', () => hasTask(b, 't19') && root(b) === root(a) && b.peer.sync.stats.eventsAdded >= 20)
 
     // The relay restarts from its data directory: same room, every event still there.
     const before = relay.peer.host.replica.log.size
