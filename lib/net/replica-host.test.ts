@@ -119,5 +119,27 @@ describe('ReplicaHost', () => {
     order.push(`loaded ${await again.load()}`)
     expect(order).toEqual(['another task', 'loaded 72'])
   })
+
+  it('knows how far behind the room it is: the age of what it just stored, halving each second', async () => {
+    const owner = testSigner('owner')
+    let now = Date.now()
+    const genesis = await createGenesis(owner, { name: 'r', open: true, config: {}, owner: { displayName: 'o', kind: 'human', capabilities: [] } })
+    const host = new ReplicaHost({ room: genesis.id, store: createMemoryStore(), verifier: testVerifier, now: () => now })
+    await host.ingest([genesis.bytes])
+    const source = new ReplicaHost({ room: genesis.id, store: createMemoryStore(), verifier: testVerifier })
+    await source.ingest([genesis.bytes])
+    const old = await signEvent({ ...nextEnvelope(source.replica.log, testSigner('alice'), 'member.joined', { displayName: 'a', kind: 'human', capabilities: [] }, now - 30_000) }, testSigner('alice'))
+    const lagBefore = host.lagMs
+    await host.ingest([old.bytes])
+    expect(host.lagMs).toBeGreaterThan(lagBefore + 25_000)
+    now += 2000
+    expect(host.lagMs).toBeGreaterThan(6000)
+    expect(host.lagMs).toBeLessThan(8000)
+    // Its own fresh event does not make it think it has caught up.
+    await host.author(testSigner('alice'), 'member.left', {})
+    expect(host.lagMs).toBeGreaterThan(6000)
+    now += 20_000
+    expect(host.lagMs).toBeLessThan(10)
+  })
 })
 

@@ -45,6 +45,8 @@ interface Held {
 }
 
 const RECENT = 100
+/** The most `lagMs` says, whatever an author's clock claims. */
+const LAG_CAP_MS = 60_000
 
 
 /** The store's record of a stored event, made once when the replica stores it (not again per flush). */
@@ -84,6 +86,8 @@ export class ReplicaHost {
   private readonly maxHeldPerAuthor: number
   /** Every add from the network and the store goes through one lane that yields between slices. */
   readonly lane: TimeSlicer
+  private lag = 0
+  private lagAt = 0
   /** Future-stamped events dropped because the hold buffer (or the author's share) was full or they were too far ahead. */
   droppedFuture = 0
 
@@ -105,7 +109,10 @@ export class ReplicaHost {
       // member's fast clock cannot, say, age a session into a duration escalation early.
       maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
-        if (!this.replaying) this.unsaved.push(toRecord(e))
+        if (!this.replaying) {
+          this.unsaved.push(toRecord(e))
+          this.noteAge(e.event.time)
+        }
         this.latest.push(e)
         if (this.latest.length > RECENT * 2) this.latest.splice(0, this.latest.length - RECENT)
       },
@@ -144,6 +151,23 @@ export class ReplicaHost {
     }
     await this.flush()
     return results
+  }
+
+  /**
+   * How far behind the room this replica is (ms): the age, by their authors' clocks, of the
+   * oldest event it has just stored, halving every second after. While a peer works through a
+   * backlog (a stalled process, a catch-up) this is large, and its duties wait that much longer
+   * before they conclude another peer stayed silent. Capped at a minute: an author's clock can
+   * be off, and the cost of trusting it is only a later takeover.
+   */
+  get lagMs(): number {
+    return this.lag * 0.5 ** (Math.max(0, this.now() - this.lagAt) / 1000)
+  }
+
+  private noteAge(time: number): void {
+    const now = this.now()
+    this.lag = Math.max(Math.min(LAG_CAP_MS, Math.max(0, now - time)), this.lagMs)
+    this.lagAt = now
   }
 
   /** The `n` (≤ 100) most recently stored events, newest first. */

@@ -45,12 +45,12 @@ const DEPENDENCY = { task1: 't1', task2: 't2', relationship: 'API_Contract', con
 const DEP: DueEvent = { kind: 'dependency.detected', payload: { dependency: DEPENDENCY, claims: [ev(10), ev(11)] } }
 
 /** A stub peer holding `state`; counts what it authors. */
-function stub(me: PeerId, state: RoomState): DutyPeer & { authored: string[] } {
+function stub(me: PeerId, state: RoomState, lagMs = 0): DutyPeer & { authored: string[] } {
   const authored: string[] = []
   return {
     authored,
     signer: { peerId: me },
-    host: { replica: { state } },
+    host: { replica: { state }, lagMs },
     author: (async (kind: string) => {
       authored.push(kind)
       return {} as never
@@ -181,6 +181,21 @@ describe('the derived duty', () => {
     await d.tick()
     expect(p.authored).toEqual([])
     for (let i = 0; i < 8; i++) (t += 500), await d.tick()
+    expect(p.authored).toEqual(['dependency.detected'])
+  })
+
+  it('behind the room by 20 s (working through a backlog), it waits that much longer before taking over', async () => {
+    const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
+    const second = turns(s, () => 'quiet').ranked[1] as PeerId
+    let now = 0
+    const p = stub(second, s, 20_000)
+    const d = new DerivedEmitter({ peer: p, standing: () => 'quiet', graceMs: 4000, now: () => now })
+    await d.tick()
+    now += 23_999
+    await d.tick()
+    expect(p.authored).toEqual([])
+    now += 1
+    await d.tick()
     expect(p.authored).toEqual(['dependency.detected'])
   })
 })

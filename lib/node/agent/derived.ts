@@ -26,7 +26,7 @@ import { isCurrent, Rankings } from './rank'
 /** What the duty needs of a room peer (a `RoomPeer`). */
 export interface DutyPeer {
   readonly signer: { readonly peerId: string }
-  readonly host: { readonly replica: { readonly state: RoomState } }
+  readonly host: { readonly replica: { readonly state: RoomState }; readonly lagMs: number }
   author: RoomPeer['author']
 }
 
@@ -182,8 +182,10 @@ export class DerivedEmitter {
 
   /** How long this peer lets a due event wait before emitting it itself, or null if it never does. */
   private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId, candidates: readonly string[]): number | null {
-    const wait = turnWait(this.ranking(s, e, key, candidates), me, this.init.standing, this.grace)
-    if (wait == null) return null
+    const turns = turnWait(this.ranking(s, e, key, candidates), me, this.init.standing, this.grace)
+    if (turns == null) return null
+    // Behind the room, the event that settles this item may be among those still to be read.
+    const wait = turns > 0 ? turns + this.init.peer.host.lagMs : 0
     const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
     return settle + wait
   }

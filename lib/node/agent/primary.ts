@@ -85,8 +85,9 @@ export class PrimaryDuty {
       const first = this.firstNeed.get(key) ?? now
       this.firstNeed.set(key, first)
       if (this.planning.has(key)) continue
-      const wait = turnWait(this.ranks.ranked(s.id, plannerCandidates(state)), me, this.init.standing, this.grace)
-      if (wait == null || now - first < wait) continue
+      const turns = turnWait(this.ranks.ranked(s.id, plannerCandidates(state)), me, this.init.standing, this.grace)
+      // Behind the room, another planner's version may be among the events still to be read.
+      if (turns == null || now - first < (turns > 0 ? turns + peer.host.lagMs : 0)) continue
       this.planning.add(key)
       this.mine.add(key)
       n++
