@@ -54,6 +54,8 @@ export interface RoomRunResult {
   agentErrors: number
   /** Reloads a tab needed before it joined (the app's /api/room gave up on a busy relay). */
   tabJoinRetries: number
+  /** The relay's log outcomes at the end (its /metrics `chorus_events_total`): accepted, duplicate, pending, rejections by reason. */
+  relayOutcomes: Record<string, number>
   dir: string
 }
 
@@ -164,12 +166,14 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
           const outcome = await Promise.race([joined.waitFor({ timeout: 300_000 }).then(() => 'joined'), failed.waitFor({ timeout: 300_000 }).then(() => 'failed')]).catch(() => 'timeout')
           if (outcome === 'joined') break
           const status = await page.getByTestId('join-status').or(failed).first().textContent({ timeout: 1000 }).catch(() => null)
-          if (attempt >= 5 || outcome === 'timeout') {
+          if (attempt >= 10 || outcome === 'timeout') {
             await page.screenshot({ path: join(dir, `tab-${i}.png`) }).catch(() => {})
             throw new Error(`tab ${i} did not join as a reviewer after ${attempt} attempts (${status ?? 'no status shown'})`)
           }
           tabRetries++
-          log(`${o.label}: tab ${i} could not join (${status}); reloading`)
+          const why = await fetch(`http://127.0.0.1:${web}/api/room`).then((r) => r.text(), (e: Error) => e.message)
+          log(`${o.label}: tab ${i} could not join (${status}; the app's /api/room now says ${why.slice(0, 200)}); reloading in ${attempt} s`)
+          await new Promise((r) => setTimeout(r, attempt * 1000))
         }
         await page.goto(`http://127.0.0.1:${web}${VIEWS[i % VIEWS.length]}`)
         pages.push(page)
@@ -206,6 +210,8 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
         return { view: VIEWS[i % VIEWS.length], longest: Math.round(Math.max(0, ...tasks)), over200: tasks.filter((d) => d > 200).length, longTasks: tasks.length }
       }),
     )
+    const metrics = await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text(), () => '')
+    const relayOutcomes = Object.fromEntries([...metrics.matchAll(/^chorus_events_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]).filter(([, n]) => (n as number) > 0))
     const counted = nextMessage(agents[0], (m) => ((m as AgentChildReport).type === 'census' ? (m as Extract<AgentChildReport, { type: 'census' }>).census : undefined), 60_000, 'a census')
     agents[0].send({ type: 'census' })
     const census = await counted
@@ -223,6 +229,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       agentLagMaxMs: Math.round(Math.max(0, ...last.map((s) => s.lagMaxMs))),
       agentErrors: last.reduce((n, s) => n + s.errors, 0),
       tabJoinRetries: tabRetries,
+      relayOutcomes,
       dir,
     }
   } finally {
