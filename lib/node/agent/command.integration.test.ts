@@ -83,8 +83,10 @@ describe('chorus-mesh agent', () => {
         }
         const state = relay.peer.host.replica.state
         const sessions = [...state.sessions.keys()]
-        // One session per detected relationship; they may open a moment apart.
-        return sessions.length > 0 && sessions.length === state.dependencies.size && sessions.every((id) => lines.some((l) => l.event === 'session' && l.session === id && l.status === 'resolved'))
+        // One session per detected relationship; they may open a moment apart. The person's own
+        // journal (its lines carry a seq) must show each resolved: one elected peer writes the
+        // resolution, and the person answers ready from its own replica.
+        return sessions.length > 0 && sessions.length === state.dependencies.size && sessions.every((id) => lines.some((l) => l.event === 'session' && 'seq' in l && l.session === id && l.status === 'resolved'))
       }
       await until('every session resolved', settled)
       stdin.write('ready login-page\n')
