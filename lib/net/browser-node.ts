@@ -9,9 +9,10 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { webRTC } from '@libp2p/webrtc'
-import { webSockets } from '@libp2p/websockets'
 import type { PrivateKey } from '@libp2p/interface'
+import type { IceServer } from './room-info'
 import { meshServices, type MeshServices } from './services'
+import { pathWebSockets } from './websockets'
 import { discoveryTopic } from './topics'
 
 export interface BrowserNodeInit {
@@ -19,6 +20,8 @@ export interface BrowserNodeInit {
   room: string
   /** How often this tab announces its addresses on the discovery topic (ms). */
   discoveryIntervalMs?: number
+  /** STUN/TURN servers from the room info; none means host candidates only (same network). */
+  iceServers?: IceServer[]
 }
 
 export type BrowserNode = Libp2p<MeshServices>
@@ -29,9 +32,10 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     privateKey: init.privateKey,
     addresses: { listen: ['/p2p-circuit', '/webrtc'] },
     transports: [
-      webSockets(),
-      // No STUN server is reachable from these machines; host candidates are enough.
-      webRTC({ rtcConfiguration: { iceServers: [] } }),
+      pathWebSockets(),
+      // Only the relay's configured STUN/TURN servers: a public default would leak every
+      // tab's address to a third party and fail on networks without Internet access.
+      webRTC({ rtcConfiguration: { iceServers: init.iceServers ?? [] } }),
       circuitRelayTransport({ reservationCompletionTimeout: 10_000 }),
     ],
     connectionEncrypters: [noise()],

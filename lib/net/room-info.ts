@@ -1,6 +1,14 @@
 /** What a relay says about its room at `/api/room`: the app and agents find the mesh through it. */
 import { z } from 'zod'
 
+/** One STUN or TURN server, as `RTCPeerConnection` takes it. */
+export const iceServerSchema = z.object({
+  urls: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+})
+export type IceServer = z.infer<typeof iceServerSchema>
+
 export const roomInfoSchema = z.object({
   room: z.string().min(1),
   name: z.string(),
@@ -10,15 +18,36 @@ export const roomInfoSchema = z.object({
   presenceIntervalMs: z.number().int().positive(),
   /** Events the relay holds (a newcomer can tell how much it has to catch up). */
   events: z.number().int().nonnegative(),
+  /** STUN/TURN servers for WebRTC between tabs on different networks (absent: host candidates only). */
+  iceServers: z.array(iceServerSchema).optional(),
 })
 export type RoomInfo = z.infer<typeof roomInfoSchema>
 
+/**
+ * `<base>/api/room`, keeping a path prefix in `base` (`https://host/relay` →
+ * `https://host/relay/api/room`): a relay behind a reverse proxy lives under one.
+ */
+export function roomInfoUrl(base: string): string {
+  const u = new URL(base)
+  if (!u.pathname.endsWith('/')) u.pathname += '/'
+  return new URL('api/room', u).toString()
+}
+
+export interface FetchRoomInfoOptions {
+  /** Sent as `Authorization: Bearer …` (a relay with an API token). */
+  token?: string
+}
+
 /** GET `<base>/api/room`; throws an error naming the URL when it is unreachable or not room info. */
-export async function fetchRoomInfo(base: string, timeoutMs = 5000): Promise<RoomInfo> {
-  const url = new URL('/api/room', base).toString()
+export async function fetchRoomInfo(base: string, timeoutMs = 5000, opts: FetchRoomInfoOptions = {}): Promise<RoomInfo> {
+  const url = roomInfoUrl(base)
   let res: Response
   try {
-    res = await fetch(url, { cache: 'no-store', signal: AbortSignal.timeout(timeoutMs) })
+    res = await fetch(url, {
+      cache: 'no-store',
+      signal: AbortSignal.timeout(timeoutMs),
+      headers: opts.token ? { authorization: `Bearer ${opts.token}` } : undefined,
+    })
   } catch (err) {
     throw new Error(`cannot reach the relay at ${url}: ${(err as Error).message}`)
   }

@@ -25,7 +25,12 @@ export interface RoomPeerInit {
   signer: Signer
   syncIntervalMs?: number
   now?: () => number
-  onRound?: (peer: string, result: RoundResult) => void
+  /** After each completed sync round; `ms` is its duration on a monotonic clock. */
+  onRound?: (peer: string, result: RoundResult, ms: number) => void
+  /** A sync round that failed, with the reason (for the operator's logs). */
+  onSyncError?: (peer: string, err: Error) => void
+  /** After each ingest of received events: how many, from where, how long it took (ms). */
+  onIngest?: (source: 'gossip' | 'sync', events: number, ms: number) => void
   /** Per-forwarder gossip budget, a pre-decode guard (defaults in rate-limit.ts). */
   peerLimits?: PeerLimits
   /** Per-author budget over gossip and sync (ADR 0061; defaults in rate-limit.ts). */
@@ -58,12 +63,14 @@ export class RoomPeer {
   private readonly pulling = new Set<string>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly now: () => number
+  private readonly onIngest: RoomPeerInit['onIngest']
   private syncedOnce = false
   private readonly firstRoundWaiters: Array<() => void> = []
 
   constructor(init: RoomPeerInit) {
     this.signer = init.signer
     this.now = init.now ?? Date.now
+    this.onIngest = init.onIngest
     this.authors = new AuthorBudget(init.authorLimits, this.now)
     this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now, sha256: nativeSha256() })
     this.gossip = new EventGossip(init.node, {
@@ -71,7 +78,9 @@ export class RoomPeer {
       limiter: new PeerRateLimiter(init.peerLimits),
       authors: this.authors,
       ingest: async (bytes, from) => {
+        const t0 = performance.now()
         const r = (await this.host.ingest([bytes]))[0]
+        init.onIngest?.('gossip', 1, performance.now() - t0)
         if (r.status === 'pending') this.pullSoon(bytes, from)
         return r
       },
@@ -88,11 +97,12 @@ export class RoomPeer {
             .map((e) => e.bytes),
         ingest: (events, from) => this.ingestSynced(events, from),
       },
-      onRound: (peer, r) => {
+      onRound: (peer, r, _direction, ms) => {
         this.syncedOnce = true
         for (const w of this.firstRoundWaiters.splice(0)) w()
-        init.onRound?.(peer, r)
+        init.onRound?.(peer, r, ms)
       },
+      onError: init.onSyncError,
     })
   }
 
@@ -101,7 +111,9 @@ export class RoomPeer {
     const gated = gateBatch(events, from, this.authors, this.host.replica.log, this.now())
     this.syncBudget.deferred += gated.deferred
     this.syncBudget.needed += gated.needed
+    const t0 = performance.now()
     const results = await this.host.ingest(gated.admit)
+    if (gated.admit.length > 0) this.onIngest?.('sync', gated.admit.length, performance.now() - t0)
     results.forEach((r, i) => {
       const head = gated.charge[i]
       if (head != null && chargesAuthor(r)) this.authors.charge(head.author)

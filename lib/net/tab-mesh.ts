@@ -79,13 +79,16 @@ export interface TabMeshOptions {
 
 const ROOM_INFO_KEY = 'chorus-mesh:room-info'
 
+/** Where this app is served, path prefix included (its `/api/room` lives under it). */
+const appBase = () => location.origin + (process.env.NEXT_PUBLIC_CHORUS_BASE_PATH ?? '')
+
 /**
  * The room from the relay, remembered for the next load: when the relay is down, a reload
  * still opens the stored room and shows it without waiting for any peer (DESIGN §5).
  */
 async function roomInfo(): Promise<RoomInfo> {
   try {
-    const room = await fetchRoomInfo(location.origin)
+    const room = await fetchRoomInfo(appBase())
     localStorage.setItem(ROOM_INFO_KEY, JSON.stringify(room))
     return room
   } catch (err) {
@@ -103,7 +106,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
   try {
     const store = await openIdbStore()
     cleanup.unshift(() => store.close())
-    const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room })
+    const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room, iceServers: room.iceServers })
     cleanup.unshift(() => node.stop())
     const peerId = node.peerId.toString()
     const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(identity.privateKey), onRound: () => cb.onSync({ ...peer.sync.stats }) })
@@ -128,7 +131,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     await peer.start()
     report()
     const keeper = new RelayKeeper(node, {
-      addrs: async () => (await fetchRoomInfo(location.origin, 3000).catch(() => room)).relay.addrs,
+      addrs: async () => (await fetchRoomInfo(appBase(), 3000).catch(() => room)).relay.addrs,
       onState: cb.onRelayState,
     })
     const dialer = new WebRTCDialer(node, { announcements: { pubsub: node.services.pubsub, topic: discoveryTopic(room.room) } })

@@ -4,58 +4,37 @@
  */
 import { Command, CommanderError } from 'commander'
 import { POLICIES } from './agent/policy'
-import { defaultRelayUrl, defaults, parseIntFlag } from './config'
 import { registerArtifactsCommand } from './artifacts/command'
+import { defaultRelayUrl, defaults, loadEnvFile, parseIntFlag } from './config'
+import { registerConfigCommand } from './config-command'
 import { registerGatewayCommand } from './gateway/command'
 import { registerMcpCommands } from './mcp/command'
-import { startRelay } from './relay'
+import { registerRelayCommand } from './relay/command'
+import { registerStartCommand } from './start-command'
 
 /** Runs the CLI with `argv` (process.argv shape); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   let code = 0
+  try {
+    loadEnvFile(argv)
+  } catch (err) {
+    console.error(`chorus-mesh: ${(err as Error).message}`)
+    return 2
+  }
   const program = new Command('chorus-mesh')
     .description('Chorus Mesh: agents and their human supervisors on one peer-to-peer gossip mesh')
+    .option('--env-file <file>', 'read settings from this file (default: ./.env when it exists); the environment and flags win over it')
     .exitOverride()
     .showHelpAfterError()
 
-  program
-    .command('relay')
-    .description('run a relay: circuit-relay server, gossip peer and HTTP endpoints (/api/room, /healthz, /readyz, /metrics)')
-    .option('--host <host>', 'interface to listen on', defaults.host)
-    .option('--port <port>', 'libp2p WebSockets port', parseIntFlag('--port'), defaults.relayPort)
-    .option('--http-port <port>', 'HTTP port', parseIntFlag('--http-port'), defaults.httpPort)
-    .option('--tcp-port <port>', 'also listen on TCP for Node peers (0 = any free port)', parseIntFlag('--tcp-port'))
-    .option('--data <dir>', 'data directory (identity key, room)', defaults.dataDir)
-    .option('--presence-interval <ms>', 'heartbeat interval announced to peers', parseIntFlag('--presence-interval'), defaults.presenceIntervalMs)
-    .option('--open', 'when creating the room: let anyone join as a reviewer without an invite (demo)')
-    .option('--room-name <name>', 'when creating the room: its name', 'Chorus room')
-    .action(async (o) => {
-      const relay = await startRelay({
-        open: o.open === true,
-        roomName: o.roomName,
-        dataDir: o.data,
-        host: o.host,
-        port: o.port,
-        httpPort: o.httpPort,
-        tcpPort: o.tcpPort,
-        presenceIntervalMs: o.presenceInterval,
-      })
-      const info = relay.info()
-      console.log(`relay ${info.relay.peerId} ${relay.roomCreated ? 'created' : 'serving'} room ${info.room}`)
-      for (const a of info.relay.addrs) console.log(`  libp2p ${a}`)
-      console.log(`  http   ${relay.httpUrl}/api/room`)
-      console.log(`  agent invite: ${await relay.invite({ role: 'agent', maxUses: 100 })}`)
-      console.log(`  admin invite: ${await relay.invite({ role: 'admin', maxUses: 5 })}`)
-      console.log(`  reviewer invite: ${await relay.invite({ role: 'reviewer', maxUses: 25 })}`)
-      await untilSignal()
-      await relay.stop()
-    })
+  registerRelayCommand(program, untilSignal)
+  registerConfigCommand(program)
 
   program
     .command('agent')
     .description('join the room as an agent, claim tasks and answer plans by policy; --stdin: take commands line by line')
     .requiredOption('--name <name>', 'display name')
-    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl())
     .option('--invite <text>', 'invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory (key and replica kept per name)', defaults.dataDir)
     .option('--repo <repository>', 'repository of the claimed tasks', 'default')
@@ -78,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
   const oneShot = (cmd: Command) =>
     cmd
       .requiredOption('--name <name>', 'the agent (its key and replica under --data)')
-      .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+      .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl())
       .option('--invite <text>', 'invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
       .option('--data <dir>', 'data directory', defaults.dataDir)
 
@@ -102,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('demo')
     .description('start agents that play the CHORUS scenarios (starts a relay here if none answers at --relay)')
-    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl())
     .option('--invite <text>', 'agent invite printed by the relay (needed on the first run against a running relay)', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory (demo agents keep their keys and replicas under <data>/demo)', defaults.dataDir)
     .option('--json', 'log JSON lines')
@@ -111,34 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       await runDemoCommand({ relay: o.relay, invite: o.invite, data: o.data, json: o.json === true }, untilSignal())
     })
 
-  program
-    .command('start')
-    .description('run the web app and a relay together on this machine')
-    .option('--port <port>', 'web app port', parseIntFlag('--port'), defaults.webPort)
-    .option('--relay-port <port>', 'relay libp2p WebSockets port', parseIntFlag('--relay-port'), defaults.relayPort)
-    .option('--http-port <port>', 'relay HTTP port', parseIntFlag('--http-port'), defaults.httpPort)
-    .option('--data <dir>', 'data directory', defaults.dataDir)
-    .option('--dev', 'run the app with `next dev` (hot reload) instead of a production build')
-    .option('--rebuild', 'rebuild the production app even if it looks current')
-    .option('--open', 'when creating the room: let anyone join as a reviewer without an invite (demo)')
-    .option('--demo', 'also run the demo agents (implies --open when the room is created)')
-    .action(async (o) => {
-      const { startAll } = await import('./start')
-      const stop = await startAll({
-        host: defaults.host,
-        webPort: o.port,
-        relayPort: o.relayPort,
-        httpPort: o.httpPort,
-        dataDir: o.data,
-        dev: o.dev === true,
-        rebuild: o.rebuild === true,
-        open: o.open === true || o.demo === true,
-        demo: o.demo === true,
-        presenceIntervalMs: defaults.presenceIntervalMs,
-      })
-      await untilSignal()
-      await stop()
-    })
+  registerStartCommand(program, untilSignal)
 
   program
     .command('detect')
@@ -154,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('attack')
     .description('a Byzantine member for demos on loopback: forged, replayed, malformed, oversized events, a flood, equivocation')
-    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl())
     .option('--invite <text>', 'agent invite to join with', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory', defaults.dataDir)
     .option('--name <name>', 'display name', 'mallory')

@@ -16,7 +16,8 @@ export interface SyncServiceInit {
   intervalMs?: number
   /** Concurrent inbound rounds per connection. @default 2 */
   maxInboundStreams?: number
-  onRound?: (peer: string, result: RoundResult, direction: 'out' | 'in') => void
+  /** After each completed round; `ms` is its duration on a monotonic clock. */
+  onRound?: (peer: string, result: RoundResult, direction: 'out' | 'in', ms: number) => void
   onError?: (peer: string, err: Error) => void
   /** Rounds a peer may open with us: steady rate per second and burst. @default 1/s, burst 5 */
   inboundRounds?: { perSec: number; burst: number }
@@ -85,12 +86,13 @@ export class SyncService {
     const conn = this.usableConnection(peer)
     if (conn == null || this.inFlight.has(id)) return undefined
     this.inFlight.add(id)
+    const t0 = performance.now()
     try {
       const stream = await conn.newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
       const ch = streamChannel(stream)
       try {
         const r = await initiateRound(ch, this.from(id))
-        this.record(id, r, 'out')
+        this.record(id, r, 'out', performance.now() - t0)
         return r
       } finally {
         await ch.close()
@@ -147,8 +149,9 @@ export class SyncService {
       await ch.close()
       return
     }
+    const t0 = performance.now()
     try {
-      this.record(id, await respondRound(ch, this.from(id)), 'in')
+      this.record(id, await respondRound(ch, this.from(id)), 'in', performance.now() - t0)
     } catch (err) {
       this.stats.failedRounds++
       this.init.onError?.(id, err as Error)
@@ -168,13 +171,13 @@ export class SyncService {
     return bucket.take()
   }
 
-  private record(peer: string, r: RoundResult, direction: 'out' | 'in'): void {
+  private record(peer: string, r: RoundResult, direction: 'out' | 'in', ms: number): void {
     const s = this.stats
     s.rounds++
     if (r.equal) s.equalRounds++
     s.eventsSent += r.sent
     s.bytesSent += r.bytesSent
     s.bytesReceived += r.bytesReceived
-    this.init.onRound?.(peer, r, direction)
+    this.init.onRound?.(peer, r, direction, ms)
   }
 }

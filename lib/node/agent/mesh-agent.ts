@@ -8,7 +8,6 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
-import { webSockets } from '@libp2p/websockets'
 import { asEventId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
@@ -18,6 +17,7 @@ import { fetchRoomInfo, type RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { meshServices, type MeshServices } from '../../net/services'
 import { roomTopics } from '../../net/topics'
+import { pathWebSockets } from '../../net/websockets'
 import { openSqliteStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
 
@@ -57,7 +57,7 @@ export interface MeshAgent {
 async function roomInfoWithRetry(url: string, attempts = 4): Promise<RoomInfo> {
   for (let i = 1; ; i++) {
     try {
-      return await fetchRoomInfo(url)
+      return await fetchRoomInfo(url, 5000, { token: process.env.CHORUS_API_TOKEN })
     } catch (err) {
       if (i >= attempts) throw err
       await new Promise((r) => setTimeout(r, 250 * i))
@@ -75,7 +75,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: [] },
-    transports: [webSockets(), tcp()],
+    transports: [pathWebSockets(), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
@@ -85,7 +85,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs })
   await peer.start()
   const keeper = new RelayKeeper(node, {
-    addrs: async () => (await fetchRoomInfo(opts.relayUrl, 2000).catch(() => room)).relay.addrs,
+    addrs: async () => (await fetchRoomInfo(opts.relayUrl, 2000, { token: process.env.CHORUS_API_TOKEN }).catch(() => room)).relay.addrs,
     onState: opts.onRelayState,
   })
   const presence = new PresenceService(node, {

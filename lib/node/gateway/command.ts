@@ -11,7 +11,7 @@ export function registerGatewayCommand(program: Command, untilSignal: () => Prom
     .option('--listen <host:port>', 'address to listen on (loopback unless --allow-remote)', process.env.CHORUS_GATEWAY_LISTEN ?? '127.0.0.1:7790')
     .option('--token <token>', 'bearer token clients must send (default: CHORUS_GATEWAY_TOKEN, else a random one, printed)', process.env.CHORUS_GATEWAY_TOKEN)
     .option('--allow-remote', 'allow a non-loopback --listen address')
-    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl())
     .option('--invite <text>', 'agent invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory (key and replica kept per name)', defaults.dataDir)
     .option('--no-planner', 'never write plans for sessions')

@@ -11,7 +11,7 @@ export function registerMcpCommands(program: Command, untilSignal: () => Promise
     .command('mcp')
     .description('serve the room to a coding agent over MCP (stdio): one agent identity per server')
     .requiredOption('--name <name>', 'the agent\'s display name (its key and replica are kept per name)')
-    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl)
+    .option('--relay <url>', "relay's HTTP URL", defaultRelayUrl())
     .option('--invite <text>', 'agent invite to redeem (needed once, unless the room is open)', process.env.CHORUS_INVITE)
     .option('--data <dir>', 'data directory (key and replica kept per name)', defaults.dataDir)
     .option('--no-planner', 'never write plans for sessions (leave planning to other agents)')

@@ -1,50 +1,37 @@
 /**
  * `chorus-mesh relay`: the relay node, the room's archivist (every event stored durably in
  * SQLite, served to any peer by sync), presence, HTTP endpoints and metrics. Its identity, its
- * room and its events live in the data directory, so restarts keep all three.
+ * room and its events live in the data directory, so restarts keep all three. This module only
+ * composes the parts; each lives in its own file beside it.
  */
 import { join } from 'node:path'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RoomCreated } from '../../core/events/kinds/room'
 import type { Signer } from '../../core/events/signer'
+import { selectOutcomes, selectRole } from '../../core/state/selectors'
+import { asPeerId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { PresenceService } from '../../net/presence/service'
-import type { PeerLimits } from '../../net/rate-limit'
+import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
 import { issueInvite, type InviteOptions } from '../invites'
-import { openServedRoom } from '../room-bootstrap'
-import type { RoomInfo } from '../../net/room-info'
-import { outcomesNdjson } from '../../core/state/selectors'
+import { SampledLog, silentLogger } from '../log'
 import { OutcomeWebhook } from '../outcomes/webhook'
 import { escalationWebhook } from '../escalations/webhook'
+import { openServedRoom } from '../room-bootstrap'
 import { startRelayHttp } from './http'
-import { relayMetrics } from './metrics'
+import { roomInfo } from './info'
+import { relayInstruments, relayMetrics } from './metrics'
 import { createRelayNode, type RelayNode } from './node'
+import { observeRelay } from './observe'
+import { checkAnnounce, readTls, type RelayOptions } from './options'
+import { reservationGate } from './reservations'
+import { relayRoutes } from './routes'
 
-export interface RelayOptions {
-  dataDir: string
-  host: string
-  /** libp2p WebSockets port. */
-  port: number
-  httpPort: number
-  tcpPort?: number
-  presenceIntervalMs: number
-  syncIntervalMs?: number
-  announce?: string[]
-  /** Used only when the room is created (first run). */
-  roomName?: string
-  /** Used only when the room is created: an open room admits anyone as a reviewer. */
-  open?: boolean
-  /** Per-peer gossip budget (events and bytes per second). */
-  peerLimits?: PeerLimits
-  /** POST each finished session's outcome here once. @default env CHORUS_OUTCOME_WEBHOOK */
-  outcomeWebhook?: string
-  /** POST each new escalation or approval request here once. @default env CHORUS_ESCALATION_WEBHOOK */
-  escalationWebhook?: string
-}
+export type { RelayOptions } from './options'
 
 export interface Relay {
   node: RelayNode
@@ -58,74 +45,94 @@ export interface Relay {
   info(): RoomInfo
   /** Signs a fresh invite to this room as its owner. */
   invite(o: InviteOptions): Promise<string>
+  /** Drains (`/readyz` 503 for `drainMs`), then closes the listeners, the node and the store. */
   stop(): Promise<void>
 }
 
 /** Starts a relay; resolves once its store is loaded and libp2p and HTTP are listening. */
 export async function startRelay(opts: RelayOptions): Promise<Relay> {
+  const log = opts.log ?? silentLogger
+  const announce = checkAnnounce(opts.announce ?? [])
+  const tls = readTls(opts.tls)
   const privateKey = await loadOrCreateKey(join(opts.dataDir, 'relay.key'))
   const signer = libp2pSigner(privateKey)
   const store = await openSqliteStore({ dataDir: opts.dataDir })
   try {
     const served = await openServedRoom(store, signer, { name: opts.roomName ?? 'Chorus room', open: opts.open ?? false })
     const genesis = served.genesis.event.payload as RoomCreated
-    const node = await createRelayNode({
-      privateKey,
+    let peer: RoomPeer | undefined
+    const gate = reservationGate({ isMember: (id) => isCurrentMember(peer, id), maxGuests: opts.maxGuestReservations ?? 64 })
+    const node = await createRelayNode({ privateKey, room: served.room, host: opts.host, port: opts.port, tcpPort: opts.tcpPort, announce, tls, gater: gate.gater })
+    gate.attach(node)
+    const inst = relayInstruments()
+    const syncFailures = new SampledLog((reason, f) => log.warn('sync_failed', { reason, ...f }))
+    peer = new RoomPeer({
+      node,
       room: served.room,
-      host: opts.host,
-      port: opts.port,
-      tcpPort: opts.tcpPort,
-      announce: opts.announce,
+      store,
+      signer,
+      syncIntervalMs: opts.syncIntervalMs,
+      peerLimits: opts.peerLimits,
+      onIngest: (source, _n, ms) => inst.ingest.observe({ source }, ms / 1000),
+      onRound: (_p, r, ms) => inst.syncRound.observe({ result: r.equal ? 'equal' : 'exchanged' }, ms / 1000),
+      onSyncError: (p, err) => syncFailures.hit(err.message, { peer: p }),
     })
-    const peer = new RoomPeer({ node, room: served.room, store, signer, syncIntervalMs: opts.syncIntervalMs, peerLimits: opts.peerLimits })
+    const observed = observeRelay({ node, peer, log })
     await peer.start()
     const presence = new PresenceService(node, {
       room: served.room,
       self: { name: 'relay', kind: 'relay', role: 'owner', root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
     })
+    const roomPeer = peer
     const webhookUrl = opts.outcomeWebhook ?? process.env.CHORUS_OUTCOME_WEBHOOK
     const webhook = webhookUrl
       ? new OutcomeWebhook({
           url: webhookUrl,
           room: served.room,
           store,
-          state: () => peer.host.replica.state,
-          onError: (o, err, attempt) => console.warn(`outcome webhook: ${o.session} attempt ${attempt} failed: ${err.message}`),
+          state: () => roomPeer.host.replica.state,
+          onError: (o, err, attempt) => log.warn('outcome_webhook_failed', { session: o.session, attempt, error: err.message }),
         })
       : null
-    const requests = escalationWebhook({ url: opts.escalationWebhook ?? process.env.CHORUS_ESCALATION_WEBHOOK, room: served.room, store, state: () => peer.host.replica.state })
+    const requests = escalationWebhook({ url: opts.escalationWebhook ?? process.env.CHORUS_ESCALATION_WEBHOOK, room: served.room, store, state: () => roomPeer.host.replica.state })
     const unsubscribe = peer.host.subscribe(() => {
-      presence.setRoot(peer.host.replica.summary().root)
+      presence.setRoot(roomPeer.host.replica.summary().root)
       webhook?.kick()
       requests?.kick()
     })
     presence.start()
     webhook?.kick()
     requests?.kick()
-
-    // /readyz: libp2p started and the store open (it closes only in stop()).
-    let stopping = false
-    const info = (): RoomInfo => ({
-      room: served.room,
-      name: genesis.name,
-      open: genesis.open,
-      relay: {
-        peerId: node.peerId.toString(),
-        addrs: node.getMultiaddrs().map((a) => a.toString()).filter((a) => a.includes('/ws')),
-      },
-      presenceIntervalMs: opts.presenceIntervalMs,
-      events: peer.host.replica.log.size,
-    })
+    let draining = false
+    const info = () => roomInfo({ room: served.room, genesis, node, peer: roomPeer, presenceIntervalMs: opts.presenceIntervalMs, iceServers: opts.iceServers ?? [] })
     const http = await startRelayHttp({
       host: opts.host,
       port: opts.httpPort,
-      roomInfo: info,
-      ready: () => node.status === 'started' && !stopping,
-      metrics: relayMetrics(node, peer, presence),
-      outcomes: () => outcomesNdjson(peer.host.replica.state),
+      tls,
+      corsOrigins: opts.corsOrigins ?? [],
+      apiToken: opts.apiToken,
+      routes: relayRoutes({
+        roomInfo: info,
+        // Ready: libp2p started and the store open (it closes only in stop()), not draining.
+        ready: () => node.status === 'started' && !draining,
+        metrics: relayMetrics(inst, { node, peer: roomPeer, presence, gate }),
+        outcomes: () => selectOutcomes(roomPeer.host.replica.state),
+      }),
     })
-
+    const httpUrl = `${tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${(http.address() as AddressInfo).port}`
+    log.info('relay_started', {
+      peer: node.peerId.toString(),
+      room: served.room,
+      roomCreated: served.created,
+      events: peer.host.replica.log.size,
+      http: httpUrl,
+      addrs: info().relay.addrs,
+      announce: announce.length ? announce : undefined,
+      tls: tls != null,
+      iceServers: (opts.iceServers ?? []).length,
+      apiToken: opts.apiToken ? 'set' : undefined,
+    })
     return {
       node,
       peer,
@@ -133,25 +140,42 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       signer,
       roomCreated: served.created,
       http,
-      httpUrl: `http://${opts.host}:${(http.address() as AddressInfo).port}`,
+      httpUrl,
       info,
       invite: (o) => issueInvite(served.room, signer, o),
       async stop() {
-        stopping = true
+        if (draining) return
+        draining = true
+        const drainMs = opts.drainMs ?? 0
+        if (drainMs > 0) {
+          log.info('relay_draining', { ms: drainMs })
+          await new Promise((r) => setTimeout(r, drainMs))
+        }
+        log.info('relay_stopping', { connections: node.getConnections().length })
         unsubscribe()
+        observed.stop()
         webhook?.stop()
         requests?.stop()
         await presence.stop()
         const closed = new Promise<void>((resolve) => http.close(() => resolve()))
         http.closeAllConnections()
         await closed
-        await peer.stop()
+        await roomPeer.stop()
         await node.stop()
         await store.close()
+        log.info('relay_stopped', { events: roomPeer.host.replica.log.size })
       },
     }
   } catch (err) {
     await store.close()
     throw err
   }
+}
+
+/** A member that has not left and is not revoked or quarantined holds a reservation freely. */
+function isCurrentMember(peer: RoomPeer | undefined, id: string): boolean {
+  const state = peer?.host.replica.state
+  if (state == null) return false
+  const m = state.members.get(asPeerId(id))
+  return selectRole(state, asPeerId(id)) != null && m?.revoked !== true && !state.quarantined.has(asPeerId(id))
 }

@@ -3,17 +3,17 @@
  * catches up thousands of events by sync; two partitions that wrote on both sides heal with
  * nothing lost; a relay killed with SIGKILL keeps every event it acknowledged.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EventId } from '../../core/ids'
 import { openSqliteStore } from '../../storage/sqlite-store'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '.'
 import { until as waitUntil } from '../testing/until'
+import { freePorts, startRelayProcess } from '../testing/relay-process'
 
 const running: Array<{ stop(): Promise<void> }> = []
 const children: ChildProcess[] = []
@@ -113,7 +113,10 @@ describe('mesh checks (issue 4)', () => {
   it('a relay killed with SIGKILL while agents publish keeps every event it acknowledged', async () => {
     const dir = tmp()
     const [port, httpPort] = await freePorts(2)
-    const start = () => relayProcess(dir, port, httpPort)
+    const start = () => startRelayProcess(dir, `http://127.0.0.1:${httpPort}`, ['--port', String(port), '--http-port', String(httpPort), '--presence-interval', '500']).then((p) => {
+      children.push(p.child)
+      return { child: p.child, invite: p.invites.agent }
+    })
     let proc = await start()
     const url = `http://127.0.0.1:${httpPort}`
     const data = tmp()
@@ -149,28 +152,3 @@ describe('mesh checks (issue 4)', () => {
     }, 90_000)
   }, 240_000)
 })
-
-async function freePorts(n: number): Promise<number[]> {
-  const out: number[] = []
-  for (let i = 0; i < n; i++) {
-    out.push(await new Promise<number>((res) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port
-        s.close(() => res(p))
-      })
-    }))
-  }
-  return out
-}
-
-async function relayProcess(dir: string, port: number, httpPort: number): Promise<{ child: ChildProcess; invite: string }> {
-  const cli = resolve(import.meta.dirname, '..', '..', '..', 'bin', 'chorus-mesh.js')
-  const child = spawn(process.execPath, [cli, 'relay', '--data', dir, '--port', String(port), '--http-port', String(httpPort), '--presence-interval', '500'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  let out = ''
-  child.stdout?.on('data', (d) => (out += d))
-  child.stderr?.on('data', (d) => (out += d))
-  await until('the relay process to print its invites', () => /agent invite: \S+/.test(out) || child.exitCode != null, 60_000)
-  if (child.exitCode != null) throw new Error(`relay exited: ${out}`)
-  return { child, invite: out.match(/agent invite: (\S+)/)![1] }
-}
