@@ -9,6 +9,7 @@ import { defaultRelayUrl, defaults, loadEnvFile, parseIntFlag } from './config'
 import { registerConfigCommand } from './config-command'
 import { registerGatewayCommand } from './gateway/command'
 import { registerMcpCommands } from './mcp/command'
+import { registerInviteCommand } from './invites/command'
 import { registerRelayCommand } from './relay/command'
 import { registerStartCommand } from './start-command'
 
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerRelayCommand(program, untilSignal)
   registerConfigCommand(program)
+  registerInviteCommand(program)
 
   program
     .command('agent')

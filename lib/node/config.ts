@@ -21,6 +21,7 @@ export interface Setting {
 
 /** Every setting the commands read, by environment variable. */
 export const SETTINGS = {
+  CHORUS_ENV_FILE: { env: 'CHORUS_ENV_FILE', description: 'settings file read at start (like --env-file; default ./.env when it exists)' },
   CHORUS_HOST: { env: 'CHORUS_HOST', description: 'interface the relay and the web app listen on', default: '127.0.0.1' },
   PORT: { env: 'PORT', description: 'web app port', default: '3000' },
   CHORUS_RELAY_PORT: { env: 'CHORUS_RELAY_PORT', description: "relay's libp2p WebSockets port", default: '7780' },
@@ -35,6 +36,7 @@ export const SETTINGS = {
   CHORUS_ICE_SERVERS: { env: 'CHORUS_ICE_SERVERS', description: 'STUN/TURN servers handed to tabs (JSON array of RTCIceServer)', secret: true },
   CHORUS_CORS_ORIGINS: { env: 'CHORUS_CORS_ORIGINS', description: "browser origins allowed to call the relay's HTTP API (comma-separated; default: the public URL's)" },
   CHORUS_API_TOKEN: { env: 'CHORUS_API_TOKEN', description: 'bearer token required by /metrics and /api/* (unset: open)', secret: true },
+  CHORUS_ADMIN_TOKEN: { env: 'CHORUS_ADMIN_TOKEN', description: "the relay's admin token for `chorus-mesh invite` (default: <data>/admin.token)", secret: true },
   CHORUS_LOG_LEVEL: { env: 'CHORUS_LOG_LEVEL', description: 'debug | info | warn | error', default: 'info' },
   CHORUS_DRAIN_MS: { env: 'CHORUS_DRAIN_MS', description: 'on shutdown, /readyz answers 503 this long before listeners close (ms)', default: '5000' },
   CHORUS_RELAY_URL: { env: 'CHORUS_RELAY_URL', description: "relay an agent joins (its HTTP URL, path prefix included)" },
@@ -54,14 +56,16 @@ const fromFile = new Map<string, string>()
  * Returns the file read, if any. Throws when a named file is missing or unreadable.
  */
 export function loadEnvFile(argv: string[], cwd = process.cwd()): string | undefined {
-  const named = envFileFlag(argv)
+  // Node 20 also reads `--env-file` anywhere on its command line (and exits when the file is
+  // missing); CHORUS_ENV_FILE names the file on every Node version.
+  const named = envFileFlag(argv) ?? (process.env.CHORUS_ENV_FILE || undefined)
   const file = named != null ? resolve(cwd, named) : resolve(cwd, '.env')
   if (named == null && !existsSync(file)) return undefined
   let text: string
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new Error(`--env-file ${named}: ${(err as Error).message}`)
+    throw new Error(`env file ${named}: ${(err as Error).message}`)
   }
   for (const [k, v] of Object.entries(parseEnv(text))) {
     if (process.env[k] !== undefined && !fromFile.has(k)) continue

@@ -65,6 +65,8 @@ export function relayOptionsFrom(o: Record<string, unknown>, log: Logger): Relay
     corsOrigins: corsOrigins ?? [],
     apiToken: setting('CHORUS_API_TOKEN'),
     drainMs: o.drain as number,
+    publicUrl,
+    adminToken: setting('CHORUS_ADMIN_TOKEN'),
     log,
   }
 }

@@ -51,7 +51,8 @@ async function handle(init: RelayHttpInit, req: IncomingMessage, res: ServerResp
   if (req.method === 'OPTIONS') return sendJson(res, 204)
   const route = init.routes[url.pathname]
   if (route == null) return sendJson(res, 404, { error: `no route ${url.pathname}` })
-  if (init.apiToken && !OPEN_PATHS.has(url.pathname) && !bearerMatches(req, init.apiToken)) {
+  // The admin API checks its own (stronger) token.
+  if (init.apiToken && !OPEN_PATHS.has(url.pathname) && !url.pathname.startsWith('/api/admin/') && !bearerMatches(req, init.apiToken)) {
     res.setHeader('www-authenticate', 'Bearer realm="chorus-mesh"')
     return sendJson(res, 401, { error: 'this relay wants its API token (Authorization: Bearer …)' })
   }

@@ -17,11 +17,14 @@ import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
-import { issueInvite, type InviteOptions } from '../invites'
+import { signFreshInvite, type InviteOptions } from '../invites'
+import { loadOrCreateAdminToken } from '../invites/admin-token'
+import { MetaInviteBook, type InviteBook } from '../invites/book'
 import { SampledLog, silentLogger } from '../log'
 import { OutcomeWebhook } from '../outcomes/webhook'
 import { escalationWebhook } from '../escalations/webhook'
 import { openServedRoom } from '../room-bootstrap'
+import { adminRoutes } from './admin'
 import { startRelayHttp } from './http'
 import { roomInfo } from './info'
 import { relayInstruments, relayMetrics } from './metrics'
@@ -43,8 +46,10 @@ export interface Relay {
   /** Base URL of the HTTP endpoints (the real port when 0 was asked for). */
   httpUrl: string
   info(): RoomInfo
-  /** Signs a fresh invite to this room as its owner. */
+  /** Signs a fresh invite to this room as its owner and records it in the book. */
   invite(o: InviteOptions): Promise<string>
+  /** The invites this relay issued, with their uses and status. */
+  invites: InviteBook
   /** Drains (`/readyz` 503 for `drainMs`), then closes the listeners, the node and the store. */
   stop(): Promise<void>
 }
@@ -105,6 +110,12 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     webhook?.kick()
     requests?.kick()
     let draining = false
+    const book: InviteBook = new MetaInviteBook(store, served.room, () => roomPeer.host.replica.state)
+    const issue = async (o: InviteOptions) => {
+      const { body, text } = await signFreshInvite(served.room, signer, o)
+      await book.record(body, Date.now())
+      return { id: body.nonce, text }
+    }
     const info = () => roomInfo({ room: served.room, genesis, node, peer: roomPeer, presenceIntervalMs: opts.presenceIntervalMs, iceServers: opts.iceServers ?? [] })
     const http = await startRelayHttp({
       host: opts.host,
@@ -112,13 +123,16 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       tls,
       corsOrigins: opts.corsOrigins ?? [],
       apiToken: opts.apiToken,
-      routes: relayRoutes({
+      routes: {
+        ...adminRoutes({ adminToken: opts.adminToken ?? loadOrCreateAdminToken(opts.dataDir), book, issue, publicUrl: opts.publicUrl, log }),
+        ...relayRoutes({
         roomInfo: info,
         // Ready: libp2p started and the store open (it closes only in stop()), not draining.
         ready: () => node.status === 'started' && !draining,
         metrics: relayMetrics(inst, { node, peer: roomPeer, presence, gate }),
         outcomes: () => selectOutcomes(roomPeer.host.replica.state),
-      }),
+        }),
+      },
     })
     const httpUrl = `${tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${(http.address() as AddressInfo).port}`
     log.info('relay_started', {
@@ -142,7 +156,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       http,
       httpUrl,
       info,
-      invite: (o) => issueInvite(served.room, signer, o),
+      invite: async (o) => (await issue(o)).text,
+      invites: book,
       async stop() {
         if (draining) return
         draining = true

@@ -22,6 +22,10 @@ export interface RelayOptions {
   iceServers?: IceServer[]
   /** Browser origins allowed to call the HTTP API (`*` for any). @default none (same origin) */
   corsOrigins?: string[]
+  /** Where people open the app (join links in the admin API). */
+  publicUrl?: string
+  /** Bearer token of the admin API. @default `<data>/admin.token`, made on first start */
+  adminToken?: string
   /** Bearer token for `/api/*` and `/metrics`. */
   apiToken?: string
   /** On stop, `/readyz` answers 503 this long before the listeners close. @default 0 */

@@ -1,10 +1,10 @@
 /** Invites issued by a room's owner or an admin, as text for links and `--invite` flags. */
 import { randomBytes } from 'node:crypto'
-import { encodeInviteText } from '../core/events/invite-link'
-import type { InviteBody } from '../core/events/kinds/invite'
-import type { Signer } from '../core/events/signer'
-import { signInvite } from '../core/events/verify'
-import type { EventId, RoomId } from '../core/ids'
+import { encodeInviteText } from '../../core/events/invite-link'
+import type { InviteBody } from '../../core/events/kinds/invite'
+import type { Signer } from '../../core/events/signer'
+import { signInvite } from '../../core/events/verify'
+import type { EventId, RoomId } from '../../core/ids'
 
 export interface InviteOptions {
   role: InviteBody['role']
@@ -18,6 +18,11 @@ export interface InviteOptions {
 
 /** Signs a fresh invite and returns it as URL-safe text. */
 export async function issueInvite(room: RoomId, issuer: Signer, o: InviteOptions): Promise<string> {
+  return (await signFreshInvite(room, issuer, o)).text
+}
+
+/** Signs a fresh invite; returns its body (for the record) and its text (the capability). */
+export async function signFreshInvite(room: RoomId, issuer: Signer, o: InviteOptions): Promise<{ body: InviteBody; text: string }> {
   const body: InviteBody = {
     room,
     role: o.role,
@@ -27,7 +32,7 @@ export async function issueInvite(room: RoomId, issuer: Signer, o: InviteOptions
     issuer: issuer.peerId,
     ...(o.issuerJoin != null ? { issuerJoin: o.issuerJoin } : {}),
   }
-  return encodeInviteText(await signInvite(body, issuer))
+  return { body, text: encodeInviteText(await signInvite(body, issuer)) }
 }
 
 /** The browser link that redeems an invite (the fragment never reaches any server). */
