@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { MeshBanner } from '@/components/mesh/MeshBanner'
 import { MeshProvider } from '@/components/mesh/MeshProvider'
+import { SecureContextNotice } from '@/components/secure-context/SecureContextNotice'
 import { Nav } from '@/components/ui/Nav'
 import { NamePrompt } from '@/components/ui/NamePrompt'
 import { Notices } from '@/components/ui/Notices'
@@ -26,6 +27,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
         <MeshProvider>
           <UiProvider>
             <Nav />
+            <SecureContextNotice />
             <MeshBanner />
             <NamePrompt />
             <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">{children}</main>
