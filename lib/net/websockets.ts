@@ -16,13 +16,21 @@ export function withoutHttpPath(ma: Multiaddr): Multiaddr {
   return multiaddr(parts.filter((c) => c.name !== 'http-path'))
 }
 
-/** `webSockets()` whose dial filter also accepts addresses with an `http-path`. */
-export function pathWebSockets(init: WebSocketsInit = {}): ReturnType<typeof webSockets> {
-  const make = webSockets(init)
+/**
+ * A transport whose dial filter also accepts addresses with an `http-path`: the WebSockets
+ * transport itself, and the circuit-relay and WebRTC transports, whose addresses embed the
+ * relay's (`…/http-path/relay%2Fws/p2p/R/p2p-circuit/webrtc/p2p/T`).
+ */
+export function acceptHttpPath<C>(make: (components: C) => Transport): (components: C) => Transport {
   return (components) => {
-    const t: Transport = make(components)
+    const t = make(components)
     const stock = t.dialFilter.bind(t)
     t.dialFilter = (addrs: Multiaddr[]) => addrs.filter((a) => stock([withoutHttpPath(a)]).length > 0)
     return t
   }
+}
+
+/** `webSockets()` whose dial filter also accepts addresses with an `http-path`. */
+export function pathWebSockets(init: WebSocketsInit = {}): ReturnType<typeof webSockets> {
+  return acceptHttpPath(webSockets(init))
 }
