@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander'
 import { POLICIES } from './agent/policy'
 import { registerArtifactsCommand } from './artifacts/command'
+import { registerBackupCommands } from './backup/command'
 import { defaultRelayUrl, defaults, loadEnvFile, parseIntFlag } from './config'
 import { registerConfigCommand } from './config-command'
 import { registerGatewayCommand } from './gateway/command'
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRelayCommand(program, untilSignal)
   registerConfigCommand(program)
   registerInviteCommand(program)
+  registerBackupCommands(program)
 
   program
     .command('agent')

@@ -31,6 +31,7 @@ import { relayInstruments, relayMetrics } from './metrics'
 import { createRelayNode, type RelayNode } from './node'
 import { observeRelay } from './observe'
 import { checkAnnounce, readTls, type RelayOptions } from './options'
+import { claimDataDir } from './pidfile'
 import { reservationGate } from './reservations'
 import { relayRoutes } from './routes'
 
@@ -61,7 +62,14 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   const tls = readTls(opts.tls)
   const privateKey = await loadOrCreateKey(join(opts.dataDir, 'relay.key'))
   const signer = libp2pSigner(privateKey)
-  const store = await openSqliteStore({ dataDir: opts.dataDir })
+  const release = claimDataDir(opts.dataDir)
+  let store: SqliteEventStore
+  try {
+    store = await openSqliteStore({ dataDir: opts.dataDir })
+  } catch (err) {
+    release()
+    throw err
+  }
   try {
     const served = await openServedRoom(store, signer, { name: opts.roomName ?? 'Chorus room', open: opts.open ?? false })
     const genesis = served.genesis.event.payload as RoomCreated
@@ -178,11 +186,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         await roomPeer.stop()
         await node.stop()
         await store.close()
+        release()
         log.info('relay_stopped', { events: roomPeer.host.replica.log.size })
       },
     }
   } catch (err) {
     await store.close()
+    release()
     throw err
   }
 }
