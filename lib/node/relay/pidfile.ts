@@ -4,7 +4,7 @@
  * while the process named here is alive. A stale file (the relay was killed) is ignored.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 
 /** The pid file's path in a data directory. */
 export const pidFile = (dataDir: string): string => join(dataDir, 'relay.pid')
@@ -20,10 +20,19 @@ export function relayUsing(dataDir: string): number | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined
   try {
     process.kill(pid, 0)
-    return pid
   } catch (err) {
     // EPERM: alive but another user's process.
-    return (err as NodeJS.ErrnoException).code === 'EPERM' ? pid : undefined
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined
+  }
+  return isNode(pid) ? pid : undefined
+}
+
+/** After a reboot the old pid may name another program: only a Node process counts (Linux). */
+function isNode(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => basename(arg).startsWith('node'))
+  } catch {
+    return true
   }
 }
 
