@@ -7,7 +7,7 @@
  * `/healthz` and `/api/room` as probes see them, and the tabs' long tasks.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { Browser, Page } from '@playwright/test'
@@ -100,8 +100,11 @@ function invitesOf(p: ChildProcess, timeoutMs: number): Promise<{ agent: string;
     const timer = setTimeout(() => rej(new Error(`the relay printed no invites: ${text.slice(-500)}`)), timeoutMs)
     p.stdout?.on('data', (d: Buffer) => {
       text += d.toString()
-      const agent = /agent invite: (\S+)/.exec(text)?.[1] ?? /--invite (\S+)/.exec(text)?.[1]
-      const reviewer = /reviewer invite: (\S+)/.exec(text)?.[1] ?? /Invite reviewers with: \S+#invite=(\S+)/.exec(text)?.[1]
+      // `relay` keeps its first invites in a file (not in a service's log) and names it.
+      const kept = /first invites are in (\S+)/.exec(text)?.[1]
+      const all = text + (kept && existsSync(kept) ? readFileSync(kept, 'utf8') : '')
+      const agent = /agent invite: (\S+)/.exec(all)?.[1] ?? /--invite (\S+)/.exec(all)?.[1]
+      const reviewer = /reviewer invite: (\S+)/.exec(all)?.[1] ?? /Invite reviewers with: \S+#invite=(\S+)/.exec(all)?.[1]
       if (agent && reviewer) {
         clearTimeout(timer)
         res({ agent, reviewer })
