@@ -1,5 +1,6 @@
 /** What a relay says about its room at `/api/room`: the app and agents find the mesh through it. */
 import { z } from 'zod'
+import { relayRecordSchema } from './relays/record'
 
 /** One STUN or TURN server, as `RTCPeerConnection` takes it. */
 export const iceServerSchema = z.object({
@@ -20,6 +21,10 @@ export const roomInfoSchema = z.object({
   events: z.number().int().nonnegative(),
   /** STUN/TURN servers for WebRTC between tabs on different networks (absent: host candidates only). */
   iceServers: z.array(iceServerSchema).optional(),
+  /** The sync summary's Merkle root of the relay's replica: equal roots, equal event sets. */
+  root: z.string().optional(),
+  /** Every relay of the room this relay knows (itself first): the bootstrap list peers cache. */
+  relays: z.array(relayRecordSchema).max(64).optional(),
 })
 export type RoomInfo = z.infer<typeof roomInfoSchema>
 

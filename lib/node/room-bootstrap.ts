@@ -9,7 +9,8 @@ import { asEventId, type RoomId } from '../core/ids'
 import { createGenesis } from '../core/log/author'
 import type { EventStore } from '../storage/event-store'
 
-const SERVED = 'served'
+/** The store's meta key marking the room a relay serves. */
+export const SERVED_KEY = 'served'
 
 export interface ServedRoom {
   room: RoomId
@@ -26,7 +27,7 @@ export interface RoomBootstrapOptions {
 /** Finds the room this relay serves in its store, or creates it. */
 export async function openServedRoom(store: EventStore, owner: Signer, opts: RoomBootstrapOptions): Promise<ServedRoom> {
   for (const room of await store.rooms()) {
-    if ((await store.getMeta(room, SERVED)) !== 'yes') continue
+    if ((await store.getMeta(room, SERVED_KEY)) !== 'yes') continue
     const rec = await store.get(room, room)
     const decoded = rec && decodeEvent(rec.bytes)
     if (!decoded?.ok) throw new Error(`the store holds room ${room} but not its genesis event: the data directory is damaged`)
@@ -40,6 +41,6 @@ export async function openServedRoom(store: EventStore, owner: Signer, opts: Roo
   })
   const e = genesis.event
   await store.putMany(genesis.id, [{ id: genesis.id, bytes: genesis.bytes, author: e.author, seq: e.seq, lamport: e.lamport, kind: e.kind }])
-  await store.setMeta(genesis.id, SERVED, 'yes')
+  await store.setMeta(genesis.id, SERVED_KEY, 'yes')
   return { room: genesis.id, genesis, created: true }
 }

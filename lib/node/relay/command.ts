@@ -8,6 +8,7 @@ import type { Command } from 'commander'
 import { listFlag, parseIntFlag, setting, settingOption } from '../config'
 import { joinLink } from '../invites'
 import { createLogger, parseLogLevel, type Logger } from '../log'
+import { splitTargets } from '../relay-mesh/targets'
 import { parseIceServers } from './ice'
 import { tlsFiles, type RelayOptions } from './options'
 import { startRelay, type Relay } from '.'
@@ -37,9 +38,11 @@ export function registerRelayCommand(program: Command, untilSignal: () => Promis
     .option('--open', 'when creating the room: let anyone join as a reviewer without an invite (demo)')
     .option('--room-name <name>', 'when creating the room: its name', 'Chorus room')
     .option('--json', 'log JSON lines even on a terminal')
+    .option('--join <relays...>', "serve an existing room: other relays' HTTP URLs or multiaddrs (comma-separated or repeated); never creates a room", process.env.CHORUS_JOIN)
+    .option('--invite <text>', 'with --join: the admin invite this relay redeems the first time (keep it on the command line: a relay restarted with an empty disk redeems it again)')
     .action(async (o) => {
       const log = createLogger({ level: o.logLevel, json: o.json === true ? true : undefined })
-      const relay = await startRelay({ ...relayOptionsFrom(o, log), open: o.open === true, roomName: o.roomName })
+      const relay = await startRelay({ ...relayOptionsFrom(o, log), open: o.open === true, roomName: o.roomName, join: splitTargets(o.join), invite: o.invite })
       printBanner(relay, o.publicUrl as string | undefined)
       if (relay.roomCreated) await firstInvites(relay, o.data as string, o.publicUrl as string | undefined)
       await untilSignal()
@@ -82,7 +85,7 @@ export function originOf(url: string, flag: string): string {
 
 function printBanner(relay: Relay, publicUrl: string | undefined): void {
   const info = relay.info()
-  console.log(`relay ${info.relay.peerId} ${relay.roomCreated ? 'created' : 'serving'} room ${info.room}`)
+  console.log(`relay ${info.relay.peerId} ${relay.roomCreated ? 'created' : relay.roomJoined ? 'joined' : 'serving'} room ${info.room}`)
   for (const a of info.relay.addrs) console.log(`  libp2p ${a}`)
   console.log(`  http   ${relay.httpUrl}/api/room`)
   if (publicUrl) console.log(`  public ${publicUrl}`)

@@ -24,6 +24,9 @@ import { SampledLog, silentLogger } from '../log'
 import { OutcomeWebhook } from '../outcomes/webhook'
 import { escalationWebhook } from '../escalations/webhook'
 import { openServedRoom } from '../room-bootstrap'
+import { relayAuthority } from '../relay-mesh/authority'
+import { joinRoom } from '../relay-mesh/join'
+import { startRelayMesh, type RelayMesh } from '../relay-mesh/service'
 import { adminRoutes } from './admin'
 import { startRelayHttp } from './http'
 import { roomInfo } from './info'
@@ -43,11 +46,15 @@ export interface Relay {
   store: SqliteEventStore
   signer: Signer
   roomCreated: boolean
+  /** True when this start pulled the room from other relays into an empty store (`join`). */
+  roomJoined: boolean
+  /** The other relays of the room. */
+  mesh: RelayMesh
   http: Server
   /** Base URL of the HTTP endpoints (the real port when 0 was asked for). */
   httpUrl: string
   info(): RoomInfo
-  /** Signs a fresh invite to this room as its owner and records it in the book. */
+  /** Signs a fresh invite to this room (as its owner, or as an admin naming its join) and records it in the book. */
   invite(o: InviteOptions): Promise<string>
   /** The invites this relay issued, with their uses and status. */
   invites: InviteBook
@@ -70,7 +77,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     release()
     throw err
   }
+  const say = opts.onLog ?? ((level: 'info' | 'warn' | 'error', message: string) => log[level]('relay_mesh', { message }))
   try {
+    const joined = opts.join && opts.join.length > 0 ? await joinRoom({ store, privateKey, signer, targets: opts.join, invite: opts.invite, log: say }) : undefined
     const served = await openServedRoom(store, signer, { name: opts.roomName ?? 'Chorus room', open: opts.open ?? false })
     const genesis = served.genesis.event.payload as RoomCreated
     let peer: RoomPeer | undefined
@@ -94,7 +103,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     await peer.start()
     const presence = new PresenceService(node, {
       room: served.room,
-      self: { name: 'relay', kind: 'relay', role: 'owner', root: peer.host.replica.summary().root },
+      self: { name: 'relay', kind: 'relay', role: relayAuthority(peer.host.replica.state, signer.peerId).role, root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
     })
     const roomPeer = peer
@@ -120,11 +129,16 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     let draining = false
     const book: InviteBook = new MetaInviteBook(store, served.room, () => roomPeer.host.replica.state)
     const issue = async (o: InviteOptions) => {
-      const { body, text } = await signFreshInvite(served.room, signer, o)
+      const { body, text } = await signFreshInvite(served.room, signer, { ...o, ...relayAuthority(roomPeer.host.replica.state, signer.peerId).invite })
       await book.record(body, Date.now())
       return { id: body.nonce, text }
     }
-    const info = () => roomInfo({ room: served.room, genesis, node, peer: roomPeer, presenceIntervalMs: opts.presenceIntervalMs, iceServers: opts.iceServers ?? [] })
+    let mesh: RelayMesh | undefined
+    const info = (): RoomInfo => ({
+      ...roomInfo({ room: served.room, genesis, node, peer: roomPeer, presenceIntervalMs: opts.presenceIntervalMs, iceServers: opts.iceServers ?? [] }),
+      root: roomPeer.host.replica.summary().root,
+      ...(mesh ? { relays: mesh.records() } : {}),
+    })
     const http = await startRelayHttp({
       host: opts.host,
       port: opts.httpPort,
@@ -143,10 +157,20 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       },
     })
     const httpUrl = `${tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${(http.address() as AddressInfo).port}`
+    mesh = await startRelayMesh({
+      node,
+      room: served.room,
+      store,
+      http: httpUrl,
+      seed: joined?.records,
+      onWrongRoom: (w) => say('error', `relay ${w.relay} serves room ${w.room}, but this relay serves room ${w.ours}: not using it`),
+    })
+    const relayMesh = mesh
     log.info('relay_started', {
       peer: node.peerId.toString(),
       room: served.room,
       roomCreated: served.created,
+      roomJoined: joined?.joinedNow === true,
       events: peer.host.replica.log.size,
       http: httpUrl,
       addrs: info().relay.addrs,
@@ -161,6 +185,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       store,
       signer,
       roomCreated: served.created,
+      roomJoined: joined?.joinedNow === true,
+      mesh: relayMesh,
       http,
       httpUrl,
       info,
@@ -175,6 +201,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
           await new Promise((r) => setTimeout(r, drainMs))
         }
         log.info('relay_stopping', { connections: node.getConnections().length })
+        await relayMesh.stop()
         unsubscribe()
         observed.stop()
         webhook?.stop()

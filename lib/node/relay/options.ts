@@ -44,6 +44,12 @@ export interface RelayOptions {
   escalationWebhook?: string
   /** Structured logs. @default silent */
   log?: Logger
+  /** Relays (HTTP URLs or multiaddrs) of the room to join instead of creating one (relay-mesh/join.ts). */
+  join?: string[]
+  /** Invite a joining relay redeems when its key is not a member yet (an admin invite). */
+  invite?: string
+  /** Operator messages about the room's relays (joining, a relay serving another room). @default the structured log */
+  onLog?: (level: 'info' | 'warn' | 'error', message: string) => void
 }
 
 /** Reads the certificate and key named by the options; an error names the file. */
