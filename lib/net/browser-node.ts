@@ -26,7 +26,7 @@ export interface BrowserNodeInit {
 
 export type BrowserNode = Libp2p<MeshServices>
 
-/** Creates and starts a tab's node; the caller dials the relay (see RelayKeeper). */
+/** Creates and starts a tab's node; the caller dials the relay (see RelayPool). */
 export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserNode> {
   return createLibp2p({
     privateKey: init.privateKey,

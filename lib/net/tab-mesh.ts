@@ -16,7 +16,8 @@ import { createBrowserNode } from './browser-node'
 import { libp2pSigner } from './keys'
 import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
-import { RelayKeeper, type RelayState } from './relay-keeper'
+import type { RelayState } from './relays/pool'
+import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
 import { RoomPeer } from './room-peer'
 import { discoveryTopic } from './topics'
@@ -130,10 +131,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     cleanup.unshift(peer.host.subscribe(report))
     await peer.start()
     report()
-    const keeper = new RelayKeeper(node, {
-      addrs: async () => (await fetchRoomInfo(appBase(), 3000).catch(() => room)).relay.addrs,
-      onState: cb.onRelayState,
-    })
+    const keeper = tabRelays(node, room, () => fetchRoomInfo(appBase(), 3000), cb.onRelayState)
     const dialer = new WebRTCDialer(node, { announcements: { pubsub: node.services.pubsub, topic: discoveryTopic(room.room) } })
     cleanup.unshift(presence.subscribe(cb.onPresence))
     dialer.start()

@@ -8,7 +8,7 @@ import { detectPartition } from '../core/presence/partition'
 import type { ActivityItem } from '../core/state/activity'
 import type { JoinOutcome } from '../net/membership'
 import type { PeerRow, PresenceSnapshot } from '../net/presence/service'
-import type { RelayState } from '../net/relay-keeper'
+import type { RelayState } from '../net/relays/pool'
 import type { SyncStats } from '../net/sync/service'
 import type { PeerFlags, TabMesh } from '../net/tab-mesh'
 

@@ -26,7 +26,13 @@ export interface WrongRoom {
   room: string
   /** This peer's room. */
   ours: string
+  /** Where it was reached (an address or URL). */
+  via?: string
 }
+
+/** The error line a peer logs for a relay serving another room: both room ids, and what to check. */
+export const wrongRoomMessage = (w: WrongRoom): string =>
+  `relay ${w.relay}${w.via ? ` at ${w.via}` : ''} serves room ${w.room}, but this peer's room is ${w.ours}; not using it (was the relay restarted with an empty data directory and no --join?)`
 
 export interface RelayPoolInit {
   room: string
@@ -42,8 +48,11 @@ export interface RelayPoolInit {
   onChange?: (records: RelayRecord[]) => void
   onState?: (state: RelayState, connected: number) => void
   onWrongRoom?: (w: WrongRoom) => void
-  /** Asked for records when no known relay can be dialled (e.g. `/api/room` over HTTP). */
-  fallback?: () => Promise<RelayRecord[]>
+  /**
+   * Asked for the room and its relays while fewer than `want` relays are connected (e.g.
+   * `/api/room` over HTTP): a relay that came back under a new identity is found this way.
+   */
+  fallback?: () => Promise<{ room: string; records: RelayRecord[]; from?: string }>
   /** Between checks (ms). @default 2000 */
   checkMs?: number
   /** How often a connected relay is asked for its list (ms). @default 30000 */
@@ -177,7 +186,7 @@ export class RelayPool {
         .filter((k) => !connected.includes(k.record.peerId) && !this.dialing.has(k.record.peerId) && k.wrongRoom == null && k.nextDial <= now && accept(k.record.peerId) && this.dialableAddrs(k).length > 0)
         .sort((a, b) => a.failures - b.failures || (this.rank(a.record.peerId) < this.rank(b.record.peerId) ? -1 : 1))
       for (const k of candidates.slice(0, need)) void this.dial(k)
-      if (candidates.length === 0 && connected.length === 0 && this.dialing.size === 0) void this.askFallback(now)
+      void this.askFallback(now, connected.length)
     }
     const refresh = this.init.refreshMs ?? 30_000
     for (const id of connected) {
@@ -189,11 +198,18 @@ export class RelayPool {
     this.schedule(this.init.checkMs ?? 2000)
   }
 
-  private async askFallback(now: number): Promise<void> {
-    if (!this.init.fallback || now - this.lastFallback < 5000) return
+  /** Every 5 s while no relay is connected, every minute while fewer than wanted are. */
+  private async askFallback(now: number, connected: number): Promise<void> {
+    if (!this.init.fallback || now - this.lastFallback < (connected === 0 ? 5000 : 60_000)) return
     this.lastFallback = now
     try {
-      this.learn(await this.init.fallback())
+      const { room, records, from } = await this.init.fallback()
+      if (room === this.init.room) return this.learn(records)
+      const relay = records[0]?.peerId ?? 'unknown'
+      if (this.directory.get(relay)?.wrongRoom === room) return
+      this.directory.learn(records.slice(0, 1), now)
+      this.directory.wrongRoom(relay, room, now)
+      this.init.onWrongRoom?.({ relay, room, ours: this.init.room, via: from })
     } catch {
       // Nothing answers over HTTP either; the known relays are tried again after their backoff.
     }
@@ -224,7 +240,7 @@ export class RelayPool {
       if (answer.room !== this.init.room) {
         this.directory.learn([{ peerId: id, addrs: [conn.remoteAddr.toString()] }], Date.now())
         this.directory.wrongRoom(id, answer.room, Date.now())
-        this.init.onWrongRoom?.({ relay: id, room: answer.room, ours: this.init.room })
+        this.init.onWrongRoom?.({ relay: id, room: answer.room, ours: this.init.room, via: conn.remoteAddr.toString() })
         await conn.close().catch(() => undefined)
         return
       }

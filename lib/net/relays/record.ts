@@ -42,3 +42,9 @@ export function peerIdOfAddr(addr: string): string | undefined {
 export function withPeerId(addrs: readonly string[], peerId: string): string[] {
   return addrs.map((a) => (a.includes('/p2p/') ? a : `${a}/p2p/${peerId}`))
 }
+
+/** The relays a room info names: its `relays` list, else (a relay of an earlier version) its one relay. */
+export function recordsOf(info: { relay: { peerId: string; addrs: string[] }; relays?: RelayRecord[] }, http?: string): RelayRecord[] {
+  if (info.relays && info.relays.length > 0) return info.relays
+  return [{ peerId: info.relay.peerId, addrs: withPeerId(info.relay.addrs, info.relay.peerId), ...(http ? { http } : {}) }]
+}

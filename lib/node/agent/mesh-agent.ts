@@ -12,18 +12,21 @@ import { asEventId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
-import { RelayKeeper, type RelayState } from '../../net/relay-keeper'
-import { fetchRoomInfo, type RoomInfo } from '../../net/room-info'
+import type { RelayState, WrongRoom } from '../../net/relays/pool'
+import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { meshServices, type MeshServices } from '../../net/services'
 import { roomTopics } from '../../net/topics'
 import { pathWebSockets } from '../../net/websockets'
 import { openSqliteStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
+import { isRelayMember } from '../relay-mesh/authority'
+import { locateRoom, startPeerRelays } from '../relay-mesh/locate'
+import { splitTargets } from '../relay-mesh/targets'
 
 export interface MeshAgentOptions {
   name: string
-  /** The relay's HTTP base URL, e.g. http://127.0.0.1:7781. */
+  /** Relays' HTTP base URLs, e.g. http://127.0.0.1:7781 (several: comma-separated). */
   relayUrl: string
   dataDir: string
   /** Invite text; needed once, to join a room that is not open. */
@@ -37,6 +40,10 @@ export interface MeshAgentOptions {
    */
   synchronous?: 'FULL' | 'NORMAL'
   onRelayState?: (state: RelayState) => void
+  /** A relay serves another room (default: an error on stderr naming both rooms). */
+  onWrongRoom?: (w: WrongRoom) => void
+  /** Multiaddrs to listen on (TCP or WebSockets), so agents on one network can dial each other. */
+  listen?: string[]
 }
 
 export interface MeshAgent {
@@ -50,31 +57,21 @@ export interface MeshAgent {
   stop(opts?: { goodbye?: boolean }): Promise<void>
 }
 
-/**
- * The relay's room info, tried a few times: right after a relay restart a pooled keep-alive
- * socket to the old process fails once ("fetch failed") before a fresh one is opened.
- */
-async function roomInfoWithRetry(url: string, attempts = 4): Promise<RoomInfo> {
-  for (let i = 1; ; i++) {
-    try {
-      return await fetchRoomInfo(url, 5000, { token: process.env.CHORUS_API_TOKEN })
-    } catch (err) {
-      if (i >= attempts) throw err
-      await new Promise((r) => setTimeout(r, 250 * i))
-    }
-  }
-}
-
 /** Starts an agent on the relay's room: replica loaded, node started, relay being dialled. */
 export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent> {
-  const room = await roomInfoWithRetry(opts.relayUrl)
   const safeName = opts.name.replace(/[^A-Za-z0-9_.-]/g, '_')
   const dir = join(opts.dataDir, 'agents', safeName)
   const privateKey = await loadOrCreateKey(join(dir, 'agent.key'))
   const store = await openSqliteStore({ dataDir: dir, synchronous: opts.synchronous })
+  const urls = splitTargets(opts.relayUrl)
+  const located = await locateRoom({ targets: urls, store, invite: opts.invite }).catch(async (err: Error) => {
+    await store.close()
+    throw err
+  })
+  const room = located.info
   const node = await createLibp2p({
     privateKey,
-    addresses: { listen: [] },
+    addresses: { listen: opts.listen ?? [] },
     transports: [pathWebSockets(), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -84,17 +81,23 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   for (const topic of roomTopics(room.room)) node.services.pubsub.subscribe(topic)
   const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs })
   await peer.start()
-  const keeper = new RelayKeeper(node, {
-    addrs: async () => (await fetchRoomInfo(opts.relayUrl, 2000, { token: process.env.CHORUS_API_TOKEN }).catch(() => room)).relay.addrs,
-    onState: opts.onRelayState,
-  })
   const presence = new PresenceService(node, {
     room: room.room,
     self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },
     intervalMs: room.presenceIntervalMs,
   })
   presence.trackRoot(() => peer.host.replica.summary().root)
-  keeper.start()
+  const relays = startPeerRelays({
+    node,
+    room,
+    store,
+    seed: located.records,
+    urls,
+    // A known member without the relay capability is no relay, whatever it says.
+    accept: (id) => !peer.host.replica.state.members.has(id as never) || isRelayMember(peer.host.replica.state, id),
+    onState: opts.onRelayState,
+    onWrongRoom: opts.onWrongRoom,
+  })
   presence.start()
   return {
     node,
@@ -112,7 +115,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
       return outcome
     },
     async stop({ goodbye = true } = {}) {
-      keeper.stop()
+      relays.stop()
       if (!goodbye) await node.stop()
       await presence.stop()
       await peer.stop()

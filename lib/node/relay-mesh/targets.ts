@@ -7,8 +7,10 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from '@libp2p/interface'
 import { askRelays } from '../../net/relays/protocol'
-import { withPeerId, type RelayRecord } from '../../net/relays/record'
+import { recordsOf, type RelayRecord } from '../../net/relays/record'
 import { fetchRoomInfo, type RoomInfo } from '../../net/room-info'
+
+export { recordsOf }
 
 export interface ResolvedRoom {
   room: string
@@ -45,10 +47,18 @@ export function isMultiaddrTarget(target: string): boolean {
   return false
 }
 
-/** The records a room info names: its `relays` list, else its one relay. */
-export function recordsOf(info: RoomInfo, http?: string): RelayRecord[] {
-  if (info.relays && info.relays.length > 0) return info.relays
-  return [{ peerId: info.relay.peerId, addrs: withPeerId(info.relay.addrs, info.relay.peerId), ...(http ? { http } : {}) }]
+/**
+ * A relay's room info, tried twice: right after a relay restart a pooled keep-alive socket to
+ * the old process fails once ("fetch failed") before a fresh one is opened.
+ */
+async function roomInfoWithRetry(url: string): Promise<RoomInfo> {
+  const token = process.env.CHORUS_API_TOKEN
+  try {
+    return await fetchRoomInfo(url, 5000, { token })
+  } catch {
+    await new Promise((r) => setTimeout(r, 250))
+    return await fetchRoomInfo(url, 5000, { token })
+  }
 }
 
 /** Asks each target in turn; resolves with the first answer or throws naming every failure. */
@@ -62,7 +72,7 @@ export async function resolveRoom(targets: readonly string[], node?: Libp2p): Pr
         const answer = await askRelays(conn)
         return { room: answer.room, records: answer.relays, from: target }
       }
-      const info = await fetchRoomInfo(target)
+      const info = await roomInfoWithRetry(target)
       return { room: info.room, records: recordsOf(info, target), info, from: target }
     } catch (err) {
       failures.push(`${target}: ${(err as Error).message}`)
