@@ -55,7 +55,7 @@ export interface RelayPoolInit {
   fallback?: () => Promise<{ room: string; records: RelayRecord[]; from?: string }>
   /** Between checks (ms). @default 2000 */
   checkMs?: number
-  /** How often a connected relay is asked for its list (ms). @default 30000 */
+  /** How often a connected relay is asked for its list (ms); every 5 s while fewer than `want` are connected. @default 30000 */
   refreshMs?: number
   dialTimeoutMs?: number
   /** Forget relays neither reached nor listed for this long (ms). @default 10 min */
@@ -188,7 +188,8 @@ export class RelayPool {
       for (const k of candidates.slice(0, need)) void this.dial(k)
       void this.askFallback(now, connected.length)
     }
-    const refresh = this.init.refreshMs ?? 30_000
+    // Short of relays, ask often: a relay that just joined is listed by the others within seconds.
+    const refresh = Math.min(this.init.refreshMs ?? 30_000, connected.length < this.init.want ? 5000 : Infinity)
     for (const id of connected) {
       if (now - (this.asked.get(id) ?? 0) < refresh) continue
       const conn = this.openConnection(id)

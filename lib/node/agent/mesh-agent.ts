@@ -12,7 +12,7 @@ import { asEventId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
-import type { RelayState, WrongRoom } from '../../net/relays/pool'
+import type { RelayPool, RelayState, WrongRoom } from '../../net/relays/pool'
 import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { meshServices, type MeshServices } from '../../net/services'
@@ -51,6 +51,8 @@ export interface MeshAgent {
   peer: RoomPeer
   presence: PresenceService
   room: RoomInfo
+  /** The relays this agent keeps (two when the room has them). */
+  relays: RelayPool
   /** Joins the room (redeeming the invite if needed); a guest can watch but not act. */
   join(): Promise<JoinOutcome>
   /** Stops; `goodbye: false` stops the node first, so peers see a crash (no presence `bye`). */
@@ -104,6 +106,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     peer,
     presence,
     room,
+    relays,
     async join() {
       const outcome = await ensureMember(peer, {
         displayName: opts.name,
