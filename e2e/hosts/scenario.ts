@@ -6,7 +6,7 @@
  * the same root, no acknowledged event is missing anywhere, the tabs wrote and received in
  * every phase, and relay 3 serves the room it served before.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Lab } from './netns'
@@ -55,6 +55,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
   const lab = new Lab()
   const tabs: LabTab[] = []
   let writers: Writers | undefined
+  const procs: HostProc[] = []
   try {
     lab.addHost('web', 2)
     ;['r1', 'r2', 'r3'].forEach((h, i) => lab.addHost(h, 11 + i))
@@ -70,6 +71,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
       const dir = join(tmp, host)
       const r = await startRelay(lab, { host, dataDir: dir, presenceIntervalMs, extra: args })
       relays.set(host, { host, dir, proc: r.proc, http: r.http, args })
+      procs.push(r.proc)
       return r
     }
     const r1 = await startOne('r1', [])
@@ -83,10 +85,13 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     o.log(`[${since()}] relays up: room ${room}`)
 
     const web = await startWeb(lab, 'web', ['r1', 'r2', 'r3'].map(httpOf))
+    procs.push(web.proc)
     const agents = new Map<string, AgentProc>()
     await Promise.all(
       AGENTS.map(async (name) => {
-        agents.set(name, await startAgent(lab, { host: name, name, relays: ['r1', 'r2', 'r3'].map(httpOf), dataDir: join(tmp, name), invite: invites.agent }))
+        const agent = await startAgent(lab, { host: name, name, relays: ['r1', 'r2', 'r3'].map(httpOf), dataDir: join(tmp, name), invite: invites.agent })
+        agents.set(name, agent)
+        procs.push(agent)
       }),
     )
     o.log(`[${since()}] ${agents.size} agents joined`)
@@ -157,8 +162,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     await relays.get('r1')!.proc.kill('SIGKILL')
     const killedAt = Date.now()
     o.log(`[${since()}] relay 1 killed (SIGKILL)`)
-    await phase('without relay 1', phaseMs)
-    convergenceMs['relay 1 killed'] = await converge('relay 1 killed', killedAt)
+    // Events acknowledged before the kill reach every replica while the writers go on.
+    const [, afterKill] = await Promise.all([phase('without relay 1', phaseMs), converge('relay 1 killed', killedAt)])
+    convergenceMs['relay 1 killed'] = afterKill
 
     // Fault 2: {relay 2, agents 1–3} | {relay 3, agents 4–6, tabs, web}.
     lab.partition(['r2', 'a1', 'a2', 'a3'])
@@ -207,12 +213,26 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
       roomAfterWipe: r3again.room,
       finalRoots,
     }
+  } catch (err) {
+    keepOutputs(procs, o.log)
+    throw err
   } finally {
     await writers?.stop().catch(() => undefined)
     for (const t of tabs) await t.close()
     lab.teardown()
     rmSync(tmp, { recursive: true, force: true })
   }
+}
+
+/** Writes every process's output to a directory that outlives the lab, and says where. */
+function keepOutputs(procs: HostProc[], log: (line: string) => void): void {
+  const dir = process.env.CHORUS_HOSTS_LOGS ?? join(tmpdir(), `chorus-hosts-logs-${process.pid}`)
+  mkdirSync(dir, { recursive: true })
+  procs.forEach((p, i) => {
+    writeFileSync(join(dir, `${String(i).padStart(2, '0')}-${p.label.replace(/\W+/g, '-')}.log`), p.output())
+    log(`${p.label}: ${p.running ? 'running' : `exited (${p.child.exitCode ?? p.child.signalCode})`}`)
+  })
+  log(`process outputs kept in ${dir}`)
 }
 
 /** Waits until every replica shows one root; returns them by replica. */
