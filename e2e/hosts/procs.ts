@@ -4,6 +4,7 @@
  * runs. Waits are on output and exit events, bounded, never sleeps that guess.
  */
 import type { ChildProcess } from 'node:child_process'
+import { existsSync, readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { join, resolve } from 'node:path'
 import type { Lab } from './netns'
@@ -106,16 +107,19 @@ export async function startRelay(lab: Lab, spec: RelaySpec, timeoutMs = 120_000)
     ...(spec.extra ?? []),
   ], { env: nodeEnv() })
   const proc = new HostProc(`relay on ${spec.host}`, child)
-  const m = await proc.waitFor(/relay (\S+) (?:created|serving|joined) room (\S+)/, timeoutMs, 'start-up line')
-  await proc.waitFor(/reviewer invite: \S+/, timeoutMs, 'invites')
-  return { proc, peerId: m[1], room: m[2], http: `http://${h.addr}:${http}` }
+  const m = await proc.waitFor(/relay (\S+) (created|serving|joined) room (\S+)/, timeoutMs, 'start-up line')
+  // A relay that creates its room prints its first invites, or says which file holds them.
+  if (m[2] === 'created') await proc.waitFor(/reviewer invite: \S+|first invites are in \S+/, timeoutMs, 'invites')
+  return { proc, peerId: m[1], room: m[3], http: `http://${h.addr}:${http}` }
 }
 
-/** The invites a relay printed at start-up. */
-export function printedInvites(proc: HostProc): { agent: string; admin: string; reviewer: string } {
+/** The invites a relay made when it created its room (printed, or kept in `<data>/first-invites.txt`). */
+export function printedInvites(proc: HostProc, dataDir: string): { agent: string; admin: string; reviewer: string } {
+  const file = join(dataDir, 'first-invites.txt')
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : proc.output()
   const get = (role: string) => {
-    const m = [...proc.output().matchAll(new RegExp(`${role} invite: (\\S+)`, 'g'))].pop()
-    if (!m) throw new Error(`${proc.label} printed no ${role} invite`)
+    const m = [...text.matchAll(new RegExp(`${role} invite: (\\S+)`, 'g'))].pop()
+    if (!m) throw new Error(`${proc.label} made no ${role} invite`)
     return m[1]
   }
   return { agent: get('agent'), admin: get('admin'), reviewer: get('reviewer') }

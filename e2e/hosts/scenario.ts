@@ -76,7 +76,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     }
     const r1 = await startOne('r1', [])
     const room = r1.room
-    const invites = printedInvites(r1.proc)
+    const invites = printedInvites(r1.proc, relays.get('r1')!.dir)
     // One invite for both joining relays and relay 3's rejoin with a new key (a third use).
     const relayInvite = invites.admin
     const httpOf = (h: string) => `http://${lab.host(h).addr}:7781`
