@@ -163,7 +163,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       store,
       http: httpUrl,
       seed: joined?.records,
-      onWrongRoom: (w) => say('error', `relay ${w.relay} serves room ${w.room}, but this relay serves room ${w.ours}: not using it`),
+      onWrongRoom: (w) => say('error', `relay ${w.relay}${w.via ? ` at ${w.via}` : ''} serves room ${w.room}, but this relay serves room ${w.ours}: not using it`),
     })
     const relayMesh = mesh
     log.info('relay_started', {
