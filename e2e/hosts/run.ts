@@ -3,7 +3,7 @@
  * Skips with a printed reason where this process may not create namespaces (not root, not
  * Linux); builds the web app first when its production build is missing or stale. Exit code 0
  * only when every check of the scenario holds. Bounded: the whole run is aborted after
- * CHORUS_HOSTS_TIMEOUT_MS (default 15 min), tearing the lab down.
+ * CHORUS_HOSTS_TIMEOUT_MS (default 8 min), tearing the lab down.
  */
 import '../../lib/node/polyfills'
 import { spawnSync } from 'node:child_process'
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
     const b = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
     if (b.status !== 0) throw new Error('next build failed')
   }
-  const bound = Number(process.env.CHORUS_HOSTS_TIMEOUT_MS ?? 15 * 60_000)
+  const bound = Number(process.env.CHORUS_HOSTS_TIMEOUT_MS ?? 8 * 60_000)
   const timer = setTimeout(() => {
     log(`aborted: the run took longer than ${bound} ms`)
     // process.exit runs the lab's exit hook, which tears it down.
