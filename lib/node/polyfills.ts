@@ -21,9 +21,19 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
 
 // @libp2p/websockets dials with the global WebSocket, which Node 20 only has behind
 // --experimental-websocket. `ws` implements the same browser API (binaryType, addEventListener).
+// Every socket gets an 'error' listener of its own: libp2p dials a peer's addresses in parallel
+// and aborts the losers, removing its listeners, and a loser's later error (ECONNREFUSED from a
+// relay that died) would otherwise be an unhandled 'error' event that ends the process. The
+// transport still sees every error through its own listeners while it waits for 'open'.
 if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
   const { WebSocket } = await import('ws')
-  Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: WebSocket })
+  class ListenedWebSocket extends WebSocket {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args)
+      this.on('error', () => undefined)
+    }
+  }
+  Object.defineProperty(globalThis, 'WebSocket', { configurable: true, writable: true, value: ListenedWebSocket })
 }
 
 export {}
