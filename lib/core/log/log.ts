@@ -10,9 +10,11 @@ import type { Verifier } from '../events/signer'
 import { verifyInvite } from '../events/verify'
 import type { EventId, PeerId, RoomId } from '../ids'
 import { admit, referencesOf } from './admission'
+import { ByteArena } from './arena'
 import { AuthorChains } from './chains'
 import { PendingBuffer, type Pending } from './pending'
 import { REJECT_REASONS, type AddResult, type RejectReason } from './reasons'
+import { settle, storedRecord, type Interned } from './record'
 import type { LogView, StoredEvent } from './stored'
 
 export interface EventLogInit {
@@ -64,6 +66,7 @@ export class EventLog implements LogView {
   private readonly init: Required<Omit<EventLogInit, 'onStored' | 'onQuarantine' | 'sha256'>> & Pick<EventLogInit, 'onStored' | 'onQuarantine' | 'sha256'>
   private readonly events = new Map<EventId, StoredEvent>()
   private readonly chains = new AuthorChains()
+  private readonly arena = new ByteArena()
   private readonly pending: PendingBuffer
   private readonly counts: LogStats = Object.fromEntries(
     ['accepted', 'duplicate', 'pending', ...REJECT_REASONS].map((k) => [k, 0]),
@@ -215,12 +218,15 @@ export class EventLog implements LogView {
     if (enc.event.time > this.init.now() + this.init.maxClockSkewMs) {
       return { status: 'rejected', reason: 'clock_ahead', detail: `time ${enc.event.time}`, id: enc.id }
     }
-    this.intern(enc.event)
-    const stored: StoredEvent = { ...enc, roleAfter: a.roleAfter }
+    const stored = storedRecord(enc, this.intern(enc.event), a.roleAfter, this.arena)
     this.events.set(enc.id, stored)
     this.topLamport = Math.max(this.topLamport, enc.event.lamport)
     const forked = this.chains.add(stored)
-    this.init.onStored?.(stored)
+    try {
+      this.init.onStored?.(stored)
+    } finally {
+      settle(stored)
+    }
     if (forked) {
       // Both events stay as evidence; the author is quarantined from the lowest forked seq.
       const { author, seq } = enc.event
@@ -231,17 +237,18 @@ export class EventLog implements LogView {
   }
 
   /**
-   * Point the event's references at the id strings the log already holds (its referenced
-   * events are all stored by now) and its author at the chain's: the decoder made a fresh
-   * copy of each, ~80 B apiece and up to 10 per event. Equal strings, so nothing else changes.
+   * The event's references as the id strings the log already holds (its referenced events are
+   * all stored by now) and its author as the chain's: the decoder made a fresh copy of each,
+   * ~80 B apiece and up to 10 per event. Equal strings, so nothing else changes.
    */
-  private intern(event: EncodedEvent['event']): void {
-    const mutable = event as { room: string; prev: EventId | null; deps: EventId[]; author: PeerId }
-    if (event.room === this.room) mutable.room = this.room
-    if (event.prev) mutable.prev = (this.events.get(event.prev) as StoredEvent).id
-    for (let i = 0; i < event.deps.length; i++) mutable.deps[i] = (this.events.get(event.deps[i]) as StoredEvent).id
-    const known = this.chains.latestOf(event.author)?.event.author
-    if (known !== undefined) mutable.author = known
+  private intern(event: EncodedEvent['event']): Interned {
+    const idOf = (id: EventId) => (this.events.get(id) as StoredEvent).id
+    return {
+      room: event.room === this.room ? this.room : event.room,
+      author: this.chains.latestOf(event.author)?.event.author ?? event.author,
+      prev: event.prev && idOf(event.prev),
+      deps: event.deps.map(idOf),
+    }
   }
 
   private count(r: AddResult): AddResult {
