@@ -34,7 +34,7 @@ type Reply =
   | { t: 'authored'; id: string; start: number; authoredIn: number }
   | { t: 'arrivals'; times: (number | null)[] }
   | { t: 'members'; min: number }
-  | { t: 'stats'; duplicates: number; syncBytes: number }
+  | { t: 'stats'; duplicates: number; syncBytes: number; syncReceived: number; syncAdded: number; offered: number }
   | { t: 'error'; message: string }
 
 /** A child process running some of the agents, driven over IPC (one request at a time). */
@@ -80,6 +80,21 @@ class AgentChild {
   }
 }
 
+type Counters = Omit<Extract<Reply, { t: 'stats' }>, 't'>
+/** Counters summed over peers: log outcomes (every offer, by gossip or sync) and the sync services' own. */
+function sumStats(peers: readonly MeshAgent['peer'][]): Counters {
+  const out: Counters = { duplicates: 0, syncBytes: 0, syncReceived: 0, syncAdded: 0, offered: 0 }
+  for (const p of peers) {
+    const log = p.host.replica.log.stats()
+    out.duplicates += log.duplicate
+    out.offered += log.accepted + log.duplicate
+    out.syncBytes += p.sync.stats.bytesSent
+    out.syncReceived += p.sync.stats.eventsReceived
+    out.syncAdded += p.sync.stats.eventsAdded
+  }
+  return out
+}
+
 /** The child's side: starts its agents, then answers commands until told to stop. */
 async function runChild(): Promise<void> {
   const env = process.env
@@ -110,10 +125,10 @@ async function runChild(): Promise<void> {
         } else if (cmd.t === 'members') {
           send({ t: 'members', min: Math.min(...agents.map((a) => a.peer.host.replica.state.members.size)) })
         } else if (cmd.t === 'stats') {
-          send({ t: 'stats', duplicates: agents.reduce((s, a) => s + a.peer.host.replica.log.stats().duplicate, 0), syncBytes: agents.reduce((s, a) => s + a.peer.sync.stats.bytesSent, 0) })
+          send({ t: 'stats', ...sumStats(agents.map((a) => a.peer)) })
         } else {
           for (const a of agents) await a.stop().catch(() => undefined)
-          send({ t: 'stats', duplicates: 0, syncBytes: 0 })
+          send({ t: 'stats', duplicates: 0, syncBytes: 0, syncReceived: 0, syncAdded: 0, offered: 0 })
           process.exit(0)
         }
       } catch (err) {
@@ -132,7 +147,12 @@ interface ScaleRow {
   rtt: number
   dupPerEvent: number
   bytesPerEvent: number
-  idleBytesPerSec: number
+  /** Loopback bytes per event over the window, background included (nothing subtracted). */
+  loopbackPerEvent: number
+  /** Gossip-delivered copies per event (offers minus those by sync minus the author's own add). */
+  gossipCopies: number
+  /** Duplicate offers per event that came by sync (the rest came by gossip). */
+  syncDupPerEvent: number
   /** Anti-entropy bytes sent (all peers) per event, from the sync services' own counters. */
   syncBytesPerEvent: number
   events: number
@@ -175,12 +195,11 @@ async function one(n: number, events: number): Promise<ScaleRow> {
       if (Date.now() > deadline) throw new Error('timed out waiting for every join everywhere')
       await new Promise((r) => setTimeout(r, 250))
     }
-    const stats = async () => {
+    const stats = async (): Promise<Counters> => {
       const rs = await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'stats' }>>({ t: 'stats' })))
-      return {
-        duplicates: rs.reduce((s, r) => s + r.duplicates, relay.peer.host.replica.log.stats().duplicate),
-        syncBytes: rs.reduce((s, r) => s + r.syncBytes, relay.peer.sync.stats.bytesSent),
-      }
+      const sum = sumStats([relay.peer as MeshAgent['peer']])
+      for (const r of rs) for (const k of Object.keys(sum) as (keyof Counters)[]) sum[k] += r[k]
+      return sum
     }
     console.error(`scale: N=${n}: every join everywhere`)
     const rtts: number[] = []
@@ -191,21 +210,18 @@ async function one(n: number, events: number): Promise<ScaleRow> {
       const ok = await relay.node.services.ping.ping(peerIdFromString(agentsOf[i % n].peer), { signal: AbortSignal.timeout(5000) }).then(() => true, () => false)
       if (ok) rtts.push(performance.now() - t)
     }
-    // Idle loopback traffic (presence, sync rounds, gossip heartbeats) over 2 s, subtracted below.
-    let b0 = await loopbackBytes()
-    await new Promise((r) => setTimeout(r, 2000))
-    const idleBytesPerSec = ((await loopbackBytes()) - b0) / 2
     const reach: number[] = []
     const fast: number[] = []
     let lost = 0
     const s0 = await stats()
-    b0 = await loopbackBytes()
-    const t0 = performance.now()
+    const b0 = await loopbackBytes()
+    let eventBytes = 0
     for (let i = 0; i < events; i++) {
       const author = agentsOf[(i * 7) % n]
       const a = await author.child.ask<Extract<Reply, { t: 'authored' }>>({ t: 'author', agent: author.index, taskId: `scale-${n}-${i}`, repository: `github.com/acme/r${i % 5}`, title: `Implement scale endpoint ${i}` })
       const replies = await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'arrivals' }>>({ t: 'watch', id: a.id, timeoutMs: 15_000 })))
       await until('the relay', () => relaySeen.has(a.id), 1000).catch(() => undefined)
+      eventBytes += relay.peer.host.replica.log.get(a.id as never)?.bytes.length ?? 0
       const at = [relaySeen.get(a.id) ?? null, ...replies.flatMap((r) => r.times)].filter((_, k) => k === 0 || agentsOf[k - 1].peer !== author.peer)
       // From the start of authoring (sign + store + publish) until stored by every other peer.
       const times = at.map((x) => (x == null ? Number.NaN : Math.max(0, x - a.start)))
@@ -215,17 +231,24 @@ async function one(n: number, events: number): Promise<ScaleRow> {
       reach.push(missing > 0 ? Number.NaN : Math.max(a.authoredIn, ...times))
       await new Promise((r) => setTimeout(r, 100))
     }
-    const secs = (performance.now() - t0) / 1000
-    const bytes = (await loopbackBytes()) - b0 - idleBytesPerSec * secs
+    const loopback = (await loopbackBytes()) - b0
     const s1 = await stats()
+    const d = (k: keyof Counters) => s1[k] - s0[k]
+    // Copies of the window's events that arrived by gossip: every offer a log saw, less those
+    // sync brought and the author's own add. Counted by the peers themselves, so the presence,
+    // heartbeats and sync rounds that run meanwhile cannot make it noisy (or negative).
+    const gossipCopies = (d('offered') - d('syncReceived') - events) / events
+    const bytes = gossipCopies * eventBytes + d('syncBytes')
     return {
       n,
       p50: round(pct(reach, 0.5)),
       p99: round(pct(reach, 0.99)),
       rtt: round(pct(rtts, 0.5), 2),
-      dupPerEvent: round((s1.duplicates - s0.duplicates) / events, 2),
+      dupPerEvent: round(d('duplicates') / events, 2),
       bytesPerEvent: round(bytes / events, 0),
-      idleBytesPerSec: round(idleBytesPerSec, 0),
+      loopbackPerEvent: round(loopback / events, 0),
+      gossipCopies: round(gossipCopies, 2),
+      syncDupPerEvent: round((d('syncReceived') - d('syncAdded')) / events, 2),
       syncBytesPerEvent: round((s1.syncBytes - s0.syncBytes) / events, 0),
       events,
       lost,
@@ -256,7 +279,7 @@ export async function benchScale({ quick }: BenchOptions): Promise<BenchResult[]
       unit: 'ms',
       baseline: { name: 'libp2p ping RTT relay → agent, same mesh', value: r.rtt, unit: 'ms' },
       ratio: round(r.p50 / r.rtt, 1),
-      note: `p99 ${r.p99} ms over ${r.events} events (author → stored by all ${r.n + 1} peers: relay + ${r.n} agents in ${r.children} child process(es) of ≤ ${AGENTS_PER_CHILD}; star through the relay); ${r.lost} peer-arrivals missed in 15 s; ${r.n === first.n ? '' : `p50 ×${round(r.p50 / first.p50, 2)} vs N=${first.n}; `}${r.within1s} of ${r.n + 1} peers had it within 1 s (median), the relay's gossip mesh holds ${r.relayMesh} peers; duplicate offers ${r.dupPerEvent}/event; sync rounds sent ${r.syncBytesPerEvent} B/event in all (summaries included); loopback ${r.bytesPerEvent} B/event (${round(r.bytesPerEvent / (r.n + 1), 0)} B per peer), idle ${r.idleBytesPerSec} B/s subtracted (presence, sync rounds, heartbeats: when latency is seconds this background dominates and the loopback figure is noise)`,
+      note: `p99 ${r.p99} ms over ${r.events} events (author → stored by all ${r.n + 1} peers: relay + ${r.n} agents in ${r.children} child process(es) of ≤ ${AGENTS_PER_CHILD}; star through the relay); ${r.lost} peer-arrivals missed in 15 s; ${r.n === first.n ? '' : `p50 ×${round(r.p50 / first.p50, 2)} vs N=${first.n}; `}${r.within1s} of ${r.n + 1} peers had it within 1 s (median), the relay's gossip mesh holds ${r.relayMesh} peers; duplicate offers ${r.dupPerEvent}/event (${r.syncDupPerEvent} by sync, the rest by gossip); traffic ${r.bytesPerEvent} B/event (${round(r.bytesPerEvent / (r.n + 1), 0)} B per peer) = ${r.gossipCopies} gossip copies of the event + sync rounds ${r.syncBytesPerEvent} B/event (summaries included), counted by the peers (framing, encryption and gossip control messages not included); loopback ${r.loopbackPerEvent} B/event over the same window with presence, heartbeats and background sync included (nothing subtracted)`,
     })
   }
   return out

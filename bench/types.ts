@@ -11,6 +11,10 @@ export interface BenchResult {
   note?: string
   /** The suite that produced it (set by bench/index.ts). */
   suite?: string
+  /** What the goal is judged on: `ratio` (the default when there is one) or the absolute `value` (e.g. "no task > 200 ms"). */
+  judged?: 'value' | 'ratio'
+  /** Over several runs (bench/runs.ts): how many, min–max of value and ratio, in how many the goal was met. */
+  spread?: { runs: number; value: [number, number]; ratio?: [number, number]; met?: number }
 }
 
 /** Options every benchmark accepts. */
