@@ -1,6 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { DependencyIndex, detectPair, type CustomRule, type Dependency, type Task } from './index'
+import { compileRules } from './compile'
+import { detectFeatures } from './detect'
+import { taskFeatures } from './features'
+import { DEFAULT_EXACT_BELOW, DependencyIndex, detectPair, type CustomRule, type Dependency, type Task } from './index'
 
 // Words chosen to hit every rule's topic, consumer and entity paths, plus noise.
 const VOCAB = [
@@ -127,4 +130,28 @@ describe('DependencyIndex', () => {
     }
     expect(exact.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define orders API', description: '' })).toHaveLength(100)
   })
+})
+
+describe('DependencyIndex at scale', () => {
+  // Above DEFAULT_EXACT_BELOW (2000 tasks), where the default index starts skipping hot keys:
+  // without a cap the index must still find every pair the pairwise rules accept, so what the
+  // cap drops is only ever its own choice (docs/adr/0014), never a key the index forgot.
+  it('without a cap equals pairwise detection on 2,100 random tasks, custom rules included', () => {
+    const rules = compileRules(CUSTOM)
+    fc.assert(
+      fc.property(fc.array(arbTask(0), { minLength: 2100, maxLength: 2100 }), (drawn) => {
+        const tasks = drawn.map((t, i) => ({ ...t, taskId: `t${String(i).padStart(4, '0')}` }))
+        const index = new DependencyIndex(CUSTOM, { maxPostings: Infinity })
+        for (const t of tasks) index.addTask(t)
+        const features = tasks.map(taskFeatures)
+        const expected: Dependency[] = []
+        for (let i = 0; i < tasks.length; i++) for (let j = i + 1; j < tasks.length; j++) expected.push(...detectFeatures(features[i], features[j], rules))
+        expect(index.size).toBeGreaterThan(DEFAULT_EXACT_BELOW)
+        const got = index.all()
+        expect(got.length).toBe(expected.length)
+        expect(sortDeps(got)).toEqual(sortDeps(expected))
+      }),
+      { numRuns: 1, seed: 16 },
+    )
+  }, 120_000) // ~2.2M pairs checked pairwise: seconds, more on a loaded machine
 })
