@@ -90,7 +90,9 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
   const webProc: ChildProcess = spawn(
     process.execPath,
     [nextBin, o.dev ? 'dev' : 'start', '--port', String(o.webPort), '--hostname', o.host],
-    { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] },
+    // Its own process group: `next start` serves from a child process of its own, which a
+    // signal to the CLI alone would leave running (and holding the port) after we stop.
+    { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'], detached: true },
   )
   webProc.on('exit', (code) => {
     if (code !== 0 && code !== null) console.error(`web app exited with code ${code}`)
@@ -127,10 +129,29 @@ export async function startAll(o: StartOptions): Promise<() => Promise<void>> {
   }
   console.log('')
   return async () => {
-    webProc.kill('SIGTERM')
+    await stopGroup(webProc)
     await (demo as DemoProcess | null)?.stop()
     await relay.stop()
   }
+}
+
+/** Stops a child started with `detached` and every process in its group; SIGKILL after 10 s. */
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.pid == null || child.exitCode != null || child.signalCode != null) return
+  const exited = new Promise<void>((done) => child.once('exit', () => done()))
+  const signal = (s: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, s)
+    } catch {
+      // the group is gone already
+    }
+  }
+  signal('SIGTERM')
+  const force = setTimeout(() => signal('SIGKILL'), 10_000)
+  await exited
+  clearTimeout(force)
+  // The CLI may exit before the server it started: end whatever is left of the group.
+  signal('SIGTERM')
 }
 
 const basePathMarker = join(root, '.next', 'chorus-base-path')
