@@ -1,16 +1,15 @@
 /**
- * The relay's book of the invites it issued, for `chorus-mesh invite list|revoke` and the
- * admin API. Uses are counted from the room's state (the fold counts redemptions per
- * `issuer/nonce`), so the book agrees with every peer on how many are left.
- *
- * The book is an interface so that its storage can move into the log: with `invite.issued`
- * and `invite.revoked` events every admin's device lists and revokes the same invites, and
- * peers refuse a revoked invite. Until those kinds exist, `MetaInviteBook` keeps the record
- * in the relay's store and a revocation is known to this relay only.
+ * The room's invites as an operator sees them, for `chorus-mesh invite list|revoke` and the
+ * admin API. The record is the log itself: an invite made here is announced with
+ * `invite.issued` (signed by the relay, the room's owner), a revocation is `invite.revoked`,
+ * and uses are the fold's count of redemptions — so the CLI, every admin's `/settings` and
+ * every peer's admission agree on one list.
  */
+import type { PayloadInput } from '../../core/events/kinds'
 import type { InviteBody } from '../../core/events/kinds/invite'
+import { asPeerId } from '../../core/ids'
+import { selectInvites, type InviteView } from '../../core/state/select-invites'
 import type { RoomState } from '../../core/state/types'
-import type { EventStore } from '../../storage/event-store'
 
 export type InviteStatus = 'active' | 'expired' | 'used_up' | 'revoked'
 
@@ -18,83 +17,66 @@ export type InviteStatus = 'active' | 'expired' | 'used_up' | 'revoked'
 export interface InviteSummary {
   /** The invite's nonce: names it in `revoke`. */
   id: string
-  role: InviteBody['role']
+  role?: InviteBody['role']
   issuer: string
-  issuedAt: number
-  expires: number
-  maxUses: number
+  issuedAt?: number
+  expires?: number
+  maxUses?: number
   uses: number
   usesLeft: number
   status: InviteStatus
+  label?: string
 }
 
 export interface InviteBook {
-  /** Records an invite just signed. */
-  record(body: InviteBody, issuedAt: number): Promise<void>
+  /** Records an invite just signed by the relay (`invite.issued`). */
+  record(body: InviteBody, label?: string): Promise<void>
   list(): Promise<InviteSummary[]>
-  /** Marks the invite revoked; undefined when the book has no such id. */
+  /** Revokes the invite (`invite.revoked`); undefined when the room knows no such id. */
   revoke(id: string): Promise<InviteSummary | undefined>
 }
 
-interface Stored {
-  body: InviteBody
-  issuedAt: number
-  revokedAt?: number
+export interface LogInviteBookInit {
+  state: () => RoomState
+  /** Signs and stores an event as the relay. */
+  author<K extends 'invite.issued' | 'invite.revoked'>(kind: K, payload: PayloadInput<K>): Promise<unknown>
+  now?: () => number
 }
 
-const KEY = 'invites'
-
-/** The interim book: records in the relay's store metadata. */
-export class MetaInviteBook implements InviteBook {
-  constructor(
-    private readonly store: EventStore,
-    private readonly room: string,
-    private readonly state: () => RoomState,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  private async load(): Promise<Stored[]> {
-    const raw = await this.store.getMeta(this.room, KEY)
-    if (raw == null) return []
-    return JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw)) as Stored[]
-  }
-
-  private async save(all: Stored[]): Promise<void> {
-    await this.store.setMeta(this.room, KEY, JSON.stringify(all))
-  }
-
-  async record(body: InviteBody, issuedAt: number): Promise<void> {
-    const all = await this.load()
-    all.push({ body, issuedAt })
-    await this.save(all)
-  }
-
-  async list(): Promise<InviteSummary[]> {
-    return (await this.load()).map((s) => summarize(s, this.state(), this.now())).sort((a, b) => b.issuedAt - a.issuedAt)
-  }
-
-  async revoke(id: string): Promise<InviteSummary | undefined> {
-    const all = await this.load()
-    const s = all.find((x) => x.body.nonce === id)
-    if (s == null) return undefined
-    s.revokedAt ??= this.now()
-    await this.save(all)
-    return summarize(s, this.state(), this.now())
-  }
-}
-
-function summarize(s: Stored, state: RoomState, now: number): InviteSummary {
-  const uses = state.inviteUses.get(`${s.body.issuer}/${s.body.nonce}`) ?? 0
-  const status: InviteStatus = s.revokedAt != null ? 'revoked' : uses >= s.body.maxUses ? 'used_up' : s.body.expires <= now ? 'expired' : 'active'
+/** The book over the room's log. */
+export function logInviteBook(init: LogInviteBookInit): InviteBook {
+  const now = init.now ?? Date.now
+  const find = (id: string) => selectInvites(init.state(), now()).find((v) => v.nonce === id)
   return {
-    id: s.body.nonce,
-    role: s.body.role,
-    issuer: s.body.issuer,
-    issuedAt: s.issuedAt,
-    expires: s.body.expires,
-    maxUses: s.body.maxUses,
-    uses,
-    usesLeft: status === 'active' ? s.body.maxUses - uses : 0,
+    async record(body, label) {
+      await init.author('invite.issued', { invite: body, ...(label ? { label } : {}) })
+    },
+    async list() {
+      return selectInvites(init.state(), now()).map(summarize)
+    },
+    async revoke(id) {
+      const known = find(id)
+      if (known == null) return undefined
+      if (!known.revoked) await init.author('invite.revoked', { issuer: asPeerId(known.issuer), nonce: known.nonce })
+      return summarize(find(id) ?? known)
+    },
+  }
+}
+
+const STATUS: Record<InviteView['status'], InviteStatus> = { active: 'active', expired: 'expired', revoked: 'revoked', 'used up': 'used_up' }
+
+function summarize(v: InviteView): InviteSummary {
+  const status = STATUS[v.status]
+  return {
+    id: v.nonce,
+    role: v.role,
+    issuer: v.issuer,
+    issuedAt: v.issuedAt,
+    expires: v.expires,
+    maxUses: v.maxUses,
+    uses: v.used,
+    usesLeft: status === 'active' ? (v.left ?? 0) : 0,
     status,
+    ...(v.label ? { label: v.label } : {}),
   }
 }

@@ -1,14 +1,16 @@
 /**
  * `chorus-mesh invite` against a running relay process, as an operator on the relay's host
  * uses it: make an agent invite, an agent joins with it, `invite list` shows the use, `revoke`
- * marks it; without the admin token nothing is issued.
+ * marks it in the room's log (the agent's replica sees it); without the admin token nothing is issued.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { selectInvites } from '../../core/state/select-invites'
 import { startMeshAgent } from '../agent/mesh-agent'
+import { until } from '../testing/until'
 import { cli, freePorts, startRelayProcess, type RelayProcess } from '../testing/relay-process'
 
 const cleanup: Array<() => Promise<void> | void> = []
@@ -55,6 +57,8 @@ describe('chorus-mesh invite', () => {
     const revoked = invite(['revoke', id, ...at, '--json'])
     expect(JSON.parse(revoked.out)).toMatchObject({ id, status: 'revoked', usesLeft: 0 })
     expect(JSON.parse(invite(['list', ...at, '--json']).out).find((x: { id: string }) => x.id === id).status).toBe('revoked')
+    // The record is the log: the agent's own replica knows the invite and its revocation.
+    await until('the agent to see the revocation', () => selectInvites(agent.peer.host.replica.state, Date.now()).find((v) => v.nonce === id)?.status === 'revoked', 10_000)
     expect(invite(['revoke', 'no-such-invite', ...at]).err).toMatch(/404: no invite no-such-invite/)
 
     const stranger = invite(['--role', 'admin', '--relay', url, '--data', tmp()])

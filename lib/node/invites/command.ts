@@ -49,21 +49,21 @@ export function registerInviteCommand(program: Command): void {
       if (r.link) console.log(`  link: ${r.link}`)
       else if (o.role === 'agent') console.log(`  chorus-mesh agent --name NAME --relay ${o.relay} --invite ${r.invite}`)
     })
-  common(invite.command('list').description('the invites this relay issued, with uses left and status'))
+  common(invite.command('list').description("the room's invites (made here or by an admin in /settings), with uses left and status"))
     .action(async (o) => {
       const { invites } = (await call(o, 'GET', 'api/admin/invites')) as { invites: InviteSummary[] }
       if (o.json) return console.log(JSON.stringify(invites))
-      if (invites.length === 0) return console.log('no invites issued through this relay yet')
+      if (invites.length === 0) return console.log('the room knows no invites yet')
       console.log(['id'.padEnd(18), 'role'.padEnd(9), 'uses'.padEnd(9), 'status'.padEnd(9), 'expires'].join(' '))
       for (const i of invites) {
-        console.log([i.id.padEnd(18), i.role.padEnd(9), `${i.uses}/${i.maxUses}`.padEnd(9), i.status.padEnd(9), new Date(i.expires).toISOString()].join(' '))
+        console.log([i.id.padEnd(18), (i.role ?? '?').padEnd(9), `${i.uses}/${i.maxUses ?? '?'}`.padEnd(9), i.status.padEnd(9), i.expires != null ? new Date(i.expires).toISOString() : '?'].join(' '))
       }
     })
   common(invite.command('revoke').description('revoke an invite by its id (see invite list)').argument('<id>'))
     .action(async (id: string, o) => {
       const r = (await call(o, 'POST', 'api/admin/invites/revoke', { id })) as InviteSummary
       if (o.json) return console.log(JSON.stringify(r))
-      console.log(`revoked ${r.role} invite ${r.id} (${r.uses}/${r.maxUses} used)`)
+      console.log(`revoked ${r.role ?? ''} invite ${r.id} (${r.uses}/${r.maxUses ?? '?'} used)`)
     })
 }
 

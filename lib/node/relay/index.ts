@@ -19,7 +19,7 @@ import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-sto
 import { loadOrCreateKey } from '../identity'
 import { signFreshInvite, type InviteOptions } from '../invites'
 import { loadOrCreateAdminToken } from '../invites/admin-token'
-import { MetaInviteBook, type InviteBook } from '../invites/book'
+import { logInviteBook, type InviteBook } from '../invites/book'
 import { SampledLog, silentLogger } from '../log'
 import { OutcomeWebhook } from '../outcomes/webhook'
 import { escalationWebhook } from '../escalations/webhook'
@@ -127,10 +127,10 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     webhook?.kick()
     requests?.kick()
     let draining = false
-    const book: InviteBook = new MetaInviteBook(store, served.room, () => roomPeer.host.replica.state)
+    const book: InviteBook = logInviteBook({ state: () => roomPeer.host.replica.state, author: (kind, payload) => roomPeer.author(kind, payload) })
     const issue = async (o: InviteOptions) => {
       const { body, text } = await signFreshInvite(served.room, signer, { ...o, ...relayAuthority(roomPeer.host.replica.state, signer.peerId).invite })
-      await book.record(body, Date.now())
+      await book.record(body)
       return { id: body.nonce, text }
     }
     let mesh: RelayMesh | undefined
