@@ -12,7 +12,7 @@ import { webRTC } from '@libp2p/webrtc'
 import type { PrivateKey } from '@libp2p/interface'
 import type { IceServer } from './room-info'
 import { meshServices, type MeshServices } from './services'
-import { acceptHttpPath, pathWebSockets } from './websockets'
+import { acceptHttpPath, pathWebRTC, pathWebSockets } from './websockets'
 import { discoveryTopic } from './topics'
 
 export interface BrowserNodeInit {
@@ -35,7 +35,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
       pathWebSockets(),
       // Only the relay's configured STUN/TURN servers: a public default would leak every
       // tab's address to a third party and fail on networks without Internet access.
-      acceptHttpPath(webRTC({ rtcConfiguration: { iceServers: init.iceServers ?? [] } })),
+      pathWebRTC(webRTC({ rtcConfiguration: { iceServers: init.iceServers ?? [] } })),
       acceptHttpPath(circuitRelayTransport({ reservationCompletionTimeout: 10_000 })),
     ],
     connectionEncrypters: [noise()],

@@ -7,7 +7,7 @@
  */
 import { webSockets, type WebSocketsInit } from '@libp2p/websockets'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import type { Transport } from '@libp2p/interface'
+import type { Listener, Transport } from '@libp2p/interface'
 
 /** The address without its `http-path` part (what the stock filter understands). */
 export function withoutHttpPath(ma: Multiaddr): Multiaddr {
@@ -33,4 +33,40 @@ export function acceptHttpPath<C>(make: (components: C) => Transport): (componen
 /** `webSockets()` whose dial filter also accepts addresses with an `http-path`. */
 export function pathWebSockets(init: WebSocketsInit = {}): ReturnType<typeof webSockets> {
   return acceptHttpPath(webSockets(init))
+}
+
+/** A tab's own circuit listen address through a relay behind a proxy (`…/http-path/…/p2p/R/p2p-circuit`). */
+function isPathCircuit(ma: Multiaddr): boolean {
+  const names = ma.getComponents().map((c) => c.name)
+  return names.includes('http-path') && names.at(-1) === 'p2p-circuit' && names.at(-2) === 'p2p'
+}
+
+/** What the stock WebRTC listener has beyond the Listener interface (its event hook). */
+type WebRTCListener = Listener & { onTransportListening(event: CustomEvent<Listener>): void }
+
+/**
+ * The WebRTC transport for a tab whose relay sits behind a proxy under a path. Its listener
+ * derives the tab's `/webrtc` addresses from the circuit ones with a matcher that does not
+ * know `http-path`, so such a tab would advertise none and no other tab could reach it
+ * directly; this adds those addresses (and the listening signal) the stock listener skips.
+ */
+export function pathWebRTC<C extends { transportManager: { getListeners(): Listener[] } }>(make: (components: C) => Transport): (components: C) => Transport {
+  return acceptHttpPath((components: C) => {
+    const t = make(components)
+    const create = t.createListener.bind(t)
+    t.createListener = (opts) => {
+      const l = create(opts) as unknown as WebRTCListener
+      const pathAddrs = (from: Listener[]) => from.filter((x) => x !== l).flatMap((x) => x.getAddrs()).filter(isPathCircuit).map((ma) => ma.encapsulate('/webrtc'))
+      const stockAddrs = l.getAddrs.bind(l)
+      l.getAddrs = () => [...stockAddrs(), ...pathAddrs(components.transportManager.getListeners())]
+      const stockListening = l.onTransportListening
+      // Replaced before listen() registers it (the constructor bound the stock one).
+      l.onTransportListening = (event) => {
+        stockListening(event)
+        if (pathAddrs([event.detail]).length > 0) l.safeDispatchEvent('listening')
+      }
+      return l
+    }
+    return t
+  })
 }
