@@ -7,6 +7,7 @@ import { useRoom } from '@/components/mesh/use-room'
 import { useAct } from '@/components/session/use-act'
 import { useActor } from '@/components/session/use-actor'
 import { ConfigForm } from './ConfigForm'
+import { InvitesPanel } from './InvitesPanel'
 import { useRename } from '@/components/ui/use-rename'
 
 function DisplayName() {
@@ -58,6 +59,7 @@ export function SettingsView() {
         <p className="text-sm text-muted">Thresholds every peer applies, mesh-wide. A change is a signed <code>room.configured</code> event.</p>
         {config ? <ConfigForm config={config} disabledReason={reason} pending={pending} error={error} onSubmit={(patch) => act('room.configured', { config: patch })} /> : <p className="text-sm text-muted">Loading the room …</p>}
       </section>
+      <InvitesPanel />
     </section>
   )
 }

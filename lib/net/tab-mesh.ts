@@ -14,6 +14,7 @@ import { acquireTabIdentity } from '../storage/identity-idb'
 import { openIdbStore } from '../storage/idb-store'
 import { createBrowserNode } from './browser-node'
 import { libp2pSigner } from './keys'
+import { issuerJoinOf, signNewInvite, type NewInvite } from './invites'
 import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
 import type { RelayState } from './relays/pool'
@@ -60,6 +61,8 @@ export interface TabMesh {
    * (the UI may acknowledge then). Throws EventRejectedError when the room refuses it.
    */
   author<K extends EventKind>(kind: K, payload: PayloadInput<K>): Promise<EncodedEvent>
+  /** Signs an invite as this tab (an admin) and records it with `invite.issued`; resolves to its text. */
+  issueInvite(o: NewInvite & { label?: string }): Promise<string>
   setDisplayName(name: string): Promise<void>
   /**
    * Retires this identity: signs `member.left` if it is a member, then gives the tab's slot a
@@ -153,6 +156,12 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
       room,
       join,
       author: (kind, payload) => peer.author(kind, payload),
+      async issueInvite({ label, ...o }) {
+        const issuerJoin = issuerJoinOf(peer.host.replica.state, peerId)
+        const { body, text } = await signNewInvite(asEventId(room.room), libp2pSigner(identity.privateKey), { ...o, issuerJoin })
+        await peer.author('invite.issued', { invite: body, ...(label ? { label } : {}) })
+        return text
+      },
       async setDisplayName(next) {
         name = next
         await identity.setName(next)

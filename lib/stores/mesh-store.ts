@@ -48,7 +48,7 @@ export interface MeshState {
   sync?: SyncStats
   partition?: PartitionBanner
   /** The tab's mesh handle, for actions (join, rename); undefined until started. */
-  mesh?: Pick<TabMesh, 'join' | 'author' | 'setDisplayName' | 'peerId' | 'retire'>
+  mesh?: Pick<TabMesh, 'join' | 'author' | 'issueInvite' | 'setDisplayName' | 'peerId' | 'retire'>
   /** The invite being redeemed, if any. */
   invite?: InvitePhase
 }
