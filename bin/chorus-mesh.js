@@ -4,6 +4,11 @@
 import { register } from 'tsx/esm/api'
 
 register()
+// `chorus-mesh invite list | head`: a reader that stops early is not an error.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0)
+  throw err
+})
 await import('../lib/node/polyfills.ts')
 const { main } = await import('../lib/node/cli.ts')
 process.exitCode = await main(process.argv)
