@@ -30,6 +30,8 @@ export interface ScenarioReport {
   lost: number
   failedWrites: number
   convergenceMs: Record<string, number>
+  /** Phases the tabs were watched in (each fault's, and the quiet ones between). */
+  phases: number
   tabs: { name: string; written: number; phasesWithWrites: number; phasesWithArrivals: number }[]
   roomBefore: string
   roomAfterWipe: string
@@ -141,7 +143,9 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
 
     // Each phase: the tabs must write, and receive agents' events, while it lasts.
     const tabPhases = new Map(tabs.map((t) => [t.name, { writes: 0, arrivals: 0 }]))
+    let phases = 0
     const phase = async (label: string, ms: number) => {
+      phases++
       const start = Date.now()
       const before = await Promise.all(tabs.map((t) => t.events()))
       await new Promise((r) => setTimeout(r, ms))
@@ -181,10 +185,13 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
     await r3.proc.kill('SIGKILL')
     rmSync(r3.dir, { recursive: true, force: true })
     o.log(`[${since()}] relay 3 killed and its data directory wiped`)
+    // The tabs are watched from the kill on, while relay 3 is down and while it rejoins.
+    const wipedPhase = phase('relay 3 wiped and rejoining', phaseMs / 2)
     const r3again = await startOne('r3', r3.args)
     const rejoinedAt = Date.now()
     o.log(`[${since()}] relay 3 restarted empty: serves room ${r3again.room} as ${r3again.peerId}`)
     convergenceMs['relay 3 rejoined'] = await converge('relay 3 rejoined', rejoinedAt)
+    await wipedPhase
 
     // Fault 4: relay 1 returns with its disk but on a new address.
     lab.readdress('r1', 41)
@@ -208,6 +215,7 @@ export async function runScenario(o: ScenarioOptions): Promise<ScenarioReport> {
       lost,
       failedWrites: w.stats.failed.length,
       convergenceMs,
+      phases,
       tabs: tabs.map((t) => ({ name: t.name, written: w.stats.acked.filter((a) => a.by === t.name).length, phasesWithWrites: tabPhases.get(t.name)!.writes, phasesWithArrivals: tabPhases.get(t.name)!.arrivals })),
       roomBefore: room,
       roomAfterWipe: r3again.room,
