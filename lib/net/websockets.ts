@@ -35,10 +35,11 @@ export function pathWebSockets(init: WebSocketsInit = {}): ReturnType<typeof web
   return acceptHttpPath(webSockets(init))
 }
 
-/** A tab's own circuit listen address through a relay behind a proxy (`…/http-path/…/p2p/R/p2p-circuit`). */
-function isPathCircuit(ma: Multiaddr): boolean {
+/** A tab's own circuit listen address (`…/p2p/R/p2p-circuit`), through a proxy's path (`…/http-path/…`) or not. */
+function circuitKind(ma: Multiaddr): 'path' | 'plain' | undefined {
   const names = ma.getComponents().map((c) => c.name)
-  return names.includes('http-path') && names.at(-1) === 'p2p-circuit' && names.at(-2) === 'p2p'
+  if (names.at(-1) !== 'p2p-circuit' || names.at(-2) !== 'p2p') return undefined
+  return names.includes('http-path') ? 'path' : 'plain'
 }
 
 /** What the stock WebRTC listener has beyond the Listener interface (its event hook). */
@@ -56,14 +57,20 @@ export function pathWebRTC<C extends { transportManager: { getListeners(): Liste
     const create = t.createListener.bind(t)
     t.createListener = (opts) => {
       const l = create(opts) as unknown as WebRTCListener
-      const pathAddrs = (from: Listener[]) => from.filter((x) => x !== l).flatMap((x) => x.getAddrs()).filter(isPathCircuit).map((ma) => ma.encapsulate('/webrtc'))
+      const circuits = (from: Listener[], kind: 'path' | 'plain') => from.filter((x) => x !== l).flatMap((x) => x.getAddrs()).filter((ma) => circuitKind(ma) === kind)
       const stockAddrs = l.getAddrs.bind(l)
-      l.getAddrs = () => [...stockAddrs(), ...pathAddrs(components.transportManager.getListeners())]
+      l.getAddrs = () => {
+        const stock = stockAddrs()
+        const known = new Set(stock.map((a) => a.toString()))
+        const added = circuits(components.transportManager.getListeners(), 'path').map((ma) => ma.encapsulate('/webrtc')).filter((a) => !known.has(a.toString()))
+        return [...stock, ...added]
+      }
       const stockListening = l.onTransportListening
-      // Replaced before listen() registers it (the constructor bound the stock one).
+      // Replaced before listen() registers it (the constructor bound the stock one). The stock
+      // hook already signals when the listener has plain circuit addresses.
       l.onTransportListening = (event) => {
         stockListening(event)
-        if (pathAddrs([event.detail]).length > 0) l.safeDispatchEvent('listening')
+        if (circuits([event.detail], 'plain').length === 0 && circuits([event.detail], 'path').length > 0) l.safeDispatchEvent('listening')
       }
       return l
     }
