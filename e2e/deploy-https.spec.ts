@@ -47,7 +47,9 @@ function httpsStatus(url: string, ca: Buffer): Promise<number> {
   })
 }
 
-test.afterEach(async () => {
+test.afterEach(async ({ browser }) => {
+  // Tabs left open keep their libp2p nodes redialling through every later test of the worker.
+  await Promise.all(browser.contexts().map((c) => c.close()))
   agent?.kill('SIGKILL')
   caddy?.kill('SIGTERM')
   await relay?.kill()

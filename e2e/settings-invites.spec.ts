@@ -22,7 +22,9 @@ test.beforeEach(async () => {
   relay = await startRelayProcess(data.dir)
 })
 
-test.afterEach(async () => {
+test.afterEach(async ({ browser }) => {
+  // Tabs left open keep their libp2p nodes redialling through every later test of the worker.
+  await Promise.all(browser.contexts().map((c) => c.close()))
   await relay?.kill()
   relay = undefined
   data.cleanup()
