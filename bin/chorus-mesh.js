@@ -10,5 +10,8 @@ process.stdout.on('error', (err) => {
   throw err
 })
 await import('../lib/node/polyfills.ts')
+// A failure nobody awaited is logged, not fatal: a relay or agent keeps serving its room.
+const { installProcessGuard } = await import('../lib/node/process-guard.ts')
+installProcessGuard()
 const { main } = await import('../lib/node/cli.ts')
 process.exitCode = await main(process.argv)

@@ -28,8 +28,9 @@ test('two tabs and an agent share one mesh; tabs keep talking over WebRTC withou
   agent = startAgentProcess('agent-e2e', data.dir, relay!.invites.agent)
   const a = new PeersPage(await (await browser.newContext()).newPage())
   const b = new PeersPage(await (await browser.newContext()).newPage())
-  await a.goto()
-  await b.goto()
+  // Presence lists members only (a guest's beats are not counted), so the tabs join.
+  await a.join(relay!.invites.reviewer, 'reviewer')
+  await b.join(relay!.invites.reviewer, 'reviewer')
   const idA = await a.selfPeerId()
   const idB = await b.selfPeerId()
   expect(idA).not.toBe(idB)
@@ -68,7 +69,7 @@ test('two tabs and an agent share one mesh; tabs keep talking over WebRTC withou
   await a.expectRelay('connected')
   await b.expectRelay('connected')
   const c = new PeersPage(await (await browser.newContext()).newPage())
-  await c.goto()
+  await c.join(relay!.invites.reviewer, 'reviewer')
   const idC = await c.selfPeerId()
   await c.expectPeer(idA, { status: 'alive', transport: 'webrtc' })
   await c.expectPeer(idB, { status: 'alive', transport: 'webrtc' })
@@ -81,11 +82,11 @@ test('two tabs and an agent share one mesh; tabs keep talking over WebRTC withou
 test('a reload keeps the tab’s peer id; a second tab in the same browser is a peer of its own', async ({ browser }) => {
   const context = await browser.newContext()
   const first = new PeersPage(await context.newPage())
-  await first.goto()
+  await first.join(relay!.invites.reviewer, 'reviewer')
   const id = await first.selfPeerId()
 
   const second = new PeersPage(await context.newPage())
-  await second.goto()
+  await second.join(relay!.invites.reviewer, 'reviewer')
   const secondId = await second.selfPeerId()
   expect(secondId).not.toBe(id)
 

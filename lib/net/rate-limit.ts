@@ -1,8 +1,10 @@
 /**
  * Per-peer token buckets (DESIGN §4, issue 6): bound how many messages and bytes a peer may
  * make us process per second, so a flooding peer costs us a bounded amount of verification and
- * storage whatever it sends. The clock is injected for tests.
+ * storage whatever it sends. The clock is monotonic (clock.ts): a wall clock stepped back by NTP
+ * would otherwise leave every bucket empty for as long as the step. Tests inject their own.
  */
+import { monotonic } from './clock'
 
 /** A classic token bucket: `ratePerSec` tokens a second, at most `burst` saved up. */
 export class TokenBucket {
@@ -12,7 +14,7 @@ export class TokenBucket {
   constructor(
     readonly ratePerSec: number,
     readonly burst: number,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonic,
   ) {
     if (!(ratePerSec > 0) || !(burst >= 1)) throw new RangeError('rate must be > 0 and burst ≥ 1')
     this.tokens = burst
@@ -58,7 +60,7 @@ export class PeerRateLimiter {
 
   constructor(
     readonly limits: PeerLimits = DEFAULT_PEER_LIMITS,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonic,
     private readonly maxPeers = 10_000,
   ) {}
 
@@ -113,7 +115,7 @@ export class AuthorBudget {
 
   constructor(
     readonly limits: AuthorLimits = DEFAULT_AUTHOR_LIMITS,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonic,
     private readonly maxAuthors = 10_000,
   ) {
     if (!(limits.perSec > 0) || !(limits.burst >= 1)) throw new RangeError('rate must be > 0 and burst ≥ 1')

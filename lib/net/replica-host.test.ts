@@ -64,7 +64,7 @@ describe('ReplicaHost', () => {
     host.close()
   })
 
-  it('a failed store write fails its callers only: the next write stores its events and the failed ones', async () => {
+  it('an authored event whose write fails exists nowhere: the author is told, no peer is served it, a retry takes the same seq', async () => {
     const { store: base, room } = await setup()
     const store = createMemoryStore()
     let failNext = false
@@ -77,13 +77,46 @@ describe('ReplicaHost', () => {
     } }
     const host = new ReplicaHost({ room, store: flaky, verifier: testVerifier })
     for await (const batch of base.scan(room)) await host.ingest(batch.map((r) => r.bytes))
+    const before = host.replica.summary()
+    let notified = 0
+    host.subscribe(() => notified++)
     failNext = true
     const bob = testSigner('bob')
     await expect(host.author(bob, 'member.joined', { displayName: 'bob', kind: 'human', capabilities: [] })).rejects.toThrow('disk full')
-    // The store is writable again: the next event is stored, and bob's join with it.
-    const carol = await host.author(testSigner('carol'), 'member.joined', { displayName: 'carol', kind: 'human', capabilities: [] })
-    expect(await store.get(room, carol.id)).not.toBeUndefined()
+    expect(host.replica.log.size).toBe(2)
+    expect(host.replica.state.members.has(bob.peerId as never)).toBe(false)
+    expect(host.replica.missingFrom(before)).toEqual([])
+    expect(notified).toBe(0)
+    // The store is writable again: bob's retry is stored as his first event, and the failed one never is.
+    const again = await host.author(bob, 'member.joined', { displayName: 'bob', kind: 'human', capabilities: [] })
+    expect(again.event.seq).toBe(1)
+    expect(again.event.prev ?? null).toBeNull()
+    await host.author(testSigner('carol'), 'member.joined', { displayName: 'carol', kind: 'human', capabilities: [] })
     expect(await store.count(room)).toBe(4)
+    expect(host.storedCount).toBe(4)
+    expect(notified).toBe(2)
+  })
+
+  it('events from the network whose write fails fail that ingest only; the next write stores them', async () => {
+    const { store: base, room } = await setup()
+    const store = createMemoryStore()
+    let failNext = false
+    const flaky = { ...store, putMany: async (...args: Parameters<typeof store.putMany>) => {
+      if (failNext) {
+        failNext = false
+        throw new Error('disk full')
+      }
+      return store.putMany(...args)
+    } }
+    const host = new ReplicaHost({ room, store: flaky, verifier: testVerifier })
+    const records = []
+    for await (const batch of base.scan(room)) records.push(...batch)
+    failNext = true
+    await expect(host.ingest(records.map((r) => r.bytes))).rejects.toThrow('disk full')
+    // Peers hold these events too: they stay in the replica and the next write takes them.
+    const carol = await host.author(testSigner('carol'), 'member.joined', { displayName: 'carol', kind: 'human', capabilities: [] })
+    await host.ingest([carol.bytes])
+    expect(await store.count(room)).toBe(3)
   })
 
   it('events arriving together share one store write, and each ingest resolves only once its event is stored', async () => {

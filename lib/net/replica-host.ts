@@ -66,6 +66,8 @@ export class ReplicaHost {
   private readonly store: EventStore
   /** Stored by the replica, not yet by the store. */
   private unsaved: StoredRecord[] = []
+  /** Authored events already written, about to be added (their add must not write them again). */
+  private readonly persisted = new Set<string>()
   private replaying = false
   private flushing: Promise<void> = Promise.resolve()
   /** The next write, while it has not yet taken its batch: later callers join it. */
@@ -109,7 +111,8 @@ export class ReplicaHost {
       // member's fast clock cannot, say, age a session into a duration escalation early.
       maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
-        if (!this.replaying) {
+        // An authored event was written before it was added (persistOwn).
+        if (!this.persisted.delete(e.id) && !this.replaying) {
           this.unsaved.push(toRecord(e))
           this.noteAge(e.event.time)
         }
@@ -210,16 +213,34 @@ export class ReplicaHost {
   private async releaseHeld(): Promise<void> {
     const due = [...this.held.entries()].filter(([, h]) => h.due <= this.now())
     for (const [id] of due) this.held.delete(id)
-    if (due.length > 0) await this.ingest(due.map(([, h]) => h.bytes))
+    // A failed write keeps the events unsaved (the next flush retries them); a timer has nobody
+    // to tell, so the failure ends here rather than as an unhandled rejection.
+    if (due.length > 0) await this.ingest(due.map(([, h]) => h.bytes)).catch(() => undefined)
     this.scheduleHeld()
   }
 
-  /** Authors an event as `signer`; resolves once it is durable (then the caller may publish it). */
+  /**
+   * Authors an event as `signer`; resolves once it is durable (then the caller may publish it).
+   * It is written before it enters the replica: if the write fails, the call rejects and the
+   * event exists nowhere (no sync round serves it, no retry writes it later).
+   */
   async author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
-    const enc = await this.replica.author(signer, kind, payload)
-    // Our own events come one at a time: no turn to wait for others (latency of the UI's writes).
-    await this.flush(false)
+    const enc = await this.replica.author(signer, kind, payload, (e) => this.persistOwn(e))
+    this.notify()
     return enc
+  }
+
+  /** Writes one authored event in the chain of writes (not grouped: the UI waits for it). */
+  private persistOwn(enc: EncodedEvent): Promise<void> {
+    const record: StoredRecord = { id: enc.id, bytes: enc.bytes, author: enc.event.author, seq: enc.event.seq, lamport: enc.event.lamport, kind: enc.event.kind }
+    const write = this.flushing.then(async () => {
+      await this.store.putMany(this.room, [record])
+      this.persisted.add(enc.id)
+      this.writes++
+      this.storedCount++
+    })
+    this.flushing = write.catch(() => undefined)
+    return write
   }
 
   /** Calls `listener` after every change that reached the store; returns the unsubscribe function. */

@@ -8,12 +8,14 @@ import type { EventKind, PayloadInput } from '../core/events/kinds'
 import type { Signer } from '../core/events/signer'
 import type { RoomId } from '../core/ids'
 import type { EventStore } from '../storage/event-store'
+import { monotonic, type Clock } from './clock'
 import { chargesAuthor, EventGossip } from './event-gossip'
 import { peekHeader } from './event-header'
 import { libp2pVerifier, nativeSha256 } from './keys'
 import { AuthorBudget, PeerRateLimiter, type AuthorLimits, type PeerLimits } from './rate-limit'
 import { ReplicaHost } from './replica-host'
 import type { MeshServices } from './services'
+import { roundFailureLogger } from './sync/failures'
 import type { RoundResult } from './sync/round'
 import { SyncService } from './sync/service'
 import { gateBatch } from './sync-gate'
@@ -24,10 +26,13 @@ export interface RoomPeerInit {
   store: EventStore
   signer: Signer
   syncIntervalMs?: number
+  /** Wall clock (ms since the epoch): events' times are judged by it. @default Date.now */
   now?: () => number
+  /** Monotonic clock for the budgets (rate-limit.ts); never the wall clock. @default clock.ts's monotonic */
+  clock?: Clock
   /** After each completed sync round; `ms` is its duration on a monotonic clock. */
   onRound?: (peer: string, result: RoundResult, ms: number) => void
-  /** A sync round that failed, with the reason (for the operator's logs). */
+  /** A sync round that failed, with its reason. @default roundFailureLogger() (console.warn, throttled) */
   onSyncError?: (peer: string, err: Error) => void
   /** After each ingest of received events: how many, from where, how long it took (ms). */
   onIngest?: (source: 'gossip' | 'sync', events: number, ms: number) => void
@@ -71,11 +76,12 @@ export class RoomPeer {
     this.signer = init.signer
     this.now = init.now ?? Date.now
     this.onIngest = init.onIngest
-    this.authors = new AuthorBudget(init.authorLimits, this.now)
+    const clock = init.clock ?? monotonic
+    this.authors = new AuthorBudget(init.authorLimits, clock)
     this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now, sha256: nativeSha256() })
     this.gossip = new EventGossip(init.node, {
       room: init.room,
-      limiter: new PeerRateLimiter(init.peerLimits),
+      limiter: new PeerRateLimiter(init.peerLimits, clock),
       authors: this.authors,
       ingest: async (bytes, from) => {
         const t0 = performance.now()
@@ -87,6 +93,7 @@ export class RoomPeer {
     })
     this.sync = new SyncService(init.node, {
       intervalMs: init.syncIntervalMs,
+      onError: init.onSyncError ?? roundFailureLogger(),
       replica: {
         room: init.room,
         summary: () => this.host.replica.summary(),
@@ -102,7 +109,6 @@ export class RoomPeer {
         for (const w of this.firstRoundWaiters.splice(0)) w()
         init.onRound?.(peer, r, ms)
       },
-      onError: init.onSyncError,
     })
   }
 

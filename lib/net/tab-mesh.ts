@@ -17,6 +17,7 @@ import { libp2pSigner } from './keys'
 import { issuerJoinOf, signNewInvite, type NewInvite } from './invites'
 import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
+import { memberPresence } from './presence/members'
 import type { RelayState } from './relays/pool'
 import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
@@ -117,6 +118,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     let name = identity.name ?? `Reviewer ${peerId.slice(-6)}`
     const presence = new PresenceService(node, {
       room: room.room,
+      members: memberPresence(() => peer.host.replica.state),
       self: { name, kind: 'human', role: 'guest' },
       intervalMs: room.presenceIntervalMs,
     })

@@ -175,7 +175,9 @@ class IdbStore implements EventStore {
     validateMeta(value)
     await this.#run('setMeta', async () => {
       const tx = this.#db.transaction('meta', 'readwrite', { durability: 'strict' })
-      void tx.store.put({ room, key, value: value instanceof Uint8Array ? cloneable(value) : value })
+      // The request's own failure also fails tx.done, which is what the caller sees; caught
+      // here so that it is not an unhandled rejection besides.
+      tx.store.put({ room, key, value: value instanceof Uint8Array ? cloneable(value) : value }).catch(() => undefined)
       await tx.done
     })
   }

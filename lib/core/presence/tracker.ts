@@ -36,6 +36,11 @@ export interface PresenceTrackerInit {
   suspectAfter?: number
   /** Missed beats before `dead`. @default 8 */
   deadAfter?: number
+  /**
+   * Peers remembered at most. A new peer beyond it takes the place of the one gone longest
+   * (left or dead); while every remembered peer is alive or suspect it is not tracked. @default 1000
+   */
+  maxPeers?: number
 }
 
 /** A status change produced by `beat`, `confirm`, `leave` or `tick`. */
@@ -50,6 +55,9 @@ export class PresenceTracker {
   readonly intervalMs: number
   readonly suspectAfter: number
   readonly deadAfter: number
+  readonly maxPeers: number
+  /** Beats of new peers not tracked because every place was taken by a live peer. */
+  refused = 0
   private readonly peers = new Map<string, PeerPresence>()
 
   constructor(init: PresenceTrackerInit) {
@@ -57,12 +65,18 @@ export class PresenceTracker {
     this.intervalMs = init.intervalMs
     this.suspectAfter = init.suspectAfter ?? 3
     this.deadAfter = init.deadAfter ?? 8
+    this.maxPeers = init.maxPeers ?? 1000
+    if (!(this.maxPeers >= 1)) throw new RangeError('maxPeers must be ≥ 1')
     if (this.deadAfter <= this.suspectAfter) throw new RangeError('deadAfter must exceed suspectAfter')
   }
 
   /** Records a heartbeat; returns the status change it caused, if any. */
   beat(peerId: string, info: PresenceInfo, now: number): PresenceChange | undefined {
     const known = this.peers.get(peerId)
+    if (known == null && this.peers.size >= this.maxPeers && !this.evictGone(now)) {
+      this.refused++
+      return undefined
+    }
     const from = known?.status
     this.peers.set(peerId, {
       ...info,
@@ -92,6 +106,28 @@ export class PresenceTracker {
     const from = known.status
     known.status = 'left'
     return { peerId, from, to: 'left' }
+  }
+
+  /** Stops tracking a peer (it is no longer a member). */
+  forget(peerId: string): boolean {
+    return this.peers.delete(peerId)
+  }
+
+  /** Number of peers tracked. */
+  get size(): number {
+    return this.peers.size
+  }
+
+  /** Removes the peer gone longest (left, or dead by `now`); false if every peer is live. */
+  private evictGone(now: number): boolean {
+    let oldest: PeerPresence | undefined
+    for (const p of this.peers.values()) {
+      const gone = p.status === 'left' || this.statusAt(p, now) === 'dead'
+      if (gone && (oldest == null || p.lastSeen < oldest.lastSeen)) oldest = p
+    }
+    if (oldest == null) return false
+    this.peers.delete(oldest.peerId)
+    return true
   }
 
   /** Re-evaluates every peer against the clock; returns the changes. */

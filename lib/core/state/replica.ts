@@ -7,6 +7,7 @@ import { signEvent } from '../events/codec'
 import type { EncodedEvent, SignedEvent } from '../events/envelope'
 import type { EventKind, PayloadInput } from '../events/kinds'
 import type { Signer } from '../events/signer'
+import { admit, referencesOf } from '../log/admission'
 import { nextEnvelope } from '../log/author'
 import { EventLog, type EventLogInit } from '../log/log'
 import { EventRejectedError, type AddResult } from '../log/reasons'
@@ -64,9 +65,12 @@ export class Replica {
    * Author, sign and add an event as `signer`; throws EventRejectedError if refused.
    * Calls are serialized: two overlapping calls would otherwise both take the next seq while
    * the first awaits its signature, and the author would equivocate against itself.
+   * `persist`: makes the signed event durable before it enters the replica (once admission
+   * accepts it), so an event whose write fails is nowhere — not in the log, not served to
+   * peers — and the author's next event takes the same seq.
    */
-  author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
-    const run = this.authoring.then(() => this.authorNow(signer, kind, payload))
+  author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>, persist?: (enc: EncodedEvent) => Promise<void>): Promise<EncodedEvent> {
+    const run = this.authoring.then(() => this.authorNow(signer, kind, payload, persist))
     this.authoring = run.then(
       () => undefined,
       () => undefined,
@@ -74,8 +78,14 @@ export class Replica {
     return run
   }
 
-  private async authorNow<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
+  private async authorNow<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>, persist?: (enc: EncodedEvent) => Promise<void>): Promise<EncodedEvent> {
     const enc = await signEvent(nextEnvelope(this.log, signer, kind, payload, this.clock(), this.authority.toWitness()), signer)
+    // With references missing the add below parks it (and throws): nothing to persist then.
+    if (persist && referencesOf(enc.event, this.log.room).every((r) => this.log.has(r))) {
+      const a = admit(enc.id, enc.event, this.log, true)
+      if (!a.ok) throw new EventRejectedError(a.reason, a.detail)
+      await persist(enc)
+    }
     const r = await this.add(enc)
     if (r.status === 'rejected') throw new EventRejectedError(r.reason, r.detail)
     if (r.status === 'pending') throw new EventRejectedError('pending', `missing ${r.missing.join(', ')}`)

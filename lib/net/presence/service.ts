@@ -2,6 +2,11 @@
  * Presence over gossipsub (DESIGN §3): publishes this peer's heartbeat on the room's presence
  * topic every interval, feeds received beats into a PresenceTracker, pings directly connected
  * peers for round-trip time (and to confirm suspects), and emits a snapshot on every change.
+ *
+ * A beat counts only from a member, under the key that signed it (gossipsub's StrictSign
+ * verifies the signature against `msg.from`): anyone can mint a key and beat, so a non-member
+ * is neither listed nor counted for the partition banner, and who a peer is (name, kind,
+ * role) is read from the room's log, never from what its beat claims.
  */
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
@@ -30,9 +35,19 @@ export interface PresenceSnapshot {
   peers: PeerRow[]
 }
 
+/** Who a member is by the room's log (a beat's claims are not used). */
+export type MemberInfo = Omit<PresenceInfo, 'root'>
+
 export interface PresenceServiceInit {
   room: string
   self: PresenceInfo
+  /**
+   * Who the room's log says `peerId` is, or undefined when it is not a member (never joined,
+   * left, revoked): see memberPresence (members.ts).
+   */
+  members: (peerId: string) => MemberInfo | undefined
+  /** Peers tracked at most (PresenceTracker's maxPeers). @default 1000 */
+  maxPeers?: number
   /** Heartbeat interval (ms). @default 2000 */
   intervalMs?: number
   suspectAfter?: number
@@ -57,16 +72,21 @@ export class PresenceService {
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
   private emitTimer?: ReturnType<typeof setTimeout>
   private rootSource?: () => string
+  private readonly members: (peerId: string) => MemberInfo | undefined
+  /** Beats dropped because their signer is not a member. */
+  droppedBeats = 0
 
   constructor(node: PresenceNode, init: PresenceServiceInit) {
     this.node = node
     this.topic = presenceTopic(init.room)
     this.self = init.self
+    this.members = init.members
     this.now = init.now ?? stallAware(2 * (init.intervalMs ?? 2000))
     this.tracker = new PresenceTracker({
       intervalMs: init.intervalMs ?? 2000,
       suspectAfter: init.suspectAfter,
       deadAfter: init.deadAfter,
+      maxPeers: init.maxPeers,
     })
   }
 
@@ -106,7 +126,11 @@ export class PresenceService {
     // The tracker's times are on its own clock; the view shows wall times (after a stall of this
     // process, "last seen" then reads as recent as the beats this process could not read).
     const [clock, wall] = [this.now(), Date.now()]
-    const peers = this.tracker.list().map((p) => ({
+    const peers = this.tracker.list().flatMap((p) => {
+      // Read at every snapshot, so a rename or a revocation shows at once.
+      const member = this.members(p.peerId)
+      return member == null ? [] : [{ ...p, ...member }]
+    }).map((p) => ({
       ...p,
       lastSeen: wall - (clock - p.lastSeen),
       firstSeen: wall - (clock - p.firstSeen),
@@ -118,6 +142,8 @@ export class PresenceService {
 
   private tick(): void {
     this.publish('beat')
+    // A member revoked or gone since its last beat is no longer tracked.
+    for (const p of this.tracker.list()) if (this.members(p.peerId) == null) this.tracker.forget(p.peerId)
     this.tracker.tick(this.now())
     this.emitChange()
     void this.pingPeers()
@@ -136,8 +162,14 @@ export class PresenceService {
     const beat = decodeHeartbeat(msg.data)
     const from = msg.from.toString()
     if (beat == null || from === this.node.peerId.toString()) return
+    const member = this.members(from)
+    if (member == null) {
+      this.droppedBeats++
+      if (this.tracker.forget(from)) this.emitChange()
+      return
+    }
     if (beat.type === 'bye') this.tracker.leave(from)
-    else this.tracker.beat(from, { name: beat.name, kind: beat.kind, role: beat.role, root: beat.root }, this.now())
+    else this.tracker.beat(from, { ...member, root: beat.root }, this.now())
     this.emitChange()
   }
 

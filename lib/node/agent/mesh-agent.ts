@@ -12,6 +12,7 @@ import { asEventId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
+import { memberPresence } from '../../net/presence/members'
 import type { RelayPool, RelayState, WrongRoom } from '../../net/relays/pool'
 import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
@@ -85,6 +86,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   await peer.start()
   const presence = new PresenceService(node, {
     room: room.room,
+    members: memberPresence(() => peer.host.replica.state),
     self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },
     intervalMs: room.presenceIntervalMs,
   })

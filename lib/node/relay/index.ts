@@ -14,6 +14,7 @@ import { asPeerId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { PresenceService } from '../../net/presence/service'
 import type { RoomInfo } from '../../net/room-info'
+import { memberPresence } from '../../net/presence/members'
 import { RoomPeer } from '../../net/room-peer'
 import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
@@ -103,6 +104,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     await peer.start()
     const presence = new PresenceService(node, {
       room: served.room,
+      members: memberPresence(() => peer.host.replica.state),
       self: { name: 'relay', kind: 'relay', role: relayAuthority(peer.host.replica.state, signer.peerId).role, root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
     })

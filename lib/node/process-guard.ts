@@ -1,0 +1,24 @@
+/**
+ * The last line of defence of a Node process (relay, agent, start, mcp, gateway): a promise
+ * rejected with nobody to hear it, or an exception thrown from a callback, is logged with its
+ * stack and the process keeps serving. Node's default is to exit, and one failed write or one
+ * socket error deep in a library would take a relay and its room down with it.
+ */
+
+let installed: (() => void) | undefined
+
+/** Installs the process-level handlers once; returns a function that removes them. */
+export function installProcessGuard(log: (line: string) => void = (line) => console.error(line)): () => void {
+  if (installed) return installed
+  const describe = (what: string, err: unknown) => `chorus-mesh: ${what} (kept running): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
+  const onRejection = (reason: unknown) => log(describe('unhandled rejection', reason))
+  const onException = (err: unknown) => log(describe('uncaught exception', err))
+  process.on('unhandledRejection', onRejection)
+  process.on('uncaughtException', onException)
+  installed = () => {
+    process.off('unhandledRejection', onRejection)
+    process.off('uncaughtException', onException)
+    installed = undefined
+  }
+  return installed
+}
