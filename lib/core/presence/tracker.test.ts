@@ -58,8 +58,32 @@ describe('PresenceTracker', () => {
     ])
   })
 
+  it('is capped: a new peer takes the place of the one gone longest, and is not tracked while every place is live', () => {
+    const t = new PresenceTracker({ intervalMs: 1000, deadAfter: 8, maxPeers: 3 })
+    t.beat('p1', info, 0)
+    t.beat('p2', info, 1000)
+    t.beat('p3', info, 2000)
+    // All three alive: a fourth is refused, the three keep their places.
+    expect(t.beat('p4', info, 3000)).toBeUndefined()
+    expect(t.refused).toBe(1)
+    expect(t.list().map((p) => p.peerId)).toEqual(['p1', 'p2', 'p3'])
+    // p1 and p2 go silent until dead; p3 says goodbye later. The one silent longest makes room.
+    t.beat('p3', info, 9500)
+    t.leave('p3')
+    expect(t.beat('p4', info, 10_000)?.to).toBe('alive')
+    expect(t.list().map((p) => p.peerId).sort()).toEqual(['p2', 'p3', 'p4'])
+    expect(t.beat('p5', info, 10_000)?.to).toBe('alive')
+    expect(t.list().map((p) => p.peerId).sort()).toEqual(['p3', 'p4', 'p5'])
+    expect(t.size).toBe(3)
+    // Known peers always beat, whatever the cap.
+    expect(t.beat('p3', info, 10_500)?.to).toBe('alive')
+    expect(t.forget('p4')).toBe(true)
+    expect(t.size).toBe(2)
+  })
+
   it('rejects nonsensical thresholds', () => {
     expect(() => new PresenceTracker({ intervalMs: 0 })).toThrow(RangeError)
     expect(() => new PresenceTracker({ intervalMs: 1000, suspectAfter: 5, deadAfter: 5 })).toThrow(RangeError)
+    expect(() => new PresenceTracker({ intervalMs: 1000, maxPeers: 0 })).toThrow(RangeError)
   })
 })
