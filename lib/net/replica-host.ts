@@ -90,6 +90,9 @@ export class ReplicaHost {
   readonly lane: TimeSlicer
   private lag = 0
   private lagAt = 0
+  private retryTimer?: ReturnType<typeof setTimeout>
+  private retryMs = 0
+  private closed = false
   /** Future-stamped events dropped because the hold buffer (or the author's share) was full or they were too far ahead. */
   droppedFuture = 0
 
@@ -183,9 +186,11 @@ export class ReplicaHost {
     return this.held.size
   }
 
-  /** Stops the hold timer (the peer is shutting down). */
+  /** Stops the hold and retry timers (the peer is shutting down). */
   close(): void {
+    this.closed = true
     clearTimeout(this.holdTimer)
+    clearTimeout(this.retryTimer)
   }
 
   private hold(bytes: Uint8Array, id: string | undefined): void {
@@ -272,10 +277,13 @@ export class ReplicaHost {
       try {
         await this.store.putMany(this.room, batch)
       } catch (err) {
-        // Not stored: the events are in the replica, so they go back to be written by the next flush.
+        // Not stored: the events are in the replica, so they go back to be written by the next
+        // flush — which comes by itself, since nothing else may arrive to ask for one.
         this.unsaved = batch.concat(this.unsaved)
+        this.retryLater()
         throw err
       }
+      this.retryMs = 0
       this.writes++
       this.storedCount += batch.length
       this.notify()
@@ -287,6 +295,17 @@ export class ReplicaHost {
       if (this.nextFlush === write) this.nextFlush = undefined
     })
     return write
+  }
+
+  /** Retries a failed write after a backoff (0.5 s doubling to 30 s) until one succeeds. */
+  private retryLater(): void {
+    if (this.retryTimer != null || this.closed) return
+    this.retryMs = Math.min(30_000, Math.max(500, this.retryMs * 2))
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined
+      // A failure schedules the next retry from within the write.
+      this.flush().catch(() => undefined)
+    }, this.retryMs)
   }
 
   private notify(): void {

@@ -40,6 +40,8 @@ export interface MeshAgentOptions {
    * events the relay archives, and far cheaper when many agents share one machine.
    */
   synchronous?: 'FULL' | 'NORMAL'
+  /** Wall clock for events' times (tests step it; budgets never read it). @default Date.now */
+  now?: () => number
   onRelayState?: (state: RelayState) => void
   /** A relay serves another room (default: an error on stderr naming both rooms). */
   onWrongRoom?: (w: WrongRoom) => void
@@ -82,7 +84,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     services: meshServices({ room: room.room }),
   })
   for (const topic of roomTopics(room.room)) node.services.pubsub.subscribe(topic)
-  const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs })
+  const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs, now: opts.now })
   await peer.start()
   const presence = new PresenceService(node, {
     room: room.room,
