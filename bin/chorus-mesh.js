@@ -14,4 +14,10 @@ await import('../lib/node/polyfills.ts')
 const { installProcessGuard } = await import('../lib/node/process-guard.ts')
 installProcessGuard()
 const { main } = await import('../lib/node/cli.ts')
-process.exitCode = await main(process.argv)
+try {
+  process.exitCode = await main(process.argv)
+} catch (err) {
+  // What Node would print for an uncaught error, and its exit code: the guard is for servers.
+  console.error(err)
+  process.exitCode = 1
+}

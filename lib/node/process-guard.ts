@@ -11,8 +11,16 @@ let installed: (() => void) | undefined
 export function installProcessGuard(log: (line: string) => void = (line) => console.error(line)): () => void {
   if (installed) return installed
   const describe = (what: string, err: unknown) => `chorus-mesh: ${what} (kept running): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`
-  const onRejection = (reason: unknown) => log(describe('unhandled rejection', reason))
-  const onException = (err: unknown) => log(describe('uncaught exception', err))
+  // A process that then ends by itself (nothing left to serve) ends with a failure code; a
+  // command that finishes normally sets its own.
+  const onRejection = (reason: unknown) => {
+    log(describe('unhandled rejection', reason))
+    process.exitCode ??= 1
+  }
+  const onException = (err: unknown) => {
+    log(describe('uncaught exception', err))
+    process.exitCode ??= 1
+  }
   process.on('unhandledRejection', onRejection)
   process.on('uncaughtException', onException)
   installed = () => {
