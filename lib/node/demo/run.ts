@@ -82,7 +82,9 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
   const started = (async () => {
     const api = agents.get('api-agent') as ChorusAgent
     const deadline = Date.now() + (o.phaseTimeoutMs ?? 60_000)
-    while (!stopping && Date.now() < deadline && api.state.sessions.get(AUTH_SESSION)?.status !== 'resolved') await new Promise((r) => setTimeout(r, 100))
+    // On a re-run the auth session is closed already (its tasks were completed).
+    const settled = () => ['resolved', 'closed'].includes(api.state.sessions.get(AUTH_SESSION)?.status ?? '')
+    while (!stopping && Date.now() < deadline && !settled()) await new Promise((r) => setTimeout(r, 100))
     const joined = await phase2
     if (stopping) return
     // The auth pair agreed: they do their work and complete it, then the JWT pair claims.
