@@ -24,16 +24,18 @@ const relayEvents = async () => (await (await fetch(`http://127.0.0.1:${E2E.rela
 test('invites admit tabs and agents; every replica converges and each tab shows who is in sync', async ({ browser }) => {
   const admin = new PeersPage(await (await browser.newContext()).newPage())
   const reviewer = new PeersPage(await (await browser.newContext()).newPage())
+  // What the relay wrote on its own: the genesis and the first invites it issued.
+  const base = await relayEvents()
   await admin.goto()
   await expect(admin.page.getByTestId('banner-guest')).toBeVisible()
   await admin.join(relay!.invites.admin, 'admin')
   await reviewer.join(relay!.invites.reviewer, 'reviewer')
   agents.push(startAgentProcess('agent-e2e', data.dir, relay!.invites.agent))
 
-  // Genesis + two tabs + one agent joined: 4 events everywhere, and every root the same.
-  await expect.poll(relayEvents, { timeout: 30_000 }).toBe(4)
-  await expect.poll(() => admin.events(), { timeout: 30_000 }).toBe(4)
-  await expect.poll(() => reviewer.events(), { timeout: 30_000 }).toBe(4)
+  // Two tabs and one agent joined: three more events everywhere, and every root the same.
+  await expect.poll(relayEvents, { timeout: 30_000 }).toBe(base + 3)
+  await expect.poll(() => admin.events(), { timeout: 30_000 }).toBe(base + 3)
+  await expect.poll(() => reviewer.events(), { timeout: 30_000 }).toBe(base + 3)
   const reviewerId = await reviewer.selfPeerId()
   await admin.expectPeer(reviewerId, { sync: 'in-sync', transport: 'webrtc' })
   await admin.expectPeerNamed('relay', { sync: 'in-sync' })
@@ -44,13 +46,15 @@ test('invites admit tabs and agents; every replica converges and each tab shows 
 test('a reload restores the room from IndexedDB without any peer; a partition is shown and its heal reported', async ({ browser }) => {
   const context = await browser.newContext()
   const tab = new PeersPage(await context.newPage())
+  const base = await relayEvents()
   await tab.join(relay!.invites.admin, 'admin')
   const writer = startAgentProcess('agent-one', data.dir, relay!.invites.agent, ['--stdin', '--repo', 'acme/api'])
   agents.push(writer)
   agents.push(startAgentProcess('agent-two', data.dir, relay!.invites.agent))
   await tab.expectPeerNamed('agent-one', { status: 'alive', sync: 'in-sync' })
   await tab.expectPeerNamed('agent-two', { status: 'alive', sync: 'in-sync' })
-  await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(4)
+  const joined = base + 3
+  await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(joined)
 
   // The relay dies: both agents (reachable only through it) go silent at once.
   await relay!.kill('SIGKILL')
@@ -61,18 +65,18 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   const answer = () => writer.output().split('\n').find((l) => l.includes('"id":"during-partition"'))
   await expect.poll(answer, { timeout: 30_000 }).toBeDefined()
   expect(JSON.parse(answer()!)).toMatchObject({ event: 'result', op: 'claim_task' })
-  expect(await tab.events()).toBe(4)
+  expect(await tab.events()).toBe(joined)
 
   // The relay returns; the agents reconnect; the banner reports the heal and what it brought in.
   relay = await startRelayProcess(data.dir)
   await tab.expectPeerNamed('agent-one', { status: 'alive' })
   await expect(tab.page.getByTestId('banner-healed')).toBeVisible({ timeout: 45_000 })
-  await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(5)
+  await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(joined + 1)
   await expect(tab.page.getByTestId('banner-healed')).toContainText('brought in 1 event from the other side')
 
   // With no peer reachable at all, a reload still shows the whole room, membership included.
   await relay.kill('SIGKILL')
   await tab.page.reload()
   await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
-  expect(await tab.events()).toBe(5)
+  expect(await tab.events()).toBe(joined + 1)
 })
