@@ -114,12 +114,17 @@ export async function importEvents(input: Readable, dataDir: string): Promise<Im
   }
   if (problems.length > 0) throw new ImportError(problems)
   if (parsed.length === 0) throw new Error('import: the input holds no events')
-  const genesis = parsed.map((p) => ({ p, d: decodeEvent(p.bytes) })).find(({ d }) => d.ok && d.value.event.kind === 'room.created')
+  const decoded = parsed.map((p) => ({ p, d: decodeEvent(p.bytes) }))
+  const genesis = decoded.find(({ d }) => d.ok && d.value.event.kind === 'room.created')
   const store = await openSqliteStore({ dataDir, writer: 'inline' })
   try {
     const served = await servedRoomOf(store)
     const room: RoomId | undefined = served ?? (genesis?.d.ok ? genesis.d.value.id : undefined)
-    if (room == null) throw new Error('import: the input has no room.created event and the data directory serves no room: nothing says which room these events belong to')
+    if (room == null) {
+      // A damaged genesis is the usual cause: name every line that is not an event at all.
+      const undecodable = decoded.flatMap(({ p, d }) => (d.ok ? [] : [`line ${p.line}: not a signed event (${d.reason}: ${d.detail})`]))
+      throw new ImportError([...undecodable, 'the input has no room.created event and the data directory serves no room: nothing says which room these events belong to'])
+    }
     if (served != null && genesis?.d.ok && genesis.d.value.id !== served) {
       throw new Error(`import: the input is room ${genesis.d.value.id}, but ${dataDir} serves room ${served}`)
     }
