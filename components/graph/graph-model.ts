@@ -119,10 +119,12 @@ export function orientEdge(s: RoomState, e: GraphEdge): GraphEdge {
 /** Node ids within `hops` undirected steps of `focus` (including it). */
 export function neighbourhood(edges: readonly GraphEdge[], focus: string, hops: number): Set<string> {
   const adj = new Map<string, string[]>()
-  for (const e of edges) {
-    adj.set(e.source, [...(adj.get(e.source) ?? []), e.target])
-    adj.set(e.target, [...(adj.get(e.target) ?? []), e.source])
+  const link = (from: string, to: string) => {
+    const list = adj.get(from)
+    if (list) list.push(to)
+    else adj.set(from, [to])
   }
+  for (const e of edges) (link(e.source, e.target), link(e.target, e.source))
   const seen = new Set([focus])
   let frontier = [focus]
   for (let i = 0; i < hops && frontier.length > 0; i++) {
