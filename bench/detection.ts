@@ -133,7 +133,7 @@ export async function benchDetection(opts: BenchOptions): Promise<BenchResult[]>
       unit: 'ms CPU',
       baseline: { name: BASELINE_NAME, value: round(base.ms), unit: 'ms CPU' },
       ratio: round(ratio),
-      // The speed-up counts only for the same result as the baseline's (issue 16 item 5).
+      // The speed-up counts only for the same result as the baseline's.
       ...(n === 100_000 ? { goal: `≥ ${GOAL_RATIO}× faster than pairwise with the same result (recall 100 %)`, met: ratio >= GOAL_RATIO && exactResult } : {}),
       note:
         `wall ${round(run.wallMs)} ms; ${run.deps.length} dependencies (${round(run.deps.length / n)}/task), ${round(run.index.stats.candidates / n)} candidates/task, ` +
