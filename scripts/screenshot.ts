@@ -25,18 +25,21 @@ try {
 
   // The demo's agents ask for a human within a minute or two of starting.
   await page.goto(`${url}/inbox`)
+  // The first-run name prompt would sit above every view in the images.
+  const notNow = page.getByRole('button', { name: 'Not now' })
+  await notNow.waitFor({ timeout: 15_000 }).then(() => notNow.click(), () => undefined)
   await page.getByRole('option').first().waitFor({ timeout: 180_000 })
   await page.getByRole('option').first().click()
   await settle(page)
   await page.screenshot({ path: join(dir, 'screenshot-inbox.png') })
 
   await page.goto(`${url}/graph`)
-  await page.getByTestId('graph-node').first().waitFor({ timeout: 60_000 })
+  await page.getByTestId('graph-node').first().waitFor({ timeout: 120_000 })
   await settle(page)
   await page.screenshot({ path: join(dir, 'screenshot-graph.png') })
 
   await page.goto(`${url}/peers`)
-  await page.locator('[data-testid="peer-row"][data-transport="webrtc"]').first().waitFor({ timeout: 60_000 })
+  await page.locator('[data-testid="peer-row"][data-transport="webrtc"]').first().waitFor({ timeout: 120_000 })
   await settle(page)
   await page.screenshot({ path: join(dir, 'screenshot.png') })
   console.log(`wrote ${['screenshot-inbox.png', 'screenshot-graph.png', 'screenshot.png'].map((f) => join(dir, f)).join(', ')}`)
