@@ -4,34 +4,23 @@
  * agent carries on without a new invite with nothing lost; an export imported into a fresh
  * directory gives the same digest; a damaged line is refused by number and nothing is written.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Readable } from 'node:stream'
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { EventId } from '../../core/ids'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { main } from '../cli'
 import { startRelay, type Relay } from '../relay'
+import { scratch } from '../testing/scratch'
 import { until } from '../testing/until'
 import { inspectDataDir } from './inspect'
 import { exportToFile, ImportError, importEvents } from './ndjson'
 import { backupDataDir, restoreDataDir } from './snapshot'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-backup-'))
-  dirs.push(d)
-  return d
-}
+const { running, tmp } = scratch('backup')
 
 async function freePort(): Promise<number> {
   return new Promise((res) => {

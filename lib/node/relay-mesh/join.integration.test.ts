@@ -5,29 +5,17 @@
  * a new key instead of minting one; a relay whose join target serves another room keeps its own
  * and says so naming both.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { rmSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
 import { asPeerId } from '../../core/ids'
 import { RELAY_CAPABILITY } from '../../net/relays/record'
 import { fetchRoomInfo } from '../../net/room-info'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay, type RelayOptions } from '../relay'
+import { scratch } from '../testing/scratch'
 import { until } from '../testing/until'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-relays-'))
-  dirs.push(d)
-  return d
-}
+const { running, tmp } = scratch('relays')
 
 async function relay(dataDir: string, extra: Partial<RelayOptions> = {}, logs: string[] = []): Promise<Relay> {
   const r = await startRelay({ dataDir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 300, syncIntervalMs: 500, onLog: (level, m) => logs.push(`${level} ${m}`), ...extra })

@@ -4,27 +4,15 @@
  * back serving another room (restarted empty, no --join) reports both room ids and does not
  * follow it — running, and when it starts again.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { rmSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
 import { wrongRoomMessage, type WrongRoom } from '../../net/relays/pool'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay, type RelayOptions } from '../relay'
+import { scratch } from '../testing/scratch'
 import { until } from '../testing/until'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-peers-'))
-  dirs.push(d)
-  return d
-}
+const { running, tmp } = scratch('peers')
 
 async function relay(dataDir: string, extra: Partial<RelayOptions> = {}): Promise<Relay> {
   const r = await startRelay({ dataDir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 300, syncIntervalMs: 500, onLog: () => {}, ...extra })
