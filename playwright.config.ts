@@ -27,7 +27,7 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
-        // WebRTC between tabs on a machine that may only have loopback (NOTES-libp2p).
+        // WebRTC between tabs on a machine that may only have loopback.
         '--allow-loopback-in-peer-connection',
         '--disable-features=WebRtcHideLocalIpsWithMdns',
       ],

@@ -1,5 +1,5 @@
 /**
- * Chromium figures (issue 8 §2, §7) without the Next app: bench/browser/entry.ts bundled with
+ * Chromium figures without the Next app: bench/browser/entry.ts bundled with
  * esbuild, served from 127.0.0.1 (a secure context, so WebCrypto Ed25519 is there), run in
  * system Chromium through playwright-core. Ingest is the CPU time of all Chromium processes
  * (all threads: WebCrypto verifies off the page's main thread) around each step, interleaved

@@ -1,5 +1,5 @@
 /**
- * Detection benchmark (issue 3): the inverted index against CHORUS's pairwise algorithm, both
+ * Detection benchmark: the inverted index against CHORUS's pairwise algorithm, both
  * run here on the same synthetic tasks. Pairwise at 100k would take hours, so there (and in
  * quick mode) it is timed on a random subset with the same nested loop and extrapolated by
  * pair count: its cost per pair does not depend on N.

@@ -1,5 +1,5 @@
 /**
- * Flood (issue 6 and 8): honest delivery latency on a real loopback mesh (relay + 3 honest
+ * Flood: honest delivery latency on a real loopback mesh (relay + 3 honest
  * agents in this process) without and then with a Byzantine member flooding 1,000 valid
  * events/s for 10 s. The attacker is a separate process (`chorus-mesh attack --attack flood`),
  * so its signing does not steal this process's event loop; both phases run in the same run.

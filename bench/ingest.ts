@@ -1,5 +1,5 @@
 /**
- * Ingest rate (issue 8 §2): decode + verify + fold + store per second through the one ingest
+ * Ingest rate: decode + verify + fold + store per second through the one ingest
  * path (ReplicaHost.ingest, sync-sized batches) with the memory and the SQLite store, against
  * raw Ed25519 verifies per second (node:crypto, each key imported once) of the same events,
  * measured interleaved in the same process; libp2p's `PublicKey.verify` (which imports the key

@@ -1,5 +1,5 @@
 /**
- * Memory (issue 8 §7): retained heap per 50k events in Node vs the raw event bytes. Each
+ * Memory: retained heap per 50k events in Node vs the raw event bytes. Each
  * variant runs in a child `node --expose-gc` (bench/memory-child.ts), so `global.gc()` gives
  * stable figures: the child forces GC several times before and after ingesting, with the
  * input dropped, and reports the median delta of heapUsed + arrayBuffers.

@@ -1,5 +1,5 @@
 /**
- * Scale simulation (issue 8 §6): a relay and N agents on loopback (real libp2p over WebSockets).
+ * Scale simulation: a relay and N agents on loopback (real libp2p over WebSockets).
  * The relay runs in this process and the agents in child processes of at most AGENTS_PER_CHILD
  * each (this file is also the child's entry, `--scale-child`): with 100 peers on one event
  * loop the run measured the loop, not the mesh, and took too long. For each N: time from `author` until every peer has stored the event (p50/p99

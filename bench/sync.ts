@@ -1,5 +1,5 @@
 /**
- * Catch-up and anti-entropy (issue 8 §4, §5) over the real sync protocol (`initiateRound` /
+ * Catch-up and anti-entropy over the real sync protocol (`initiateRound` /
  * `respondRound`, real codec) on an in-memory channel that counts bytes, between two
  * ReplicaHosts wired exactly as RoomPeer wires them. Times are CPU ms of this process (both
  * peers run in it), next to a baseline measured in the same run.

@@ -1,5 +1,5 @@
 /**
- * Tab → tab delivery latency (issue 8, item 1): two Chromium tabs of the built app on a direct
+ * Tab → tab delivery latency: two Chromium tabs of the built app on a direct
  * WebRTC link; tab A authors an event (sign, store in IndexedDB, publish), tab B has it folded.
  * Baseline in the same run: a raw RTCDataChannel ping between the same two pages (one way =
  * RTT / 2). Wall clock `performance.timeOrigin + performance.now()` is comparable across pages.

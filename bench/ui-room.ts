@@ -1,5 +1,5 @@
 /**
- * The room behind the UI benchmark (issue 8, item 8): a relay data directory (its key and its
+ * The room behind the UI benchmark: a relay data directory (its key and its
  * SQLite store) holding a room with `tasks` claimed tasks in 40 repositories, the dependencies
  * the rules find among them (one per pair of tasks, announced as real `dependency.detected`
  * events), and `escalations` planning sessions that a participant escalated with a note.

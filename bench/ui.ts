@@ -1,5 +1,5 @@
 /**
- * UI long tasks (issue 8, item 8): the built app in Chromium against a real relay whose room
+ * UI long tasks: the built app in Chromium against a real relay whose room
  * holds 10,000 open escalations and 2,000 tasks (bench/ui-room.ts). The tab runs the
  * production path: it catches up by sync from the relay into IndexedDB, folds, and renders.
  * Long tasks (> 50 ms main-thread tasks) are collected by a `PerformanceObserver({ type:

@@ -22,8 +22,8 @@ import { GraphFilters } from './GraphFilters'
  * their task counts and the dependencies between repositories; from DETAIL_ZOOM on (where a
  * card's text becomes readable), the task cards around the viewport (culling.ts). Cards are
  * mounted CHUNK per frame in every graph: mounting 2,000 cards (and a minimap of them) in one
- * go blocked the main thread for seconds, 100 still for ~200 ms on a loaded machine (issue 8,
- * docs/PERFORMANCE.md "UI long tasks").
+ * go blocked the main thread for seconds, 100 still for ~200 ms on a loaded machine (docs/PERFORMANCE.md,
+ * "UI long tasks").
  */
 export const DETAIL_MIN_TASKS = 300
 export const DETAIL_ZOOM = 0.6

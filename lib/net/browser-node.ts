@@ -1,5 +1,5 @@
 /**
- * The libp2p node of one browser tab (DESIGN §4, NOTES-libp2p "Browser"): WebSockets to the
+ * The libp2p node of one browser tab (docs/design.md §4): WebSockets to the
  * relay, a circuit-relay reservation so other tabs can reach it, and direct WebRTC between
  * tabs with the relay only signalling. Created by the client provider, never at module level.
  */

@@ -1,5 +1,5 @@
 /**
- * Per-peer token buckets (DESIGN §4, issue 6): bound how many messages and bytes a peer may
+ * Per-peer token buckets (docs/design.md §4): bound how many messages and bytes a peer may
  * make us process per second, so a flooding peer costs us a bounded amount of verification and
  * storage whatever it sends. The clock is monotonic (clock.ts): a wall clock stepped back by NTP
  * would otherwise leave every bucket empty for as long as the step. Tests inject their own.

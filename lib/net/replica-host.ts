@@ -79,7 +79,7 @@ export class ReplicaHost {
   storedCount = 0
   /** The last stored events (replayed ones included), for activity feeds. */
   private readonly latest: StoredEvent[] = []
-  /** Future-stamped events waiting for their time (issue 6: held, bounded, until due). */
+  /** Future-stamped events waiting for their time (held, bounded, until due). */
   private readonly held = new Map<string, Held>()
   private holdTimer?: ReturnType<typeof setTimeout>
   private readonly now: () => number

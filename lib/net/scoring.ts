@@ -1,5 +1,5 @@
 /**
- * Gossipsub peer scoring for a room (issue 6; gossipsub v1.1 spec, "Peer Scoring"
+ * Gossipsub peer scoring for a room (gossipsub v1.1 spec, "Peer Scoring"
  * https://github.com/libp2p/specs/blob/master/pubsub/gossipsub/gossipsub-v1.1.md#peer-scoring).
  * Invalid messages (our validator's Reject) cost a peer quadratically, so a handful of forged
  * or malformed events graylists it — we then ignore everything it sends — while honest peers,

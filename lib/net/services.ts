@@ -1,6 +1,6 @@
 /**
- * The libp2p services every Chorus Mesh peer runs (NOTES-libp2p: noise, yamux, identify, ping,
- * gossipsub registered as `pubsub` because pubsub-peer-discovery reads `components.pubsub`).
+ * The libp2p services every Chorus Mesh peer runs (noise, yamux, identify, ping,
+ * and gossipsub registered as `pubsub`, because pubsub-peer-discovery reads `components.pubsub`).
  */
 import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'

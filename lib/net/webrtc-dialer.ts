@@ -1,6 +1,6 @@
 /**
- * Upgrades discovered tabs to direct WebRTC connections (NOTES-libp2p: discovered peers are not
- * dialled by themselves). Only the peer with the lower id dials, so two tabs never race each
+ * Upgrades discovered tabs to direct WebRTC connections (libp2p does not dial discovered peers
+ * by itself). Only the peer with the lower id dials, so two tabs never race each
  * other; a failed dial is retried a bounded number of times, as dials do time out now and then.
  *
  * libp2p emits `peer:discovery` only when a peer first enters the peer store, i.e. once per

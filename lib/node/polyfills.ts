@@ -1,7 +1,7 @@
 /**
  * Polyfills that libp2p 3's dependencies expect from Node 22+, loaded before libp2p in every
  * Node entry point (CLI, tests). On Node 20 without them start-up fails with a misleading
- * "Pubsub is not started" (see shared/NOTES-libp2p.md). Import it first: it has side effects only.
+ * "Pubsub is not started" (a missing Promise.withResolvers deep in start-up). Import it first: it has side effects only.
  */
 if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function') {
   Object.defineProperty(Promise, 'withResolvers', {

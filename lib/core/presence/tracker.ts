@@ -14,7 +14,7 @@ export interface PresenceInfo {
   name: string
   kind: PeerKind
   role: string
-  /** The sender's log summary root, when it has a log (issue 4 uses it for "in sync"). */
+  /** The sender's log summary root, when it has a log (what "in sync" is judged by). */
   root?: string
 }
 

@@ -10,7 +10,7 @@ import type { Summary } from '../../core/log/summary'
 
 export const SYNC_PROTOCOL = '/chorus-mesh/sync/1.0.0'
 export const SYNC_VERSION = 1
-/** Bounds that keep one round from exhausting a peer (issue 6 tunes them). */
+/** Bounds that keep one round from exhausting a peer. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024
 export const MAX_BATCH_EVENTS = 256
 export const MAX_BATCH_BYTES = 1024 * 1024

@@ -1,5 +1,5 @@
 /**
- * The adversarial suite (issue 6): a relay, three honest agents and one Byzantine member on
+ * The adversarial suite: a relay, three honest agents and one Byzantine member on
  * loopback, real libp2p. After each attack: no honest peer holds an event it must refuse, no
  * honest event is lost, and every honest replica has the same state.
  */

@@ -1,5 +1,5 @@
 /**
- * A Byzantine peer for tests and demos on loopback (issue 6): a real member of the room (it
+ * A Byzantine peer for tests and demos on loopback: a real member of the room (it
  * joins with an agent invite) that publishes hand-made events straight onto the events topic,
  * skipping its own checks. Each attack returns the ids it tried to inject, so a test can prove
  * no honest peer accepted them.

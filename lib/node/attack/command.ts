@@ -1,5 +1,5 @@
 /**
- * `chorus-mesh attack`: a Byzantine member for demos on loopback (issue 6). It joins the
+ * `chorus-mesh attack`: a Byzantine member for demos on loopback. It joins the
  * relay's room with an agent invite, runs the chosen attacks in turn and prints what it sent;
  * open `/peers` in a tab to watch the mesh refuse it.
  */

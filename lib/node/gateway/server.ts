@@ -1,5 +1,5 @@
 /**
- * The HTTP + SSE gateway (DESIGN §10): the agent operations over HTTP for agents in any
+ * The HTTP + SSE gateway (ADR 0084): the agent operations over HTTP for agents in any
  * language. It only translates: `POST /v1/<name>` parses the body with the operation's schema
  * and calls it; `GET /events` streams the activity journal as Server-Sent Events;
  * `GET /openapi.json` describes both. Every route but the document and `/healthz` needs the

@@ -1,5 +1,5 @@
 /**
- * The MCP server (DESIGN §10): every agent operation as a tool, the room and the sessions as
+ * The MCP server (ADR 0083): every agent operation as a tool, the room and the sessions as
  * resources. It only translates — arguments are checked by the operation's schema, the work
  * is AgentOps', and a refused operation comes back as a tool error the model can read.
  */

@@ -1,5 +1,5 @@
 /**
- * Agent operations (DESIGN §10): the one layer over ChorusAgent that the CLI, the MCP server
+ * Agent operations (ADR 0083): the one layer over ChorusAgent that the CLI, the MCP server
  * and the HTTP gateway all call, so each operation is written and tested once. Inputs are
  * checked here (tasks in our shape or CHORUS's, task and session ids that exist, the caller
  * holding what it releases); results are plain JSON.

@@ -1,5 +1,5 @@
 /**
- * Issue 4's checks on a real mesh (loopback, real libp2p): many writers converge; a late node
+ * Mesh checks on a real mesh (loopback, real libp2p): many writers converge; a late node
  * catches up thousands of events by sync; two partitions that wrote on both sides heal with
  * nothing lost; a relay killed with SIGKILL keeps every event it acknowledged.
  */
@@ -51,7 +51,7 @@ async function write(a: MeshAgent, prefix: string, n: number): Promise<EventId[]
   return ids
 }
 
-describe('mesh checks (issue 4)', () => {
+describe('mesh checks', () => {
   it('three agents publish 200 events each and every node converges; a late fourth catches up thousands by sync', async () => {
     const relay = await startRelay({ dataDir: tmp(), host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 500, syncIntervalMs: 1000 })
     running.push(relay)
