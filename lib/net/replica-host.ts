@@ -5,7 +5,6 @@
  * so nothing is acknowledged (to the UI, the CLI or a publish) that a crash could lose.
  * Start-up replays the store before the first sync.
  */
-import { decodeEvent } from '../core/events/codec'
 import type { EncodedEvent } from '../core/events/envelope'
 import type { EventKind, PayloadInput } from '../core/events/kinds'
 import type { Signer, Verifier } from '../core/events/signer'
@@ -14,6 +13,7 @@ import type { AddResult } from '../core/log/reasons'
 import type { StoredEvent } from '../core/log/stored'
 import { Replica } from '../core/state/replica'
 import type { EventStore, StoredRecord } from '../storage/event-store'
+import { FutureHold } from './future-hold'
 import { SLICE_MS, TimeSlicer } from './slice'
 import { nextTurn } from './turn'
 
@@ -36,12 +36,6 @@ export interface ReplicaHostInit {
   sha256?: (bytes: Uint8Array) => Uint8Array
   /** Longest stretch of adds before the host yields the event loop (ms). @default SLICE_MS */
   sliceMs?: number
-}
-
-interface Held {
-  bytes: Uint8Array
-  author: string
-  due: number
 }
 
 const RECENT = 100
@@ -80,12 +74,8 @@ export class ReplicaHost {
   /** The last stored events (replayed ones included), for activity feeds. */
   private readonly latest: StoredEvent[] = []
   /** Future-stamped events waiting for their time (held, bounded, until due). */
-  private readonly held = new Map<string, Held>()
-  private holdTimer?: ReturnType<typeof setTimeout>
+  private readonly future: FutureHold
   private readonly now: () => number
-  private readonly holdWindowMs: number
-  private readonly maxHeld: number
-  private readonly maxHeldPerAuthor: number
   /** Every add from the network and the store goes through one lane that yields between slices. */
   readonly lane: TimeSlicer
   private lag = 0
@@ -93,16 +83,20 @@ export class ReplicaHost {
   private retryTimer?: ReturnType<typeof setTimeout>
   private retryMs = 0
   private closed = false
-  /** Future-stamped events dropped because the hold buffer (or the author's share) was full or they were too far ahead. */
-  droppedFuture = 0
 
   constructor(init: ReplicaHostInit) {
     this.room = init.room
     this.store = init.store
     this.now = init.now ?? Date.now
-    this.holdWindowMs = init.holdWindowMs ?? 300_000
-    this.maxHeld = init.maxHeld ?? 1024
-    this.maxHeldPerAuthor = init.maxHeldPerAuthor ?? 64
+    this.future = new FutureHold({
+      now: this.now,
+      windowMs: init.holdWindowMs ?? 300_000,
+      max: init.maxHeld ?? 1024,
+      maxPerAuthor: init.maxHeldPerAuthor ?? 64,
+      // A failed write keeps the events unsaved (the next flush retries them); a timer has
+      // nobody to tell, so the failure ends here rather than as an unhandled rejection.
+      release: (events) => this.ingest(events).catch(() => undefined),
+    })
     this.lane = new TimeSlicer(init.sliceMs ?? SLICE_MS)
     this.replica = new Replica({
       room: init.room,
@@ -152,7 +146,7 @@ export class ReplicaHost {
       // A sync batch or a gossip backlog (one ingest per message, all at once) must not starve
       // the relay's HTTP and the other sockets: the lane yields between slices.
       const r = await this.lane.run(() => this.replica.add(events[i]))
-      if (r.status === 'rejected' && r.reason === 'clock_ahead') this.hold(events[i], r.id)
+      if (r.status === 'rejected' && r.reason === 'clock_ahead') this.future.offer(events[i], r.id)
       results[i] = r
     }
     await this.flush()
@@ -183,45 +177,19 @@ export class ReplicaHost {
 
   /** Number of future-stamped events waiting. */
   get heldCount(): number {
-    return this.held.size
+    return this.future.size
+  }
+
+  /** Future-stamped events dropped because the hold (or the author's share) was full or they were too far ahead. */
+  get droppedFuture(): number {
+    return this.future.dropped
   }
 
   /** Stops the hold and retry timers (the peer is shutting down). */
   close(): void {
     this.closed = true
-    clearTimeout(this.holdTimer)
+    this.future.close()
     clearTimeout(this.retryTimer)
-  }
-
-  private hold(bytes: Uint8Array, id: string | undefined): void {
-    const decoded = decodeEvent(bytes)
-    if (!decoded.ok || id == null || this.held.has(id)) return
-    const { author, time } = decoded.value.event
-    // Not stamped in the future: a Lamport jump beyond its references, which waiting cannot fix.
-    if (time <= this.now()) return
-    const perAuthor = [...this.held.values()].filter((h) => h.author === author).length
-    if (time > this.now() + this.holdWindowMs || this.held.size >= this.maxHeld || perAuthor >= this.maxHeldPerAuthor) {
-      this.droppedFuture++
-      return
-    }
-    this.held.set(id, { bytes, author, due: time })
-    this.scheduleHeld()
-  }
-
-  private scheduleHeld(): void {
-    clearTimeout(this.holdTimer)
-    if (this.held.size === 0) return
-    const next = Math.min(...[...this.held.values()].map((h) => h.due))
-    this.holdTimer = setTimeout(() => void this.releaseHeld(), Math.max(50, next - this.now()))
-  }
-
-  private async releaseHeld(): Promise<void> {
-    const due = [...this.held.entries()].filter(([, h]) => h.due <= this.now())
-    for (const [id] of due) this.held.delete(id)
-    // A failed write keeps the events unsaved (the next flush retries them); a timer has nobody
-    // to tell, so the failure ends here rather than as an unhandled rejection.
-    if (due.length > 0) await this.ingest(due.map(([, h]) => h.bytes)).catch(() => undefined)
-    this.scheduleHeld()
   }
 
   /**
