@@ -16,6 +16,20 @@ async function setup() {
   return { host, store, alice, room: genesis.id }
 }
 
+/** A memory store whose next `putMany` fails once `failNext()` is called, as a full disk would. */
+function flakyStore() {
+  const store = createMemoryStore()
+  let fail = false
+  const flaky = { ...store, putMany: async (...args: Parameters<typeof store.putMany>) => {
+    if (fail) {
+      fail = false
+      throw new Error('disk full')
+    }
+    return store.putMany(...args)
+  } }
+  return { store, flaky, failNext: () => void (fail = true) }
+}
+
 describe('ReplicaHost', () => {
   it('resolves ingest and author only once the store holds the events', async () => {
     const { host, store, room } = await setup()
@@ -66,21 +80,13 @@ describe('ReplicaHost', () => {
 
   it('an authored event whose write fails exists nowhere: the author is told, no peer is served it, a retry takes the same seq', async () => {
     const { store: base, room } = await setup()
-    const store = createMemoryStore()
-    let failNext = false
-    const flaky = { ...store, putMany: async (...args: Parameters<typeof store.putMany>) => {
-      if (failNext) {
-        failNext = false
-        throw new Error('disk full')
-      }
-      return store.putMany(...args)
-    } }
+    const { store, flaky, failNext } = flakyStore()
     const host = new ReplicaHost({ room, store: flaky, verifier: testVerifier })
     for await (const batch of base.scan(room)) await host.ingest(batch.map((r) => r.bytes))
     const before = host.replica.summary()
     let notified = 0
     host.subscribe(() => notified++)
-    failNext = true
+    failNext()
     const bob = testSigner('bob')
     await expect(host.author(bob, 'member.joined', { displayName: 'bob', kind: 'human', capabilities: [] })).rejects.toThrow('disk full')
     expect(host.replica.log.size).toBe(2)
@@ -99,19 +105,11 @@ describe('ReplicaHost', () => {
 
   it('events from the network whose write fails fail that ingest only; a retry stores them by itself', async () => {
     const { store: base, room } = await setup()
-    const store = createMemoryStore()
-    let failNext = false
-    const flaky = { ...store, putMany: async (...args: Parameters<typeof store.putMany>) => {
-      if (failNext) {
-        failNext = false
-        throw new Error('disk full')
-      }
-      return store.putMany(...args)
-    } }
+    const { store, flaky, failNext } = flakyStore()
     const host = new ReplicaHost({ room, store: flaky, verifier: testVerifier })
     const records = []
     for await (const batch of base.scan(room)) records.push(...batch)
-    failNext = true
+    failNext()
     await expect(host.ingest(records.map((r) => r.bytes))).rejects.toThrow('disk full')
     // Peers hold these events too: they stay in the replica, and a retry writes them with nothing else arriving.
     expect(await store.count(room)).toBe(0)
