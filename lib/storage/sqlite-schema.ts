@@ -6,6 +6,7 @@
  * leaves the file at the old version, and the next start retries it.
  */
 import type Database from 'better-sqlite3'
+import { StoreError } from './event-store'
 
 /** Marks the file as a Chorus Mesh event store: 'CMev'. */
 export const SQLITE_APPLICATION_ID = 0x434d6576
@@ -51,5 +52,23 @@ export function migrate(db: Database.Database, migrations = MIGRATIONS): void {
       db.pragma(`application_id = ${SQLITE_APPLICATION_ID}`)
       db.pragma(`user_version = ${v + 1}`)
     })()
+  }
+}
+
+/** Refuses files from a newer build and SQLite files that are not a Chorus Mesh event store. */
+export function checkOwnership(db: Database.Database, file: string): void {
+  const version = db.pragma('user_version', { simple: true }) as number
+  const appId = db.pragma('application_id', { simple: true }) as number
+  if (version > SQLITE_SCHEMA_VERSION) {
+    throw new StoreError(
+      'version',
+      `${file} has event-store schema version ${version}, newer than this build's ${SQLITE_SCHEMA_VERSION}; ` +
+        'refusing to open it (run a newer Chorus Mesh, or move the file aside)',
+    )
+  }
+  const tables = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get() as number
+  const fresh = version === 0 && appId === 0 && tables === 0
+  if (!fresh && appId !== SQLITE_APPLICATION_ID) {
+    throw new StoreError('corrupt', `${file} is an SQLite database but not a Chorus Mesh event store (application_id ${appId})`)
   }
 }

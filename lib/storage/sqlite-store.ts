@@ -23,7 +23,7 @@ import {
   type ScanOptions,
   type StoredRecord,
 } from './event-store'
-import { SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION, migrate } from './sqlite-schema'
+import { checkOwnership, migrate } from './sqlite-schema'
 import { SqliteWriter, type WriteOp } from './sqlite-writer'
 
 /** Options of {@link openSqliteStore}. */
@@ -88,24 +88,6 @@ export async function openSqliteStore(init: SqliteStoreInit): Promise<SqliteEven
   } catch (err) {
     db?.close()
     throw toStoreError(err, file, 'open')
-  }
-}
-
-/** Refuses files from a newer build and SQLite files that are not a Chorus Mesh event store. */
-function checkOwnership(db: Database.Database, file: string): void {
-  const version = db.pragma('user_version', { simple: true }) as number
-  const appId = db.pragma('application_id', { simple: true }) as number
-  if (version > SQLITE_SCHEMA_VERSION) {
-    throw new StoreError(
-      'version',
-      `${file} has event-store schema version ${version}, newer than this build's ${SQLITE_SCHEMA_VERSION}; ` +
-        'refusing to open it (run a newer Chorus Mesh, or move the file aside)',
-    )
-  }
-  const tables = db.prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").pluck().get() as number
-  const fresh = version === 0 && appId === 0 && tables === 0
-  if (!fresh && appId !== SQLITE_APPLICATION_ID) {
-    throw new StoreError('corrupt', `${file} is an SQLite database but not a Chorus Mesh event store (application_id ${appId})`)
   }
 }
 
