@@ -3,9 +3,9 @@
  * chains, a bounded pending buffer for events whose references are missing, and
  * equivocation evidence (DESIGN §1). `add` never throws on remote input.
  */
-import { cidOf, decodeEvent, encodeCanonical, type Sha256 } from '../events/codec'
+import { cidOf, decodeEvent, encodeCanonical } from '../events/codec'
 import { MAX_EVENT_BYTES } from '../events/constants'
-import type { EncodedEvent, SignedEvent } from '../events/envelope'
+import type { EncodedEvent } from '../events/envelope'
 import type { Verifier } from '../events/signer'
 import { verifyInvite } from '../events/verify'
 import type { EventId, PeerId, RoomId } from '../ids'
@@ -14,41 +14,14 @@ import { ByteArena } from './arena'
 import { AuthorChains } from './chains'
 import { PendingBuffer, type Pending } from './pending'
 import { REJECT_REASONS, type AddResult, type RejectReason } from './reasons'
+import { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_PENDING, DEFAULT_MAX_PENDING_PER_AUTHOR, type AddInput, type EventLogInit, type LogStats } from './options'
 import { settle, storedRecord, type Interned } from './record'
 import type { LogView, StoredEvent } from './stored'
 
-export interface EventLogInit {
-  room: RoomId
-  verifier: Verifier
-  /** Local wall clock (ms). */
-  now?: () => number
-  /** How far an event's `time` may be ahead of the local clock (ADR 0004). */
-  maxClockSkewMs?: number
-  maxPending?: number
-  maxPendingPerAuthor?: number
-  /**
-   * SHA-256 for event ids, injected like the verifier: every incoming event is hashed before
-   * anything else (duplicates are answered from it). Default: @noble/hashes (pure JS, ≈ 9 µs
-   * per 1 KB event here; node:crypto's ≈ 2 µs, see lib/net/keys.ts `nativeSha256`).
-   */
-  sha256?: Sha256
-  /** Called for every newly stored event, in storage order. */
-  onStored?: (e: StoredEvent) => void
-  /** Called when an author is first found equivocating, or at a lower seq than before. */
-  onQuarantine?: (author: PeerId, fromSeq: number) => void
-}
-
-export const DEFAULT_MAX_CLOCK_SKEW_MS = 5 * 60_000
-export const DEFAULT_MAX_PENDING = 4096
-export const DEFAULT_MAX_PENDING_PER_AUTHOR = 256
+export { DEFAULT_MAX_CLOCK_SKEW_MS, DEFAULT_MAX_PENDING, DEFAULT_MAX_PENDING_PER_AUTHOR, type AddInput, type EventLogInit, type LogStats } from './options'
 
 /** Stored: accepted, or kept as equivocation evidence. */
 const isStored = (r: AddResult): boolean => r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation')
-
-export type LogStats = Record<RejectReason | 'accepted' | 'duplicate' | 'pending', number>
-
-/** What `add` takes: received bytes, an encoded event, or a signed event to encode. */
-export type AddInput = Uint8Array | EncodedEvent | SignedEvent
 
 /** A decoded event whose signatures are still to be checked. */
 interface Prepared {
