@@ -87,6 +87,9 @@ function rng(seed: number): () => number {
 /** Related pairs from the CHORUS examples (indices into CHORUS_TASKS), in different repositories. */
 const PAIRS: readonly [number, number][] = [[0, 1], [0, 2], [3, 4], [5, 6], [7, 8]]
 
+/** The actor index of reviewer r0 (the owner, four agents, then the reviewers). */
+const REVIEWER = 5
+
 /** A prelude that makes sessions likely: two agents in different partitions claim a related pair. */
 const prelude = (pair: number, extra: number): Action[] => [
   { t: 'claim', who: 1, task: PAIRS[pair][0] },
@@ -212,9 +215,12 @@ describe('convergence', () => {
     const seen = { sessions: 0, quarantined: 0, escalated: 0, resolved: 0, rewinds: 0, ignored: 0 }
     await fc.assert(
       fc.asyncProperty(
-        fc.tuple(fc.nat(PAIRS.length - 1), fc.nat(CHORUS_TASKS.length - 1), fc.array(action, { minLength: 5, maxLength: 50 })).map(([p, x, rest]) => [
+        fc.tuple(fc.nat(PAIRS.length - 1), fc.nat(CHORUS_TASKS.length - 1), fc.array(action, { minLength: 5, maxLength: 50 }), fc.boolean()).map(([p, x, rest, decide]) => [
           ...prelude(p, x),
           ...rest,
+          // Half the histories end with a reviewer escalating a session and deciding it, so
+          // human resolutions are always among what the property covers.
+          ...(decide ? [{ t: 'sync' } as const, { t: 'escalate', who: REVIEWER, pick: 0 } as const, { t: 'resolveEsc', who: REVIEWER, pick: 0 } as const] : []),
           { t: 'sync' } as const,
           { t: 'due', who: 1 } as const,
         ]),
