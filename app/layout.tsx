@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from 'next'
 import type { ReactNode } from 'react'
 import { MeshBanner } from '@/components/mesh/MeshBanner'
 import { MeshProvider } from '@/components/mesh/MeshProvider'
+import { WrongRoomBanner } from '@/components/mesh/WrongRoomBanner'
 import { SecureContextNotice } from '@/components/secure-context/SecureContextNotice'
 import { Nav } from '@/components/ui/Nav'
 import { NamePrompt } from '@/components/ui/NamePrompt'
@@ -28,6 +29,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <UiProvider>
             <Nav />
             <SecureContextNotice />
+            <WrongRoomBanner />
             <MeshBanner />
             <NamePrompt />
             <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">{children}</main>

@@ -89,6 +89,7 @@ export function MeshProvider({ children }: { children: ReactNode }) {
         const handle = await startTabMesh({
           onPresence: (snapshot) => mesh.presence(snapshot),
           onRelayState: (state) => mesh.relayState(state),
+          onWrongRoom: (w) => mesh.relayWrongRoom(w),
           onReplica: ({ state, root, events, pending, flags, recent }) => {
             room.getState().changed(state)
             mesh.replicaChanged({ root, events, pending, flags, recent })

@@ -18,7 +18,7 @@ import { issuerJoinOf, signNewInvite, type NewInvite } from './invites'
 import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
 import { memberPresence } from './presence/members'
-import type { RelayState } from './relays/pool'
+import type { RelayState, WrongRoom } from './relays/pool'
 import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
 import { RoomPeer } from './room-peer'
@@ -49,6 +49,8 @@ export interface TabMeshCallbacks {
   onReplica(info: ReplicaInfo): void
   onSync(stats: SyncStats): void
   onMembership(outcome: JoinOutcome): void
+  /** A relay this tab reached serves another room (it is not used). */
+  onWrongRoom?(w: WrongRoom): void
 }
 
 /** The handle the UI keeps: actions, no libp2p. */
@@ -136,7 +138,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     cleanup.unshift(peer.host.subscribe(report))
     await peer.start()
     report()
-    const keeper = tabRelays(node, room, () => fetchRoomInfo(appBase(), 3000), cb.onRelayState)
+    const keeper = tabRelays(node, room, () => fetchRoomInfo(appBase(), 3000), cb.onRelayState, cb.onWrongRoom)
     const dialer = new WebRTCDialer(node, { announcements: { pubsub: node.services.pubsub, topic: discoveryTopic(room.room) } })
     cleanup.unshift(presence.subscribe(cb.onPresence))
     dialer.start()

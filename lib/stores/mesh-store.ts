@@ -8,7 +8,7 @@ import { detectPartition } from '../core/presence/partition'
 import type { ActivityItem } from '../core/state/activity'
 import type { JoinOutcome } from '../net/membership'
 import type { PeerRow, PresenceSnapshot } from '../net/presence/service'
-import type { RelayState } from '../net/relays/pool'
+import type { RelayState, WrongRoom } from '../net/relays/pool'
 import type { SyncStats } from '../net/sync/service'
 import type { PeerFlags, TabMesh } from '../net/tab-mesh'
 
@@ -42,6 +42,8 @@ export interface MeshState {
   room?: { id: string; name: string; open: boolean }
   self?: PresenceSnapshot['self']
   relay: RelayState
+  /** Relays this tab reached that serve another room, one entry per relay (the wrong-room banner). */
+  wrongRooms: WrongRoom[]
   peers: PeerRow[]
   replica?: ReplicaSummary
   membership?: JoinOutcome
@@ -58,6 +60,7 @@ export interface MeshActions {
   failed(error: string): void
   presence(snapshot: PresenceSnapshot, now?: number): void
   relayState(state: RelayState): void
+  relayWrongRoom(w: WrongRoom): void
   replicaChanged(summary: ReplicaSummary): void
   membershipChanged(outcome: JoinOutcome): void
   syncChanged(stats: SyncStats): void
@@ -74,6 +77,7 @@ export function createMeshStore() {
   return createStore<MeshState & MeshActions>()((set, get) => ({
     status: 'starting',
     relay: 'disconnected',
+    wrongRooms: [],
     peers: [],
     started: (room, mesh) => set({ status: 'running', room, mesh, error: undefined }),
     inviteChanged: (invite) => set({ invite }),
@@ -96,6 +100,7 @@ export function createMeshStore() {
       set({ self: snapshot.self, peers: snapshot.peers, partition })
     },
     relayState: (relay) => set({ relay }),
+    relayWrongRoom: (w) => set({ wrongRooms: [...get().wrongRooms.filter((x) => x.relay !== w.relay), w] }),
     replicaChanged: (replica) => set({ replica }),
     membershipChanged: (membership) => set({ membership }),
     syncChanged: (sync) => {

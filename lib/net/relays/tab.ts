@@ -2,11 +2,12 @@
  * A tab's relays: a RelayPool keeping two WebSocket connections (each carries a circuit-relay
  * reservation, so other tabs can reach this one through either), seeded from the room info and
  * the list this browser cached for the room, asking the app's `/api/room` again while fewer
- * than two relays are connected. A relay serving another room is reported on the console.
+ * than two relays are connected. A relay serving another room is reported on the console and
+ * to `onWrongRoom` (the app shows it in a banner naming both rooms).
  */
 import type { Libp2p } from '@libp2p/interface'
 import type { RoomInfo } from '../room-info'
-import { RelayPool, browserDialable, wrongRoomMessage, type RelayState } from './pool'
+import { RelayPool, browserDialable, wrongRoomMessage, type RelayState, type WrongRoom } from './pool'
 import { recordsOf, relayRecordSchema, type RelayRecord } from './record'
 
 /** Relays a tab stays connected to (and reserves a circuit slot on). */
@@ -24,7 +25,13 @@ function cached(room: string): RelayRecord[] {
 }
 
 /** Creates (not starts) the tab's pool. */
-export function tabRelays(node: Libp2p, room: RoomInfo, refresh: () => Promise<RoomInfo>, onState: (s: RelayState) => void): RelayPool {
+export function tabRelays(
+  node: Libp2p,
+  room: RoomInfo,
+  refresh: () => Promise<RoomInfo>,
+  onState: (s: RelayState) => void,
+  onWrongRoom?: (w: WrongRoom) => void,
+): RelayPool {
   return new RelayPool(node, {
     room: room.room,
     seed: [...recordsOf(room), ...cached(room.room)],
@@ -38,7 +45,10 @@ export function tabRelays(node: Libp2p, room: RoomInfo, refresh: () => Promise<R
       }
     },
     onState: (s) => onState(s),
-    onWrongRoom: (w) => console.error(`Chorus Mesh: ${wrongRoomMessage(w)}`),
+    onWrongRoom: (w) => {
+      console.error(`Chorus Mesh: ${wrongRoomMessage(w)}`)
+      onWrongRoom?.(w)
+    },
     fallback: async () => {
       const info = await refresh()
       return { room: info.room, records: recordsOf(info), from: '/api/room' }
