@@ -12,6 +12,7 @@ import { registerGatewayCommand } from './gateway/command'
 import { registerMcpCommands } from './mcp/command'
 import { registerInviteCommand } from './invites/command'
 import { registerRelayCommand } from './relay/command'
+import { collectListenAddr } from './relay-mesh/listen'
 import { registerStartCommand } from './start-command'
 
 /** Runs the CLI with `argv` (process.argv shape); resolves to the exit code. */
@@ -48,12 +49,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--policy <policy>', `how to answer plans: ${[...POLICIES, 'manual'].join(' | ')} (default agree; manual with --stdin)`)
     .option('--stdin', 'read commands from stdin (JSON lines or words: say, complete, release, ready, sessions, session, escalate, room) and write results and activity as JSON lines')
     .option('--json', 'log JSON lines')
+    .option('--listen <multiaddr>', 'also listen here (TCP or WebSockets, repeatable or comma-separated), so agents on one network mesh directly, e.g. /ip4/0.0.0.0/tcp/7790', collectListenAddr, [])
     .action(async (o) => {
       const policy = o.policy ?? (o.stdin ? 'manual' : 'agree')
       if (![...POLICIES, 'manual'].includes(policy)) throw new Error(`--policy ${policy}: expected one of ${[...POLICIES, 'manual'].join(', ')}`)
       const { runAgentCommand } = await import('./agent/command')
       await runAgentCommand(
-        { name: o.name, relay: o.relay, data: o.data, invite: o.invite, repo: o.repo, project: o.project, tasks: o.task, descriptions: o.description, policy, json: o.json === true, ...(o.stdin ? { stdin: process.stdin } : {}) },
+        { name: o.name, relay: o.relay, data: o.data, invite: o.invite, repo: o.repo, project: o.project, tasks: o.task, descriptions: o.description, policy, json: o.json === true, listen: o.listen, ...(o.stdin ? { stdin: process.stdin } : {}) },
         untilSignal(),
       )
     })

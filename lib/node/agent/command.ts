@@ -28,6 +28,8 @@ export interface AgentCommandOptions {
   project?: string
   /** Read commands from this stream (one per line) and write results and activity as JSON lines. */
   stdin?: Readable
+  /** Multiaddrs to listen on, so agents on one network mesh directly. */
+  listen?: string[]
 }
 
 /** A task id from a title: lower-case words joined by dashes. */
@@ -58,9 +60,11 @@ export async function runAgentCommand(o: AgentCommandOptions, stopped: Promise<v
     relayUrl: o.relay,
     dataDir: o.data,
     invite: o.invite,
+    listen: o.listen,
     onError: (err) => log('error', { message: (err as Error).message }),
   })
-  log('joined', { peer: agent.peerId, room: agent.mesh.room.room, name: o.name, policy: o.policy })
+  const listening = agent.mesh.direct ? { listening: agent.mesh.node.getMultiaddrs().map((a) => a.toString()) } : {}
+  log('joined', { peer: agent.peerId, room: agent.mesh.room.room, name: o.name, policy: o.policy, ...listening })
   const ops = o.stdin ? new AgentOps(agent) : null
   if (ops) {
     // The activity journal is the event stream: plans arrive with their text.

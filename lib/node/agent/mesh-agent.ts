@@ -1,27 +1,31 @@
 /**
  * A Node agent's place on the mesh: a libp2p node (WebSockets to the relay, TCP between Node
  * peers) kept connected to the relay, presence as an `agent`, and a full replica of the room
- * in SQLite under `<data>/agents/<name>/`. The agent SDK and CLI build on this.
+ * in SQLite under `<data>/agents/<name>/`. An agent given `listen` addresses announces them on
+ * the room's discovery topic and dials the other listening agents (ADR 0027), so agents on one
+ * network keep meshing without a relay. The agent SDK and CLI build on this.
  */
 import { join } from 'node:path'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { tcp } from '@libp2p/tcp'
 import { asEventId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
 import { memberPresence } from '../../net/presence/members'
+import { DirectDialer } from '../../net/relays/direct'
 import type { RelayPool, RelayState, WrongRoom } from '../../net/relays/pool'
 import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { meshServices, type MeshServices } from '../../net/services'
-import { roomTopics } from '../../net/topics'
+import { discoveryTopic, roomTopics } from '../../net/topics'
 import { pathWebSockets } from '../../net/websockets'
 import { openSqliteStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
-import { isRelayMember } from '../relay-mesh/authority'
+import { isAgentMember, isRelayMember } from '../relay-mesh/authority'
 import { locateRoom, startPeerRelays } from '../relay-mesh/locate'
 import { splitTargets } from '../relay-mesh/targets'
 
@@ -47,6 +51,8 @@ export interface MeshAgentOptions {
   onWrongRoom?: (w: WrongRoom) => void
   /** Multiaddrs to listen on (TCP or WebSockets), so agents on one network can dial each other. */
   listen?: string[]
+  /** With `listen`: how often the agent announces its addresses to the room (ms). @default 10000 */
+  announceMs?: number
 }
 
 export interface MeshAgent {
@@ -56,6 +62,8 @@ export interface MeshAgent {
   room: RoomInfo
   /** The relays this agent keeps (two when the room has them). */
   relays: RelayPool
+  /** Other listening agents this one meshes with directly (only with `listen`). */
+  direct?: DirectDialer
   /** Joins the room (redeeming the invite if needed); a guest can watch but not act. */
   join(): Promise<JoinOutcome>
   /** Stops; `goodbye: false` stops the node first, so peers see a crash (no presence `bye`). */
@@ -74,9 +82,11 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     throw err
   })
   const room = located.info
+  const listening = (opts.listen ?? []).length > 0
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: opts.listen ?? [] },
+    peerDiscovery: listening ? [pubsubPeerDiscovery({ topics: [discoveryTopic(room.room)], interval: opts.announceMs ?? 10_000 })] : [],
     transports: [pathWebSockets(), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
@@ -104,6 +114,10 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     onState: opts.onRelayState,
     onWrongRoom: opts.onWrongRoom,
   })
+  const direct = listening
+    ? new DirectDialer(node, { pubsub: node.services.pubsub, topic: discoveryTopic(room.room), accept: (id) => isAgentMember(peer.host.replica.state, id) })
+    : undefined
+  direct?.start()
   presence.start()
   return {
     node,
@@ -111,6 +125,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     presence,
     room,
     relays,
+    direct,
     async join() {
       const outcome = await ensureMember(peer, {
         displayName: opts.name,
@@ -123,6 +138,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     },
     async stop({ goodbye = true } = {}) {
       relays.stop()
+      direct?.stop()
       if (!goodbye) await node.stop()
       await presence.stop()
       await peer.stop()

@@ -49,6 +49,8 @@ export interface ChorusAgentOptions {
   syncIntervalMs?: number
   /** SQLite durability of the replica (see MeshAgentOptions). @default 'FULL' */
   synchronous?: 'FULL' | 'NORMAL'
+  /** Multiaddrs to listen on (TCP or WebSockets) so agents on one network mesh directly (see MeshAgentOptions). */
+  listen?: string[]
   onError?: (err: unknown) => void
 }
 
@@ -135,7 +137,7 @@ export class ChorusAgent {
   static async join(opts: ChorusAgentOptions): Promise<ChorusAgent> {
     const capabilities = opts.planner === false ? [] : [PLANNER_CAPABILITY]
     if (opts.agentKey) installAgentKey(opts.dataDir, opts.name, opts.agentKey)
-    const mesh = await startMeshAgent({ name: opts.name, relayUrl: opts.relayUrl, dataDir: opts.dataDir, invite: opts.invite, capabilities, syncIntervalMs: opts.syncIntervalMs, synchronous: opts.synchronous })
+    const mesh = await startMeshAgent({ name: opts.name, relayUrl: opts.relayUrl, dataDir: opts.dataDir, invite: opts.invite, capabilities, syncIntervalMs: opts.syncIntervalMs, synchronous: opts.synchronous, listen: opts.listen })
     try {
       const outcome = await mesh.join()
       if (outcome.status !== 'member') throw new AgentJoinError('guest', outcome.reason)

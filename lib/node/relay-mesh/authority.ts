@@ -32,3 +32,9 @@ export function isRelayMember(state: RoomState, peer: string): boolean {
   const m = state.members.get(asPeerId(peer))
   return m != null && (m.capabilities.includes(RELAY_CAPABILITY) || state.owner === m.peerId)
 }
+
+/** True for a current agent member that is no relay (the peers a listening agent meshes with). */
+export function isAgentMember(state: RoomState, peer: string): boolean {
+  const m = state.members.get(asPeerId(peer))
+  return m != null && m.kind === 'agent' && !m.left && !m.revoked && !isRelayMember(state, peer)
+}
