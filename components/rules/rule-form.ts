@@ -31,7 +31,7 @@ export function ruleFromFields(f: RuleFields): { ok: true; rule: CustomRule } | 
 
 /** What the rule would detect among `tasks` (with the room's other custom rules in force), strongest first. */
 export function previewRule(rule: CustomRule, tasks: readonly Task[], others: readonly CustomRule[] = []): Dependency[] {
-  const index = new DependencyIndex([...others.filter((o) => o.name !== rule.name), rule], { maxPostings: Infinity })
+  const index = new DependencyIndex([...others.filter((o) => o.name !== rule.name), rule])
   const found: Dependency[] = []
   for (const t of tasks) for (const d of index.addTask(t)) if (d.relationship === rule.name) found.push(d)
   return found.sort((p, q) => q.confidence - p.confidence)

@@ -114,8 +114,7 @@ export async function detectCommand(file: string, opts: { rules?: string; confli
     const tasks = await loadTasks(file)
     checkUnique(file, tasks)
     const rules: CustomRule[] = opts.rules ? await load(opts.rules, z.array(customRuleSchema), 'rules') : []
-    // Offline, exactness beats the hot-key bound: every pair the rules accept is reported.
-    const index = new DependencyIndex(rules, { maxPostings: Infinity })
+    const index = new DependencyIndex(rules)
     for (const t of tasks) index.addTask(t)
     const deps = index.all().map(({ task1, task2, relationship, confidence, reason }) => ({ task1, task2, relationship, confidence, reason }))
     if (opts.conflicts) {

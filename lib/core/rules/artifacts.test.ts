@@ -90,7 +90,7 @@ describe('detection from artifacts', () => {
     fc.assert(
       fc.property(fc.array(taskArb, { minLength: 2, maxLength: 12 }), (specs) => {
         const tasks = specs.map((s, i) => t(`t${i}`, s.repo, 'Tidy', s.arts))
-        const index = new DependencyIndex([], { maxPostings: Infinity })
+        const index = new DependencyIndex()
         for (const x of tasks) index.addTask(x)
         const pairwise = tasks.flatMap((x, i) => tasks.slice(i + 1).flatMap((y) => detectPair(x, y)))
         const key = (d: { task1: string; task2: string; relationship: string }) => `${d.task1}|${d.task2}|${d.relationship}`

@@ -1,9 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compileRules } from './compile'
-import { detectFeatures } from './detect'
-import { taskFeatures } from './features'
-import { DEFAULT_EXACT_BELOW, DependencyIndex, detectPair, type CustomRule, type Dependency, type Task } from './index'
+import { DependencyIndex, detectPair, HOT_ENTITY_TASKS, roomDependencies, type CustomRule, type Dependency, type Task } from './index'
 
 // Words chosen to hit every rule's topic, consumer and entity paths, plus noise.
 const VOCAB = [
@@ -22,11 +19,21 @@ const arbTask = (i: number) =>
     repository: fc.constantFrom('r1', 'r2', 'r3', 'R1'),
     title: fc.array(fc.constantFrom(...VOCAB), { minLength: 1, maxLength: 5 }).map((w) => w.join(' ')),
     description: fc.array(fc.constantFrom(...VOCAB), { maxLength: 6 }).map((w) => w.join(' ')),
-  }).map((r): Task => ({ taskId: `t${String(i).padStart(3, '0')}`, projectId: 'p', ...r }))
+  }).map((r): Task => ({ taskId: `t${String(i).padStart(4, '0')}`, projectId: 'p', ...r }))
 
-const arbTasks = fc.integer({ min: 0, max: 40 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbTask(i))))
+// For rooms with hot entities: a rule word or two and one to three of a few entity nouns, so
+// entities' holder counts spread around small limits and cross them both ways.
+const RULE_WORDS = ['define api', 'implement page', 'add table', 'user service', 'feature flag', 'env var', 'jwt token', 'auth middleware', 'login page', 'mobile release', 'copy', 'translate']
+const NOUNS = ['orders', 'preferences', 'invoice', 'cart', 'profile', 'shipment', 'coupon', 'search']
+const arbRoomTask = fc.record({
+  repository: fc.constantFrom('r1', 'r2', 'r3', 'r4'),
+  title: fc.tuple(fc.array(fc.constantFrom(...RULE_WORDS), { minLength: 1, maxLength: 2 }), fc.array(fc.constantFrom(...NOUNS), { minLength: 1, maxLength: 3 }))
+    .map(([r, n]) => [...r, ...n].join(' ')),
+}).map((r): Task => ({ taskId: '', projectId: 'p', description: '', ...r }))
 
-const sortDeps = (ds: Dependency[]) =>
+const arbTasks = (max: number) => fc.integer({ min: 0, max }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => arbTask(i))))
+
+const sortDeps = (ds: readonly Dependency[]) =>
   [...ds].sort((p, q) => `${p.task1} ${p.task2} ${p.relationship}`.localeCompare(`${q.task1} ${q.task2} ${q.relationship}`))
 
 const pairwise = (tasks: readonly Task[], rules: readonly CustomRule[]): Dependency[] => {
@@ -35,78 +42,95 @@ const pairwise = (tasks: readonly Task[], rules: readonly CustomRule[]): Depende
   return sortDeps(out)
 }
 
+const task = (taskId: string, repository: string, title: string): Task => ({ taskId, projectId: 'p', repository, title, description: '' })
+
 describe('DependencyIndex', () => {
-  it('finds exactly what detectPair finds over all pairs (no cap)', () => {
+  it(`in a room of at most ${HOT_ENTITY_TASKS} tasks finds exactly what detectPair finds over all pairs`, () => {
     fc.assert(
-      fc.property(arbTasks, fc.boolean(), (tasks, withCustom) => {
+      fc.property(arbTasks(HOT_ENTITY_TASKS), fc.boolean(), (tasks, withCustom) => {
         const rules = withCustom ? CUSTOM : []
-        const index = new DependencyIndex(rules, { maxPostings: Infinity })
+        const index = new DependencyIndex(rules)
         const incremental: Dependency[] = []
         for (const t of tasks) incremental.push(...index.addTask(t))
         const expected = pairwise(tasks, rules)
         expect(sortDeps(index.all())).toEqual(expected)
-        expect(sortDeps(incremental)).toEqual(expected)
+        expect(sortDeps(incremental)).toEqual(expected) // nothing is hot: no link added earlier is dropped later
       }),
       { numRuns: 150 },
     )
   })
 
-  it('after removals, equals pairwise detection over the remaining tasks', () => {
-    fc.assert(
-      fc.property(arbTasks, fc.array(fc.nat(), { maxLength: 10 }), (tasks, picks) => {
-        const index = new DependencyIndex(CUSTOM, { maxPostings: Infinity })
-        for (const t of tasks) index.addTask(t)
-        const removed = new Set(tasks.length ? picks.map((p) => tasks[p % tasks.length].taskId) : [])
-        for (const id of removed) index.removeTask(id)
-        expect(sortDeps(index.all())).toEqual(pairwise(tasks.filter((t) => !removed.has(t.taskId)), CUSTOM))
-      }),
-      { numRuns: 100 },
+  it('equals roomDependencies after any sequence of adds, replacements and removals, hot entities included (searched)', () => {
+    const op = fc.oneof(
+      fc.record({ add: fc.integer({ min: 0, max: 29 }), task: fc.oneof(arbRoomTask, arbTask(0)) }),
+      fc.record({ add: fc.integer({ min: 0, max: 29 }), task: arbRoomTask }),
+      fc.record({ remove: fc.integer({ min: 0, max: 29 }) }),
     )
-  })
-
-  it('with a hot-key cap, reports a subset, and each reported pair exactly as detectPair does', () => {
     fc.assert(
-      fc.property(arbTasks, (tasks) => {
-        const index = new DependencyIndex(CUSTOM, { maxPostings: 2, exactBelow: 0 })
-        for (const t of tasks) index.addTask(t)
-        const byId = new Map(tasks.map((t) => [t.taskId, t]))
-        const got = index.all()
-        const pairs = new Set(got.map((d) => `${d.task1} ${d.task2}`))
-        for (const p of pairs) {
-          const [a, b] = p.split(' ')
-          expect(sortDeps(got.filter((d) => `${d.task1} ${d.task2}` === p))).toEqual(sortDeps(detectPair(byId.get(a)!, byId.get(b)!, CUSTOM)))
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.array(op, { minLength: 10, maxLength: 80 }), fc.boolean(), (hotAbove, ops, withCustom) => {
+        const rules = withCustom ? CUSTOM : []
+        const index = new DependencyIndex(rules, { hotAbove })
+        const room = new Map<string, Task>()
+        for (const o of ops) {
+          if ('add' in o) {
+            const t = { ...o.task, taskId: `t${String(o.add).padStart(4, '0')}` }
+            room.delete(t.taskId)
+            room.set(t.taskId, t)
+            const mine = index.addTask(t)
+            const expected = roomDependencies([...room.values()], rules, hotAbove).filter((d) => d.task1 === t.taskId || d.task2 === t.taskId)
+            expect(sortDeps(mine)).toEqual(sortDeps(expected))
+          } else {
+            const id = `t${String(o.remove).padStart(4, '0')}`
+            room.delete(id)
+            index.removeTask(id)
+          }
         }
-        const all = new Set(pairwise(tasks, CUSTOM).map((d) => `${d.task1} ${d.task2}`))
-        for (const p of pairs) expect(all.has(p)).toBe(true)
+        expect(sortDeps(index.all())).toEqual(sortDeps(roomDependencies([...room.values()], rules, hotAbove)))
+        expect(index.size).toBe(room.size)
       }),
-      { numRuns: 100 },
+      { numRuns: 200 },
     )
   })
 
-  it('is exact while the room is smaller than exactBelow, then skips hot keys', () => {
-    const index = new DependencyIndex([], { maxPostings: 2, exactBelow: 5 })
-    const add = (i: number) =>
-      index.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
-    for (let i = 0; i < 4; i++) add(i)
-    const define = (id: string) => index.addTask({ taskId: id, projectId: 'p', repository: `r-${id}`, title: 'Define orders API', description: '' })
-    expect(define('x')).toHaveLength(4) // 4 tasks < 5: exact
-    // 5 tasks: the key of the four pages is hot and skipped; x (a rarer key) is still found.
-    expect(define('y').map((d) => [d.task1, d.task2])).toEqual([['x', 'y']])
+  it('an entity held by more than the limit links nothing by itself; a rarer shared entity still does; removals bring it back', () => {
+    const index = new DependencyIndex([], { hotAbove: 4 })
+    for (let i = 0; i < 4; i++) index.addTask(task(`p${i}`, `r${i}`, `Implement orders page ${i}`))
+    // Five holders of "order": hot. The new task's only shared entity with the pages is "order".
+    expect(index.addTask(task('api', 'rapi', 'Define orders API'))).toEqual([])
+    expect(index.all()).toEqual([])
+    expect(index.stats.hotKeysSkipped).toBeGreaterThan(0)
+    const history = index.addTask(task('hist', 'rh', 'Define orders history API'))
+    expect(history).toEqual([])
+    expect(index.addTask(task('histPage', 'rhp', 'Implement orders history page')).map((d) => [d.task1, d.task2, d.relationship]))
+      .toEqual([['hist', 'histPage', 'API_Contract']])
+    // Back to four holders of "order": the links through it are there again.
+    for (const id of ['p0', 'p1', 'hist']) index.removeTask(id)
+    expect(index.all().map((d) => `${d.task1}-${d.task2}`).sort()).toEqual(['api-histPage', 'api-p2', 'api-p3'])
+    const rest = [task('p2', 'r2', 'Implement orders page 2'), task('p3', 'r3', 'Implement orders page 3'), task('api', 'rapi', 'Define orders API'), task('histPage', 'rhp', 'Implement orders history page')]
+    expect(sortDeps(index.all())).toEqual(sortDeps(roomDependencies(rest, [], 4)))
+  })
+
+  it('adding to a room where an entity is hot does not scan its holders', () => {
+    const index = new DependencyIndex()
+    for (let i = 0; i < 2000; i++) index.addTask(task(`t${i}`, `r${i}`, `Implement orders page ${i}`))
+    const before = index.stats.candidates
+    expect(index.addTask(task('x', 'rx', 'Define orders API'))).toEqual([])
+    expect(index.stats.candidates - before).toBe(0)
   })
 
   it('replacing a task re-detects it', () => {
     const index = new DependencyIndex()
-    index.addTask({ taskId: 'a', projectId: 'p', repository: 'r1', title: 'Define user authentication API', description: '' })
-    expect(index.addTask({ taskId: 'b', projectId: 'p', repository: 'r2', title: 'Implement login page', description: '' })).toHaveLength(1)
-    index.addTask({ taskId: 'b', projectId: 'p', repository: 'r2', title: 'Bump lodash version', description: '' })
+    index.addTask(task('a', 'r1', 'Define user authentication API'))
+    expect(index.addTask(task('b', 'r2', 'Implement login page'))).toHaveLength(1)
+    index.addTask(task('b', 'r2', 'Bump lodash version'))
     expect(index.all()).toEqual([])
     expect(index.size).toBe(2)
   })
 
   it('setRules returns the dependencies the new rules add and drops those they remove', () => {
     const index = new DependencyIndex()
-    index.addTask({ taskId: 'a', projectId: 'p', repository: 'r1', title: 'Mobile release notes', description: '' })
-    index.addTask({ taskId: 'b', projectId: 'p', repository: 'r2', title: 'Mobile release build', description: '' })
+    index.addTask(task('a', 'r1', 'Mobile release notes'))
+    index.addTask(task('b', 'r2', 'Mobile release build'))
     expect(index.all()).toEqual([])
     const added = index.setRules(CUSTOM)
     expect(added.map((d) => [d.task1, d.task2, d.relationship])).toEqual([['a', 'b', 'Mobile']])
@@ -114,44 +138,33 @@ describe('DependencyIndex', () => {
     expect(index.all()).toEqual([])
   })
 
-  it('a very common entity does not make adding a task scan the room', () => {
-    const index = new DependencyIndex([], { maxPostings: 50, exactBelow: 0 })
-    for (let i = 0; i < 2000; i++) {
-      index.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
-    }
-    const before = index.stats.candidates
-    const found = index.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define orders API', description: '' })
-    expect(index.stats.candidates - before).toBe(0)
-    expect(index.stats.hotKeysSkipped).toBeGreaterThan(0)
-    expect(found).toEqual([])
-    const exact = new DependencyIndex([], { maxPostings: Infinity })
-    for (let i = 0; i < 100; i++) {
-      exact.addTask({ taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Implement orders page ${i}`, description: '' })
-    }
-    expect(exact.addTask({ taskId: 'x', projectId: 'p', repository: 'rx', title: 'Define orders API', description: '' })).toHaveLength(100)
+  it('custom rules and declared artifacts are not limited by hot entities', () => {
+    const index = new DependencyIndex(CUSTOM, { hotAbove: 1 })
+    index.addTask(task('a', 'r1', 'Orders mobile release page'))
+    index.addTask(task('b', 'r2', 'Orders mobile release API'))
+    index.addTask(task('c', 'r3', 'Orders mobile release endpoint'))
+    expect(new Set(index.all().map((d) => d.relationship))).toEqual(new Set(['Mobile']))
+    expect(index.all()).toHaveLength(3)
   })
 })
 
 describe('DependencyIndex at scale', () => {
-  // Above DEFAULT_EXACT_BELOW (2000 tasks), where the default index starts skipping hot keys:
-  // without a cap the index must still find every pair the pairwise rules accept, so what the
-  // cap drops is only ever its own choice (docs/adr/0014), never a key the index forgot.
-  it('without a cap equals pairwise detection on 2,100 random tasks, custom rules included', () => {
-    const rules = compileRules(CUSTOM)
+  // Well above HOT_ENTITY_TASKS holders per entity (the vocabulary is 35 words), where the old
+  // posting cap dropped links: the index must equal the room's reference exactly.
+  it('equals roomDependencies on 2,100 random tasks, custom rules included', () => {
     fc.assert(
       fc.property(fc.array(arbTask(0), { minLength: 2100, maxLength: 2100 }), (drawn) => {
         const tasks = drawn.map((t, i) => ({ ...t, taskId: `t${String(i).padStart(4, '0')}` }))
-        const index = new DependencyIndex(CUSTOM, { maxPostings: Infinity })
+        const index = new DependencyIndex(CUSTOM)
         for (const t of tasks) index.addTask(t)
-        const features = tasks.map(taskFeatures)
-        const expected: Dependency[] = []
-        for (let i = 0; i < tasks.length; i++) for (let j = i + 1; j < tasks.length; j++) expected.push(...detectFeatures(features[i], features[j], rules))
-        expect(index.size).toBeGreaterThan(DEFAULT_EXACT_BELOW)
+        const expected = roomDependencies(tasks, CUSTOM)
+        expect(expected.length).toBeGreaterThan(0)
+        expect(index.stats.hotKeysSkipped).toBeGreaterThan(0)
         const got = index.all()
         expect(got.length).toBe(expected.length)
         expect(sortDeps(got)).toEqual(sortDeps(expected))
       }),
       { numRuns: 1, seed: 16 },
     )
-  }, 120_000) // ~2.2M pairs checked pairwise: seconds, more on a loaded machine
+  }, 120_000) // ~2.2M pairs checked by the reference: seconds, more on a loaded machine
 })

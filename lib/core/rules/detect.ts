@@ -5,15 +5,16 @@
 import { artifactMatches, artifactReason, sharedArtifacts } from './artifacts'
 import { compileRules, type CompiledRule } from './compile'
 import { taskFeatures, type TaskFeatures } from './features'
-import { evaluateRule, sharedOnce } from './match'
+import { evaluateRule, sharedOnce, type HotEntity } from './match'
 import type { CustomRule, Dependency, Task } from './types'
 export { normalizeRepository, sameRepository } from './repository'
 
 /**
  * Detection on precomputed features; `rules` from `compileRules`. Declared artifacts are exact
- * evidence: where they give a relationship, it replaces what the words give for it.
+ * evidence: where they give a relationship, it replaces what the words give for it. With `hot`
+ * (the room's hot entities, room.ts), a built-in rule needs a shared entity that is not hot.
  */
-export function detectFeatures(a: TaskFeatures, b: TaskFeatures, rules: readonly CompiledRule[]): Dependency[] {
+export function detectFeatures(a: TaskFeatures, b: TaskFeatures, rules: readonly CompiledRule[], hot?: HotEntity): Dependency[] {
   if (a.taskId === b.taskId || a.repositoryKey === b.repositoryKey) return []
   const [x, y] = a.taskId < b.taskId ? [a, b] : [b, a]
   const out: Dependency[] = []
@@ -24,7 +25,7 @@ export function detectFeatures(a: TaskFeatures, b: TaskFeatures, rules: readonly
       out.push({ task1: x.taskId, task2: y.taskId, relationship: m.relationship, confidence: m.confidence, reason: artifactReason(m, x.taskId, y.taskId) })
     }
   }
-  const shared = sharedOnce(x, y)
+  const shared = sharedOnce(x, y, hot)
   for (const rule of rules) {
     if (exact.has(rule.name)) continue
     const m = evaluateRule(rule, x, y, shared)
@@ -38,8 +39,10 @@ export const byStrength = (p: Dependency, q: Dependency): number =>
   q.confidence - p.confidence || (p.relationship < q.relationship ? -1 : p.relationship > q.relationship ? 1 : 0)
 
 /**
- * The dependencies between two tasks under the built-in and the given custom rules
- * (pure and deterministic; used to verify a gossiped `dependency.detected` by recomputation).
+ * The dependencies between two tasks under the built-in and the given custom rules, as if the
+ * pair were alone in the room (pure and deterministic; used to verify a gossiped
+ * `dependency.detected` by recomputation). In a room, `roomDependencies` (room.ts) is the
+ * reference: the same, minus built-in links made only through hot entities.
  */
 export function detectPair(a: Task, b: Task, customRules: readonly CustomRule[] = []): Dependency[] {
   return detectFeatures(taskFeatures(a), taskFeatures(b), compileRules(customRules))

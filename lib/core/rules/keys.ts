@@ -11,8 +11,9 @@
  * - artifacts: a task posts (ART,key,D) for what it defines and (ART,key,C) for what it
  *   consumes; a definer queries both, a consumer queries (ART,key,D) — two consumers never meet.
  *
- * Every pair a rule accepts (match.ts, artifacts.ts) meets through at least one key, so without the hot-key
- * cap the index finds exactly the pairwise result (docs/adr/0014).
+ * Every pair a rule accepts (match.ts, artifacts.ts) meets through at least one key; a built-in
+ * link needs a shared entity that is not hot (room.ts), so skipping hot entities' keys loses
+ * nothing (docs/adr/0016).
  */
 import type { CompiledRule } from './compile'
 import type { TaskFeatures } from './features'
@@ -21,7 +22,10 @@ import { builtinSides, memoTerms } from './match'
 /** The keys a task is posted under and the keys it looks its candidates up in. */
 export interface TaskKeys {
   readonly post: readonly string[]
+  /** Keys of custom rules and artifacts: always looked up. */
   readonly query: readonly string[]
+  /** [entity, key] for built-in rules: looked up only while the entity is not hot in the room. */
+  readonly entityQuery: readonly (readonly [string, string])[]
 }
 
 const SEP = '\u0000'
@@ -31,6 +35,7 @@ const key = (...parts: string[]): string => parts.join(SEP)
 export function taskKeys(rules: readonly CompiledRule[], f: TaskFeatures): TaskKeys {
   const post = new Set<string>()
   const query = new Set<string>()
+  const entityQuery = new Map<string, string>()
   for (const rule of rules) {
     if (rule.kind === 'builtin') {
       const { topic, consumer } = builtinSides(rule, f)
@@ -38,10 +43,10 @@ export function taskKeys(rules: readonly CompiledRule[], f: TaskFeatures): TaskK
       for (const e of f.entities) {
         const asTopic = key(rule.name, 'T', e)
         const asConsumer = key(rule.name, 'C', e)
-        query.add(asTopic)
+        entityQuery.set(asTopic, e)
         if (topic.length > 0) {
           post.add(asTopic)
-          query.add(asConsumer)
+          entityQuery.set(asConsumer, e)
         }
         if (consumer.length > 0) post.add(asConsumer)
       }
@@ -71,5 +76,5 @@ export function taskKeys(rules: readonly CompiledRule[], f: TaskFeatures): TaskK
       query.add(key('ART', k, 'D'))
     }
   }
-  return { post: [...post], query: [...query] }
+  return { post: [...post], query: [...query], entityQuery: [...entityQuery].map(([k, e]) => [e, k] as const) }
 }

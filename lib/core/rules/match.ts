@@ -50,8 +50,15 @@ export function builtinSides(rule: Extract<CompiledRule, { kind: 'builtin' }>, f
   return sides
 }
 
-/** The entities a pair shares, computed at most once per pair and only if a rule's gate passes. */
-export type SharedLazy = () => { stems: string[]; concepts: string[] }
+/**
+ * The entities a pair shares, computed at most once per pair and only if a rule's gate passes.
+ * `specific`: some shared entity is not hot in the room (always true when the pair shares one
+ * and no room is given; docs/adr/0016).
+ */
+export type SharedLazy = () => { stems: string[]; concepts: string[]; specific: boolean }
+
+/** Whether an entity is shared by too many of the room's tasks to link a pair by itself (room.ts). */
+export type HotEntity = (entity: string) => boolean
 
 /** Spellings used in reasons, cached per task: the same few terms recur in every pair it joins. */
 const SPELLINGS = {}
@@ -97,8 +104,8 @@ function builtin(rule: Extract<CompiledRule, { kind: 'builtin' }>, x: TaskFeatur
   const sx = builtinSides(rule, x)
   const sy = builtinSides(rule, y)
   if (sx.all.length === 0 || sy.all.length === 0 || sx.topic.length + sy.topic.length === 0) return null
-  const { stems, concepts } = shared()
-  if (stems.length + concepts.length === 0) return null
+  const { stems, concepts, specific } = shared()
+  if (!specific) return null
   let distinct = sx.all.length
   for (const t of sy.all) if (!sx.all.includes(t)) distinct++
   const confidence = noisyOr(WEIGHT.builtinBase, [
@@ -169,8 +176,17 @@ export function evaluateRule(rule: CompiledRule, x: TaskFeatures, y: TaskFeature
   }
 }
 
-/** A SharedLazy for one pair. */
-export function sharedOnce(x: TaskFeatures, y: TaskFeatures): SharedLazy {
+/** A SharedLazy for one pair; with `hot`, an entity hot in the room does not make the pair specific. */
+export function sharedOnce(x: TaskFeatures, y: TaskFeatures, hot?: HotEntity): SharedLazy {
   let value: ReturnType<SharedLazy> | undefined
-  return () => (value ??= sharedEntities(x, y))
+  return () => (value ??= withSpecific(x, y, sharedEntities(x, y), hot))
+}
+
+function withSpecific(x: TaskFeatures, y: TaskFeatures, s: { stems: string[]; concepts: string[] }, hot?: HotEntity): ReturnType<SharedLazy> {
+  if (s.stems.length + s.concepts.length === 0) return { ...s, specific: false }
+  if (!hot) return { ...s, specific: true }
+  // Every shared entity counts here, also a concept that a shared stem already names.
+  const [small, large] = x.entities.size <= y.entities.size ? [x, y] : [y, x]
+  for (const e of small.entities) if (large.entities.has(e) && !hot(e)) return { ...s, specific: true }
+  return { ...s, specific: false }
 }
