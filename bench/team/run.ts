@@ -56,6 +56,12 @@ export interface RoomRunResult {
   tabJoinRetries: number
   /** The relay's log outcomes at the end (its /metrics `chorus_events_total`): accepted, duplicate, pending, rejections by reason. */
   relayOutcomes: Record<string, number>
+  /**
+   * The relay's anti-entropy at the end (/metrics `chorus_sync_events_total`): events sent,
+   * received and added; received − added are the copies sync brought (of the duplicates above,
+   * the rest came by gossip).
+   */
+  relaySync: Record<string, number>
   dir: string
 }
 
@@ -215,6 +221,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     )
     const metrics = await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text(), () => '')
     const relayOutcomes = Object.fromEntries([...metrics.matchAll(/^chorus_events_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]).filter(([, n]) => (n as number) > 0))
+    const relaySync = Object.fromEntries([...metrics.matchAll(/^chorus_sync_events_total\{direction="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))
     const counted = nextMessage(agents[0], (m) => ((m as AgentChildReport).type === 'census' ? (m as Extract<AgentChildReport, { type: 'census' }>).census : undefined), 60_000, 'a census')
     agents[0].send({ type: 'census' })
     const census = await counted
@@ -233,6 +240,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       agentErrors: last.reduce((n, s) => n + s.errors, 0),
       tabJoinRetries: tabRetries,
       relayOutcomes,
+      relaySync,
       dir,
     }
   } finally {

@@ -8,6 +8,7 @@ import { inviteBody, T0 } from '../testing/room'
 import { signInvite } from '../events/verify'
 import { planFor } from '../testing/replica'
 import { AUTH_API, LOGIN_PAGE, task } from '../testing/tasks'
+import type { StoredEvent } from '../log/stored'
 import { stateDigest } from './digest'
 import { CHECKPOINT_EVERY, Fold } from './fold'
 import { foldOrder } from './order'
@@ -102,6 +103,13 @@ function ordered(value: unknown): unknown {
  * with many messages and plan versions, completed and released tasks, a rule added then
  * removed (a Map delete), a member leaving (its tasks released).
  */
+/** The state folded in order from `events`, with the room's authority. */
+function foldOf(room: Awaited<ReturnType<typeof richHistory>>['room'], events: readonly StoredEvent[]) {
+  const f = new Fold(room.replica.log.room, {}, room.replica.authority)
+  for (const e of events) f.insert(e)
+  return f.state
+}
+
 async function richHistory() {
   const room = await replicaRoom({ escalationThreshold: 500 })
   const a = await room.member('agent-a', 'agent')
@@ -193,8 +201,30 @@ describe('Fold checkpoints (bounded, copy-on-write)', () => {
     const fold = new Fold(room.replica.log.room, small, room.replica.authority)
     const late = new Set([3, 20, sorted.length - 30, sorted.length - 9, sorted.length - 2])
     for (const [i, e] of sorted.entries()) if (!late.has(i)) fold.insert(e)
-    for (const i of [...late].reverse()) fold.insert(sorted[i])
+    for (const i of [...late].reverse()) {
+      fold.insert(sorted[i])
+      // Read after each: every late event pays its own replay.
+      expect(ordered(fold.state)).toEqual(ordered(foldOf(room, sorted.filter((e, j) => !late.has(j) || j >= i))))
+    }
     expect(fold.rewindCount).toBe(late.size)
     expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
+  })
+
+  it('a burst of late events with no read in between costs one replay, from the earliest, and ends in the in-order state', async () => {
+    const { room, sorted } = await richHistory()
+    const late = new Set([5, 20, sorted.length - 30, sorted.length - 9, sorted.length - 2])
+    for (const order of [[...late], [...late].reverse()]) {
+      const fold = new Fold(room.replica.log.room, small, room.replica.authority)
+      for (const [i, e] of sorted.entries()) if (!late.has(i)) fold.insert(e)
+      const replayedBefore = fold.replayedCount
+      for (const i of order) fold.insert(sorted[i])
+      // Tail events arriving meanwhile join the owed replay too.
+      expect(fold.replayOwed).toBe(true)
+      expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
+      expect(fold.replayOwed).toBe(false)
+      expect(fold.rewindCount).toBe(1)
+      // From the empty state (index 5 is behind every kept checkpoint): the room once, not once per late event.
+      expect(fold.replayedCount - replayedBefore).toBe(sorted.length)
+    }
   })
 })

@@ -7,6 +7,11 @@
  * A checkpoint is not a copy of the state but an undo journal (journal.ts): the reducer writes
  * copy-on-write, so a checkpoint holds only what changed after it. At most `keep` checkpoints
  * are kept, the most recent ones; an event older than all of them replays from the empty state.
+ *
+ * Replays are lazy: a late event only marks where the fold must resume, and the replay runs
+ * when the state is next read. A burst of late events (a sync batch, a gossip backlog of copies
+ * authored by a peer that was behind) then costs one replay from the earliest of them instead of
+ * one per event, since nothing reads the state between the adds of a burst.
  */
 import { EVERYTHING_COUNTS, type AuthorityFacts } from '../authority/authority'
 import type { PeerId, RoomId } from '../ids'
@@ -59,6 +64,8 @@ export class Fold {
   private readonly keep: number
   private rewinds = 0
   private replayed = 0
+  /** Index in `order` from which the state is stale (a replay is owed), or null when it is current. */
+  private staleFrom: number | null = null
 
   constructor(
     private readonly room: RoomId,
@@ -71,19 +78,27 @@ export class Fold {
     this.keep = Math.max(1, opts.keep ?? CHECKPOINT_KEEP)
   }
 
-  /** The folded state. Treat as read-only. */
+  /** The folded state (runs the replay late events owe). Treat as read-only. */
   get state(): RoomState {
+    this.settle()
     return this.current
   }
 
-  /** How many times a late event forced a replay (for metrics and tests). */
+  /** How many times late events forced a replay (for metrics and tests). */
   get rewindCount(): number {
+    this.settle()
     return this.rewinds
   }
 
   /** How many events rewinds have folded again, in all (the CPU a late event costs). */
   get replayedCount(): number {
+    this.settle()
     return this.replayed
+  }
+
+  /** True while late events have marked a replay that no read has run yet. */
+  get replayOwed(): boolean {
+    return this.staleFrom != null
   }
 
   /**
@@ -94,14 +109,25 @@ export class Fold {
     const at = insertionIndex(this.order, e)
     this.order.splice(at, 0, e)
     const from = Math.min(at, this.indexOfFirst(changed))
-    if (from === this.order.length - 1) this.step(from)
-    else this.replayFrom(from)
+    // Owing a replay from `staleFrom`, the state is the fold of the events before it, which an
+    // insert at or after it does not move: the owed replay covers the new event too.
+    if (this.staleFrom != null) this.staleFrom = Math.min(this.staleFrom, from)
+    else if (from === this.order.length - 1) this.step(from)
+    else this.staleFrom = from
   }
 
-  /** Replays from the earliest of `changed` (folded events whose authority verdict changed). */
+  /** Replays from the earliest of `changed` (folded events whose authority verdict changed), when the state is next read. */
   revise(changed: readonly StoredEvent[]): void {
     const from = this.indexOfFirst(changed)
-    if (from < this.order.length) this.replayFrom(from)
+    if (from < this.order.length) this.staleFrom = Math.min(this.staleFrom ?? from, from)
+  }
+
+  /** Runs the replay owed, if any. */
+  private settle(): void {
+    if (this.staleFrom == null) return
+    const from = this.staleFrom
+    this.staleFrom = null
+    this.replayFrom(from)
   }
 
   private indexOfFirst(events: readonly StoredEvent[]): number {
@@ -115,6 +141,7 @@ export class Fold {
 
   /** An author equivocated from `fromSeq`: its events from there on stop counting. */
   quarantineAuthor(author: PeerId, fromSeq: number): void {
+    this.settle()
     this.quarantine.set(author, fromSeq)
     const first = this.order.findIndex((e) => e.event.author === author && e.event.seq >= fromSeq)
     if (first >= 0) this.replayFrom(first)
