@@ -59,6 +59,8 @@ export class PresenceTracker {
   /** Beats of new peers not tracked because every place was taken by a live peer. */
   refused = 0
   private readonly peers = new Map<string, PeerPresence>()
+  /** Local clock of the latest beat or confirmation from anyone. */
+  private freshest = Number.NEGATIVE_INFINITY
 
   constructor(init: PresenceTrackerInit) {
     if (!(init.intervalMs > 0)) throw new RangeError('intervalMs must be > 0')
@@ -78,6 +80,7 @@ export class PresenceTracker {
       return undefined
     }
     const from = known?.status
+    this.freshest = Math.max(this.freshest, now)
     this.peers.set(peerId, {
       ...info,
       peerId,
@@ -95,6 +98,7 @@ export class PresenceTracker {
     if (known == null || known.status === 'left') return undefined
     const from = known.status
     known.lastSeen = now
+    this.freshest = Math.max(this.freshest, now)
     known.status = 'alive'
     return from === 'alive' ? undefined : { peerId, from, to: 'alive' }
   }
@@ -153,6 +157,18 @@ export class PresenceTracker {
   /** The peer's status, without copying its record (duties ask this per candidate per tick). */
   status(peerId: string): PresenceStatus | undefined {
     return this.peers.get(peerId)?.status
+  }
+
+  /**
+   * The peer's status judged against the room rather than the clock: its beats missed up to the
+   * latest beat heard from *anyone*. When every beat is late together — this process fell
+   * behind on its sockets, or the relay they all pass through stalled — nobody is late compared
+   * to the others; a peer that stopped while others kept beating is. Undefined if never heard.
+   */
+  statusVsRoom(peerId: string): PresenceStatus | undefined {
+    const p = this.peers.get(peerId)
+    if (p == null || p.status === 'left') return p?.status
+    return this.statusAt(p, this.freshest)
   }
 
   get(peerId: string): PeerPresence | undefined {

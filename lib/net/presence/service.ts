@@ -122,6 +122,11 @@ export class PresenceService {
     return this.tracker.status(peerId)
   }
 
+  /** A peer's status judged against the latest beat from anyone (the tracker's `statusVsRoom`). */
+  statusVsRoom(peerId: string): PresenceStatus | undefined {
+    return this.tracker.statusVsRoom(peerId)
+  }
+
   snapshot(): PresenceSnapshot {
     // The tracker's times are on its own clock; the view shows wall times (after a stall of this
     // process, "last seen" then reads as recent as the beats this process could not read).

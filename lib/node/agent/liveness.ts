@@ -8,6 +8,12 @@
  *   late, and dropping it would elect another writer on every late beat — but the peers after
  *   it take over after the (adaptive) grace period.
  * - `gone`: dead, left, or never heard after the warm-up: not a candidate at all.
+ * Missed beats are counted against the room (the latest beat heard from anyone), not only the
+ * clock: when every peer's beats are late together, this process fell behind on its sockets or
+ * the relay they all pass through stalled, and the candidate is as likely to be working as
+ * before. Such a peer keeps its standing (ADR 0073); one that stopped while the others kept
+ * beating loses it. A peer the clock says is dead is at best quiet, so a room where nobody else
+ * beats still takes over from it.
  */
 import type { PresenceStatus } from '../../core/presence/tracker'
 import type { AdaptiveGrace } from './grace'
@@ -18,17 +24,25 @@ export type Standing = 'heard' | 'quiet' | 'gone'
 /** What liveness reads from presence. */
 export interface PresenceLookup {
   status(peerId: string): PresenceStatus | undefined
+  /** The status judged against the latest beat from anyone; without it, the clock alone judges. */
+  statusVsRoom?(peerId: string): PresenceStatus | undefined
 }
+
+const RANK: Record<Standing, number> = { gone: 0, quiet: 1, heard: 2 }
+const BY_STATUS: Record<PresenceStatus, Standing> = { alive: 'heard', suspect: 'quiet', dead: 'gone', left: 'gone' }
 
 /** The standing of peers for duties; `warmUpMs` from now on, unknown members count as heard. */
 export function dutyStanding(presence: PresenceLookup, warmUpMs: number, now: () => number = Date.now): (peer: string) => Standing {
   const startedAt = now()
   return (peer) => {
     const status = presence.status(peer)
-    if (status === 'alive') return 'heard'
-    if (status === 'suspect') return 'quiet'
-    if (status == null && now() - startedAt < warmUpMs) return 'heard'
-    return 'gone'
+    if (status == null) return now() - startedAt < warmUpMs ? 'heard' : 'gone'
+    const byClock = BY_STATUS[status]
+    if (byClock === 'heard' || status === 'left') return byClock
+    const vsRoom = presence.statusVsRoom?.(peer)
+    if (vsRoom == null) return byClock
+    const best = RANK[BY_STATUS[vsRoom]] > RANK[byClock] ? BY_STATUS[vsRoom] : byClock
+    return status === 'dead' && best === 'heard' ? 'quiet' : best
   }
 }
 
