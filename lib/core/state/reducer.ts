@@ -23,7 +23,7 @@ type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, {
  * effect (ADR 0065).
  */
 export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, facts: AuthorityFacts = EVERYTHING_COUNTS): void {
-  const e = stored.event
+  const e = payloadOnce(stored.event)
   s.applied++
   s.lastTime = Math.max(s.lastTime, e.time)
   const fork = s.quarantined.get(e.author)
@@ -35,6 +35,16 @@ export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, f
       if (ref) witnessCitation(s, ref.author, ref.seq, e.author, e.time, w)
     }
   }
+}
+
+/**
+ * The event with its payload read once: the log decodes a bulky payload again on every read
+ * once the event is folded (it keeps only the bytes), and the handlers read `e.payload` several
+ * times per event, so a replay would decode and parse each plan or message three or four times.
+ */
+function payloadOnce(e: AnyEvent): AnyEvent {
+  const { v, room, kind, author, seq, prev, deps, lamport, time } = e
+  return { v, room, kind, author, seq, prev, deps, lamport, time, payload: e.payload, get sig() { return e.sig } } as AnyEvent
 }
 
 function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer, facts: AuthorityFacts): Ignore | void {
