@@ -36,6 +36,13 @@ export const CHECKPOINT_SPREAD = 16
  * late event replays from the empty state.
  */
 export const CHECKPOINT_KEEP = 24
+/**
+ * Decoded payloads the fold keeps for the events it folded last: the log keeps a folded
+ * plan's or message's payload only as bytes and decodes it again on every read (ADR 0066), and
+ * replays walk the tail again and again, so without these each replay decodes and parses the
+ * same recent events anew.
+ */
+export const PAYLOADS_KEPT = 2048
 
 /** Checkpoint spacing and count (tests shrink them to put rewinds in play). */
 export interface FoldOptions {
@@ -64,6 +71,8 @@ export class Fold {
   private readonly keep: number
   private rewinds = 0
   private replayed = 0
+  /** Payloads of the events folded last, oldest first (PAYLOADS_KEPT). */
+  private readonly payloads = new Map<StoredEvent, unknown>()
   /** Index in `order` from which the state is stale (a replay is owed), or null when it is current. */
   private staleFrom: number | null = null
 
@@ -151,7 +160,7 @@ export class Fold {
   private step(index: number): void {
     // An event of an author cut off before it leaves no trace at all, not even a count.
     const e = this.order[index]
-    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts)
+    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts, this.payloadOf(e))
     const folded = index + 1
     const last = this.checkpoints.length ? this.checkpoints[this.checkpoints.length - 1].folded : 0
     if (folded - last >= Math.max(this.every, Math.floor(folded / this.spread))) {
@@ -159,6 +168,14 @@ export class Fold {
       // Dropping the oldest frees its journal; the one after it already holds the state since.
       if (this.checkpoints.length > this.keep) this.checkpoints.shift()
     }
+  }
+
+  private payloadOf(e: StoredEvent): unknown {
+    if (this.payloads.has(e)) return this.payloads.get(e)
+    const p = e.event.payload
+    this.payloads.set(e, p)
+    if (this.payloads.size > PAYLOADS_KEPT) this.payloads.delete(this.payloads.keys().next().value as StoredEvent)
+    return p
   }
 
   private replayFrom(index: number): void {

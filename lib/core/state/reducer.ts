@@ -20,10 +20,10 @@ type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, {
  * Fold one stored event into `s` (mutating it). Every change to a Map or a record goes through
  * `w`, so a Fold can checkpoint by journal (ADR 0062); the default edits in place. `facts`
  * answers what only the whole set decides: which joins admit and which revocations take
- * effect (ADR 0065).
+ * effect (ADR 0065). `payload`: the event's payload when the caller already holds it decoded.
  */
-export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, facts: AuthorityFacts = EVERYTHING_COUNTS): void {
-  const e = payloadOnce(stored.event)
+export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, facts: AuthorityFacts = EVERYTHING_COUNTS, payload: unknown = stored.event.payload): void {
+  const e = payloadOnce(stored.event, payload)
   s.applied++
   s.lastTime = Math.max(s.lastTime, e.time)
   const fork = s.quarantined.get(e.author)
@@ -42,9 +42,9 @@ export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, f
  * once the event is folded (it keeps only the bytes), and the handlers read `e.payload` several
  * times per event, so a replay would decode and parse each plan or message three or four times.
  */
-function payloadOnce(e: AnyEvent): AnyEvent {
+function payloadOnce(e: AnyEvent, payload: unknown): AnyEvent {
   const { v, room, kind, author, seq, prev, deps, lamport, time } = e
-  return { v, room, kind, author, seq, prev, deps, lamport, time, payload: e.payload, get sig() { return e.sig } } as AnyEvent
+  return { v, room, kind, author, seq, prev, deps, lamport, time, payload, get sig() { return e.sig } } as AnyEvent
 }
 
 function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer, facts: AuthorityFacts): Ignore | void {
