@@ -155,7 +155,7 @@ export async function benchDetection(opts: BenchOptions): Promise<BenchResult[]>
       unit: 'links/task',
       ...(large ? { goal: `≤ ${GOAL_LINKS} links per task`, met: degree <= GOAL_LINKS, judged: 'value' as const } : {}),
       note: `mean dependencies a task takes part in (${run.deps.length} dependencies among ${n} tasks); ${tasks.filter((t) => run.index.dependenciesOf(t.taskId).length === 0).length} tasks have none; ` +
-        `max ${Math.max(...tasks.map((t) => run.index.dependenciesOf(t.taskId).length))}. The pairwise rules without the room's hot entities (detectPair alone) give ~123/task at 4k and ~6,300/task at 100k on this set`,
+        `max ${Math.max(...tasks.map((t) => run.index.dependenciesOf(t.taskId).length))}; the pair rule without the room (detectPair alone) links far more on this set (docs/adr/0016)`,
     })
     if (large) {
       const last = run.addMicros.slice(-10_000)
