@@ -2,7 +2,9 @@
  * The room behind the UI benchmark: a relay data directory (its key and its
  * SQLite store) holding a room with `tasks` claimed tasks in 40 repositories, the dependencies
  * the rules find among them (one per pair of tasks, announced as real `dependency.detected`
- * events), and `escalations` planning sessions that a participant escalated with a note.
+ * events), a hub — one gateway task that a custom rule links to every fourth task, the busiest
+ * task whose neighbourhood the focus mode must keep readable — and `escalations` planning
+ * sessions that a participant escalated with a note.
  * Every event is signed with real libp2p Ed25519 keys and folded by a core Replica here, so
  * the relay admits them as it would from the network. Generated once per size and cached in
  * the OS temp dir; each run starts its relay on a copy.
@@ -35,9 +37,14 @@ export interface UiRoomCopy {
   dir: string
   events: number
   dependencies: number
+  /** The busiest task: its title, and how many dependencies it has. */
+  hub: { title: string; degree: number }
 }
 
-const VERSION = 1
+const VERSION = 2
+/** The hub: a custom rule links it to every task served behind the gateway. */
+const HUB = { taskId: 'task-hub', title: 'Add the gateway route table for every public API', repository: 'acme/gateway' }
+const GATEWAY_RULE = { name: 'Gateway_Route', description: 'A service served behind the gateway waits for its route.', keywords: ['gateway'], requires: [['gateway route'], ['gateway']] as [string[], string[]] }
 const SYL = ['ka', 'lo', 'mi', 'ne', 'pu', 'ra', 'si', 'to', 'vu', 'ze', 'bo', 'da', 'fi', 'gu', 'ho', 'ju']
 /** A made-up entity name per pair, so the rules link exactly the two tasks of a pair. */
 const entity = (k: number): string => {
@@ -57,7 +64,7 @@ const NOTES = [
 export async function uiRoom(size: UiRoomSize): Promise<UiRoomCopy> {
   const cache = join(tmpdir(), `chorus-bench-ui-v${VERSION}-${size.escalations}-${size.tasks}`)
   if (!existsSync(join(cache, 'complete.json'))) await generate(cache, size)
-  const info = JSON.parse(readFileSync(join(cache, 'complete.json'), 'utf8')) as { events: number; dependencies: number }
+  const info = JSON.parse(readFileSync(join(cache, 'complete.json'), 'utf8')) as Omit<UiRoomCopy, 'dir'>
   const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-ui-'))
   cpSync(cache, dir, { recursive: true })
   return { dir, ...info }
@@ -86,6 +93,7 @@ async function generate(cache: string, size: UiRoomSize): Promise<void> {
     }
     // Pairs of tasks in different repositories that the rules link: an API and its page, or an
     // API and its table.
+    await replica.author(owner, 'rule.added', { rule: GATEWAY_RULE })
     const owners = new Map<string, Signer>()
     const rand = rng(8)
     for (let t = 0; t < size.tasks; t++) {
@@ -95,16 +103,21 @@ async function generate(cache: string, size: UiRoomSize): Promise<void> {
       const repo = t % 2 === 0 ? `acme/service-${k % 40}` : `acme/${k % 2 === 0 ? 'web' : 'db'}-${(k * 7 + 3) % 40}`
       const title = t % 2 === 0 ? `Define ${e} API` : k % 2 === 0 ? `Implement ${e} page` : `Add ${e} table`
       const taskId = `task-${String(t).padStart(5, '0')}`
-      await replica.author(who, 'task.claimed', { taskId, projectId: 'bench', repository: repo, title, description: '' })
+      const description = t % 4 === 0 ? 'Served behind the gateway.' : ''
+      await replica.author(who, 'task.claimed', { taskId, projectId: 'bench', repository: repo, title, description })
       owners.set(taskId, who)
     }
+    await replica.author(agents[0], 'task.claimed', { ...HUB, projectId: 'bench', description: '' })
     let dependencies = 0
+    let degree = 0
     for (const d of due(replica.state, now())) {
       if (d.kind !== 'dependency.detected') continue
       await replica.author(agents[dependencies % agents.length], d.kind, d.payload)
       dependencies++
+      if (d.payload.dependency.task1 === HUB.taskId || d.payload.dependency.task2 === HUB.taskId) degree++
     }
     const taskIds = [...owners.keys()]
+    if (degree < size.tasks / 8) throw new Error(`the hub has ${degree} dependencies; the rule should give it ${size.tasks / 4}`)
     for (let i = 0; i < size.escalations; i++) {
       const taskId = taskIds[i % taskIds.length]
       const who = owners.get(taskId)!
@@ -114,7 +127,7 @@ async function generate(cache: string, size: UiRoomSize): Promise<void> {
       await replica.author(who, 'session.escalated', { session, reason: 'requested', note })
     }
     for (let at = 0; at < records.length; at += 2000) await store.putMany(served.room, records.slice(at, at + 2000))
-    writeFileSync(join(work, 'complete.json'), JSON.stringify({ events: records.length + 1, dependencies }))
+    writeFileSync(join(work, 'complete.json'), JSON.stringify({ events: records.length + 1, dependencies, hub: { title: HUB.title, degree } }))
   } finally {
     await store.close()
   }

@@ -9,6 +9,8 @@
  *   inbox scroll — the list scrolled top to bottom, one viewport per frame
  *   graph load  — client navigation to /graph: graph model, ELK layout (worker), render
  *   graph pan   — drags and wheel zooms over the canvas
+ *   graph find  — the busiest task (the room's hub) found by title: its details and dependencies
+ *   graph focus — its neighbourhood focused: capped to the most relevant tasks, laid out, fitted
  * The goal is absolute (no task > 200 ms) and the machine is shared, so each phase reports
  * beside it a fixed pure-JS reference task timed in the same page right after the phase (its
  * fastest of 3 runs approximates the uncontended cost) and the load average.
@@ -134,6 +136,24 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       await settle(page)
     }))
     phases[phases.length - 1].what += `; at most ${cards} task cards mounted at once`
+    phases.push(await measure(page, cdp, 'graph.find', `the busiest task (${room.hub.degree} dependencies) found by its title: its details and its first dependencies listed`, async () => {
+      await page.getByTestId('find-task').fill(room.hub.title)
+      await page.getByTestId('find-task').press('Enter')
+      await page.getByRole('complementary', { name: 'Task details' }).getByRole('heading', { name: room.hub.title }).waitFor({ timeout })
+      await settle(page)
+    }))
+    let focusShown = ''
+    phases.push(await measure(page, cdp, 'graph.focus', `focus on the busiest task's neighbourhood (1 hop, ${room.hub.degree} neighbours): the capped neighbourhood laid out, rendered and fitted`, async () => {
+      await page.getByTestId('focus-toggle').click()
+      await page.waitForFunction(() => {
+        const counts = document.querySelector('[data-testid="graph-counts"]')?.textContent ?? ''
+        const n = Number(counts.split(' ')[0])
+        return n > 0 && n < 100 && document.querySelectorAll('[data-testid="graph-node"]').length === n && !document.body.textContent?.includes('laying out')
+      }, undefined, { timeout, polling: 100 })
+      await settle(page, 1500)
+      focusShown = `${await page.getByTestId('graph-counts').textContent()}; ${(await page.getByTestId('focus-bar').textContent())?.replace(/\s+/g, ' ')}`
+    }))
+    phases[phases.length - 1].what += ` (shown: ${focusShown})`
 
     const note = (p: Phase) => {
       const over = (ms: number) => p.tasks.filter((d) => d > ms).length

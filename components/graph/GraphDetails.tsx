@@ -1,6 +1,7 @@
 'use client'
 /** What a selected task or dependency is — why it exists in words — with links to sessions and a neighbourhood toggle. */
 import Link from 'next/link'
+import { useState } from 'react'
 import type { RoomState } from '@/lib/core/state/types'
 import { Badge } from '@/components/ui/Badge'
 import { peerName, ruleName, taskTitle } from '@/components/session/names'
@@ -24,6 +25,25 @@ function EdgeLine({ e, state, onEdge }: { e: GraphEdge; state: RoomState; onEdge
   )
 }
 
+/**
+ * How many of a task's dependencies the panel lists before "show more": a hub task has hundreds,
+ * and each line reads both tasks' text to say why.
+ */
+const EDGE_PAGE = 20
+
+/** The selected task's dependencies, a page at a time; keyed by task, so a new task starts at one page. */
+function TaskEdges({ state, edges, task, onEdge }: { state: RoomState; edges: GraphEdge[]; task: string; onEdge(id: string): void }) {
+  const [limit, setLimit] = useState(EDGE_PAGE)
+  const mine = edges.filter((x) => x.source === task || x.target === task)
+  return (
+    <>
+      {mine.length > EDGE_PAGE && <p className="text-xs text-muted" data-testid="task-edge-count">{mine.length} dependencies</p>}
+      <ul className="space-y-1">{mine.slice(0, limit).map((x) => <EdgeLine key={x.id} e={orientEdge(state, x)} state={state} onEdge={onEdge} />)}</ul>
+      {mine.length > limit && <button type="button" className="btn" onClick={() => setLimit(limit + EDGE_PAGE * 2)}>Show {Math.min(EDGE_PAGE * 2, mine.length - limit)} more of {mine.length - limit}</button>}
+    </>
+  )
+}
+
 /** Details of the selected task (with its dependencies, each selectable) or dependency. */
 export function GraphDetails({ state, edges, task, edge, focused, onFocus, onEdge }: {
   state: RoomState
@@ -38,14 +58,13 @@ export function GraphDetails({ state, edges, task, edge, focused, onFocus, onEdg
   if (found) return <aside aria-label="Dependency details" className="text-sm" data-testid="graph-details"><ul><EdgeLine e={orientEdge(state, found)} state={state} /></ul></aside>
   const t = task ? state.tasks.get(task) : undefined
   if (!t) return <p className="text-sm text-muted">Select a task (click it, or Tab to it and press Enter) or a line of “Who waits for whom”.</p>
-  const mine = edges.filter((x) => x.source === task || x.target === task).map((x) => orientEdge(state, x))
   return (
     <aside aria-label="Task details" className="space-y-2 text-sm" data-testid="graph-details">
       <h2 className="font-semibold" title={t.task.taskId}>{t.task.title}</h2>
       <p className="text-xs text-muted">{t.task.repository} · {t.status} · {peerName(state, t.claimedBy)}{t.claimants.length > 1 && ` · ${t.claimants.length} claimants`}</p>
       {t.task.description && <p className="whitespace-pre-wrap">{t.task.description}</p>}
       <button type="button" className="btn" onClick={() => onFocus(!focused)} data-testid="focus-toggle">{focused ? 'Show everything' : 'Focus on its neighbourhood'}</button>
-      <ul className="space-y-1">{mine.map((x) => <EdgeLine key={x.id} e={x} state={state} onEdge={onEdge} />)}</ul>
+      <TaskEdges key={task} state={state} edges={edges} task={task!} onEdge={onEdge} />
     </aside>
   )
 }

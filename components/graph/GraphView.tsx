@@ -16,6 +16,8 @@ import { NODE_H, NODE_W, repositoryLinks } from './elk-graph'
 import { useMounted } from './use-mounted'
 import { useLayout } from './use-layout'
 import { GraphFilters } from './GraphFilters'
+import { FindTask } from './FindTask'
+import { FocusBar } from './FocusBar'
 
 /**
  * Above this many tasks the graph has two levels of detail: zoomed out, the repositories with
@@ -63,8 +65,10 @@ export function GraphView() {
     const view = viewRect(vp, { width: el.clientWidth, height: el.clientHeight })
     setArea((a) => (a && contains(a, view) ? a : grow(view, MARGIN)))
   }, [])
-  // Refit after each new layout until the reviewer pans or zooms themselves.
+  // Refit after each new layout until the reviewer pans or zooms themselves; a new focus is a
+  // new view, fitted again.
   const userMoved = useRef(false)
+  useEffect(() => void (userMoved.current = false), [filter.focus, filter.pinned])
   useEffect(() => {
     if (!flow || !layout || userMoved.current) return
     // After React Flow has measured the new nodes.
@@ -143,7 +147,12 @@ export function GraphView() {
           </p>
         </div>
         <GraphFilters filter={f} repos={repos} rules={rules} onChange={(next) => setFilter(next)} />
+        {full && full.nodes.length > 0 && <FindTask nodes={full.nodes} onFound={(id) => (setTask(id), setEdge(null))} />}
       </div>
+      {state && graph && f.focus != null && graph.nodes.some((n) => n.id === f.focus) && (
+        <FocusBar state={state} focus={f.focus} shown={graph.nodes.length - 1} more={graph.more ?? []}
+          onShow={(id) => setFilter({ ...filter, pinned: [...(filter.pinned ?? []), id] })} onSelect={(id) => (setTask(id), setEdge(null))} />
+      )}
       {full && full.nodes.length === 0 ? (
         <p className="rounded border border-dashed border-zinc-300 p-6 text-sm text-muted dark:border-zinc-700" data-testid="graph-empty">
           No tasks yet. Tasks appear when agents claim them: start agents with <code className="font-mono">chorus-mesh agent --invite …</code> or run{' '}
@@ -177,7 +186,7 @@ export function GraphView() {
           {state && (
             <div className="space-y-4">
               <GraphDetails state={state} edges={full?.edges ?? []} task={task} edge={edge} focused={f.focus != null && f.focus === task}
-                onFocus={(on) => setFilter({ ...filter, focus: on ? task : null, hops: on && filter.hops < 0 ? 1 : filter.hops })} onEdge={(id) => (setEdge(id), setTask(null))} />
+                onFocus={(on) => setFilter({ ...filter, focus: on ? task : null, pinned: [], hops: on && filter.hops < 0 ? 1 : filter.hops })} onEdge={(id) => (setEdge(id), setTask(null))} />
               <GraphLegend rules={[...new Set(graph?.edges.map((e) => e.rule))]} />
             </div>
           )}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
-import { filterGraph, fullGraph, neighbourhood, orientEdge, ruleColour, type Graph, type GraphEdge } from './graph-model'
+import { focusNeighbourhood } from './focus'
+import { filterGraph, fullGraph, orientEdge, ruleColour, type Graph, type GraphEdge } from './graph-model'
 
 const edge = (source: string, target: string, rule = 'API_Contract'): GraphEdge => ({ id: `${source}|${target}|${rule}`, source, target, rule, order: 'rule', confidence: 0.8, reason: '', why: '', session: null, sessionStatus: null })
 const node = (id: string, repository: string, status: 'claimed' | 'completed' = 'claimed') => ({ id, title: id, repository, status, claimedBy: 'p' })
@@ -15,9 +16,10 @@ const none = { repository: '', rule: '', status: '' as const, focus: null, hops:
 
 describe('graph model', () => {
   it('finds the neighbourhood within N hops', () => {
-    expect([...neighbourhood(g.edges, 'a', 1)].sort()).toEqual(['a', 'b'])
-    expect([...neighbourhood(g.edges, 'a', 2)].sort()).toEqual(['a', 'b', 'c'])
-    expect([...neighbourhood(g.edges, 'e', 5)].sort()).toEqual(['e', 'f'])
+    const near = (focus: string, hops: number) => [...focusNeighbourhood(g.edges, focus, hops).keep].sort()
+    expect(near('a', 1)).toEqual(['a', 'b'])
+    expect(near('a', 2)).toEqual(['a', 'b', 'c'])
+    expect(near('e', 5)).toEqual(['e', 'f'])
   })
 
   it('filters by repository, rule, status and focus, dropping edges to hidden tasks', () => {

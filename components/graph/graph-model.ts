@@ -2,10 +2,11 @@
  * The dependency graph as data: tasks (nodes) grouped by repository, dependencies (edges)
  * pointing from the task that goes first to the one that waits for it — by the session's plan
  * when there is one, by the rule's producer/consumer reading of the two tasks otherwise — with
- * their rule and the state of the session they opened; filters and the neighbourhood of a task
- * within N hops. Pure, so it is tested without a browser.
+ * their rule and the state of the session they opened; filters and the capped neighbourhood of
+ * a task within N hops (focus.ts). Pure, so it is tested without a browser.
  */
 import { sequence } from '@/lib/core/planner/order'
+import { FOCUS_CAP, focusNeighbourhood } from './focus'
 import type { DependencyState, RoomState, SessionState, SessionStatus, TaskState } from '@/lib/core/state/types'
 
 export interface GraphNode {
@@ -71,18 +72,24 @@ function planOrder(x: SessionState | undefined, t1: string, t2: string): [string
   return o1 < o2 ? [t1, t2] : [t2, t1]
 }
 
-/** Filters; empty string = any. `focus` limits to tasks within `hops` of it. */
+/**
+ * Filters; empty string = any. `focus` limits to tasks within `hops` of it, the most relevant
+ * FOCUS_CAP of them plus `pinned` (brought back from the "+K more" list).
+ */
 export interface GraphFilter {
   repository: string
   rule: string
   status: TaskState['status'] | ''
   focus: string | null
   hops: number
+  pinned?: readonly string[]
 }
 
 export interface Graph {
   nodes: GraphNode[]
   edges: GraphEdge[]
+  /** In focus mode: the neighbours the cap left out, most relevant first. */
+  more?: string[]
 }
 
 /** Every task and dependency in the room, with each edge's session (if one was opened). */
@@ -116,25 +123,6 @@ export function orientEdge(s: RoomState, e: GraphEdge): GraphEdge {
   return { ...e, source: rule.first, target: rule.then, order: rule.ok ? 'rule' : 'none', why: rule.why }
 }
 
-/** Node ids within `hops` undirected steps of `focus` (including it). */
-export function neighbourhood(edges: readonly GraphEdge[], focus: string, hops: number): Set<string> {
-  const adj = new Map<string, string[]>()
-  const link = (from: string, to: string) => {
-    const list = adj.get(from)
-    if (list) list.push(to)
-    else adj.set(from, [to])
-  }
-  for (const e of edges) (link(e.source, e.target), link(e.target, e.source))
-  const seen = new Set([focus])
-  let frontier = [focus]
-  for (let i = 0; i < hops && frontier.length > 0; i++) {
-    const next: string[] = []
-    for (const n of frontier) for (const m of adj.get(n) ?? []) if (!seen.has(m)) (seen.add(m), next.push(m))
-    frontier = next
-  }
-  return seen
-}
-
 /**
  * The graph after filters: a rule filter keeps only tasks touching an edge of that rule; a
  * repository filter keeps that repository's tasks and their direct neighbours in other
@@ -163,9 +151,12 @@ export function filterGraph(g: Graph, f: GraphFilter): Graph {
     ids = touched
   }
   if (f.focus != null && ids.has(f.focus)) {
-    const near = neighbourhood(edges, f.focus, f.hops)
-    nodes = nodes.filter((n) => near.has(n.id))
-    edges = edges.filter((e) => near.has(e.source) && near.has(e.target))
+    const title = new Map(nodes.map((n) => [n.id, n.title]))
+    const byTitle = (a: string, b: string) => (title.get(a) ?? a).localeCompare(title.get(b) ?? b) || (a < b ? -1 : 1)
+    const { keep, more } = focusNeighbourhood(edges, f.focus, f.hops, FOCUS_CAP, f.pinned, byTitle)
+    nodes = nodes.filter((n) => keep.has(n.id))
+    edges = edges.filter((e) => keep.has(e.source) && keep.has(e.target))
+    return { nodes, edges, more }
   }
   return { nodes, edges }
 }
