@@ -4,7 +4,7 @@ import Link from 'next/link'
 import { useState } from 'react'
 import type { RoomState } from '@/lib/core/state/types'
 import { Badge } from '@/components/ui/Badge'
-import { peerName, ruleName, taskTitle } from '@/components/session/names'
+import { peerName, readableRules, ruleName, taskTitle } from '@/components/session/names'
 import { STATUS_TONE } from '@/components/sessions/status'
 import { orientEdge, ruleColour, type GraphEdge } from './graph-model'
 
@@ -17,7 +17,7 @@ function EdgeLine({ e, state, onEdge }: { e: GraphEdge; state: RoomState; onEdge
         {onEdge ? <button type="button" className="underline decoration-dotted" onClick={() => onEdge(e.id)}>{taskTitle(state, e.source)} {e.order === 'none' ? '↔' : '→'} {taskTitle(state, e.target)}</button>
           : <>{taskTitle(state, e.source)} {e.order === 'none' ? 'and' : 'goes before'} {taskTitle(state, e.target)}</>}
       </p>
-      <p className="text-xs text-muted" data-testid="edge-why" title={e.reason}>{e.why || e.reason} (confidence {e.confidence.toFixed(2)}{e.order === 'plan' ? '; order from the plan' : ''})</p>
+      <p className="text-xs text-muted" data-testid="edge-why" title={e.reason}>{readableRules(e.why || e.reason, state)} (confidence {e.confidence.toFixed(2)}{e.order === 'plan' ? '; order from the plan' : ''})</p>
       {e.session ? (
         <p><Badge tone={STATUS_TONE[e.sessionStatus!]}>{e.sessionStatus}</Badge> <Link href={`/sessions/${e.session}`} className="text-sky-700 underline dark:text-sky-400" data-testid="graph-session-link">open session</Link></p>
       ) : <p className="text-xs text-muted">no session yet</p>}

@@ -13,7 +13,7 @@ import { formatDate, formatDuration } from '@/components/ui/format'
 import { ago } from '@/components/ui/use-now'
 import { Conversation } from '@/components/session/Conversation'
 import { PlanView } from '@/components/session/PlanView'
-import { peerName, ruleName, sessionTitle, taskTitle } from '@/components/session/names'
+import { peerName, readableRules, ruleName, sessionTitle, taskTitle } from '@/components/session/names'
 import { kindLabel, settlingDecision, type InboxRow } from './inbox-model'
 
 /** The question the card puts to the reviewer. */
@@ -32,7 +32,7 @@ export function whyOf(s: RoomState, q: HumanRequest): string {
     case 'duration':
       return `active for ${formatDuration(q.at - q.activeSince)}, limit ${formatDuration(q.maxDurationMs)}`
     case 'requested':
-      return q.note ? `${by} asked: “${q.note}”` : `${by} asked for a human`
+      return q.note ? `${by} asked: “${readableRules(q.note, s)}”` : `${by} asked for a human`
     default:
       return `${q.approvals} of ${q.needed} approvals so far (${by} approved first)`
   }
@@ -98,7 +98,7 @@ export function RequestCard({ state, session, row, now }: { state: RoomState; se
                 </li>
               ))}
             </ol>
-            <p className="line-clamp-3 text-sm">{latest.plan.summary}</p>
+            <p className="line-clamp-3 text-sm">{readableRules(latest.plan.summary, state)}</p>
             <details>
               <summary className="cursor-pointer text-xs text-muted">Full plan</summary>
               <PlanView plan={latest.plan} version={latest.version} state={state} />

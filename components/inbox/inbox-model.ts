@@ -9,7 +9,7 @@ import { requestOf, type RequestKind } from '@/lib/core/state/selectors'
 import type { Decision, RoomState, SessionState } from '@/lib/core/state/types'
 import { approvalsNeeded } from '@/lib/core/sessions/quorum'
 import type { InboxFilter } from '@/lib/stores/ui-inbox'
-import { repositoriesOf, taskTitle } from '@/components/session/names'
+import { readableRules, repositoriesOf, taskTitle } from '@/components/session/names'
 
 /** One inbox row. */
 export interface InboxRow {
@@ -48,10 +48,10 @@ export function settlingDecision(x: SessionState): Decision | undefined {
   return undefined
 }
 
-/** A one-line summary: the participant's note, else the latest plan's summary, else the tasks. */
+/** A one-line summary: the participant's note, else the latest plan's summary, else the tasks; rules by their names. */
 export function summaryOf(s: RoomState, x: SessionState, note?: string): string {
   const line = note ?? x.plans[x.plans.length - 1]?.plan.summary ?? x.tasks.map((t) => taskTitle(s, t)).join(' ↔ ')
-  return line.replace(/\s+/g, ' ').trim()
+  return readableRules(line.replace(/\s+/g, ' ').trim(), s)
 }
 
 /** The row of a session with an open request, or one a human decided, else null. */

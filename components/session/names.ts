@@ -37,3 +37,24 @@ export function ruleName(rule: string): string {
 
 /** Task titles of a session, joined as the session's name. */
 export const sessionTitle = (s: RoomState | undefined, tasks: readonly string[]): string => tasks.map((t) => taskTitle(s, t)).join(' ↔ ')
+
+/** Patterns of rule ids in text, per set of rule ids (the built-ins plus a room's custom rules). */
+const RULE_IDS = new Map<string, RegExp | null>()
+const BUILTIN_IDS = Object.keys(RULE_NAMES).filter((id) => id.includes('_'))
+
+/**
+ * Agent-written text (a plan's summary, a step's reason, a note) with every rule id it names —
+ * "Security_Compliance session for …" — in the rule's readable name. Only ids with an
+ * underscore are replaced: a rule called "conflict" or "Auth" is also an ordinary word.
+ */
+export function readableRules(text: string, s?: RoomState): string {
+  const ids = s && s.rules.size > 0 ? [...BUILTIN_IDS, ...[...s.rules.keys()].filter((id) => id.includes('_'))] : BUILTIN_IDS
+  const key = ids.join(' ')
+  let re = RULE_IDS.get(key)
+  if (re === undefined) {
+    re = ids.length ? new RegExp(`\\b(?:${ids.join('|')})\\b`, 'g') : null
+    if (RULE_IDS.size > 64) RULE_IDS.clear()
+    RULE_IDS.set(key, re)
+  }
+  return re && text.includes('_') ? text.replace(re, ruleName) : text
+}

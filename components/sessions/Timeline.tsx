@@ -12,7 +12,7 @@ import { formatDate } from '@/components/ui/format'
 import { ago, useNow } from '@/components/ui/use-now'
 import { MESSAGE_TONE } from '@/components/session/Conversation'
 import { PlanView } from '@/components/session/PlanView'
-import { peerName, ruleName } from '@/components/session/names'
+import { peerName, readableRules, ruleName } from '@/components/session/names'
 import { REASON_LABEL } from '@/components/inbox/inbox-model'
 import { PlanDiff } from './PlanDiff'
 import { timelineRows } from './timeline-model'
@@ -33,7 +33,7 @@ function Entry({ e, showAuthor, state, session, compact, now }: { e: TimelineEnt
   switch (e.type) {
     case 'opened': {
       const dep = [...state.dependencies.values()].find((d) => d.event === session.openedEvent || (d.dependency.relationship === session.rule && session.tasks.includes(d.dependency.task1) && session.tasks.includes(d.dependency.task2)))
-      return <Row at={e.at} now={now} type="opened"><b>Opened</b> by {who} · {session.type} · <span title={session.rule}>{ruleName(session.rule)}</span>{dep && !compact && <p className="text-xs text-muted">Why: {dep.dependency.reason} (confidence {dep.dependency.confidence.toFixed(2)})</p>}</Row>
+      return <Row at={e.at} now={now} type="opened"><b>Opened</b> by {who} · {session.type} · <span title={session.rule}>{ruleName(session.rule)}</span>{dep && !compact && <p className="text-xs text-muted" title={dep.dependency.reason}>Why: {readableRules(dep.dependency.reason, state)} (confidence {dep.dependency.confidence.toFixed(2)})</p>}</Row>
     }
     case 'message':
       return (
@@ -61,7 +61,7 @@ function Entry({ e, showAuthor, state, session, compact, now }: { e: TimelineEnt
       )
     }
     case 'escalated':
-      return <Row at={e.at} now={now} type="escalated"><Badge tone="amber">escalated</Badge> {REASON_LABEL[e.escalation.reason]}{e.escalation.note && <> — “{e.escalation.note}”</>}</Row>
+      return <Row at={e.at} now={now} type="escalated"><Badge tone="amber">escalated</Badge> {REASON_LABEL[e.escalation.reason]}{e.escalation.note && <> — “{readableRules(e.escalation.note, state)}”</>}</Row>
     case 'decision':
       return <Row at={e.at} now={now} type="decision"><b>{who}</b> {DECISION_LABEL[e.decision.kind]}{e.decision.text && e.decision.kind !== 'edited' && <> — “{e.decision.text}”</>}</Row>
     case 'resolved':
