@@ -1,8 +1,11 @@
 /**
  * Tab → tab delivery latency: two Chromium tabs of the built app on a direct
  * WebRTC link; tab A authors an event (sign, store in IndexedDB, publish), tab B has it folded.
- * Baseline in the same run: a raw RTCDataChannel ping between the same two pages (one way =
- * RTT / 2). Wall clock `performance.timeOrigin + performance.now()` is comparable across pages.
+ * The limit in the same run (issue 16 item 2): a raw RTCDataChannel ping between the same two
+ * pages (one way = RTT / 2) plus one WebCrypto Ed25519 sign and one verify of an event-sized
+ * message in the same tab — the work no design can skip. Percentiles of the limit are taken
+ * over per-sample sums (one-way i + sign-and-verify i). Wall clock
+ * `performance.timeOrigin + performance.now()` is comparable across pages.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -34,6 +37,7 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
     await waitFor(b, (id) => window.chorus!.store.getState().peers.some((p) => p.peerId === id && p.transport === 'webrtc'), idA, 60_000)
 
     const rtt = await dataChannelPings(a, b, n)
+    const crypto = await signAndVerify(a, n)
     await b.evaluate(() => {
       const w = window as unknown as { arrivals: Record<string, number> }
       w.arrivals = {}
@@ -53,11 +57,13 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
       latencies.push((await b.evaluate((tid) => (window as unknown as { arrivals: Record<string, number> }).arrivals[tid], id)) - sent)
     }
     const oneWay = rtt.map((r) => r / 2)
-    const note = `${n} events, tab A author (sign + IndexedDB + publish) → folded in tab B, direct WebRTC; min ${Math.round(Math.min(...latencies) * 10) / 10} ms; baseline: raw RTCDataChannel ping between the same pages, one way = RTT/2 (${n} pings)`
+    const limit = oneWay.map((w, i) => w + crypto[i])
+    const ms = (xs: number[], p: number) => Math.round(pct(xs, p) * 100) / 100
     const result = (p: number, goal: number): BenchResult => {
       const value = Math.round(pct(latencies, p / 100) * 10) / 10
-      const baseline = Math.max(0.01, Math.round(pct(oneWay, p / 100) * 100) / 100)
-      return { name: `tabs.delivery.p${p}`, value, unit: 'ms', baseline: { name: 'RTCDataChannel one-way (RTT/2)', value: baseline, unit: 'ms' }, ratio: Math.round((value / baseline) * 10) / 10, goal: `≤ ${goal}× (ratio = delivery / raw channel, lower is better)`, met: value / baseline <= goal, note }
+      const baseline = Math.max(0.01, ms(limit, p / 100))
+      const note = `${n} events, tab A author (sign + IndexedDB + publish) → folded in tab B, direct WebRTC; min ${Math.round(Math.min(...latencies) * 10) / 10} ms; limit p${p} = raw RTCDataChannel one-way (RTT/2 of ${n} pings between the same pages, p${p} ${ms(oneWay, p / 100)} ms) + one WebCrypto Ed25519 sign and one verify of ${SIGNED_BYTES} B in tab A (p${p} ${ms(crypto, p / 100)} ms), summed per sample`
+      return { name: `tabs.delivery.p${p}`, value, unit: 'ms', baseline: { name: 'raw RTCDataChannel one-way + one Ed25519 sign + one verify, same run', value: baseline, unit: 'ms' }, ratio: Math.round((value / baseline) * 10) / 10, goal: `≤ ${goal}× (ratio = delivery / limit, lower is better)`, met: value / baseline <= goal, note }
     }
     return [result(50, 2), result(99, 4)]
   } finally {
@@ -103,6 +109,28 @@ async function dataChannelPings(a: Page, b: Page, n: number): Promise<number[]> 
     }
     return out
   }, { ans: answer, count: n })
+}
+
+/** The size of a task.claimed's signing bytes, about (bench/room.ts events are ~1,010 B). */
+const SIGNED_BYTES = 1000
+
+/** Wall ms of one WebCrypto Ed25519 sign plus one verify of an event-sized message, `n` times, in `page`. */
+async function signAndVerify(page: Page, n: number): Promise<number[]> {
+  return page.evaluate(
+    async ({ count, size }) => {
+      const keys = (await crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign', 'verify'])) as CryptoKeyPair
+      const out: number[] = []
+      for (let i = 0; i < count + 5; i++) {
+        const msg = crypto.getRandomValues(new Uint8Array(size))
+        const t = performance.now()
+        const sig = await crypto.subtle.sign({ name: 'Ed25519' }, keys.privateKey, msg)
+        if (!(await crypto.subtle.verify({ name: 'Ed25519' }, keys.publicKey, sig, msg))) throw new Error('verify failed')
+        if (i >= 5) out.push(performance.now() - t) // the first few warm the path up
+      }
+      return out
+    },
+    { count: n, size: SIGNED_BYTES },
+  )
 }
 
 async function waitFor(page: Page, fn: (arg: string) => boolean, arg: string, timeoutMs: number): Promise<void> {
