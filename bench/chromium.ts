@@ -86,12 +86,13 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
     const rate = (k: string, f: 'cpu' | 'wall' = 'cpu') => n / (median(s[k].map((x) => x[f])) / 1000)
     const verify = { name: 'raw Ed25519 verify (WebCrypto, key imported once), same events, same tab', value: round(rate('verify'), 0), unit: 'events/CPU s' }
     const labels: Record<string, string> = {
-      idb: 'ReplicaHost.ingest, IndexedDB store (what a tab runs)',
+      idb: 'ReplicaHost.ingest, IndexedDB store (what a tab runs: received events written relaxed, ADR 0067)',
+      'idb-strict': 'breakdown: as ingest.chromium.idb with every write strict (as received events were written before ADR 0067)',
       memory: 'ReplicaHost.ingest, memory store',
       replica: 'breakdown: Replica.add alone',
       log: 'breakdown: EventLog.add alone (decode + verify + admission, no fold)',
     }
-    for (const k of ['idb', 'memory', 'replica', 'log']) {
+    for (const k of ['idb', 'idb-strict', 'memory', 'replica', 'log']) {
       const ratio = round(rate(k) / rate('verify'), 2)
       const wall = `wall ${round(rate(k, 'wall'), 0)}/s vs verify wall ${round(rate('verify', 'wall'), 0)}/s (${round(rate(k, 'wall') / rate('verify', 'wall'), 2)}×)`
       const libp2p = `${round(rate(k) / rate('libp2p'), 2)}× libp2p crypto verify (${round(rate('libp2p'), 0)}/CPU s, imports the key per call)`

@@ -1,9 +1,11 @@
 /**
  * The one ingest path of a peer (DESIGN §1, §5): every event — from gossip, from a sync round,
  * from the local user — goes through `ingest`/`author`, which validates and folds it in the
- * core replica and then stores it durably; only after the store has it does the call resolve,
- * so nothing is acknowledged (to the UI, the CLI or a publish) that a crash could lose.
- * Start-up replays the store before the first sync.
+ * core replica and then stores it; only after the store has it does the call resolve, so
+ * nothing is acknowledged (to the CLI, a publish, a gossip forward) that a crash could lose.
+ * An authored event is written strictly before it exists; events from peers are written with
+ * relaxed durability, and a view may show them once folded, before their write lands (ADR 0067:
+ * `subscribeFolded`). Start-up replays the store before the first sync.
  */
 import type { EncodedEvent } from '../core/events/envelope'
 import type { EventKind, PayloadInput } from '../core/events/kinds'
@@ -69,6 +71,7 @@ export class ReplicaHost {
   /** Store writes so far, and events written by them (group commit: events per write). */
   writes = 0
   private readonly listeners = new Set<() => void>()
+  private readonly foldedListeners = new Set<() => void>()
   /** Events this host has stored since start (not counting the replay). */
   storedCount = 0
   /** The last stored events (replayed ones included), for activity feeds. */
@@ -135,6 +138,7 @@ export class ReplicaHost {
     } finally {
       this.replaying = false
     }
+    this.notifyFolded()
     this.notify()
     return n
   }
@@ -149,6 +153,7 @@ export class ReplicaHost {
       if (r.status === 'rejected' && r.reason === 'clock_ahead') this.future.offer(events[i], r.id)
       results[i] = r
     }
+    if (results.some((r) => r.status === 'accepted')) this.notifyFolded()
     await this.flush()
     return results
   }
@@ -199,6 +204,7 @@ export class ReplicaHost {
    */
   async author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
     const enc = await this.replica.author(signer, kind, payload, (e) => this.persistOwn(e))
+    this.notifyFolded()
     this.notify()
     return enc
   }
@@ -223,6 +229,16 @@ export class ReplicaHost {
   }
 
   /**
+   * Calls `listener` once events are folded into the replica, before the write of received ones
+   * lands (and after the replay, and after each authored event): for showing the room, never for
+   * acknowledging or forwarding anything (ADR 0067). Returns the unsubscribe function.
+   */
+  subscribeFolded(listener: () => void): () => void {
+    this.foldedListeners.add(listener)
+    return () => this.foldedListeners.delete(listener)
+  }
+
+  /**
    * Writes what is unsaved; resolves once the store holds it. Flushes are chained, so a caller
    * whose events were picked up by a write already in progress still waits for that write to
    * finish. Group commit: a write waits one macrotask before taking its batch, and callers
@@ -243,7 +259,9 @@ export class ReplicaHost {
       if (batch.length === 0) return
       this.unsaved = []
       try {
-        await this.store.putMany(this.room, batch)
+        // Received events only (authored ones are written strictly by persistOwn): their author
+        // and the relay hold them durably, so a power loss costs a sync round, not the event.
+        await this.store.putMany(this.room, batch, { durability: 'relaxed' })
       } catch (err) {
         // Not stored: the events are in the replica, so they go back to be written by the next
         // flush — which comes by itself, since nothing else may arrive to ask for one.
@@ -278,5 +296,9 @@ export class ReplicaHost {
 
   private notify(): void {
     for (const l of this.listeners) l()
+  }
+
+  private notifyFolded(): void {
+    for (const l of this.foldedListeners) l()
   }
 }

@@ -124,7 +124,23 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
       self: { name, kind: 'human', role: 'guest' },
       intervalMs: room.presenceIntervalMs,
     })
+    // While this tab authors, the views wait until the event is published: a render scheduled
+    // by the report would otherwise run before the publish and delay every other peer.
+    let authoring = 0
+    let deferred = false
+    const author = async <K extends EventKind>(kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> => {
+      authoring++
+      try {
+        return await peer.author(kind, payload)
+      } finally {
+        if (--authoring === 0 && deferred) {
+          deferred = false
+          report()
+        }
+      }
+    }
     const report = () => {
+      if (authoring > 0) return void (deferred = true)
       const r = peer.host.replica
       const root = r.summary().root
       presence.setRoot(root)
@@ -135,7 +151,8 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
       const recent = peer.host.recent(30).map((e) => describeEvent(r.state, e.id, e.event))
       cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount, flags, recent })
     }
-    cleanup.unshift(peer.host.subscribe(report))
+    // Shown once folded, before the write of received events lands (ADR 0067).
+    cleanup.unshift(peer.host.subscribeFolded(report))
     await peer.start()
     report()
     const keeper = tabRelays(node, room, () => fetchRoomInfo(appBase(), 3000), cb.onRelayState, cb.onWrongRoom)
@@ -159,11 +176,11 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
       peerId,
       room,
       join,
-      author: (kind, payload) => peer.author(kind, payload),
+      author,
       async issueInvite({ label, ...o }) {
         const issuerJoin = issuerJoinOf(peer.host.replica.state, peerId)
         const { body, text } = await signNewInvite(asEventId(room.room), libp2pSigner(identity.privateKey), { ...o, issuerJoin })
-        await peer.author('invite.issued', { invite: body, ...(label ? { label } : {}) })
+        await author('invite.issued', { invite: body, ...(label ? { label } : {}) })
         return text
       },
       async setDisplayName(next) {
@@ -172,7 +189,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
         presence.update({ name: next })
       },
       async retire(reason) {
-        if (selectRole(peer.host.replica.state, asPeerId(peerId)) != null) await peer.author('member.left', { reason })
+        if (selectRole(peer.host.replica.state, asPeerId(peerId)) != null) await author('member.left', { reason })
         await identity.renew()
       },
       async stop() {

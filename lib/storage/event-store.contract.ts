@@ -59,6 +59,15 @@ export function runEventStoreContract(name: string, setup: () => ContractSubject
       expect(await s.rooms()).toEqual([])
     }))
 
+    it('a relaxed write is read back, counted and deduplicated like a strict one', withStore(async (s) => {
+      const a = record('a', 1)
+      expect(await s.putMany('r', [a, record('b', 2)], { durability: 'relaxed' })).toBe(2)
+      expect(await s.putMany('r', [a], { durability: 'strict' })).toBe(0)
+      expect(await s.putMany('r', [record('c', 0), a], { durability: 'relaxed' })).toBe(1)
+      expect((await collect(s.scan('r'))).map((r) => r.id)).toEqual(['c', 'a', 'b'])
+      expect(await s.get('r', 'a')).toEqual(a)
+    }))
+
     it('puts idempotently and counts only new records', withStore(async (s) => {
       const a = record('a', 1)
       const b = record('b', 2)

@@ -38,14 +38,26 @@ export interface ScanOptions {
 /** A metadata value: text or bytes, returned as the same type. */
 export type MetaValue = string | Uint8Array
 
+/** Options of {@link EventStore.putMany}. */
+export interface PutOptions {
+  /**
+   * `strict` (default): resolved means durable, a power loss included. `relaxed`: resolved means
+   * committed and seen by every later read and by a restarted process, but an OS crash or power
+   * loss right after may still lose it — for events received from peers, who hold them too
+   * (ADR 0067). A store whose writes cost the same either way may treat both as strict.
+   */
+  readonly durability?: 'strict' | 'relaxed'
+}
+
 /** Durable storage of the events of many rooms, plus small per-room metadata. */
 export interface EventStore {
   /**
    * Stores the records in one atomic write. When the promise resolves they are durable, so
    * only then may the caller acknowledge them. Idempotent per (room, id): a record already
-   * stored is kept as it is. Resolves to the number of records that were new.
+   * stored is kept as it is. Resolves to the number of records that were new. See
+   * {@link PutOptions} for what `durability: 'relaxed'` weakens.
    */
-  putMany(room: string, records: readonly StoredRecord[]): Promise<number>
+  putMany(room: string, records: readonly StoredRecord[], options?: PutOptions): Promise<number>
   /** Whether the room holds a record with this id. */
   has(room: string, id: string): Promise<boolean>
   /** The record with this id, or undefined. */

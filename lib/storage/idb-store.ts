@@ -3,9 +3,11 @@
  *
  * Its own database (`chorus-mesh-events`), apart from the identity database `chorus-mesh`, so
  * the two evolve their versions independently. Each putMany is one readwrite transaction with
- * `durability: 'strict'` and resolves on `tx.done`: browsers default to relaxed durability,
- * which may lose a "committed" write on power loss, and an event is acknowledged only when
- * durable. All tabs of a browser share the database; puts are idempotent, so that is safe.
+ * `durability: 'strict'` unless the caller asks for `'relaxed'`, and resolves on `tx.done`:
+ * browsers default to relaxed durability, which may lose a "committed" write on power loss, so
+ * an event this tab authored is written strictly; events received from peers may be written
+ * relaxed (ADR 0067: the author and the relay hold them durably, and sync brings back what a
+ * power loss took). All tabs of a browser share the database; puts are idempotent, so that is safe.
  */
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
 import {
@@ -18,6 +20,7 @@ import {
   validateScan,
   type EventStore,
   type MetaValue,
+  type PutOptions,
   type ScanOptions,
   type StoredRecord,
 } from './event-store'
@@ -25,14 +28,14 @@ import {
 /** Default IndexedDB database name of the event store. */
 export const IDB_EVENTS_DB = 'chorus-mesh-events'
 /** The IndexedDB schema version this build writes. */
-export const IDB_SCHEMA_VERSION = 1
+export const IDB_SCHEMA_VERSION = 2
 
 interface Row extends StoredRecord {
   room: string
 }
 
 interface EventsDB extends DBSchema {
-  events: { key: [string, string]; value: Row; indexes: { order: [string, number, string]; author: [string, string, number] } }
+  events: { key: [string, string]; value: Row; indexes: { order: [string, number, string] } }
   meta: { key: [string, string]; value: { room: string; key: string; value: MetaValue } }
 }
 
@@ -48,14 +51,16 @@ export async function openIdbStore(init: IdbStoreInit = {}): Promise<EventStore>
   let store: IdbStore | undefined
   try {
     const db = await openDB<EventsDB>(name, IDB_SCHEMA_VERSION, {
-      upgrade(db, oldVersion) {
+      upgrade(db, oldVersion, _newVersion, tx) {
         // Version steps are appended, never edited (ADR 0032).
         if (oldVersion < 1) {
           const events = db.createObjectStore('events', { keyPath: ['room', 'id'] })
           events.createIndex('order', ['room', 'lamport', 'id'])
-          events.createIndex('author', ['room', 'author', 'seq'])
+          ;(events as unknown as IDBObjectStore).createIndex('author', ['room', 'author', 'seq'])
           db.createObjectStore('meta', { keyPath: ['room', 'key'] })
         }
+        // No query reads the author index, and every record paid a third index entry for it.
+        if (oldVersion < 2) (tx.objectStore('events') as unknown as IDBObjectStore).deleteIndex('author')
       },
       // Another tab runs a newer build and wants to upgrade: step aside rather than block it.
       blocking() {
@@ -93,26 +98,29 @@ class IdbStore implements EventStore {
     this.#name = name
   }
 
-  async putMany(room: string, input: readonly StoredRecord[]): Promise<number> {
+  async putMany(room: string, input: readonly StoredRecord[], options?: PutOptions): Promise<number> {
     this.#open()
     const records = checkedBatch(room, input)
     if (records.length === 0) return 0
+    const durability = options?.durability === 'relaxed' ? 'relaxed' : 'strict'
     return this.#run('putMany', async () => {
-      const tx = this.#db.transaction('events', 'readwrite', { durability: 'strict' })
+      const tx = this.#db.transaction('events', 'readwrite', { durability })
       // Raw requests: `add` of an existing key fails with ConstraintError, which we cancel so
-      // that the transaction goes on — one request per record instead of a get and a put.
+      // that the transaction goes on — one request per record instead of a get and a put. Only
+      // failures get a handler (new = records − duplicates): a success event per record into JS
+      // costs more than the rest of the request in a tab.
       const events = unwrap(tx.store)
-      let added = 0
+      let duplicates = 0
+      const onerror = function (this: IDBRequest, event: Event) {
+        if (this.error?.name !== 'ConstraintError') return
+        duplicates++
+        event.preventDefault()
+        event.stopPropagation()
+      }
       try {
         for (const r of records) {
           const row: Row = { room, id: r.id, bytes: cloneable(r.bytes), author: r.author, seq: r.seq, lamport: r.lamport, kind: r.kind }
-          const request = events.add(row)
-          request.onsuccess = () => void added++
-          request.onerror = (event) => {
-            if (request.error?.name !== 'ConstraintError') return
-            event.preventDefault()
-            event.stopPropagation()
-          }
+          events.add(row).onerror = onerror
         }
       } catch (err) {
         // A request that throws synchronously must not leave the earlier ones to commit.
@@ -121,7 +129,7 @@ class IdbStore implements EventStore {
         throw err
       }
       await tx.done
-      return added
+      return records.length - duplicates
     })
   }
 
