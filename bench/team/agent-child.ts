@@ -8,6 +8,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { makePolicy } from '../../lib/node/agent/policy'
 import { respondWith } from '../../lib/node/agent/responder'
 import { ChorusAgent } from '../../lib/node/agent/sdk'
+import type { SyncOfferStats } from '../../lib/net/room-peer'
 import { census, type Census } from './census'
 import { unsettled } from './settled'
 import type { WorkloadAgent } from './workload'
@@ -27,7 +28,7 @@ export type AgentChildReport =
   | { type: 'ready' }
   | { type: 'joined'; peerId: string }
   | { type: 'claimed'; at: number }
-  | { type: 'state'; events: number; unsettled: string | null; lagMaxMs: number; errors: number }
+  | { type: 'state'; events: number; unsettled: string | null; lagMaxMs: number; errors: number; syncSent: number; offers: SyncOfferStats }
   | { type: 'census'; census: Census }
   | { type: 'failed'; message: string }
 
@@ -53,7 +54,8 @@ async function run(c: AgentChildConfig): Promise<void> {
   const tasks = new Set(c.workload)
   const report = () => {
     const replica = agent.mesh.peer.host.replica
-    send({ type: 'state', events: replica.log.size, unsettled: unsettled(replica.state, replica.due(), tasks), lagMaxMs: lag.max / 1e6, errors })
+    const peer = agent.mesh.peer
+    send({ type: 'state', events: replica.log.size, unsettled: unsettled(replica.state, replica.due(), tasks), lagMaxMs: lag.max / 1e6, errors, syncSent: peer.sync.stats.eventsSent, offers: { ...peer.syncOffers } })
   }
   const timer = setInterval(report, 250)
   process.on('message', (m: { type: string }) => {

@@ -62,6 +62,8 @@ export interface RoomRunResult {
    * the rest came by gossip).
    */
   relaySync: Record<string, number>
+  /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
+  agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
   dir: string
 }
 
@@ -241,6 +243,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       tabJoinRetries: tabRetries,
       relayOutcomes,
       relaySync,
+      agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
       dir,
     }
   } finally {

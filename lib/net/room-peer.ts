@@ -16,6 +16,7 @@ import { AuthorBudget, PeerRateLimiter, type AuthorLimits, type PeerLimits } fro
 import { ReplicaHost } from './replica-host'
 import type { MeshServices } from './services'
 import { roundFailureLogger } from './sync/failures'
+import type { Summary } from '../core/log/summary'
 import type { RoundResult } from './sync/round'
 import { SyncService } from './sync/service'
 import { gateBatch } from './sync-gate'
@@ -52,6 +53,14 @@ export interface SyncBudgetStats {
   pulls: number
 }
 
+/** What this peer's sync rounds offered: events of chains the other side lacks, and parked (pending) ones. */
+export interface SyncOfferStats {
+  stored: number
+  pending: number
+  /** Of the pending ones, those whose author's chain the other side already holds up to their seq (unforked). */
+  pendingCovered: number
+}
+
 /** A gossiped event missing references pulls a round with its sender this soon (ms), at most once per that long. */
 const PULL_DELAY_MS = 200
 
@@ -64,6 +73,7 @@ export class RoomPeer {
   /** Per-author budget shared by gossip and sync (ADR 0061). */
   readonly authors: AuthorBudget
   readonly syncBudget: SyncBudgetStats = { deferred: 0, needed: 0, pulls: 0 }
+  readonly syncOffers: SyncOfferStats = { stored: 0, pending: 0, pendingCovered: 0 }
   loaded = 0
   private readonly pulling = new Set<string>()
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
@@ -97,11 +107,7 @@ export class RoomPeer {
       replica: {
         room: init.room,
         summary: () => this.host.replica.summary(),
-        missingFrom: (remote) =>
-          this.host.replica
-            .missingFrom(remote)
-            .sort((a, b) => a.event.lamport - b.event.lamport || (a.id < b.id ? -1 : 1))
-            .map((e) => e.bytes),
+        missingFrom: (remote) => this.offer(remote),
         ingest: (events, from) => this.ingestSynced(events, from),
       },
       onRound: (peer, r, _direction, ms) => {
@@ -110,6 +116,24 @@ export class RoomPeer {
         init.onRound?.(peer, r, ms)
       },
     })
+  }
+
+  /** The events a peer with summary `remote` may lack, in (lamport, id) order, counted by kind of offer. */
+  private offer(remote: Summary): Uint8Array[] {
+    const log = this.host.replica.log
+    const out = this.host.replica.missingFrom(remote).sort((a, b) => a.event.lamport - b.event.lamport || (a.id < b.id ? -1 : 1))
+    if (log.pendingCount === 0) this.syncOffers.stored += out.length
+    else {
+      const theirs = new Map(remote.authors.filter((a) => a.forked == null).map((a) => [a.author as string, a.seq]))
+      for (const e of out) {
+        if (log.has(e.id)) this.syncOffers.stored++
+        else {
+          this.syncOffers.pending++
+          if ((theirs.get(e.event.author) ?? 0) >= e.event.seq) this.syncOffers.pendingCovered++
+        }
+      }
+    }
+    return out.map((e) => e.bytes)
   }
 
   /** Ingests a batch from a sync round under the per-author budget; returns how many were new. */
