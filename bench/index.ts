@@ -14,6 +14,7 @@ import { benchIngest } from './ingest'
 import { benchMemory } from './memory'
 import { combineRuns } from './runs'
 import { benchScale } from './scale'
+import { benchScaleRelays } from './scale-relays'
 import { benchSync } from './sync'
 import { benchTabs } from './tabs'
 import type { BenchOptions, BenchResult } from './types'
@@ -31,6 +32,7 @@ const SUITES: readonly Suite[] = [
   { name: 'memory', run: benchMemory },
   { name: 'chromium', run: benchChromium },
   { name: 'scale', run: benchScale },
+  { name: 'scale-relays', run: benchScaleRelays },
   { name: 'flood', run: benchFlood },
   { name: 'detection', run: benchDetection },
   { name: 'tabs', run: benchTabs },

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { EventId } from '../lib/core/ids'
 import type { RoomPeer } from '../lib/net/room-peer'
+import { genesisArrived } from '../lib/net/membership'
 import { startMeshAgent, type MeshAgent } from '../lib/node/agent/mesh-agent'
 import { startRelay, type Relay } from '../lib/node/relay'
 import type { PeerLimits } from '../lib/net/rate-limit'
@@ -30,14 +31,32 @@ export async function until(what: string, fn: () => boolean, timeoutMs: number):
   }
 }
 
-/** Starts `n` agents named `a<offset + i>` against a relay, in small parallel groups, each joined. */
-export async function startAgents(relayUrl: string, invite: string, dir: string, n: number, syncIntervalMs: number, offset = 0, into: MeshAgent[] = []): Promise<MeshAgent[]> {
+/**
+ * Starts `n` agents named `a<offset + i>` against relays (comma-separated URLs), in small
+ * parallel groups, each joined. A loaded relay answers slowly while many agents join at once
+ * (the room's genesis, sent by the first sync round, took over the join's own 30 s at N = 75+):
+ * each agent waits up to `setupMs` for the genesis before joining, and a start whose
+ * `/api/room` timed out is tried again.
+ */
+export async function startAgents(relayUrl: string, invite: string, dir: string, n: number, syncIntervalMs: number, offset = 0, into: MeshAgent[] = [], setupMs = 120_000): Promise<MeshAgent[]> {
+  const start = async (name: string): Promise<MeshAgent> => {
+    for (let attempt = 1; ; attempt++) {
+      const a = await startMeshAgent({ name, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' }).catch((err: Error) => {
+        if (attempt >= 3 || !/cannot reach|timed out|aborted/i.test(err.message)) throw err
+        return undefined
+      })
+      if (a == null) {
+        await new Promise((r) => setTimeout(r, 2000 * attempt))
+        continue
+      }
+      into.push(a)
+      await genesisArrived(a.peer, setupMs)
+      return a
+    }
+  }
   // Start in small parallel groups: start-up is mostly waiting on handshakes.
   for (let i = 0; i < n; i += 5) {
-    const group = await Promise.all(
-      Array.from({ length: Math.min(5, n - i) }, (_, j) => startMeshAgent({ name: `a${offset + i + j}`, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' })),
-    )
-    into.push(...group)
+    const group = await Promise.all(Array.from({ length: Math.min(5, n - i) }, (_, j) => start(`a${offset + i + j}`)))
     await Promise.all(group.map((a) => a.join()))
   }
   return into

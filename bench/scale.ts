@@ -19,17 +19,17 @@ import { round } from './room'
 import type { BenchOptions, BenchResult } from './types'
 
 /** Agents per child process (2 cores here: a few children, each a full libp2p stack per agent). */
-const AGENTS_PER_CHILD = 25
+export const AGENTS_PER_CHILD = 25
 
 /** Parent → child. */
-type Command =
+export type Command =
   | { t: 'author'; agent: number; taskId: string; title: string; repository: string }
   | { t: 'watch'; id: string; timeoutMs: number }
   | { t: 'members' }
   | { t: 'stats' }
   | { t: 'stop' }
 /** Child → parent. */
-type Reply =
+export type Reply =
   | { t: 'ready'; peers: string[] }
   | { t: 'authored'; id: string; start: number; authoredIn: number }
   | { t: 'arrivals'; times: (number | null)[] }
@@ -38,7 +38,7 @@ type Reply =
   | { t: 'error'; message: string }
 
 /** A child process running some of the agents, driven over IPC (one request at a time). */
-class AgentChild {
+export class AgentChild {
   private readonly proc: ChildProcess
   private waiter?: (r: Reply) => void
   private queue: Promise<unknown> = Promise.resolve()

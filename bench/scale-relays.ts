@@ -1,0 +1,194 @@
+/**
+ * Scale out over several relays (issue 15 item 4): N agents over one relay, then over three
+ * relays of one room, in the same run. Each relay runs in a child process of its own (this
+ * file is also that child's entry, `--relay-child`), as it would on a host of its own, and the
+ * agents run in the scale benchmark's agent children (≤ 25 per process), given every relay's
+ * URL: each keeps two relays (its own ranking), so three relays each carry about 2N/3 agents.
+ * Measured per configuration: reach-all (author → stored by every other agent, p50/p99 over
+ * rotating authors) and idle traffic per agent (loopback bytes over a quiet window with only
+ * presence, heartbeats and sync rounds, divided by N and by the window).
+ */
+import '../lib/node/polyfills'
+import { fork, type ChildProcess } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startRelay } from '../lib/node/relay'
+import { loopbackBytes, pct } from './mesh'
+import { round } from './room'
+import { AGENTS_PER_CHILD, AgentChild, type Reply } from './scale'
+import type { BenchOptions, BenchResult } from './types'
+
+type RelayReply =
+  | { t: 'ready'; httpUrl: string; agentInvite?: string; adminInvite?: string }
+  | { t: 'status'; relays: number; members: number }
+  | { t: 'error'; message: string }
+
+/** The child's side: one relay (creating the room, or joining RELAY_JOIN), then `status` until `stop`. */
+async function runRelayChild(): Promise<void> {
+  const env = process.env
+  const send = (r: RelayReply) => process.send?.(r)
+  try {
+    const join = env.RELAY_JOIN ? [env.RELAY_JOIN] : undefined
+    const relay = await startRelay({ dataDir: env.RELAY_DIR as string, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs: 5000, join, invite: env.RELAY_ADMIN_INVITE, onLog: () => {} })
+    const first = join == null
+    send({
+      t: 'ready',
+      httpUrl: relay.httpUrl,
+      ...(first ? { agentInvite: await relay.invite({ role: 'agent', maxUses: Number(env.RELAY_AGENTS) + 5 }), adminInvite: await relay.invite({ role: 'admin', maxUses: 5 }) } : {}),
+    })
+    process.on('disconnect', () => process.exit(0))
+    process.on('message', (cmd: { t: 'status' | 'stop' }) => {
+      if (cmd.t === 'status') return send({ t: 'status', relays: relay.mesh.connected().length, members: relay.peer.host.replica.state.members.size })
+      void relay.stop().finally(() => process.exit(0))
+    })
+  } catch (err) {
+    send({ t: 'error', message: (err as Error).message })
+    process.exit(1)
+  }
+}
+
+if (process.argv.includes('--relay-child')) void runRelayChild()
+
+/** A relay in a child process. */
+class RelayChild {
+  private readonly proc: ChildProcess
+  readonly ready: Promise<Extract<RelayReply, { t: 'ready' }>>
+
+  constructor(env: Record<string, string>) {
+    this.proc = fork(fileURLToPath(import.meta.url), ['--relay-child'], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    this.ready = new Promise((resolve, reject) => {
+      this.proc.once('message', (r: RelayReply) => (r.t === 'ready' ? resolve(r) : reject(new Error(r.t === 'error' ? r.message : 'relay child failed'))))
+      this.proc.once('exit', (code) => reject(new Error(`relay child exited with ${code}`)))
+    })
+  }
+
+  status(): Promise<Extract<RelayReply, { t: 'status' }>> {
+    return new Promise((resolve) => {
+      this.proc.once('message', (r: RelayReply) => resolve(r as Extract<RelayReply, { t: 'status' }>))
+      this.proc.send({ t: 'status' })
+    })
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode != null) return
+    const exited = new Promise((r) => this.proc.once('exit', r))
+    this.proc.send({ t: 'stop' })
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 20_000)
+    await exited
+    clearTimeout(timer)
+  }
+}
+
+interface Row {
+  n: number
+  relays: number
+  p50: number
+  p99: number
+  lost: number
+  events: number
+  /** Loopback bytes per agent per second with no events. */
+  idle: number
+  /** From the first relay's start until every agent held every join (s). */
+  setupS: number
+  children: number
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+async function waitFor(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(250)
+  }
+}
+
+async function measure(n: number, relays: number, events: number, idleMs: number): Promise<Row> {
+  const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-relays-'))
+  const relayProcs: RelayChild[] = []
+  const children: AgentChild[] = []
+  const t0 = Date.now()
+  try {
+    relayProcs.push(new RelayChild({ RELAY_DIR: join(dir, 'relay0'), RELAY_AGENTS: String(n) }))
+    const first = await relayProcs[0].ready
+    const urls = [first.httpUrl]
+    for (let k = 1; k < relays; k++) {
+      relayProcs.push(new RelayChild({ RELAY_DIR: join(dir, `relay${k}`), RELAY_JOIN: first.httpUrl, RELAY_ADMIN_INVITE: first.adminInvite as string }))
+      urls.push((await relayProcs[k].ready).httpUrl)
+    }
+    await waitFor('the relays to hold each other', async () => (await Promise.all(relayProcs.map((r) => r.status()))).every((s) => s.relays >= relays - 1), 60_000)
+    const agentsOf: { child: AgentChild; index: number; peer: string }[] = []
+    for (let offset = 0; offset < n; offset += AGENTS_PER_CHILD) {
+      const count = Math.min(AGENTS_PER_CHILD, n - offset)
+      const child = new AgentChild({ SCALE_RELAY: urls.join(','), SCALE_INVITE: first.agentInvite as string, SCALE_DIR: dir, SCALE_COUNT: String(count), SCALE_OFFSET: String(offset), SCALE_SYNC_MS: '5000' })
+      children.push(child)
+      const peers = await child.ready
+      peers.forEach((peer, index) => agentsOf.push({ child, index, peer }))
+    }
+    // Members: the agents, the owner relay and every relay that joined.
+    const everyJoin = async () => (await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'members' }>>({ t: 'members' })))).every((r) => r.min >= n + relays)
+    await waitFor('every join everywhere', everyJoin, 60_000 + 2000 * n)
+    const setupS = round((Date.now() - t0) / 1000, 1)
+    console.error(`scale-relays: N=${n} over ${relays} relay(s): set up in ${setupS} s`)
+
+    await sleep(3000)
+    const b0 = await loopbackBytes()
+    await sleep(idleMs)
+    const idle = ((await loopbackBytes()) - b0) / (idleMs / 1000) / n
+
+    const reach: number[] = []
+    let lost = 0
+    for (let i = 0; i < events; i++) {
+      const author = agentsOf[(i * 7) % n]
+      const a = await author.child.ask<Extract<Reply, { t: 'authored' }>>({ t: 'author', agent: author.index, taskId: `relays-${n}-${relays}-${i}`, repository: `github.com/acme/r${i % 5}`, title: `Implement scale endpoint ${i}` })
+      const replies = await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'arrivals' }>>({ t: 'watch', id: a.id, timeoutMs: 15_000 })))
+      const times = replies.flatMap((r) => r.times).filter((_, k) => agentsOf[k].peer !== author.peer).map((x) => (x == null ? Number.NaN : Math.max(0, x - a.start)))
+      const missing = times.filter(Number.isNaN).length
+      lost += missing
+      reach.push(missing > 0 ? Number.NaN : Math.max(a.authoredIn, ...times))
+      await sleep(100)
+    }
+    return { n, relays, p50: round(pct(reach, 0.5)), p99: round(pct(reach, 0.99)), lost, events, idle: round(idle, 0), setupS, children: children.length }
+  } finally {
+    for (const c of children) await c.stop().catch(() => undefined)
+    for (const r of relayProcs) await r.stop().catch(() => undefined)
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Agent counts to run (`SCALE_RELAYS_N=100,300` overrides; quick: 4). */
+function sizes(quick: boolean): number[] {
+  const env = process.env.SCALE_RELAYS_N
+  if (env) return env.split(',').map(Number).filter((x) => x > 0)
+  return quick ? [4] : [100]
+}
+
+/** 1 relay vs 3 relays at each N, same run. */
+export async function benchScaleRelays({ quick }: BenchOptions): Promise<BenchResult[]> {
+  const out: BenchResult[] = []
+  const failed: string[] = []
+  for (const n of sizes(quick)) {
+    const rows: Row[] = []
+    for (const relays of [1, 3]) {
+      try {
+        rows.push(await measure(n, relays, quick ? 3 : 20, quick ? 3000 : 10_000))
+        console.error(`scale-relays: ${JSON.stringify(rows[rows.length - 1])}`)
+      } catch (err) {
+        failed.push(`N = ${n} over ${relays} relay(s) not measured: ${(err as Error).message}`)
+        console.error(`scale-relays: ${failed[failed.length - 1]}`)
+      }
+    }
+    const [one, three] = [rows.find((r) => r.relays === 1), rows.find((r) => r.relays === 3)]
+    if (one == null || three == null) continue
+    const how = (r: Row) => `${r.relays} relay(s): p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.events} events, ${r.lost} agent-arrivals missed in 15 s, idle ${r.idle} B/s per agent, set up in ${r.setupS} s`
+    const note = `N = ${n} agents in ${three.children} child process(es) of ≤ ${AGENTS_PER_CHILD}, each relay in its own process, all on 127.0.0.1 (2 shared cores); agents keep 2 relays each. ${how(three)}; ${how(one)}`
+    out.push({ name: `scale.relays3-vs-1.reach-all.p50@${n}`, value: three.p50, unit: 'ms', baseline: { name: 'the same N over 1 relay, same run', value: one.p50, unit: 'ms' }, ratio: round(three.p50 / one.p50, 2), note })
+    out.push({ name: `scale.relays3-vs-1.reach-all.p99@${n}`, value: three.p99, unit: 'ms', baseline: { name: 'the same N over 1 relay, same run', value: one.p99, unit: 'ms' }, ratio: round(three.p99 / one.p99, 2), note })
+    out.push({ name: `scale.relays3-vs-1.idle-bytes-per-agent@${n}`, value: three.idle, unit: 'B/s', baseline: { name: 'the same N over 1 relay, same run', value: one.idle, unit: 'B/s' }, ratio: round(three.idle / one.idle, 2), note })
+  }
+  if (out.length === 0) throw new Error(`scale-relays: nothing measured (${failed.join('; ')})`)
+  if (failed.length > 0) for (const r of out) r.note = `${r.note}; ${failed.join('; ')}`
+  return out
+}
