@@ -1,11 +1,12 @@
 'use client'
 /** What a selected task or dependency is — why it exists in words — with links to sessions and a neighbourhood toggle. */
 import Link from 'next/link'
-import { useState } from 'react'
+import { useMemo, useState } from 'react'
 import type { RoomState } from '@/lib/core/state/types'
 import { Badge } from '@/components/ui/Badge'
 import { peerName, readableRules, ruleName, taskTitle } from '@/components/session/names'
 import { STATUS_TONE } from '@/components/sessions/status'
+import { linkRelevance } from './focus'
 import { orientEdge, ruleColour, type GraphEdge } from './graph-model'
 
 function EdgeLine({ e, state, onEdge }: { e: GraphEdge; state: RoomState; onEdge?(id: string): void }) {
@@ -34,7 +35,8 @@ const EDGE_PAGE = 20
 /** The selected task's dependencies, a page at a time; keyed by task, so a new task starts at one page. */
 function TaskEdges({ state, edges, task, onEdge }: { state: RoomState; edges: GraphEdge[]; task: string; onEdge(id: string): void }) {
   const [limit, setLimit] = useState(EDGE_PAGE)
-  const mine = edges.filter((x) => x.source === task || x.target === task)
+  // Most relevant first, as the focus mode picks them: open sessions, then the strongest links.
+  const mine = useMemo(() => edges.filter((x) => x.source === task || x.target === task).sort((a, b) => linkRelevance(b) - linkRelevance(a)), [edges, task])
   return (
     <>
       {mine.length > EDGE_PAGE && <p className="text-xs text-muted" data-testid="task-edge-count">{mine.length} dependencies</p>}

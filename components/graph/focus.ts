@@ -23,8 +23,8 @@ export const FOCUS_CAP = 24
 /** Open work first: an escalated session needs a human, an active one is being settled. */
 const STATUS_WEIGHT: Partial<Record<SessionStatus, number>> = { escalated: 4, active: 3 }
 
-/** Relevance of the link through which a task was reached: a larger number comes first. */
-function weight(e: FocusEdge): number {
+/** Relevance of a dependency (the link through which a task was reached): a larger number comes first. */
+export function linkRelevance(e: FocusEdge): number {
   const session = e.sessionStatus == null ? 0 : STATUS_WEIGHT[e.sessionStatus] ?? 1
   return session * 10 + (e.order === 'none' ? 0 : 2) + e.confidence
 }
@@ -48,7 +48,7 @@ export function focusNeighbourhood(edges: readonly FocusEdge[], focus: string, h
     else adj.set(from, [[to, w]])
   }
   for (const e of edges) {
-    const w = weight(e)
+    const w = linkRelevance(e)
     link(e.source, e.target, w)
     link(e.target, e.source, w)
   }
