@@ -14,6 +14,7 @@
  * The goal is absolute (no task > 200 ms) and the machine is shared, so each phase reports
  * beside it a fixed pure-JS reference task timed in the same page right after the phase (its
  * fastest of 3 runs approximates the uncontended cost) and the load average.
+ * CHORUS_UI_PHASES=graph measures only the graph phases (after the cold inbox, which loads the room).
  * CHORUS_UI_PROFILE=<dir> also writes a CPU profile of the page per phase (for finding causes).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
@@ -82,6 +83,10 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
     const cdp = profileDir ? await page.context().newCDPSession(page) : undefined
     if (cdp && profileDir) (mkdirSync(profileDir, { recursive: true }), await cdp.send('Profiler.enable'), await cdp.send('Profiler.setSamplingInterval', { interval: 200 }))
     const phases: Phase[] = []
+    // CHORUS_UI_PHASES=graph (names or prefixes) skips the inbox's reload and scroll phases, to
+    // keep a full-size run short; the cold inbox always runs, it is the catch-up the rest needs.
+    const only = process.env.CHORUS_UI_PHASES?.split(',').filter(Boolean)
+    const want = (name: string) => !only?.length || only.some((p) => name.startsWith(p))
     const list = `[data-testid="inbox-list"][data-count="${size.escalations}"]`
     const timeout = opts.quick ? 120_000 : 600_000
 
@@ -91,12 +96,12 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       await page.waitForFunction((n) => (window.chorus?.store.getState().replica?.events ?? 0) >= n, room.events, { timeout, polling: 500 })
       await settle(page)
     }))
-    phases.push(await measure(page, cdp, 'inbox.warm', `the same tab reloaded: ${room.events} events replayed from IndexedDB, the list shown`, async () => {
+    if (want('inbox.warm')) phases.push(await measure(page, cdp, 'inbox.warm', `the same tab reloaded: ${room.events} events replayed from IndexedDB, the list shown`, async () => {
       await page.reload()
       await page.waitForSelector(list, { timeout })
       await settle(page)
     }))
-    phases.push(await measure(page, cdp, 'inbox.scroll', `the list of ${size.escalations} scrolled top to bottom, one viewport per frame`, async () => {
+    if (want('inbox.scroll')) phases.push(await measure(page, cdp, 'inbox.scroll', `the list of ${size.escalations} scrolled top to bottom, one viewport per frame`, async () => {
       await page.evaluate(async () => {
         const el = document.querySelector('[data-testid="inbox-list"]') as HTMLElement
         // No named inner functions: tsx would wrap them in a helper the page does not have.
