@@ -23,7 +23,7 @@ export function FindTask({ nodes, onFound }: { nodes: readonly GraphNode[]; onFo
   return (
     <form
       role="search"
-      className="flex items-center gap-1 text-sm"
+      className="flex flex-wrap items-center gap-1 text-sm"
       onSubmit={(e) => {
         e.preventDefault()
         const found = findTask(nodes, q)
@@ -32,7 +32,7 @@ export function FindTask({ nodes, onFound }: { nodes: readonly GraphNode[]; onFo
       }}
     >
       <label htmlFor="find-task">Find a task</label>
-      <input id="find-task" type="search" className="field w-56" list="find-task-titles" value={q} onFocus={() => setActive(true)} onChange={(e) => (setQ(e.target.value), setMissing(false))} data-testid="find-task" aria-describedby={missing ? 'find-task-missing' : undefined} />
+      <input id="find-task" type="search" className="field w-44 sm:w-56" list="find-task-titles" value={q} onFocus={() => setActive(true)} onChange={(e) => (setQ(e.target.value), setMissing(false))} data-testid="find-task" aria-describedby={missing ? 'find-task-missing' : undefined} />
       <datalist id="find-task-titles">{titles.map((t) => <option key={t} value={t} />)}</datalist>
       <button type="submit" className="btn">Find</button>
       {missing && <span id="find-task-missing" role="status" className="text-amber-800 dark:text-amber-300">No task matches “{q.trim()}”.</span>}
