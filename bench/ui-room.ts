@@ -35,6 +35,8 @@ export interface UiRoomSize {
 /** A copy of the cached data directory for one run, and what it holds. */
 export interface UiRoomCopy {
   dir: string
+  /** Tasks in the room: the requested ones and the hub. */
+  tasks: number
   events: number
   dependencies: number
   /** The busiest task: its title, and how many dependencies it has. */
@@ -64,10 +66,10 @@ const NOTES = [
 export async function uiRoom(size: UiRoomSize): Promise<UiRoomCopy> {
   const cache = join(tmpdir(), `chorus-bench-ui-v${VERSION}-${size.escalations}-${size.tasks}`)
   if (!existsSync(join(cache, 'complete.json'))) await generate(cache, size)
-  const info = JSON.parse(readFileSync(join(cache, 'complete.json'), 'utf8')) as Omit<UiRoomCopy, 'dir'>
+  const info = JSON.parse(readFileSync(join(cache, 'complete.json'), 'utf8')) as Omit<UiRoomCopy, 'dir' | 'tasks'>
   const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-ui-'))
   cpSync(cache, dir, { recursive: true })
-  return { dir, ...info }
+  return { dir, tasks: size.tasks + 1, ...info }
 }
 
 async function generate(cache: string, size: UiRoomSize): Promise<void> {

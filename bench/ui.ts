@@ -114,9 +114,9 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       })
       await settle(page)
     }))
-    phases.push(await measure(page, cdp, 'graph.load', `client navigation to /graph: ${size.tasks} tasks, ${room.dependencies} dependencies, ELK layout in its worker, React Flow render and fit`, async () => {
+    phases.push(await measure(page, cdp, 'graph.load', `client navigation to /graph: ${room.tasks} tasks, ${room.dependencies} dependencies, ELK layout in its worker, React Flow render and fit`, async () => {
       await page.getByRole('navigation').getByRole('link', { name: 'Graph' }).click()
-      await page.waitForFunction((n) => document.querySelector('[data-testid="graph-counts"]')?.textContent?.startsWith(`${n} tasks`) && document.querySelector('[data-testid="graph-node"], [data-testid="graph-repo"]') != null && !document.body.textContent?.includes('laying out'), size.tasks, { timeout, polling: 200 })
+      await page.waitForFunction((n) => document.querySelector('[data-testid="graph-counts"]')?.textContent?.startsWith(`${n} tasks`) && document.querySelector('[data-testid="graph-node"], [data-testid="graph-repo"]') != null && !document.body.textContent?.includes('laying out'), room.tasks, { timeout, polling: 200 })
       await settle(page, 1500)
     }))
     let cards = 0
