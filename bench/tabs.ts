@@ -38,6 +38,8 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
 
     const rtt = await dataChannelPings(a, b, n)
     const crypto = await signAndVerify(a, n)
+    const strictWrite = await singleWrites(a, n, 'strict')
+    const relaxedWrite = await singleWrites(a, n, 'relaxed')
     await b.evaluate(() => {
       const w = window as unknown as { arrivals: Record<string, number> }
       w.arrivals = {}
@@ -64,7 +66,7 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
     const result = (p: number, goal: number): BenchResult => {
       const value = Math.round(pct(latencies, p / 100) * 10) / 10
       const baseline = Math.max(0.01, ms(limit, p / 100))
-      const note = `${n} events, tab A author (sign + IndexedDB + publish) → folded in tab B, direct WebRTC; min ${Math.round(Math.min(...latencies) * 10) / 10} ms; limit p${p} = raw RTCDataChannel one-way (RTT/2 of ${n} pings between the same pages, p${p} ${ms(oneWay, p / 100)} ms) + one WebCrypto Ed25519 sign and one verify of ${SIGNED_BYTES} B in tab A (p${p} ${ms(crypto, p / 100)} ms), summed per sample; tab A's author() (sign + strict IndexedDB write + publish) took p50 ${ms(authoring, 0.5)} / p99 ${ms(authoring, 0.99)} ms of it`
+      const note = `${n} events, tab A author (sign + IndexedDB + publish) → folded in tab B, direct WebRTC; min ${Math.round(Math.min(...latencies) * 10) / 10} ms; limit p${p} = raw RTCDataChannel one-way (RTT/2 of ${n} pings between the same pages, p${p} ${ms(oneWay, p / 100)} ms) + one WebCrypto Ed25519 sign and one verify of ${SIGNED_BYTES} B in tab A (p${p} ${ms(crypto, p / 100)} ms), summed per sample; tab A's author() (sign + strict IndexedDB write + publish) took p50 ${ms(authoring, 0.5)} / p99 ${ms(authoring, 0.99)} ms of it; one raw IndexedDB transaction adding one ${SIGNED_BYTES} B record in tab A, same run: strict p50 ${ms(strictWrite, 0.5)} / p99 ${ms(strictWrite, 0.99)} ms, relaxed p50 ${ms(relaxedWrite, 0.5)} / p99 ${ms(relaxedWrite, 0.99)} ms`
       return { name: `tabs.delivery.p${p}`, value, unit: 'ms', baseline: { name: 'raw RTCDataChannel one-way + one Ed25519 sign + one verify, same run', value: baseline, unit: 'ms' }, ratio: Math.round((value / baseline) * 10) / 10, goal: `≤ ${goal}× (ratio = delivery / limit, lower is better)`, met: value / baseline <= goal, note }
     }
     return [result(50, 2), result(99, 4)]
@@ -132,6 +134,37 @@ async function signAndVerify(page: Page, n: number): Promise<number[]> {
       return out
     },
     { count: n, size: SIGNED_BYTES },
+  )
+}
+
+/** Wall ms of `n` IndexedDB transactions, each adding one event-sized record, with this durability, in `page`. */
+async function singleWrites(page: Page, n: number, durability: 'strict' | 'relaxed'): Promise<number[]> {
+  return page.evaluate(
+    async ({ count, size, mode }) => {
+      const name = `bench-writes-${mode}-${Math.random()}`
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open(name, 1)
+        open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id' })
+        open.onsuccess = () => resolve(open.result)
+        open.onerror = () => reject(open.error)
+      })
+      const out: number[] = []
+      for (let i = 0; i < count + 5; i++) {
+        const bytes = crypto.getRandomValues(new Uint8Array(size))
+        const t = performance.now()
+        const tx = db.transaction('events', 'readwrite', { durability: mode })
+        tx.objectStore('events').add({ id: `e${i}`, bytes })
+        await new Promise<void>((resolve, reject) => {
+          tx.oncomplete = () => resolve()
+          tx.onerror = () => reject(tx.error)
+        })
+        if (i >= 5) out.push(performance.now() - t)
+      }
+      db.close()
+      indexedDB.deleteDatabase(name)
+      return out
+    },
+    { count: n, size: SIGNED_BYTES, mode: durability },
   )
 }
 

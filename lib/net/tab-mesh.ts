@@ -13,7 +13,6 @@ import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
 import { openIdbStore } from '../storage/idb-store'
 import { createBrowserNode } from './browser-node'
-import { libp2pSigner } from './keys'
 import { issuerJoinOf, signNewInvite, type NewInvite } from './invites'
 import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
@@ -22,6 +21,7 @@ import type { RelayState, WrongRoom } from './relays/pool'
 import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
 import { RoomPeer } from './room-peer'
+import { webCryptoSigner } from './tab-signer'
 import { discoveryTopic } from './topics'
 import type { SyncStats } from './sync/service'
 import { WebRTCDialer } from './webrtc-dialer'
@@ -116,7 +116,8 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room, iceServers: room.iceServers })
     cleanup.unshift(() => node.stop())
     const peerId = node.peerId.toString()
-    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(identity.privateKey), onRound: () => cb.onSync({ ...peer.sync.stats }) })
+    const signer = webCryptoSigner(identity.privateKey)
+    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer, onRound: () => cb.onSync({ ...peer.sync.stats }) })
     let name = identity.name ?? `Reviewer ${peerId.slice(-6)}`
     const presence = new PresenceService(node, {
       room: room.room,
@@ -179,7 +180,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
       author,
       async issueInvite({ label, ...o }) {
         const issuerJoin = issuerJoinOf(peer.host.replica.state, peerId)
-        const { body, text } = await signNewInvite(asEventId(room.room), libp2pSigner(identity.privateKey), { ...o, issuerJoin })
+        const { body, text } = await signNewInvite(asEventId(room.room), signer, { ...o, issuerJoin })
         await author('invite.issued', { invite: body, ...(label ? { label } : {}) })
         return text
       },
