@@ -7,6 +7,14 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { roomScoring } from './scoring'
 
+/**
+ * A hub sends no IDONTWANT (ADR 0074). gossipsub sends one to every mesh peer but the source for
+ * each message it receives, before validating it, inside the socket read that brought it: on a
+ * hub that is one more send per subscriber per event, as many as forwarding itself, and in a
+ * star it saves nothing — an agent's only mesh peer is the hub it heard the event from.
+ */
+const HUB_NO_IDONTWANT = { idontwantMinDataSize: Number.POSITIVE_INFINITY }
+
 // A type alias, not an interface: libp2p's ServiceMap needs the implicit index signature.
 export type MeshServices = {
   identify: Identify
@@ -38,7 +46,7 @@ export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
       // With the default mesh degree (D 6, Dhi 12) it forwarded each event eagerly to 12 peers
       // and the rest waited for gossip or the next sync round (seconds at 25+ agents; see
       // docs/PERFORMANCE.md), so a hub keeps every subscriber in its mesh, up to 256.
-      ...(opts.hub === true ? { D: 64, Dlo: 32, Dhi: 256, Dout: 8 } : {}),
+      ...(opts.hub === true ? { D: 64, Dlo: 32, Dhi: 256, Dout: 8, ...HUB_NO_IDONTWANT } : {}),
     }),
   }
 }
