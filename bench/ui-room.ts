@@ -96,9 +96,8 @@ async function generate(cache: string, size: UiRoomSize): Promise<void> {
     // Pairs of tasks in different repositories that the rules link: an API and its page, or an
     // API and its table.
     await replica.author(owner, 'rule.added', { rule: GATEWAY_RULE })
-    // Claimed first: from 2,000 tasks on, detection skips a key as common as "gateway" when it
-    // looks for a new task's partners (lib/core/rules/dependency-index.ts), so the hub meets the
-    // tasks that come after it while the room is smaller.
+    // Claimed first, so each gateway task meets the hub as it is added, whatever limits the
+    // detection index puts on a key that 500 tasks share.
     await replica.author(agents[0], 'task.claimed', { ...HUB, projectId: 'bench', description: '' })
     const owners = new Map<string, Signer>()
     const rand = rng(8)
