@@ -93,12 +93,12 @@ async function generate(cache: string, size: UiRoomSize): Promise<void> {
       await replica.author(who, 'member.joined', { displayName: `agent-${i}`, kind: 'agent', capabilities: [], invite })
       agents.push(who)
     }
-    // Pairs of tasks in different repositories that the rules link: an API and its page, or an
-    // API and its table.
     await replica.author(owner, 'rule.added', { rule: GATEWAY_RULE })
     // Claimed first, so each gateway task meets the hub as it is added, whatever limits the
     // detection index puts on a key that 500 tasks share.
     await replica.author(agents[0], 'task.claimed', { ...HUB, projectId: 'bench', description: '' })
+    // Pairs of tasks in different repositories that the rules link: an API and its page, or an
+    // API and its table.
     const owners = new Map<string, Signer>()
     const rand = rng(8)
     for (let t = 0; t < size.tasks; t++) {
