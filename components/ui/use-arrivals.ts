@@ -45,6 +45,17 @@ export interface Arrival {
   text: string
 }
 
+/**
+ * The toasts after `items` arrive: at most 3, and one per session and kind — when both agents
+ * of a session ask for approval, the second request replaces the first's toast rather than
+ * showing the same line twice.
+ */
+export function mergeArrivals(shown: readonly Arrival[], items: readonly Arrival[]): Arrival[] {
+  const fresh: Arrival[] = []
+  for (const it of items) if (!fresh.some((x) => x.session === it.session && x.title === it.title)) fresh.push(it)
+  return [...shown.filter((x) => !fresh.some((it) => it.session === x.session && it.title === x.title)), ...fresh].slice(-3)
+}
+
 /** The arrivals to toast, and a way to drop one. */
 export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; canAsk: boolean; ask(): void } {
   // A fresh wrapper per replica version: the state object itself is the same between folds.
@@ -66,7 +77,7 @@ export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; ca
     const news = fresh.filter((q) => now - q.at < FRESH_MS)
     if (news.length === 0) return
     const items = news.map((q) => ({ id: q.id, session: q.session, title: kindLabel(q), text: sessionTitle(state, state.sessions.get(q.session)?.tasks ?? []) }))
-    setArrivals((a) => [...a, ...items].slice(-3))
+    setArrivals((a) => mergeArrivals(a, items))
     for (const it of items) setTimeout(() => setArrivals((a) => a.filter((x) => x.id !== it.id)), 20_000)
     if (typeof Notification === 'undefined') return
     if (Notification.permission === 'default' && localStorage.getItem(ASKED_KEY) == null) {
