@@ -8,6 +8,7 @@ export class DutyLoop {
   private timer?: ReturnType<typeof setInterval>
   private running = false
   private again = false
+  private started = false
   private stopped = false
 
   constructor(
@@ -17,6 +18,7 @@ export class DutyLoop {
   ) {}
 
   start(): void {
+    this.started = true
     this.timer = setInterval(() => this.kick(), this.intervalMs)
     this.kick()
   }
@@ -26,9 +28,9 @@ export class DutyLoop {
     clearInterval(this.timer)
   }
 
-  /** Asks for a run soon; if one is in progress, one more follows it. */
+  /** Asks for a run soon (none before `start()`); if one is in progress, one more follows it. */
   kick(): void {
-    if (this.stopped) return
+    if (!this.started || this.stopped) return
     if (this.running) {
       this.again = true
       return

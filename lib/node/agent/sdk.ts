@@ -84,6 +84,9 @@ export function readTask(input: TaskInput | ChorusTaskContext): Task {
   return r.data
 }
 
+/** How long a starting agent waits to catch up with a peer before its duties run anyway. */
+const CATCH_UP_MS = 10_000
+
 /** Why an agent could not join. */
 export class AgentJoinError extends Error {
   static override name = 'AgentJoinError'
@@ -147,6 +150,10 @@ export class ChorusAgent {
       throw err
     }
     const agent = new ChorusAgent(mesh, opts.name, opts)
+    // A restarted agent's own store may lack what the room did while it was away (a session
+    // escalated, a plan superseded); its duties act on the room's state, so they wait for one
+    // sync round with a peer, or for the time-out when no peer answers.
+    await mesh.peer.firstRound(CATCH_UP_MS)
     agent.loop.start()
     return agent
   }
