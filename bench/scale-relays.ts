@@ -1,5 +1,5 @@
 /**
- * Scale out over several relays (issue 15 item 4): N agents over one relay, then over three
+ * Scale out over several relays: N agents over one relay, then over three
  * relays of one room, in the same run. Each relay runs in a child process of its own (this
  * file is also that child's entry, `--relay-child`), as it would on a host of its own, and the
  * agents run in the scale benchmark's agent children (≤ 25 per process), given every relay's

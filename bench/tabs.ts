@@ -1,7 +1,7 @@
 /**
  * Tab → tab delivery latency: two Chromium tabs of the built app on a direct
  * WebRTC link; tab A authors an event (sign, store in IndexedDB, publish), tab B has it folded.
- * The limit in the same run (issue 16 item 2): a raw RTCDataChannel ping between the same two
+ * The limit in the same run: a raw RTCDataChannel ping between the same two
  * pages (one way = RTT / 2) plus one WebCrypto Ed25519 sign and one verify of an event-sized
  * message in the same tab — the work no design can skip. Percentiles of the limit are taken
  * over per-sample sums (one-way i + sign-and-verify i). Wall clock
