@@ -3,7 +3,9 @@ import type { PeerId } from '../../core/ids'
 import { selectSession } from '../../core/state/selectors'
 import { planFor, replicaRoom } from '../../core/testing/replica'
 import { AUTH_API, LOGIN_PAGE } from '../../core/testing/tasks'
-import { readiness } from './ready'
+import { HOT_ENTITY_TASKS } from '../../core/rules/room'
+import { task } from '../../core/testing/tasks'
+import { preview, readiness } from './ready'
 import { expectedOf } from './views'
 
 async function dependencyRoom() {
@@ -51,5 +53,22 @@ describe('ready and what is expected', () => {
     expect(readiness(room.replica.state, 'login-page').ready).toBe(false)
     await room.replica.author(a, 'task.released', { taskId: 'auth-api' })
     expect(readiness(room.replica.state, 'login-page').ready).toBe(true)
+  })
+
+  it('previews the dependencies the room will announce: a word held by too many tasks links nothing by itself', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('web', 'agent')
+    const me = (await room.member('api', 'agent')).peerId as PeerId
+    const api = task('orders-api', 'api', 'Define orders API')
+    const linked = () => preview(room.replica.state, api, me).dependencies.map((d) => d.other.taskId).sort()
+    for (let i = 0; i < 3; i++) await room.replica.author(a, 'task.claimed', task(`page-${i}`, `web-${i}`, `Implement orders page ${i}`))
+    expect(linked()).toEqual(['page-0', 'page-1', 'page-2'])
+    // With the orders API itself, more than HOT_ENTITY_TASKS tasks would hold "order".
+    for (let i = 3; i < HOT_ENTITY_TASKS; i++) await room.replica.author(a, 'task.claimed', task(`page-${i}`, `web-${i}`, `Implement orders page ${i}`))
+    expect(linked()).toEqual([])
+    // A rarer entity still links.
+    await room.replica.author(a, 'task.claimed', task('history-page', 'web-h', 'Implement orders history page'))
+    expect(linked()).toEqual([])
+    expect(preview(room.replica.state, task('history-api', 'api', 'Define orders history API'), me).dependencies.map((d) => d.other.taskId)).toEqual(['history-page'])
   })
 })

@@ -5,7 +5,10 @@
  * `preview`: the dependencies and conflicts a task would create if claimed now.
  */
 import type { PeerId } from '../../core/ids'
-import { detectPair } from '../../core/rules/detect'
+import { compileRules } from '../../core/rules/compile'
+import { detectFeatures } from '../../core/rules/detect'
+import { taskFeatures } from '../../core/rules/features'
+import { entityCounts, hotIn } from '../../core/rules/room'
 import { pathConflict } from '../../core/rules/paths'
 import type { Task } from '../../core/rules/types'
 import type { RoomState } from '../../core/state/types'
@@ -58,9 +61,17 @@ export function readiness(state: RoomState, taskId: string): Readiness {
   return { taskId, ready: waitFor.length === 0, waitFor, text }
 }
 
-/** What claiming `task` now would create: dependencies with held tasks, and conflicts. */
+/**
+ * What claiming `task` now would create: dependencies with held tasks, and conflicts. The
+ * dependencies are the room's (ADR 0016): an entity that the held tasks and this one share more
+ * widely than the room allows links nothing by itself, so the preview lists what the room will
+ * announce, not every pair the rules alone would link.
+ */
 export function preview(state: RoomState, task: Task, me: PeerId) {
-  const rules = [...state.rules.values()].map((r) => r.rule)
+  const rules = compileRules([...state.rules.values()].map((r) => r.rule))
+  const mine = taskFeatures(task)
+  const held = new Map([...state.tasks].filter(([id, t]) => t.status === 'claimed' && id !== task.taskId).map(([id, t]) => [id, taskFeatures(t.task)]))
+  const hot = hotIn(entityCounts([mine, ...held.values()]))
   const dependencies = []
   const conflicts = []
   for (const [id, t] of state.tasks) {
@@ -70,7 +81,7 @@ export function preview(state: RoomState, task: Task, me: PeerId) {
       if (others.length) conflicts.push({ taskId: id, kind: 'same_task' as const, heldBy: others.map((c) => nameOf(state, c)), paths: [] as [string, string][] })
       continue
     }
-    for (const d of detectPair(task, t.task, rules)) dependencies.push({ ...d, other: { taskId: id, repository: t.task.repository, title: t.task.title, heldBy: nameOf(state, t.claimedBy) } })
+    for (const d of detectFeatures(mine, held.get(id)!, rules, hot)) dependencies.push({ ...d, other: { taskId: id, repository: t.task.repository, title: t.task.title, heldBy: nameOf(state, t.claimedBy) } })
     const paths = t.claimedBy === me ? [] : pathConflict(task, t.task)
     if (paths.length) conflicts.push({ taskId: id, kind: 'paths' as const, heldBy: [nameOf(state, t.claimedBy)], paths })
   }
