@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { planFor, replicaRoom } from '@/lib/core/testing/replica'
-import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
+import { dependencySession, planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { inboxRows } from '@/components/inbox/inbox-model'
 import { readableRules, ruleName } from './names'
 
@@ -18,13 +17,7 @@ describe('rule names in agent-written text', () => {
 
   it('show in the inbox row whose note names the rule', async () => {
     const room = await replicaRoom()
-    const ann = await room.member('ann', 'agent')
-    const bob = await room.member('bob', 'agent')
-    await room.replica.author(ann, 'task.claimed', AUTH_API)
-    await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
-    await room.emitDue(ann)
-    await room.emitDue(ann)
-    const session = [...room.replica.state.sessions.keys()][0]
+    const { ann, bob, session } = await dependencySession(room)
     await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page', 'API_Contract session for auth-api and login-page') })
     await room.replica.author(bob, 'session.escalated', { session, reason: 'requested', note: 'The Security_Compliance review is blocking' })
     expect(inboxRows(room.replica.state, 'open')[0].summary).toBe('The Security & compliance review is blocking')

@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { selectSessions, selectTimeline } from '@/lib/core'
-import { planFor, replicaRoom } from '@/lib/core/testing/replica'
-import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
+import { dependencySession, planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { filterSessions } from './sessions-model'
 import { timelineRows } from './timeline-model'
 
 describe('sessions model', () => {
   it('filters by type, state and repository, and groups message runs by author in the timeline', async () => {
     const room = await replicaRoom()
-    const ann = await room.member('ann', 'agent')
-    const bob = await room.member('bob', 'agent')
-    await room.replica.author(ann, 'task.claimed', AUTH_API)
-    await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
-    await room.emitDue(ann)
-    await room.emitDue(ann)
+    const { ann, bob } = await dependencySession(room)
     const s = room.replica.state
     const [x] = selectSessions(s)
     expect(filterSessions(s, selectSessions(s), { type: 'dependency', status: 'active', repository: 'web', archived: false }).map((v) => v.id)).toEqual([x.id])

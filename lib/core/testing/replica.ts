@@ -6,6 +6,8 @@ import { signInvite } from '../events/verify'
 import { createGenesis } from '../log/author'
 import type { Plan } from '../planner/plan'
 import { Replica } from '../state/replica'
+import type { SessionId } from '../ids'
+import { AUTH_API, LOGIN_PAGE } from './tasks'
 import { testSigner, testVerifier } from './ed25519'
 import { inviteBody, testClock, type TestClock } from './room'
 
@@ -58,3 +60,17 @@ export const planFor = (first: string, second: string, summary = 'Define the con
   successCriteria: ['login works end to end'],
   planner: { kind: 'template' },
 })
+
+/**
+ * Agents ann and bob claim AUTH_API and LOGIN_PAGE in `room` and ann emits what is due: the
+ * dependency between them and its session. Resolves to the two agents and the session's id.
+ */
+export async function dependencySession(room: ReplicaRoom): Promise<{ ann: Signer; bob: Signer; session: SessionId }> {
+  const ann = await room.member('ann', 'agent')
+  const bob = await room.member('bob', 'agent')
+  await room.replica.author(ann, 'task.claimed', AUTH_API)
+  await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
+  await room.emitDue(ann)
+  await room.emitDue(ann)
+  return { ann, bob, session: [...room.replica.state.sessions.keys()][0] }
+}

@@ -6,8 +6,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { planFor, replicaRoom } from '../../core/testing/replica'
-import { AUTH_API, LOGIN_PAGE } from '../../core/testing/tasks'
+import { dependencySession, planFor, replicaRoom } from '../../core/testing/replica'
 import { until } from '../testing/until'
 import { EscalationWebhook } from './webhook'
 
@@ -36,13 +35,7 @@ async function receiver() {
 describe('escalation webhook', () => {
   it('posts each new request once, with a Slack-compatible text, retried after a failure and not repeated after a restart', async () => {
     const room = await replicaRoom({ escalationThreshold: 2 })
-    const ann = await room.member('ann', 'agent')
-    const bob = await room.member('bob', 'agent')
-    await room.replica.author(ann, 'task.claimed', AUTH_API)
-    await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
-    await room.emitDue(ann)
-    await room.emitDue(ann)
-    const session = [...room.replica.state.sessions.keys()][0]
+    const { ann, bob, session } = await dependencySession(room)
     await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page') })
     for (const n of [1, 2, 3]) await room.replica.author(bob, 'session.message', { session, type: 'concern', text: `concern ${n}` })
     await room.emitDue(ann)
