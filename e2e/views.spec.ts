@@ -201,7 +201,7 @@ test('an admin sets the thresholds in settings; repeated concerns escalate; a qu
   await expect(a.getByTestId('approval-progress')).toContainText('1 of 2')
   await a.getByTestId('action-approve').click()
   await expect(s.status()).toHaveText('resolved')
-  await expect(b.row(session)).toHaveCount(0, { timeout: 2_000 })
+  await expect(b.row(session)).toHaveCount(0, { timeout: 15_000 })
 
   await a.goto('/outcomes')
   await expect(a.getByTestId('outcome-row')).toHaveCount(1)

@@ -87,4 +87,24 @@ describe('ReplicaHost: shown once folded, acknowledged once written (ADR 0067)',
     await host.ingest([joins[0].bytes, new Uint8Array([1, 2, 3])])
     expect(told).toBe(0)
   })
+
+  it('equivocation evidence is shown: the view learns that its author is quarantined', async () => {
+    const { genesis, joins } = await room()
+    const alice = testSigner('alice')
+    const history = [genesis.bytes, ...joins.map((j) => j.bytes)]
+    // Alice signs two different events at the same seq, each on a replica of its own.
+    const forks = ['Alice', 'Alicia'].map(async (displayName) => {
+      const fork = new ReplicaHost({ room: genesis.id, store: createMemoryStore(), verifier: testVerifier })
+      await fork.ingest(history)
+      return fork.author(alice, 'member.renamed', { displayName })
+    })
+    const [one, two] = await Promise.all(forks)
+    const host = new ReplicaHost({ room: genesis.id, store: createMemoryStore(), verifier: testVerifier })
+    await host.ingest([...history, one.bytes])
+    const shown: boolean[] = []
+    host.subscribeFolded(() => shown.push(host.replica.log.quarantined().has(alice.peerId as never)))
+    const [r] = await host.ingest([two.bytes])
+    expect(r).toMatchObject({ status: 'rejected', reason: 'equivocation' })
+    expect(shown).toEqual([true])
+  })
 })

@@ -153,7 +153,8 @@ export class ReplicaHost {
       if (r.status === 'rejected' && r.reason === 'clock_ahead') this.future.offer(events[i], r.id)
       results[i] = r
     }
-    if (results.some((r) => r.status === 'accepted')) this.notifyFolded()
+    // Equivocation evidence is kept too, and quarantining its author changes the state.
+    if (results.some((r) => r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation'))) this.notifyFolded()
     await this.flush()
     return results
   }
