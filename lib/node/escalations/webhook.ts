@@ -23,7 +23,7 @@ export interface EscalationWebhookInit {
   onError?: (r: HumanRequest, err: Error, attempt: number) => void
 }
 
-/** The metadata key marking a request (by the id of the event that raised it) as delivered. */
+/** The metadata key marking a request (by `requestKey`) as delivered. */
 export const requestDeliveredKey = (id: string): string => `escalation-webhook/${id}`
 
 const REASON: Record<string, string> = { message_limit: 'hit the message limit', duration: 'ran too long', requested: 'asked for a human' }
@@ -42,6 +42,14 @@ export function requestText(s: RoomState, r: HumanRequest, appUrl?: string): str
   return `${what}: ${tasks}${note}${link}`
 }
 
+/**
+ * What makes a request one delivery: its session, whether it is an escalation or a plan awaiting
+ * quorum, the plan version, and when the session last became active. Not the id of the event
+ * that raised it: two agents that escalate one session at once raise one request, and the fold
+ * may keep either escalation (a later-arriving one that sorts first replaces the other).
+ */
+export const requestKey = (r: HumanRequest): string => `${r.session}/${r.kind === 'quorum' ? 'quorum' : 'escalated'}/v${r.planVersion}/${r.activeSince}`
+
 /** `kick()` after each state change; `stop()` ends retries. */
 export class EscalationWebhook extends OnceWebhook<HumanRequest> {
   constructor(init: EscalationWebhookInit) {
@@ -49,7 +57,7 @@ export class EscalationWebhook extends OnceWebhook<HumanRequest> {
       ...init,
       items: (s) =>
         selectRequests(s).map((r) => ({
-          key: r.id,
+          key: requestKey(r),
           item: r,
           body: { type: 'chorus.request', room: init.room, text: requestText(s, r, init.appUrl), request: r, tasks: (s.sessions.get(r.session)?.tasks ?? []).map((t) => s.tasks.get(t)?.task ?? { taskId: t }) },
         })),
