@@ -72,6 +72,8 @@ export class ReplicaHost {
   writes = 0
   private readonly listeners = new Set<() => void>()
   private readonly foldedListeners = new Set<() => void>()
+  /** Events the log has kept, replay included: what tells an ingest that the state changed. */
+  private storedTotal = 0
   /** Events this host has stored since start (not counting the replay). */
   storedCount = 0
   /** The last stored events (replayed ones included), for activity feeds. */
@@ -111,6 +113,7 @@ export class ReplicaHost {
       // member's fast clock cannot, say, age a session into a duration escalation early.
       maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
+        this.storedTotal++
         // An authored event was written before it was added (persistOwn).
         if (!this.persisted.delete(e.id) && !this.replaying) {
           this.unsaved.push(toRecord(e))
@@ -146,6 +149,7 @@ export class ReplicaHost {
   /** Adds events from the network; resolves once every newly stored one is durable. */
   async ingest(events: readonly Uint8Array[]): Promise<AddResult[]> {
     const results: AddResult[] = new Array(events.length)
+    const storedBefore = this.storedTotal
     for (let i = 0; i < events.length; i++) {
       // A sync batch or a gossip backlog (one ingest per message, all at once) must not starve
       // the relay's HTTP and the other sockets: the lane yields between slices.
@@ -153,8 +157,8 @@ export class ReplicaHost {
       if (r.status === 'rejected' && r.reason === 'clock_ahead') this.future.offer(events[i], r.id)
       results[i] = r
     }
-    // Equivocation evidence is kept too, and quarantining its author changes the state.
-    if (results.some((r) => r.status === 'accepted' || (r.status === 'rejected' && r.reason === 'equivocation'))) this.notifyFolded()
+    // Whatever the log kept (accepted events, equivocation evidence that quarantines its author) changed the state.
+    if (this.storedTotal > storedBefore) this.notifyFolded()
     await this.flush()
     return results
   }
