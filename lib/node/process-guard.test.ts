@@ -26,7 +26,7 @@ describe('process guard', () => {
     expect(r.stderr).toMatch(/uncaught exception \(kept running\): Error: a socket callback threw/)
   })
 
-  it('a relay started by the chorus-mesh command keeps answering /healthz after a rejection nobody awaits', async () => {
+  it('a relay started by the chorus-mesh command keeps answering /healthz after a rejection nobody awaits, and counts it on /metrics', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chorus-guard-'))
     // The preload makes the relay's process reject a promise nobody awaits when told to.
     const preload = `data:text/javascript,process.on('SIGUSR2', () => void Promise.reject(new Error('the store is full')))`
@@ -41,6 +41,9 @@ describe('process guard', () => {
       relay.kill('SIGUSR2')
       await until('the rejection is logged', () => err.includes('unhandled rejection (kept running): Error: the store is full'), 30_000)
       expect((await fetch(`${url}/healthz`)).status).toBe(200)
+      // An operator sees it on /metrics too, without reading the log.
+      const metrics = await (await fetch(`${url}/metrics`)).text()
+      expect(metrics).toMatch(/^chorus_process_errors_total\{kind="unhandledRejection"\} 1$/m)
       expect(relay.exitCode).toBeNull()
     } finally {
       relay.kill('SIGTERM')

@@ -6,6 +6,12 @@
  */
 
 let installed: (() => void) | undefined
+const caught = { unhandledRejection: 0, uncaughtException: 0 }
+
+/** How many errors the guard has caught in this process, by kind (an operator alerts on any). */
+export function processGuardCounts(): Readonly<typeof caught> {
+  return caught
+}
 
 /** Installs the process-level handlers once; returns a function that removes them. */
 export function installProcessGuard(log: (line: string) => void = (line) => console.error(line)): () => void {
@@ -14,10 +20,12 @@ export function installProcessGuard(log: (line: string) => void = (line) => cons
   // A process that then ends by itself (nothing left to serve) ends with a failure code; a
   // command that finishes normally sets its own.
   const onRejection = (reason: unknown) => {
+    caught.unhandledRejection++
     log(describe('unhandled rejection', reason))
     process.exitCode ??= 1
   }
   const onException = (err: unknown) => {
+    caught.uncaughtException++
     log(describe('uncaught exception', err))
     process.exitCode ??= 1
   }

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { processGuardCounts } from '../process-guard'
 import type { PresenceService } from '../../net/presence/service'
 import type { RoomPeer } from '../../net/room-peer'
 import type { RelayNode } from './node'
@@ -110,6 +111,8 @@ export function relayMetrics(inst: RelayInstruments, s: RelayCollectors): Regist
     [{ direction: 'received' }, sync.eventsReceived],
     [{ direction: 'added' }, sync.eventsAdded],
   ], ['direction'])
+  counter('chorus_process_errors_total', 'Errors nobody handled that the process guard caught and logged while the relay kept serving, by kind',
+    () => Object.entries(processGuardCounts()).map(([kind, n]) => [{ kind }, n]), ['kind'])
   counter('chorus_gossip_publish_errors_total', 'Gossip publishes that failed (sync repairs them)', () => [[{}, peer.gossip.publishErrors]])
   return registry
 }
