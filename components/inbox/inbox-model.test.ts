@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import { sessionIdOf } from '@/lib/core/sessions/ids'
-import { planFor, replicaRoom } from '@/lib/core/testing/replica'
-import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
+import { dependencySession, planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { availability } from '@/components/session/permissions'
 import { createInboxRows, inboxRows, step, unreadCount } from './inbox-model'
 
 /** A room with two agents on dependent tasks, an opened session with a plan, escalated on request. */
 async function escalatedRoom() {
   const room = await replicaRoom()
-  const ann = await room.member('ann', 'agent')
-  const bob = await room.member('bob', 'agent')
+  const { ann, bob, session } = await dependencySession(room)
   const rob = await room.member('rob', 'reviewer')
   const eve = await room.member('eve', 'reviewer')
   const obs = await room.member('obs', 'observer')
-  await room.replica.author(ann, 'task.claimed', AUTH_API)
-  await room.replica.author(bob, 'task.claimed', LOGIN_PAGE)
-  await room.emitDue(ann)
-  await room.emitDue(ann)
-  const session = [...room.replica.state.sessions.keys()][0]
   await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page', 'Ship the auth API before the login page') })
   room.clock.advance(1000)
   await room.replica.author(bob, 'session.escalated', { session, reason: 'requested', note: 'We disagree on the token format' })

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { planFor, replicaRoom } from '../testing/replica'
-import { AUTH_API, LOGIN_PAGE } from '../testing/tasks'
+import { dependencySession, planFor, replicaRoom } from '../testing/replica'
 import { selectRequests } from './selectors'
 
 /** Two agents on dependent tasks, the derived session opened, plan v1 proposed. */
 async function room(config = {}) {
   const r = await replicaRoom(config)
-  const ann = await r.member('ann', 'agent')
-  const bob = await r.member('bob', 'agent')
+  const { ann, bob, session } = await dependencySession(r)
   const rob = await r.member('rob', 'reviewer')
   const eve = await r.member('eve', 'reviewer')
-  await r.replica.author(ann, 'task.claimed', AUTH_API)
-  await r.replica.author(bob, 'task.claimed', LOGIN_PAGE)
-  await r.emitDue(ann)
-  await r.emitDue(ann)
-  const session = [...r.replica.state.sessions.keys()][0]
   await r.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page') })
   return { r, ann, bob, rob, eve, session }
 }

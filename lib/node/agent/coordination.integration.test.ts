@@ -4,12 +4,10 @@
  * writes the plan, both agree and the session resolves with an outcome record. When the
  * primary dies before planning, the next-ranked planner writes the plan (a view change).
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { SessionId } from '../../core/ids'
 import { sessionIdOf } from '../../core/sessions/ids'
 import { selectOutcomes } from '../../core/state/selectors'
@@ -18,19 +16,9 @@ import { startRelay, type Relay } from '../relay'
 import { rankPlanners } from './rank'
 import { ChorusAgent, type ChorusAgentOptions } from './sdk'
 import { until } from '../testing/until'
+import { scratch } from '../testing/scratch'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).reverse().map((r) => r.stop().catch(() => {})))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-agents-'))
-  dirs.push(d)
-  return d
-}
+const { running, tmp } = scratch('agents')
 
 async function relayAt(dataDir: string): Promise<Relay> {
   const r = await startRelay({ dataDir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 300, syncIntervalMs: 500 })

@@ -4,10 +4,7 @@
  * escalated by message limit, one conflict — and a second run against the same room adds no
  * claims and no sessions.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { rankClaimants } from '../../core/planner/conflict'
 import { sessionIdOf } from '../../core/sessions/ids'
 import type { SessionId } from '../../core/ids'
@@ -16,13 +13,9 @@ import { startRelay, type Relay } from '../relay'
 import { startDemo } from './run'
 import { selectRequests } from '../../core/state/selectors'
 import { until as waitUntil } from '../testing/until'
+import { scratch } from '../testing/scratch'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
+const { running, tmp } = scratch('demo')
 
 const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 90_000) => waitUntil(what, fn, timeoutMs)
 
@@ -47,8 +40,7 @@ const settled = (s: RoomState) =>
 
 describe('chorus-mesh demo', () => {
   it('plays the five scenarios within seconds, and a re-run adds nothing', async () => {
-    const relayDir = mkdtempSync(join(tmpdir(), 'chorus-demo-'))
-    dirs.push(relayDir)
+    const relayDir = tmp()
     const relay: Relay = await startRelay({ dataDir: relayDir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 500, syncIntervalMs: 1000 })
     running.push(relay)
     const invite = await relay.invite({ role: 'agent', maxUses: 20 })

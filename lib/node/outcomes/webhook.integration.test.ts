@@ -3,30 +3,18 @@
  * session's outcome to a receiver written here, retrying after a failure, and exactly once
  * across a relay restart; `GET /api/outcomes` serves the records as NDJSON.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { sessionIdOf } from '../../core/sessions/ids'
 import { ChorusAgent } from '../agent/sdk'
 import { startRelay, type Relay } from '../relay'
 import { deliveredKey } from './webhook'
 import { until } from '../testing/until'
+import { scratch } from '../testing/scratch'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-outcomes-'))
-  dirs.push(d)
-  return d
-}
+const { running, tmp } = scratch('outcomes')
 
 /** A webhook receiver that fails the first request with 500, then acknowledges. */
 async function receiver(): Promise<{ url: string; acked: Map<string, number>; failed: number; keys: string[]; server: Server }> {

@@ -4,8 +4,6 @@
  * nothing lost; a relay killed with SIGKILL keeps every event it acknowledged.
  */
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { EventId } from '../../core/ids'
@@ -13,22 +11,14 @@ import { openSqliteStore } from '../../storage/sqlite-store'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '.'
 import { until as waitUntil } from '../testing/until'
+import { scratch } from '../testing/scratch'
 import { freePorts, startRelayProcess } from '../testing/relay-process'
 
-const running: Array<{ stop(): Promise<void> }> = []
+const { running, tmp } = scratch('checks')
 const children: ChildProcess[] = []
-const dirs: string[] = []
 afterEach(async () => {
   for (const c of children.splice(0)) c.kill('SIGKILL')
-  await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-checks-'))
-  dirs.push(d)
-  return d
-}
 
 const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 60_000) => waitUntil(what, fn, timeoutMs)
 

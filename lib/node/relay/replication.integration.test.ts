@@ -3,31 +3,18 @@
  * spread by gossip within moments, a peer that was away catches up by sync, the relay keeps
  * everything across a restart, and a non-member's events are refused everywhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { signEvent } from '../../core/events/codec'
 import { nextEnvelope } from '../../core/log/author'
 import { eventsTopic } from '../../net/topics'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '.'
 import { until as waitUntil } from '../testing/until'
+import { scratch } from '../testing/scratch'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-
+const { running, tmp } = scratch('repl')
 const until = (what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 20_000) => waitUntil(what, fn, timeoutMs)
-
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-repl-'))
-  dirs.push(d)
-  return d
-}
 
 async function relayAt(dataDir: string, port = 0, httpPort = 0, open = false): Promise<Relay> {
   const r = await startRelay({ dataDir, host: '127.0.0.1', port, httpPort, presenceIntervalMs: 300, syncIntervalMs: 500, open })

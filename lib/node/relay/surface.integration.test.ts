@@ -5,27 +5,15 @@
  * `promtool check metrics` accepts, with every `_total` series a counter.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startMeshAgent, type MeshAgent } from '../agent/mesh-agent'
 import { requireTool } from '../testing/tools'
 import { until } from '../testing/until'
+import { scratch } from '../testing/scratch'
 import { startRelay, type Relay, type RelayOptions } from '.'
 
-const running: Array<{ stop(): Promise<void> }> = []
-const dirs: string[] = []
-afterEach(async () => {
-  for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-})
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-surface-'))
-  dirs.push(d)
-  return d
-}
-
+const { running, tmp } = scratch('surface')
 async function relay(o: Partial<RelayOptions> = {}): Promise<Relay> {
   const r = await startRelay({ dataDir: tmp(), host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 500, syncIntervalMs: 500, ...o })
   running.push(r)

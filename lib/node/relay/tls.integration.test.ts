@@ -4,28 +4,19 @@
  * (NODE_EXTRA_CA_CERTS, as an operator would set it) joins over wss and writes.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { cli } from '../testing/relay-process'
 import { selfSignedCert } from '../testing/tools'
 import { until } from '../testing/until'
+import { scratch } from '../testing/scratch'
 import { startRelay, type Relay } from '.'
 
-const running: Array<{ stop(): Promise<void> }> = []
+const { running, tmp } = scratch('tls')
 const children: ChildProcess[] = []
-const dirs: string[] = []
 afterEach(async () => {
   for (const c of children.splice(0)) c.kill('SIGKILL')
-  for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
 })
-const tmp = () => {
-  const d = mkdtempSync(join(tmpdir(), 'chorus-tls-'))
-  dirs.push(d)
-  return d
-}
 
 describe('relay with its own TLS', () => {
   it('serves https and wss; an agent that trusts the certificate joins over wss', async () => {

@@ -1,6 +1,8 @@
 /**
  * What an integration test starts and creates, undone after each test: registered processes
  * (relays, agents) are stopped and temporary directories removed, even when the test failed.
+ * Processes stop one at a time, last registered first, so agents leave before the relay they
+ * talk through and a relay never waits on peers that are stopping at the same moment.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,7 +14,7 @@ export function scratch(prefix: string): { running: Array<{ stop(): Promise<void
   const running: Array<{ stop(): Promise<void> }> = []
   const dirs: string[] = []
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((r) => r.stop().catch(() => {})))
+    for (const r of running.splice(0).reverse()) await r.stop().catch(() => {})
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   })
   const tmp = () => {
