@@ -1,29 +1,22 @@
 import { expect, test } from '@playwright/test'
 import { PeersPage } from './fixtures/peers-page'
 import { E2E } from './fixtures/ports'
-import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 import { seedAgent, type SeedAgent } from './fixtures/seed'
 
-let relay: RelayProc | undefined
 let agent: SeedAgent | undefined
-let data: ReturnType<typeof tempDataDir>
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
 
 test.afterEach(async () => {
   await agent?.agent.stop().catch(() => undefined)
-  await relay?.kill()
-  agent = relay = undefined
-  data.cleanup()
+  agent = undefined
 })
+
+const room = relayPerTest()
 
 const relayEvents = async () => (await (await fetch(`http://127.0.0.1:${E2E.relayHttpPort}/api/room`)).json()).events as number
 
 test("an agent's events appear in the activity feed, come back on a reload with no peer, and a guest cannot post", async ({ browser }) => {
-  agent = await seedAgent('feed-agent', data.dir, relay!.invites.agent)
+  agent = await seedAgent('feed-agent', room.dir, room.relay.invites.agent)
   const page = await (await browser.newContext()).newPage()
   await page.goto('/')
   await agent.author('task.claimed', { taskId: 'auth-api', projectId: 'p', repository: 'api', title: 'Define user authentication API', description: '' })
@@ -48,13 +41,13 @@ test("an agent's events appear in the activity feed, come back on a reload with 
   // Every peer gone: the reload still shows the feed, from IndexedDB.
   await agent.agent.stop()
   agent = undefined
-  await relay!.kill('SIGKILL')
+  await room.relay.kill('SIGKILL')
   await page.reload()
   await expect(page.getByTestId('activity-item').filter({ hasText: 'claimed “Define user authentication API” in api' })).toBeVisible({ timeout: 15_000 })
 })
 
 test('a tab opened after 1,000 events shows all of them', async ({ browser }) => {
-  agent = await seedAgent('bulk-agent', data.dir, relay!.invites.agent)
+  agent = await seedAgent('bulk-agent', room.dir, room.relay.invites.agent)
   const { peer } = agent.agent
   for (let i = 0; i < 1000; i++) {
     await peer.host.replica.author(peer.signer, 'task.claimed', { taskId: `bulk-${i}`, projectId: 'p', repository: `repo-${i % 7}`, title: `Bulk task ${i}`, description: '' })

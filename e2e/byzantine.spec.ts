@@ -1,27 +1,17 @@
 import { expect, test } from '@playwright/test'
 import { PeersPage } from './fixtures/peers-page'
 import { E2E } from './fixtures/ports'
-import { runAttackProcess, startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
+import { runAttackProcess } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 
-let relay: RelayProc | undefined
-let data: ReturnType<typeof tempDataDir>
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
-
-test.afterEach(async () => {
-  await relay?.kill()
-  data.cleanup()
-})
+const room = relayPerTest()
 
 test('a Byzantine member is refused by the mesh and flagged on /peers with its equivocation evidence', async ({ browser }) => {
   const tab = new PeersPage(await (await browser.newContext()).newPage())
-  await tab.join(relay!.invites.admin, 'admin')
+  await tab.join(room.relay.invites.admin, 'admin')
   const before = await tab.events()
 
-  const attack = await runAttackProcess(data.dir, relay!.invites.agent, ['forged-signature', 'malformed', 'non-member', 'equivocation'])
+  const attack = await runAttackProcess(room.dir, room.relay.invites.agent, ['forged-signature', 'malformed', 'non-member', 'equivocation'])
   expect(attack.code, attack.output).toBe(0)
   const mustBeRefused = attack.output
     .split('\n')

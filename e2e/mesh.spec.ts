@@ -1,36 +1,30 @@
 import { expect, test } from '@playwright/test'
 import { PeersPage } from './fixtures/peers-page'
-import { startAgentProcess, startRelayProcess, tempDataDir, type Proc, type RelayProc } from './fixtures/processes'
+import { startAgentProcess, startRelayProcess, type Proc } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 import { E2E } from './fixtures/ports'
 
-let relay: RelayProc | undefined
 let agent: Proc | undefined
-let data: ReturnType<typeof tempDataDir>
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
 
 test.afterEach(async ({ browser }) => {
   // Tabs left open keep their libp2p nodes redialling through every later test of the worker.
   await Promise.all(browser.contexts().map((c) => c.close()))
   await agent?.kill()
-  await relay?.kill()
-  agent = relay = undefined
-  data.cleanup()
+  agent = undefined
 })
+
+const room = relayPerTest()
 
 /** Longer than it takes a silent peer to be declared dead. */
 const deadAfterMs = 8 * E2E.presenceIntervalMs + 1000
 
 test('two tabs and an agent share one mesh; tabs keep talking over WebRTC without the relay; a newcomer joins after it returns', async ({ browser }) => {
-  agent = startAgentProcess('agent-e2e', data.dir, relay!.invites.agent)
+  agent = startAgentProcess('agent-e2e', room.dir, room.relay.invites.agent)
   const a = new PeersPage(await (await browser.newContext()).newPage())
   const b = new PeersPage(await (await browser.newContext()).newPage())
   // Presence lists members only (a guest's beats are not counted), so the tabs join.
-  await a.join(relay!.invites.reviewer, 'reviewer')
-  await b.join(relay!.invites.reviewer, 'reviewer')
+  await a.join(room.relay.invites.reviewer, 'reviewer')
+  await b.join(room.relay.invites.reviewer, 'reviewer')
   const idA = await a.selfPeerId()
   const idB = await b.selfPeerId()
   expect(idA).not.toBe(idB)
@@ -52,7 +46,7 @@ test('two tabs and an agent share one mesh; tabs keep talking over WebRTC withou
   expect(await b.beatsFrom(agentId)).toBeGreaterThan(before.bAgent)
 
   // The relay crashes. The agent, reachable only through it, falls silent; the tabs do not.
-  await relay!.kill('SIGKILL')
+  await room.relay.kill('SIGKILL')
   await a.expectRelay(/connecting|disconnected/)
   await a.expectPeerNamed('agent-e2e', { status: /suspect|dead/ })
   await b.expectPeerNamed('agent-e2e', { status: /suspect|dead/ })
@@ -65,11 +59,11 @@ test('two tabs and an agent share one mesh; tabs keep talking over WebRTC withou
 
   // The relay comes back (same identity and room from its data directory). The tabs reconnect
   // and re-reserve, so a third tab can join and reach both of them directly.
-  relay = await startRelayProcess(data.dir)
+  room.relay = await startRelayProcess(room.dir)
   await a.expectRelay('connected')
   await b.expectRelay('connected')
   const c = new PeersPage(await (await browser.newContext()).newPage())
-  await c.join(relay!.invites.reviewer, 'reviewer')
+  await c.join(room.relay.invites.reviewer, 'reviewer')
   const idC = await c.selfPeerId()
   await c.expectPeer(idA, { status: 'alive', transport: 'webrtc' })
   await c.expectPeer(idB, { status: 'alive', transport: 'webrtc' })
@@ -82,11 +76,11 @@ test('two tabs and an agent share one mesh; tabs keep talking over WebRTC withou
 test('a reload keeps the tab’s peer id; a second tab in the same browser is a peer of its own', async ({ browser }) => {
   const context = await browser.newContext()
   const first = new PeersPage(await context.newPage())
-  await first.join(relay!.invites.reviewer, 'reviewer')
+  await first.join(room.relay.invites.reviewer, 'reviewer')
   const id = await first.selfPeerId()
 
   const second = new PeersPage(await context.newPage())
-  await second.join(relay!.invites.reviewer, 'reviewer')
+  await second.join(room.relay.invites.reviewer, 'reviewer')
   const secondId = await second.selfPeerId()
   expect(secondId).not.toBe(id)
 

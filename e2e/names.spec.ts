@@ -5,21 +5,9 @@
  */
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { PeersPage } from './fixtures/peers-page'
-import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 
-let relay: RelayProc | undefined
-let data: ReturnType<typeof tempDataDir>
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
-
-test.afterEach(async () => {
-  await relay?.kill()
-  relay = undefined
-  data.cleanup()
-})
+const room = relayPerTest()
 
 async function joined(browser: Browser, invite: string, role: string): Promise<PeersPage> {
   const peers = new PeersPage(await (await browser.newContext()).newPage())
@@ -31,8 +19,8 @@ async function joined(browser: Browser, invite: string, role: string): Promise<P
 const memberRow = (page: Page, peerId: string) => page.locator(`[data-testid="peer-row"][data-peer-id="${peerId}"]`)
 
 test('a reviewer names themselves at the prompt and renames in Settings: both tabs show the name in the member list and presence', async ({ browser }) => {
-  const rita = await joined(browser, relay!.invites.reviewer, 'reviewer')
-  const admin = await joined(browser, relay!.invites.admin, 'admin')
+  const rita = await joined(browser, room.relay.invites.reviewer, 'reviewer')
+  const admin = await joined(browser, room.relay.invites.admin, 'admin')
   const ritaId = await rita.selfPeerId()
   const before = await rita.page.getByTestId('self-name').innerText()
   expect(before).toMatch(/^Reviewer [A-Za-z0-9]{6}$/)

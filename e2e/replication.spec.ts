@@ -1,23 +1,16 @@
 import { expect, test } from '@playwright/test'
 import { PeersPage } from './fixtures/peers-page'
 import { E2E } from './fixtures/ports'
-import { startAgentProcess, startRelayProcess, tempDataDir, type Proc, type RelayProc } from './fixtures/processes'
+import { startAgentProcess, startRelayProcess, type Proc } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 
-let relay: RelayProc | undefined
 const agents: Proc[] = []
-let data: ReturnType<typeof tempDataDir>
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
 
 test.afterEach(async () => {
   await Promise.all(agents.splice(0).map((a) => a.kill()))
-  await relay?.kill()
-  relay = undefined
-  data.cleanup()
 })
+
+const room = relayPerTest()
 
 const relayEvents = async () => (await (await fetch(`http://127.0.0.1:${E2E.relayHttpPort}/api/room`)).json()).events as number
 
@@ -28,9 +21,9 @@ test('invites admit tabs and agents; every replica converges and each tab shows 
   const base = await relayEvents()
   await admin.goto()
   await expect(admin.page.getByTestId('banner-guest')).toBeVisible()
-  await admin.join(relay!.invites.admin, 'admin')
-  await reviewer.join(relay!.invites.reviewer, 'reviewer')
-  agents.push(startAgentProcess('agent-e2e', data.dir, relay!.invites.agent))
+  await admin.join(room.relay.invites.admin, 'admin')
+  await reviewer.join(room.relay.invites.reviewer, 'reviewer')
+  agents.push(startAgentProcess('agent-e2e', room.dir, room.relay.invites.agent))
 
   // Two tabs and one agent joined: three more events everywhere, and every root the same.
   await expect.poll(relayEvents, { timeout: 30_000 }).toBe(base + 3)
@@ -47,17 +40,17 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   const context = await browser.newContext()
   const tab = new PeersPage(await context.newPage())
   const base = await relayEvents()
-  await tab.join(relay!.invites.admin, 'admin')
-  const writer = startAgentProcess('agent-one', data.dir, relay!.invites.agent, ['--stdin', '--repo', 'acme/api'])
+  await tab.join(room.relay.invites.admin, 'admin')
+  const writer = startAgentProcess('agent-one', room.dir, room.relay.invites.agent, ['--stdin', '--repo', 'acme/api'])
   agents.push(writer)
-  agents.push(startAgentProcess('agent-two', data.dir, relay!.invites.agent))
+  agents.push(startAgentProcess('agent-two', room.dir, room.relay.invites.agent))
   await tab.expectPeerNamed('agent-one', { status: 'alive', sync: 'in-sync' })
   await tab.expectPeerNamed('agent-two', { status: 'alive', sync: 'in-sync' })
   const joined = base + 3
   await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(joined)
 
   // The relay dies: both agents (reachable only through it) go silent at once.
-  await relay!.kill('SIGKILL')
+  await room.relay.kill('SIGKILL')
   await expect(tab.page.getByTestId('banner-partition')).toBeVisible({ timeout: 30_000 })
 
   // An agent keeps working on its side of the partition: the claim is stored in its replica only.
@@ -68,14 +61,14 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   expect(await tab.events()).toBe(joined)
 
   // The relay returns; the agents reconnect; the banner reports the heal and what it brought in.
-  relay = await startRelayProcess(data.dir)
+  room.relay = await startRelayProcess(room.dir)
   await tab.expectPeerNamed('agent-one', { status: 'alive' })
   await expect(tab.page.getByTestId('banner-healed')).toBeVisible({ timeout: 45_000 })
   await expect.poll(() => tab.events(), { timeout: 30_000 }).toBe(joined + 1)
   await expect(tab.page.getByTestId('banner-healed')).toContainText('brought in 1 event from the other side')
 
   // With no peer reachable at all, a reload still shows the whole room, membership included.
-  await relay.kill('SIGKILL')
+  await room.relay.kill('SIGKILL')
   await tab.page.reload()
   await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
   expect(await tab.events()).toBe(joined + 1)

@@ -11,28 +11,20 @@ import { decodeInviteText } from '../lib/core/events/invite-link'
 import { expectAccessible } from './fixtures/axe'
 import { PeersPage } from './fixtures/peers-page'
 import { E2E } from './fixtures/ports'
-import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 
 const cli = join(resolve(import.meta.dirname, '..'), 'bin', 'chorus-mesh.js')
-let relay: RelayProc | undefined
-let data: ReturnType<typeof tempDataDir>
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
 
 test.afterEach(async ({ browser }) => {
   // Tabs left open keep their libp2p nodes redialling through every later test of the worker.
   await Promise.all(browser.contexts().map((c) => c.close()))
-  await relay?.kill()
-  relay = undefined
-  data.cleanup()
 })
+
+const room = relayPerTest()
 
 /** `chorus-mesh invite list --json` on the relay's host. */
 function cliList(): Array<{ id: string; role: string; status: string; uses: number }> {
-  const r = spawnSync(process.execPath, [cli, 'invite', 'list', '--relay', `http://127.0.0.1:${E2E.relayHttpPort}`, '--data', data.dir, '--json'], { encoding: 'utf8', env: { ...process.env, CHORUS_ADMIN_TOKEN: '' } })
+  const r = spawnSync(process.execPath, [cli, 'invite', 'list', '--relay', `http://127.0.0.1:${E2E.relayHttpPort}`, '--data', room.dir, '--json'], { encoding: 'utf8', env: { ...process.env, CHORUS_ADMIN_TOKEN: '' } })
   expect(r.stderr).toBe('')
   return JSON.parse(r.stdout)
 }
@@ -41,7 +33,7 @@ const nonceOf = (text: string) => decodeInviteText(text.replace(/^.*#invite=/, '
 
 test('an admin makes a reviewer link and an agent token, sees uses left, revokes; the CLI lists the same invites', async ({ browser }) => {
   const admin = new PeersPage(await (await browser.newContext()).newPage())
-  await admin.join(relay!.invites.admin, 'admin')
+  await admin.join(room.relay.invites.admin, 'admin')
   await admin.page.goto('/settings')
   const panel = admin.page.getByRole('region', { name: 'Invites' })
   await panel.getByTestId('invite-uses').fill('2')

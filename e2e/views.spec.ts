@@ -6,24 +6,16 @@
 import { expect, test, type Browser, type Page } from '@playwright/test'
 import { InboxPage, SessionPage } from './fixtures/inbox-page'
 import { PeersPage } from './fixtures/peers-page'
-import { startRelayProcess, tempDataDir, type RelayProc } from './fixtures/processes'
+import { relayPerTest } from './fixtures/relay-per-test'
 import { emitDue, seedAgent, seedDependency, seedEscalation, seedPlan, type SeedAgent } from './fixtures/seed'
 
-let relay: RelayProc | undefined
-let data: ReturnType<typeof tempDataDir>
 const agents: SeedAgent[] = []
-
-test.beforeEach(async () => {
-  data = tempDataDir()
-  relay = await startRelayProcess(data.dir)
-})
 
 test.afterEach(async () => {
   await Promise.all(agents.splice(0).map((a) => a.agent.stop().catch(() => undefined)))
-  await relay?.kill()
-  relay = undefined
-  data.cleanup()
 })
+
+const room = relayPerTest()
 
 async function tab(browser: Browser, invite: string, role: string): Promise<Page> {
   const peers = new PeersPage(await (await browser.newContext()).newPage())
@@ -32,14 +24,14 @@ async function tab(browser: Browser, invite: string, role: string): Promise<Page
 }
 
 async function agent(name: string): Promise<SeedAgent> {
-  const a = await seedAgent(name, data.dir, relay!.invites.agent)
+  const a = await seedAgent(name, room.dir, room.relay.invites.agent)
   agents.push(a)
   return a
 }
 
 test('an escalation reaches both tabs; claim and approve by keyboard in one tab show in the other within a second', async ({ browser }) => {
-  const a = new InboxPage(await tab(browser, relay!.invites.admin, 'admin'))
-  const b = new InboxPage(await tab(browser, relay!.invites.reviewer, 'reviewer'))
+  const a = new InboxPage(await tab(browser, room.relay.invites.admin, 'admin'))
+  const b = new InboxPage(await tab(browser, room.relay.invites.reviewer, 'reviewer'))
   const ann = await agent('ann')
   const session = await seedEscalation(ann, { taskId: 'token-format', repository: 'api', title: 'Choose the token format', note: 'We disagree on JWT vs opaque tokens' })
 
@@ -80,7 +72,7 @@ test('j/k move through escalations, ? opens help, e opens the plan editor, r res
   for (const n of [1, 2, 3]) ids.push(await seedEscalation(ann, { taskId: `topic-${n}`, repository: `repo-${n}`, title: `Topic ${n}`, note: `Escalation number ${n}` }))
   const guestPage = await (await browser.newContext()).newPage()
   const guest = new InboxPage(guestPage)
-  const r = new InboxPage(await tab(browser, relay!.invites.reviewer, 'reviewer'))
+  const r = new InboxPage(await tab(browser, room.relay.invites.reviewer, 'reviewer'))
   await r.goto()
   await expect(r.rows()).toHaveCount(3, { timeout: 30_000 })
   await expect(r.selected()).toHaveAttribute('data-session', ids[0])
@@ -114,7 +106,7 @@ test('the graph points from the task the plan puts first; the timeline shows pla
   const evil = '<img src=x onerror=alert(1)> **bold**'
   const ann = await agent('ann')
   const bob = await agent('bob')
-  const page = await tab(browser, relay!.invites.admin, 'admin')
+  const page = await tab(browser, room.relay.invites.admin, 'admin')
   let dialogs = 0
   page.on('dialog', (d) => {
     dialogs++
@@ -122,7 +114,7 @@ test('the graph points from the task the plan puts first; the timeline shows pla
   })
   const session = await seedDependency(ann, bob, { api: `Define user authentication API ${evil}`, web: 'Implement login page' })
   // The edge is in both tabs' graphs, and clicking a task leads to its session.
-  const other = await tab(browser, relay!.invites.reviewer, 'reviewer')
+  const other = await tab(browser, room.relay.invites.reviewer, 'reviewer')
   await other.goto('/graph')
   await expect(other.locator('.react-flow__edge')).toHaveCount(1, { timeout: 30_000 })
   await page.goto('/graph')
@@ -171,8 +163,8 @@ test('the graph points from the task the plan puts first; the timeline shows pla
 })
 
 test('an admin sets the thresholds in settings; repeated concerns escalate; a quorum of two approves from inbox and session page; the outcome exports', async ({ browser }) => {
-  const a = await tab(browser, relay!.invites.admin, 'admin')
-  const b = new InboxPage(await tab(browser, relay!.invites.reviewer, 'reviewer'))
+  const a = await tab(browser, room.relay.invites.admin, 'admin')
+  const b = new InboxPage(await tab(browser, room.relay.invites.reviewer, 'reviewer'))
   const ann = await agent('ann')
   const bob = await agent('bob')
   const session = await seedDependency(ann, bob, { api: 'Define user authentication API', web: 'Implement login page' })
@@ -217,8 +209,8 @@ test('an admin previews and adds a custom rule; a reviewer sees it but may not r
   const bob = await agent('bob')
   await ann.author('task.claimed', { taskId: 'flag-backend', projectId: 'e2e', repository: 'backend', title: 'Add feature flag for checkout', description: '' })
   await bob.author('task.claimed', { taskId: 'flag-web', projectId: 'e2e', repository: 'web', title: 'Read the feature flag in checkout page', description: '' })
-  const a = await tab(browser, relay!.invites.admin, 'admin')
-  const r = await tab(browser, relay!.invites.reviewer, 'reviewer')
+  const a = await tab(browser, room.relay.invites.admin, 'admin')
+  const r = await tab(browser, room.relay.invites.reviewer, 'reviewer')
   await a.goto('/rules')
   const form = a.getByRole('form', { name: 'Add a custom rule' })
   await form.getByLabel('Name').fill('9 bad')
