@@ -2,9 +2,10 @@
  * The libp2p services every Chorus Mesh peer runs (noise, yamux, identify, ping,
  * and gossipsub registered as `pubsub`, because pubsub-peer-discovery reads `components.pubsub`).
  */
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
+import { meshMessageId } from './message-id'
 import { roomScoring } from './scoring'
 
 /**
@@ -41,6 +42,14 @@ export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
       // Small rooms: send our own messages to every subscriber, not just mesh peers.
       floodPublish: true,
       emitSelf: false,
+      // No libp2p signature on any message (ADR 0075): an event carries its author's signature,
+      // a heartbeat its member's, and verifying a second one per message cost the relay a
+      // seventh of its CPU under a flood. Ids are content-addressed (message-id.ts).
+      globalSignaturePolicy: StrictNoSign,
+      msgIdFn: meshMessageId(),
+      // A re-publish of bytes already seen (an announcement within the same second, an event a
+      // peer already forwarded us) is not an error for the publisher.
+      ignoreDuplicatePublishError: true,
       ...(opts.room != null ? roomScoring(opts.room) : {}),
       // A relay is the hub of a star: agents and fresh tabs reach each other only through it.
       // With the default mesh degree (D 6, Dhi 12) it forwarded each event eagerly to 12 peers

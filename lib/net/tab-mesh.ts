@@ -120,6 +120,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer, onRound: () => cb.onSync({ ...peer.sync.stats }) })
     let name = identity.name ?? `Reviewer ${peerId.slice(-6)}`
     const presence = new PresenceService(node, {
+      signer,
       room: room.room,
       members: memberPresence(() => peer.host.replica.state),
       self: { name, kind: 'human', role: 'guest' },

@@ -1,8 +1,9 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Libp2p, PeerId, PublicKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
+import { encodeAnnouncement } from './announcer'
 import { WebRTCDialer } from './webrtc-dialer'
 
 const TOPIC = 'room/discovery'
@@ -37,7 +38,7 @@ function fakeNode(self: PeerId, remote: PeerId, failures: number) {
     pubsub,
     dials: () => dials,
     discover: () => events.dispatchEvent(new CustomEvent('peer:discovery', { detail: { id: remote, multiaddrs: [addr] } })),
-    announce: () => pubsub.dispatchEvent(new CustomEvent('message', { detail: { topic: TOPIC, type: 'signed', from: remote } })),
+    announce: () => pubsub.dispatchEvent(new CustomEvent('message', { detail: { topic: TOPIC, type: 'unsigned', data: encodeAnnouncement(remote.publicKey as PublicKey) } })),
     direct: () => connections.length > 0,
   }
 }

@@ -12,11 +12,12 @@
  */
 import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { announcerOf } from './announcer'
 
 /** The part of a pubsub service the dialer listens to. */
 export interface AnnouncementSource {
-  addEventListener(type: 'message', listener: (evt: CustomEvent<{ topic: string; type?: string; from?: PeerId }>) => void): void
-  removeEventListener(type: 'message', listener: (evt: CustomEvent<{ topic: string; type?: string; from?: PeerId }>) => void): void
+  addEventListener(type: 'message', listener: (evt: CustomEvent<{ topic: string; data?: Uint8Array }>) => void): void
+  removeEventListener(type: 'message', listener: (evt: CustomEvent<{ topic: string; data?: Uint8Array }>) => void): void
 }
 
 export interface WebRTCDialerInit {
@@ -60,8 +61,9 @@ export class WebRTCDialer {
   }
 
   /** A peer announced its addresses again: the peer store has them (libp2p merges each announcement). */
-  private readonly onAnnouncement = (evt: CustomEvent<{ topic: string; type?: string; from?: PeerId }>): void => {
-    const { topic, from } = evt.detail
+  private readonly onAnnouncement = (evt: CustomEvent<{ topic: string; data?: Uint8Array }>): void => {
+    const { topic, data } = evt.detail
+    const from = announcerOf(data)
     if (this.stopped || from == null || topic !== this.announcements?.topic || !this.wants(from.toString())) return
     void this.node.peerStore.get(from).then(
       (peer) => this.consider(from.toString(), peer.addresses.map((a) => a.multiaddr)),

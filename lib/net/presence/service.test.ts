@@ -1,9 +1,10 @@
+import { TopicValidatorResult } from '@libp2p/gossipsub'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Signer } from '../../core/events/signer'
+import type { Signer, Verifier } from '../../core/events/signer'
 import { detectPartition } from '../../core/presence/partition'
 import type { PresenceInfo } from '../../core/presence/tracker'
-import { testSigner } from '../../core/testing/ed25519'
+import { testSigner, testVerifier } from '../../core/testing/ed25519'
 import { replicaRoom, type ReplicaRoom } from '../../core/testing/replica'
 import { presenceTopic } from '../topics'
 import { encodeHeartbeat } from './message'
@@ -12,9 +13,12 @@ import { PresenceService, type PresenceNode } from './service'
 
 const INTERVAL = 1000
 
+type Validator = (from: unknown, msg: { topic: string; data: Uint8Array }) => Promise<TopicValidatorResult>
+
 /** Just enough of a libp2p node for the presence service: beats are delivered by hand. */
 function fakeNode(self: string) {
-  const pubsub = Object.assign(new EventTarget(), { subscribe: () => {}, publish: async () => ({ recipients: [] }) })
+  const topicValidators = new Map<string, Validator>()
+  const pubsub = Object.assign(new EventTarget(), { topicValidators, subscribe: () => {}, publish: async () => ({ recipients: [] }) })
   const node = Object.assign(new EventTarget(), {
     peerId: peerIdFromString(self),
     services: { pubsub, ping: { ping: async () => Promise.reject(new Error('not connected')) } },
@@ -28,12 +32,19 @@ let room: ReplicaRoom
 let service: PresenceService
 let pubsub: EventTarget
 let topic: string
+let verified: number
+const RELAY = peerIdFromString(testSigner('relay').peerId)
 
-/** Delivers a heartbeat as gossipsub hands it over: `from` is the key whose signature it verified. */
-function deliver(from: Signer, claims: PresenceInfo, opts: { type?: 'beat' | 'bye'; signed?: boolean } = {}): void {
-  const data = encodeHeartbeat(opts.type ?? 'beat', claims, Date.now())
-  const detail = opts.signed === false ? { type: 'unsigned', topic, data } : { type: 'signed', topic, data, from: peerIdFromString(from.peerId) }
-  pubsub.dispatchEvent(new CustomEvent('message', { detail }))
+/** Hands bytes to the topic's validator, as gossipsub does for every message it receives. */
+function receive(data: Uint8Array, forwarder = RELAY): Promise<TopicValidatorResult> {
+  const validate = (pubsub as unknown as { topicValidators: Map<string, Validator> }).topicValidators.get(topic)
+  if (validate == null) throw new Error('no presence validator')
+  return validate(forwarder, { topic, data })
+}
+
+/** A heartbeat `from` signed and sent, through `forwarder` (the relay unless told). */
+async function deliver(from: Signer, claims: PresenceInfo, opts: { type?: 'beat' | 'bye'; forwarder?: typeof RELAY } = {}): Promise<TopicValidatorResult> {
+  return receive(await encodeHeartbeat(from, room.replica.log.room, opts.type ?? 'beat', claims, Date.now()), opts.forwarder)
 }
 
 const rows = () => service.snapshot().peers.map((p) => ({ id: p.peerId, name: p.name, kind: p.kind, role: p.role, status: p.status }))
@@ -45,7 +56,11 @@ beforeEach(async () => {
   const fake = fakeNode(self.peerId)
   pubsub = fake.pubsub
   topic = presenceTopic(room.replica.log.room)
+  verified = 0
+  const counting: Verifier = { verify: (...args) => (verified++, testVerifier.verify(...args)) }
   service = new PresenceService(fake.node, {
+    signer: self,
+    verifier: counting,
     room: room.replica.log.room,
     self: { name: 'self', kind: 'human', role: 'reviewer' },
     members: memberPresence(() => room.replica.state),
@@ -63,49 +78,48 @@ afterEach(async () => {
 describe('presence is authenticated by the room log', () => {
   it('lists a member under the key that signed its beat, with the name, kind and role of the log, whatever the beat claims', async () => {
     const mallory = await room.member('mallory', 'agent')
-    deliver(mallory, { name: 'Owner', kind: 'relay', role: 'owner' })
+    await deliver(mallory, { name: 'Owner', kind: 'relay', role: 'owner' })
     expect(rows()).toEqual([{ id: mallory.peerId, name: 'mallory', kind: 'agent', role: 'agent', status: 'alive' }])
     // The room's owner is the relay that signed its genesis: listed as one, by the log.
-    deliver(room.owner, { name: 'not-the-relay', kind: 'human', role: 'reviewer' })
+    await deliver(room.owner, { name: 'not-the-relay', kind: 'human', role: 'reviewer' })
     expect(rows().find((r) => r.id === room.owner.peerId)).toMatchObject({ name: 'Owner', kind: 'relay', role: 'owner' })
   })
 
-  it('drops beats from keys that never joined, and unsigned beats, so they are never listed', async () => {
+  it('drops beats from keys that never joined without verifying them, so they are never listed', async () => {
     const alice = await room.member('alice', 'reviewer')
-    for (let i = 0; i < 50; i++) deliver(testSigner(`minted-${i}`), { name: 'alice', kind: 'human', role: 'admin' })
-    deliver(alice, { name: 'alice', kind: 'human', role: 'admin' }, { signed: false })
+    for (let i = 0; i < 50; i++) await deliver(testSigner(`minted-${i}`), { name: 'alice', kind: 'human', role: 'admin' })
     expect(rows()).toEqual([])
-    // Counted: the minted keys' beats (an unsigned message has no sender to count it against).
     expect(service.droppedBeats).toBe(50)
-    deliver(alice, { name: 'alice', kind: 'human', role: 'admin' })
+    expect(verified).toBe(0)
+    await deliver(alice, { name: 'alice', kind: 'human', role: 'admin' })
     expect(rows()).toEqual([{ id: alice.peerId, name: 'alice', kind: 'human', role: 'reviewer', status: 'alive' }])
   })
 
   it('shows a rename at once, and stops listing a member once it is revoked or has left (its later beats are dropped)', async () => {
     const alice = await room.member('alice', 'reviewer')
     const bob = await room.member('bob', 'agent')
-    deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })
-    deliver(bob, { name: 'bob', kind: 'agent', role: 'agent' })
+    await deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })
+    await deliver(bob, { name: 'bob', kind: 'agent', role: 'agent' })
     await room.replica.author(alice, 'member.renamed', { displayName: 'Alice Martin' })
     expect(rows().map((r) => r.name)).toEqual(['Alice Martin', 'bob'])
     await room.replica.author(room.owner, 'member.revoked', { member: alice.peerId })
     await room.replica.author(bob, 'member.left', {})
     expect(rows()).toEqual([])
     vi.advanceTimersByTime(INTERVAL)
-    deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })
-    deliver(bob, { name: 'bob', kind: 'agent', role: 'agent' })
+    await deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })
+    await deliver(bob, { name: 'bob', kind: 'agent', role: 'agent' })
     expect(rows()).toEqual([])
     expect(service.droppedBeats).toBe(2)
   })
 
   it('non-members cannot raise the partition banner; members going silent still do', async () => {
     const members = [await room.member('a', 'agent'), await room.member('b', 'agent'), await room.member('c', 'reviewer')]
-    for (const m of members) deliver(m, { name: 'x', kind: 'agent', role: 'agent' })
+    for (const m of members) await deliver(m, { name: 'x', kind: 'agent', role: 'agent' })
     // Twenty minted identities beat once and fall silent, while the members keep beating.
-    for (let i = 0; i < 20; i++) deliver(testSigner(`ghost-${i}`), { name: `ghost-${i}`, kind: 'human', role: 'reviewer' })
+    for (let i = 0; i < 20; i++) await deliver(testSigner(`ghost-${i}`), { name: `ghost-${i}`, kind: 'human', role: 'reviewer' })
     for (let t = 0; t < 10; t++) {
       vi.advanceTimersByTime(INTERVAL)
-      for (const m of members) deliver(m, { name: 'x', kind: 'agent', role: 'agent' })
+      for (const m of members) await deliver(m, { name: 'x', kind: 'agent', role: 'agent' })
     }
     const statuses = () => service.snapshot().peers.map((p) => p.status)
     expect(statuses()).toEqual(['alive', 'alive', 'alive'])
@@ -113,8 +127,53 @@ describe('presence is authenticated by the room log', () => {
     // Now two of the three members go silent: that is a partition.
     for (let t = 0; t < 4; t++) {
       vi.advanceTimersByTime(INTERVAL)
-      deliver(members[0], { name: 'x', kind: 'agent', role: 'agent' })
+      await deliver(members[0], { name: 'x', kind: 'agent', role: 'agent' })
     }
     expect(detectPartition(statuses()).partitioned).toBe(true)
+  })
+
+  it("does not count a beat under a member's name that the member did not sign, and lowers the sender's score", async () => {
+    const alice = await room.member('alice', 'reviewer')
+    const mallory = await room.member('mallory', 'agent')
+    // Mallory, a member, signs a beat that names Alice as its sender.
+    const impostor: Signer = { peerId: alice.peerId, sign: (b) => mallory.sign(b) }
+    expect(await deliver(impostor, { name: 'alice', kind: 'human', role: 'reviewer' })).toBe(TopicValidatorResult.Reject)
+    // A beat with no signature at all (zeros where it goes).
+    const unsigned: Signer = { peerId: alice.peerId, sign: () => new Uint8Array(64) }
+    expect(await deliver(unsigned, { name: 'alice', kind: 'human', role: 'reviewer' })).toBe(TopicValidatorResult.Reject)
+    // A beat Alice signed for another room.
+    const elsewhere = await encodeHeartbeat(alice, 'another-room', 'beat', { name: 'alice', kind: 'human', role: 'reviewer' }, Date.now())
+    expect(await receive(elsewhere)).toBe(TopicValidatorResult.Reject)
+    expect(rows()).toEqual([])
+    expect(service.forgedBeats).toBe(3)
+    expect(await deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })).toBe(TopicValidatorResult.Accept)
+    expect(rows()).toEqual([{ id: alice.peerId, name: 'alice', kind: 'human', role: 'reviewer', status: 'alive' }])
+  })
+
+  it('a replayed beat does not keep a silent member alive, and is never verified again', async () => {
+    const alice = await room.member('alice', 'reviewer')
+    const old = await encodeHeartbeat(alice, room.replica.log.room, 'beat', { name: 'alice', kind: 'human', role: 'reviewer' }, Date.now())
+    expect(await receive(old)).toBe(TopicValidatorResult.Accept)
+    const before = verified
+    for (let t = 0; t < 10; t++) {
+      vi.advanceTimersByTime(INTERVAL)
+      expect(await receive(old)).toBe(TopicValidatorResult.Ignore)
+    }
+    expect(verified).toBe(before)
+    expect(service.snapshot().peers.map((p) => p.status)).toEqual(['dead'])
+  })
+
+  it('verifies at most a few beats per forwarder and member per interval; a flood through one peer does not silence the member through another', async () => {
+    const alice = await room.member('alice', 'reviewer')
+    const mallory = await room.member('mallory', 'agent')
+    const impostor: Signer = { peerId: alice.peerId, sign: (b) => mallory.sign(b) }
+    const flooder = peerIdFromString(mallory.peerId)
+    for (let i = 0; i < 200; i++) {
+      vi.advanceTimersByTime(1)
+      await deliver(impostor, { name: 'alice', kind: 'human', role: 'reviewer' }, { forwarder: flooder })
+    }
+    expect(verified).toBeLessThanOrEqual(4)
+    expect(await deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })).toBe(TopicValidatorResult.Accept)
+    expect(rows().map((r) => r.status)).toEqual(['alive'])
   })
 })

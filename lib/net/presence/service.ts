@@ -3,23 +3,30 @@
  * topic every interval, feeds received beats into a PresenceTracker, pings directly connected
  * peers for round-trip time (and to confirm suspects), and emits a snapshot on every change.
  *
- * A beat counts only from a member, under the key that signed it (gossipsub's StrictSign
- * verifies the signature against `msg.from`): anyone can mint a key and beat, so a non-member
- * is neither listed nor counted for the partition banner, and who a peer is (name, kind,
- * role) is read from the room's log, never from what its beat claims.
+ * A beat counts only from a member, under the member key that signed it (message.ts; gossip
+ * messages carry no libp2p signature, ADR 0075): anyone can mint a key and beat, so a
+ * non-member is neither listed nor counted for the partition banner, and who a peer is (name,
+ * kind, role) is read from the room's log, never from what its beat claims. Beats are checked
+ * in the topic's validator, so a forged one stops at the first honest peer and lowers the
+ * score of the peer that sent it. The cost is bounded before any signature work: only beats
+ * naming a current member are verified, at most BEATS_PER_INTERVAL per (forwarder, member),
+ * and only beats newer than that member's last counted one (a replay is never verified).
  */
-import type { GossipSub } from '@libp2p/gossipsub'
+import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
 import { peerIdFromString } from '@libp2p/peer-id'
-import type { Libp2p } from '@libp2p/interface'
-import type { Message } from '@libp2p/gossipsub'
+import type { Libp2p, PeerId } from '@libp2p/interface'
+import type { Signer, Verifier } from '../../core/events/signer'
 import { PresenceTracker, type PeerPresence, type PresenceInfo, type PresenceStatus } from '../../core/presence/tracker'
 import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
 import { stallAware } from '../clock'
-import { decodeHeartbeat, encodeHeartbeat } from './message'
+import { libp2pVerifier } from '../keys'
+import { decodeHeartbeat, encodeHeartbeat, verifyHeartbeat } from './message'
 
 const EMIT_MS = 100
+/** Beats verified per (forwarder, member) per interval: one beat, an update, a goodbye, slack. */
+const BEATS_PER_INTERVAL = 4
 
 export type PresenceNode = Libp2p<{ pubsub: GossipSub; ping: Ping }>
 
@@ -41,6 +48,10 @@ export type MemberInfo = Omit<PresenceInfo, 'root'>
 export interface PresenceServiceInit {
   room: string
   self: PresenceInfo
+  /** Signs this peer's beats: the member key it authors events with. */
+  signer: Signer
+  /** Checks members' beats. @default libp2pVerifier() */
+  verifier?: Verifier
   /**
    * Who the room's log says `peerId` is, or undefined when it is not a member (never joined,
    * left, revoked): see memberPresence (members.ts).
@@ -62,7 +73,14 @@ export interface PresenceServiceInit {
 /** See the module comment. Create, `start()`, `subscribe(listener)`, `stop()`. */
 export class PresenceService {
   private readonly node: PresenceNode
+  private readonly room: string
   private readonly topic: string
+  private readonly signer: Signer
+  private readonly verifier: Verifier
+  /** Each member's newest counted beat time (its own clock): older beats are replays. */
+  private readonly lastBeat = new Map<string, number>()
+  /** Beats verified this interval, per forwarder and member. */
+  private readonly spent = new Map<string, number>()
   private readonly tracker: PresenceTracker
   private readonly now: () => number
   private readonly rtt = new Map<string, number>()
@@ -73,12 +91,19 @@ export class PresenceService {
   private emitTimer?: ReturnType<typeof setTimeout>
   private rootSource?: () => string
   private readonly members: (peerId: string) => MemberInfo | undefined
-  /** Beats dropped because their signer is not a member. */
+  /** Beats dropped because the key they name is not a member. */
   droppedBeats = 0
+  /** Beats whose signature is not the named member's (forged, or altered on the way). */
+  forgedBeats = 0
+  /** Beats dropped unverified: over a forwarder's budget for that member, or not newer than its last. */
+  skippedBeats = 0
 
   constructor(node: PresenceNode, init: PresenceServiceInit) {
     this.node = node
+    this.room = init.room
     this.topic = presenceTopic(init.room)
+    this.signer = init.signer
+    this.verifier = init.verifier ?? libp2pVerifier()
     this.self = init.self
     this.members = init.members
     this.now = init.now ?? stallAware(2 * (init.intervalMs ?? 2000))
@@ -91,8 +116,8 @@ export class PresenceService {
   }
 
   start(): void {
+    this.node.services.pubsub.topicValidators.set(this.topic, this.validate)
     this.node.services.pubsub.subscribe(this.topic)
-    this.node.services.pubsub.addEventListener('message', this.onMessage)
     this.node.addEventListener('connection:open', this.onConnectionChange)
     this.node.addEventListener('connection:close', this.onConnectionChange)
     this.timer = setInterval(() => this.tick(), this.tracker.intervalMs)
@@ -104,7 +129,7 @@ export class PresenceService {
     clearInterval(this.timer)
     clearTimeout(this.emitTimer)
     this.emitTimer = undefined
-    this.node.services.pubsub.removeEventListener('message', this.onMessage)
+    if (this.node.services.pubsub.topicValidators.get(this.topic) === this.validate) this.node.services.pubsub.topicValidators.delete(this.topic)
     this.node.removeEventListener('connection:open', this.onConnectionChange)
     this.node.removeEventListener('connection:close', this.onConnectionChange)
     this.publish('bye')
@@ -149,33 +174,55 @@ export class PresenceService {
     this.publish('beat')
     // A member revoked or gone since its last beat is no longer tracked.
     for (const p of this.tracker.list()) if (this.members(p.peerId) == null) this.tracker.forget(p.peerId)
+    for (const id of this.lastBeat.keys()) if (this.members(id) == null) this.lastBeat.delete(id)
+    this.spent.clear()
     this.tracker.tick(this.now())
     this.emitChange()
     void this.pingPeers()
   }
 
   private publish(type: 'beat' | 'bye'): void {
-    const data = encodeHeartbeat(type, this.current(), Date.now())
-    this.node.services.pubsub.publish(this.topic, data).catch(() => {
-      // No subscribed peer yet (alone in the room): the next beat will try again.
-    })
+    encodeHeartbeat(this.signer, this.room, type, this.current(), Date.now())
+      .then((data) => this.node.services.pubsub.publish(this.topic, data))
+      .catch(() => {
+        // No subscribed peer yet (alone in the room): the next beat will try again.
+      })
   }
 
-  private readonly onMessage = (evt: CustomEvent<Message>): void => {
-    const msg = evt.detail
-    if (msg.topic !== this.topic || msg.type !== 'signed') return
-    const beat = decodeHeartbeat(msg.data)
-    const from = msg.from.toString()
-    if (beat == null || from === this.node.peerId.toString()) return
-    const member = this.members(from)
-    if (member == null) {
+  /**
+   * The presence topic's validator (see the module comment). Ignore, not Reject, for what an
+   * honest forwarder may pass on: a beat from a key whose join this peer has not folded yet,
+   * a copy over budget, an older beat.
+   */
+  private readonly validate = async (forwarder: PeerId, msg: Message): Promise<TopicValidatorResult> => {
+    const h = decodeHeartbeat(this.room, msg.data)
+    if (h == null) return TopicValidatorResult.Reject
+    const from = h.beat.from
+    if (from === this.node.peerId.toString()) return TopicValidatorResult.Ignore
+    if (this.members(from) == null) {
       this.droppedBeats++
       if (this.tracker.forget(from)) this.emitChange()
-      return
+      return TopicValidatorResult.Ignore
     }
-    if (beat.type === 'bye') this.tracker.leave(from)
-    else this.tracker.beat(from, { ...member, root: beat.root }, this.now())
+    const key = `${forwarder.toString()}\n${from}`
+    const spent = this.spent.get(key) ?? 0
+    if (spent >= BEATS_PER_INTERVAL || h.beat.time <= (this.lastBeat.get(from) ?? -1)) {
+      this.skippedBeats++
+      return TopicValidatorResult.Ignore
+    }
+    this.spent.set(key, spent + 1)
+    if (!(await verifyHeartbeat(this.verifier, h))) {
+      this.forgedBeats++
+      return TopicValidatorResult.Reject
+    }
+    // Read again after the await: a newer beat may have counted, or the member left, meanwhile.
+    const member = this.members(from)
+    if (member == null || h.beat.time <= (this.lastBeat.get(from) ?? -1)) return TopicValidatorResult.Ignore
+    this.lastBeat.set(from, h.beat.time)
+    if (h.beat.type === 'bye') this.tracker.leave(from)
+    else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now())
     this.emitChange()
+    return TopicValidatorResult.Accept
   }
 
   private readonly onConnectionChange = (): void => {

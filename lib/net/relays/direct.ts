@@ -8,13 +8,14 @@
  *
  * The lower peer id dials first so two agents rarely race; the higher one dials too once it
  * has heard a few announcements without a connection appearing (the lower one may not reach
- * it — another network, a firewall). The announcer is the gossipsub message's signed `from`,
- * and the noise handshake proves the dialled peer id, so a member announcing addresses that
- * are not its own costs at most a failed dial.
+ * it — another network, a firewall). The announcer is the peer whose key the record holds
+ * (announcer.ts), and the noise handshake proves the dialled peer id, so announcing addresses
+ * that are not the announcer's own costs at most a failed dial.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { reader } from 'protons-runtime'
+import { announcerOf } from '../announcer'
 import { directAddr } from './pool'
 import { peerIdOfAddr, withPeerId } from './record'
 
@@ -27,7 +28,6 @@ export interface DirectAnnouncements {
 /** A pubsub message as the dialer reads it. */
 export interface Announcement {
   topic: string
-  from?: PeerId
   data: Uint8Array
 }
 
@@ -99,7 +99,8 @@ export class DirectDialer {
   }
 
   private readonly onAnnouncement = (evt: CustomEvent<Announcement>): void => {
-    const { topic, from, data } = evt.detail
+    const { topic, data } = evt.detail
+    const from = announcerOf(data)
     if (this.stopped || from == null || topic !== this.init.topic) return
     const remote = from.toString()
     if (remote === this.self || this.inFlight.has(remote) || !this.init.accept(remote)) return

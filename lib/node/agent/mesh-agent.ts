@@ -97,6 +97,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs, now: opts.now })
   await peer.start()
   const presence = new PresenceService(node, {
+    signer: peer.signer,
     room: room.room,
     members: memberPresence(() => peer.host.replica.state),
     self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },

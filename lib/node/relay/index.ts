@@ -103,6 +103,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const observed = observeRelay({ node, peer, log })
     await peer.start()
     const presence = new PresenceService(node, {
+      signer: peer.signer,
       room: served.room,
       members: memberPresence(() => peer.host.replica.state),
       self: { name: 'relay', kind: 'relay', role: relayAuthority(peer.host.replica.state, signer.peerId).role, root: peer.host.replica.summary().root },
