@@ -15,15 +15,21 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startRelay } from '../lib/node/relay'
-import { loopbackBytes, pct } from './mesh'
+import { silentLogger, type Logger } from '../lib/node/log'
+import { eventsTopic } from '../lib/net/topics'
+import { loopbackBytes, pct, storedTimes, wallNow } from './mesh'
 import { round } from './room'
 import { AGENTS_PER_CHILD, AgentChild, type Reply } from './scale'
 import type { BenchOptions, BenchResult } from './types'
 
 type RelayReply =
-  | { t: 'ready'; httpUrl: string; agentInvite?: string; adminInvite?: string }
+  | { t: 'ready'; httpUrl: string; peerId: string; agentInvite?: string; adminInvite?: string }
   | { t: 'status'; relays: number; members: number }
+  | { t: 'stored'; at: number | null }
+  | { t: 'gossip'; meshEvents: number; relaysInMeshEvents: number; connections: number; connectionsToRelays: number; closes: number; maxPingMs: number; slowPings: number; warns: Record<string, number> }
   | { t: 'error'; message: string }
+
+type RelayCommand = { t: 'status' } | { t: 'stop' } | { t: 'stored'; id: string } | { t: 'gossip'; relays: string[] }
 
 /** The child's side: one relay (creating the room, or joining RELAY_JOIN), then `status` until `stop`. */
 async function runRelayChild(): Promise<void> {
@@ -31,16 +37,42 @@ async function runRelayChild(): Promise<void> {
   const send = (r: RelayReply) => process.send?.(r)
   try {
     const join = env.RELAY_JOIN ? [env.RELAY_JOIN] : undefined
-    const relay = await startRelay({ dataDir: env.RELAY_DIR as string, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs: 5000, join, invite: env.RELAY_ADMIN_INVITE, onLog: () => {} })
+    // Warnings counted by kind (sync failures, dropped connections): where a slow run loses time.
+    const warns: Record<string, number> = {}
+    const count: Logger = { ...silentLogger, warn: (event, f) => { const k = `${event}${f?.reason ? `:${String(f.reason).slice(0, 40)}` : ''}`; warns[k] = (warns[k] ?? 0) + 1 }, child: () => count }
+    const relay = await startRelay({ log: count, dataDir: env.RELAY_DIR as string, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs: 5000, join, invite: env.RELAY_ADMIN_INVITE, onLog: () => {} })
     const first = join == null
+    const seen = storedTimes(relay.peer)
+    let closes = 0
+    relay.node.addEventListener('connection:close', () => closes++)
+    // The slowest ping answer seen, and how many connections answered one slower than libp2p's
+    // default 5 s ping timeout (which would have aborted them).
+    let maxPingMs = 0
+    const slowPings = new Set<string>()
+    const pings = setInterval(() => {
+      for (const c of relay.node.getConnections()) {
+        const rtt = c.rtt ?? 0
+        if (rtt > maxPingMs) maxPingMs = rtt
+        if (rtt > 5000) slowPings.add(c.id)
+      }
+    }, 1000)
+    pings.unref()
     send({
       t: 'ready',
       httpUrl: relay.httpUrl,
+      peerId: relay.node.peerId.toString(),
       ...(first ? { agentInvite: await relay.invite({ role: 'agent', maxUses: Number(env.RELAY_AGENTS) + 5 }), adminInvite: await relay.invite({ role: 'admin', maxUses: 5 }) } : {}),
     })
     process.on('disconnect', () => process.exit(0))
-    process.on('message', (cmd: { t: 'status' | 'stop' }) => {
+    process.on('message', (cmd: RelayCommand) => {
       if (cmd.t === 'status') return send({ t: 'status', relays: relay.mesh.connected().length, members: relay.peer.host.replica.state.members.size })
+      if (cmd.t === 'stored') return send({ t: 'stored', at: seen.get(cmd.id) ?? (relay.peer.host.replica.log.has(cmd.id as never) ? wallNow() : null) })
+      if (cmd.t === 'gossip') {
+        // getMeshPeers is on the implementation, not on the exported interface.
+        const mesh: string[] = (relay.node.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(eventsTopic(relay.info().room))
+        const conns = relay.node.getConnections()
+        return send({ t: 'gossip', meshEvents: mesh.length, relaysInMeshEvents: mesh.filter((p) => cmd.relays.includes(p)).length, connections: conns.length, connectionsToRelays: conns.filter((c) => cmd.relays.includes(c.remotePeer.toString())).length, closes, maxPingMs, slowPings: slowPings.size, warns })
+      }
       void relay.stop().finally(() => process.exit(0))
     })
   } catch (err) {
@@ -65,9 +97,14 @@ class RelayChild {
   }
 
   status(): Promise<Extract<RelayReply, { t: 'status' }>> {
+    return this.ask({ t: 'status' })
+  }
+
+  /** One command, one reply (the parent asks one at a time). */
+  ask<R extends RelayReply>(cmd: RelayCommand): Promise<R> {
     return new Promise((resolve) => {
-      this.proc.once('message', (r: RelayReply) => resolve(r as Extract<RelayReply, { t: 'status' }>))
-      this.proc.send({ t: 'status' })
+      this.proc.once('message', (r: RelayReply) => resolve(r as R))
+      this.proc.send(cmd)
     })
   }
 
@@ -114,9 +151,16 @@ async function measure(n: number, relays: number, events: number, idleMs: number
     relayProcs.push(new RelayChild({ RELAY_DIR: join(dir, 'relay0'), RELAY_AGENTS: String(n) }))
     const first = await relayProcs[0].ready
     const urls = [first.httpUrl]
+    const relayIds = [first.peerId]
     for (let k = 1; k < relays; k++) {
       relayProcs.push(new RelayChild({ RELAY_DIR: join(dir, `relay${k}`), RELAY_JOIN: first.httpUrl, RELAY_ADMIN_INVITE: first.adminInvite as string }))
-      urls.push((await relayProcs[k].ready).httpUrl)
+      const r = await relayProcs[k].ready
+      urls.push(r.httpUrl)
+      relayIds.push(r.peerId)
+    }
+    const gossip = async (when: string) => {
+      const gs = await Promise.all(relayProcs.map((r) => r.ask<Extract<RelayReply, { t: 'gossip' }>>({ t: 'gossip', relays: relayIds })))
+      console.error(`scale-relays: N=${n}/${relays} ${when}: ${gs.map((g, k) => `relay${k} mesh(events) ${g.meshEvents} (${g.relaysInMeshEvents} relays), conns ${g.connections} (${g.connectionsToRelays} to relays), closed ${g.closes}, slowest ping ${g.maxPingMs} ms, ${g.slowPings} pings > 5 s, warns ${JSON.stringify(g.warns)}`).join('; ')}`)
     }
     await waitFor('the relays to hold each other', async () => (await Promise.all(relayProcs.map((r) => r.status()))).every((s) => s.relays >= relays - 1), 60_000)
     const agentsOf: { child: AgentChild; index: number; peer: string }[] = []
@@ -132,6 +176,7 @@ async function measure(n: number, relays: number, events: number, idleMs: number
     await waitFor('every join everywhere', everyJoin, 60_000 + 2000 * n)
     const setupS = round((Date.now() - t0) / 1000, 1)
     console.error(`scale-relays: N=${n} over ${relays} relay(s): set up in ${setupS} s`)
+    await gossip('after set-up')
 
     await sleep(3000)
     const b0 = await loopbackBytes()
@@ -146,10 +191,14 @@ async function measure(n: number, relays: number, events: number, idleMs: number
       const replies = await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'arrivals' }>>({ t: 'watch', id: a.id, timeoutMs: 15_000 })))
       const times = replies.flatMap((r) => r.times).filter((_, k) => agentsOf[k].peer !== author.peer).map((x) => (x == null ? Number.NaN : Math.max(0, x - a.start)))
       const missing = times.filter(Number.isNaN).length
+      const atRelays = await Promise.all(relayProcs.map((r) => r.ask<Extract<RelayReply, { t: 'stored' }>>({ t: 'stored', id: a.id })))
+      const sorted = times.filter((x) => !Number.isNaN(x)).sort((x, y) => x - y)
+      console.error(`scale-relays: event ${i}: relays stored at ${atRelays.map((r) => (r.at == null ? 'never' : Math.round(r.at - a.start))).join('/')} ms; agents p10 ${Math.round(pct(sorted, 0.1))} p50 ${Math.round(pct(sorted, 0.5))} p90 ${Math.round(pct(sorted, 0.9))} max ${Math.round(sorted[sorted.length - 1] ?? NaN)} ms, ${missing} missed`)
       lost += missing
       reach.push(missing > 0 ? Number.NaN : Math.max(a.authoredIn, ...times))
       await sleep(100)
     }
+    await gossip('after the events')
     return { n, relays, p50: round(pct(reach, 0.5)), p99: round(pct(reach, 0.99)), lost, events, idle: round(idle, 0), setupS, children: children.length }
   } finally {
     // In parallel: stopping 100 agents one process after another took minutes of the run.
@@ -166,6 +215,12 @@ function sizes(quick: boolean): number[] {
   return quick ? [4] : [100]
 }
 
+/** Relay counts to run at each N, in order (`SCALE_RELAYS_COUNTS=3` runs one side alone, for a diagnosis). */
+function relayCounts(): number[] {
+  const env = process.env.SCALE_RELAYS_COUNTS
+  return env ? env.split(',').map(Number).filter((x) => x > 0) : [3, 1]
+}
+
 /** 1 relay vs 3 relays at each N, same run. */
 export async function benchScaleRelays({ quick }: BenchOptions): Promise<BenchResult[]> {
   const out: BenchResult[] = []
@@ -173,7 +228,7 @@ export async function benchScaleRelays({ quick }: BenchOptions): Promise<BenchRe
   for (const n of sizes(quick)) {
     const rows: Row[] = []
     // Three relays first: its set-up is the slower one, and a run cut short still has it.
-    for (const relays of [3, 1]) {
+    for (const relays of relayCounts()) {
       try {
         rows.push(await measure(n, relays, quick ? 3 : 12, quick ? 3000 : 10_000))
         console.error(`scale-relays: ${JSON.stringify(rows[rows.length - 1])}`)

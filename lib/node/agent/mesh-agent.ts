@@ -16,6 +16,7 @@ import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
 import { memberPresence } from '../../net/presence/members'
+import { patientConnectionMonitor } from '../../net/relays/connections'
 import { DirectDialer } from '../../net/relays/direct'
 import type { RelayPool, RelayState, WrongRoom } from '../../net/relays/pool'
 import type { RoomInfo } from '../../net/room-info'
@@ -91,6 +92,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
+    connectionMonitor: patientConnectionMonitor,
     services: meshServices({ room: room.room }),
   })
   for (const topic of roomTopics(room.room)) node.services.pubsub.subscribe(topic)

@@ -11,6 +11,7 @@ import { circuitRelayServer, type CircuitRelayService } from '@libp2p/circuit-re
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
 import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
+import { patientConnectionMonitor, relayInboundLimits } from '../../net/relays/connections'
 import { meshServices, type MeshServices } from '../../net/services'
 import { roomTopics } from '../../net/topics'
 
@@ -53,7 +54,8 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
       denyDialMultiaddr: () => false,
       ...init.gater,
     },
-    connectionManager: { maxConnections: 1000 },
+    connectionManager: { maxConnections: 1000, ...relayInboundLimits },
+    connectionMonitor: patientConnectionMonitor,
     services: {
       ...meshServices({ room: init.room, hub: true }),
       relay: circuitRelayServer({

@@ -1,0 +1,33 @@
+/**
+ * Connection settings for the nodes that hold a room together: relays (tens to hundreds of
+ * connections each) and agents (two relays each, often many agents on one host). libp2p's
+ * defaults suit a node that dials a few peers over the internet; a hub is another case (ADR 0028).
+ */
+import type { Libp2pInit } from 'libp2p'
+
+/**
+ * libp2p's connection monitor pings every connection every 10 s and aborts the connection when
+ * a ping takes longer than its adaptive timeout (5 s at least). A loaded relay or agent host
+ * answers late without being gone, and every abort costs more than the wait it saves: the peer
+ * redials (noise, identify, gossip subscriptions, a circuit reservation), its sync rounds and
+ * queued gossip on the old connection fail, and the redials load the host further, so more pings
+ * miss — a relay dropped hundreds of live connections this way. A ping that has not come back in
+ * 30 s still ends the connection: a host that vanished (power, a cut link) is found within ~40 s.
+ */
+export const patientConnectionMonitor: NonNullable<Libp2pInit['connectionMonitor']> = {
+  pingInterval: 10_000,
+  pingTimeout: { minTimeout: 30_000, maxTimeout: 60_000 },
+  abortConnectionOnPingFailure: true,
+}
+
+/**
+ * A relay's inbound limits. libp2p refuses more than 5 new connections per second from one IP
+ * address and more than 10 handshakes in progress; behind a reverse proxy (every connection comes
+ * from the proxy's address), on one NAT, or after a relay restart when all its peers redial at
+ * once, that refuses members, which then back off and retry for tens of seconds. The relay's
+ * own connection cap and the reservation gate still bound what strangers can take.
+ */
+export const relayInboundLimits = {
+  inboundConnectionThreshold: 200,
+  maxIncomingPendingConnections: 100,
+} satisfies NonNullable<Libp2pInit['connectionManager']>
