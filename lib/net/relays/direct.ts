@@ -8,9 +8,11 @@
  *
  * The lower peer id dials first so two agents rarely race; the higher one dials too once it
  * has heard a few announcements without a connection appearing (the lower one may not reach
- * it — another network, a firewall). The announcer is the peer whose key the record holds
- * (announcer.ts), and the noise handshake proves the dialled peer id, so announcing addresses
- * that are not the announcer's own costs at most a failed dial.
+ * it — another network, a firewall). An agent that does not listen runs the dialer too, and
+ * dials at the first announcement whatever the ids: nobody can dial it, so it waits for no one.
+ * The announcer is the peer whose key the record holds (announcer.ts), and the noise handshake
+ * proves the dialled peer id, so announcing addresses that are not the announcer's own costs at
+ * most a failed dial.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
@@ -36,6 +38,8 @@ export interface DirectDialerInit {
   topic: string
   /** True for peers to mesh with (agent members of the room). */
   accept(peerId: string): boolean
+  /** False for an agent nobody can dial (no listen address): it dials first, always. @default true */
+  listening?: boolean
   /** Announcements heard without a connection before the higher id dials too. @default 3 */
   patience?: number
   dialTimeoutMs?: number
@@ -107,7 +111,7 @@ export class DirectDialer {
     if (this.hasDirect(remote)) return void this.heard.delete(remote)
     const heard = (this.heard.get(remote) ?? 0) + 1
     this.heard.set(remote, heard)
-    if (this.self > remote && heard < (this.init.patience ?? 3)) return
+    if (this.init.listening !== false && this.self > remote && heard < (this.init.patience ?? 3)) return
     let addrs: Multiaddr[]
     try {
       addrs = announcedAddrs(data).filter((a) => agentDialable(a.toString()))

@@ -63,7 +63,7 @@ export async function runAgentCommand(o: AgentCommandOptions, stopped: Promise<v
     listen: o.listen,
     onError: (err) => log('error', { message: (err as Error).message }),
   })
-  const listening = agent.mesh.direct ? { listening: agent.mesh.node.getMultiaddrs().map((a) => a.toString()) } : {}
+  const listening = (o.listen ?? []).length > 0 ? { listening: agent.mesh.node.getMultiaddrs().map((a) => a.toString()) } : {}
   log('joined', { peer: agent.peerId, room: agent.mesh.room.room, name: o.name, policy: o.policy, ...listening })
   const ops = o.stdin ? new AgentOps(agent) : null
   if (ops) {

@@ -63,8 +63,8 @@ export interface MeshAgent {
   room: RoomInfo
   /** The relays this agent keeps (two when the room has them). */
   relays: RelayPool
-  /** Other listening agents this one meshes with directly (only with `listen`). */
-  direct?: DirectDialer
+  /** Dials the listening agents of the room it hears announce themselves, so agents mesh directly. */
+  direct: DirectDialer
   /** Joins the room (redeeming the invite if needed); a guest can watch but not act. */
   join(): Promise<JoinOutcome>
   /** Stops; `goodbye: false` stops the node first, so peers see a crash (no presence `bye`). */
@@ -117,10 +117,9 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     onState: opts.onRelayState,
     onWrongRoom: opts.onWrongRoom,
   })
-  const direct = listening
-    ? new DirectDialer(node, { pubsub: node.services.pubsub, topic: discoveryTopic(room.room), accept: (id) => isAgentMember(peer.host.replica.state, id) })
-    : undefined
-  direct?.start()
+  // Every agent dials the listening agents it hears of; only a listening one announces itself.
+  const direct = new DirectDialer(node, { pubsub: node.services.pubsub, topic: discoveryTopic(room.room), accept: (id) => isAgentMember(peer.host.replica.state, id), listening })
+  direct.start()
   presence.start()
   return {
     node,
@@ -141,7 +140,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     },
     async stop({ goodbye = true } = {}) {
       relays.stop()
-      direct?.stop()
+      direct.stop()
       if (!goodbye) await node.stop()
       await presence.stop()
       await peer.stop()
