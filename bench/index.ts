@@ -11,7 +11,7 @@ import { benchChromium } from './chromium'
 import { benchDetection } from './detection'
 import { benchFlood } from './flood'
 import { benchIngest } from './ingest'
-import { benchMemory } from './memory'
+import { benchMemory, benchMemoryGrowth } from './memory'
 import { combineRuns } from './runs'
 import { benchScale } from './scale'
 import { benchScaleRelays } from './scale-relays'
@@ -24,12 +24,18 @@ import { benchUi } from './ui'
 interface Suite {
   readonly name: string
   readonly run: (opts: BenchOptions) => Promise<BenchResult[]>
+  /**
+   * Runs only when named in `--only` or with `--quick` (too long for every full pass); its last
+   * figures are kept by the full runs that skip it, each note saying when it was measured.
+   */
+  readonly optIn?: boolean
 }
 
 const SUITES: readonly Suite[] = [
   { name: 'ingest', run: benchIngest },
   { name: 'sync', run: benchSync },
   { name: 'memory', run: benchMemory },
+  { name: 'memory-growth', run: benchMemoryGrowth, optIn: true },
   { name: 'chromium', run: benchChromium },
   { name: 'scale', run: benchScale },
   { name: 'scale-relays', run: benchScaleRelays },
@@ -113,7 +119,8 @@ for (let run = 1; run <= runs; run++) {
   const pass: BenchResult[] = []
   const load = [load1()]
   for (const suite of SUITES) {
-    if (only && !only.includes(suite.name)) continue
+    // --quick runs the opt-in suites too, at their small size: it proves that everything runs.
+    if (only ? !only.includes(suite.name) : suite.optIn && !quick) continue
     const start = performance.now()
     pass.push(...(await suite.run({ quick })).map((r) => ({ ...r, suite: suite.name })))
     console.error(`${suite.name}${runs > 1 ? ` (run ${run} of ${runs})` : ''}: ${Math.round(performance.now() - start)} ms`)
@@ -124,8 +131,9 @@ for (let run = 1; run <= runs; run++) {
 }
 const results = combineRuns(passes)
 // With --only, the other suites' figures of the previous run are kept (read now, not at the
-// start, so that two --only runs of different suites can overlap).
-const previous = only ? await readPrevious(out) : []
+// start, so that two --only runs of different suites can overlap); a full run keeps the last
+// figures of the opt-in suites it skipped.
+const previous = only ? await readPrevious(out) : (await readPrevious(out)).filter((r) => SUITES.find((s) => s.name === r.suite)?.optIn)
 const ran = new Set(results.map((r) => r.suite))
 const merged = [...previous.filter((r) => !ran.has(r.suite)), ...results]
 merged.sort((a, b) => SUITES.findIndex((s) => s.name === a.suite) - SUITES.findIndex((s) => s.name === b.suite))
