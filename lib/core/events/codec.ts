@@ -7,8 +7,9 @@ import * as dagCbor from '@ipld/dag-cbor'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { base32 } from 'multiformats/bases/base32'
 import type { EventId } from '../ids'
+import { SIG_BYTES, slotsOf } from '../log/layout'
 import { DAG_CBOR_CODE, MAX_EVENT_BYTES, SHA256_CODE } from './constants'
-import { checkEnvelope, type AnyEvent, type EncodedEvent, type SignedEvent, type UnsignedEvent } from './envelope'
+import { checkEnvelope, type AnyEvent, type CheckedEnvelope, type EncodedEvent, type SignedEvent, type UnsignedEvent } from './envelope'
 import { isEventKind, payloadSchemas, type EventKind } from './kinds'
 import type { Signer } from './signer'
 
@@ -114,6 +115,34 @@ function signingFromCanonical(bytes: Uint8Array, raw: Record<string, unknown>): 
 }
 
 /**
+ * The signing bytes if `bytes` are exactly the canonical encoding of `env`, proven without
+ * encoding the header: the layout writes the header's canonical bytes directly and compares them
+ * (the ids it holds are most of an event's bytes, and dag-cbor's encoder spends most of a
+ * re-encode on them), and only the payload goes through the encoder. Undefined when the layout
+ * cannot vouch for them (a non-ASCII string, any difference): the caller then re-encodes it all.
+ */
+function signingByLayout(env: CheckedEnvelope, payload: unknown, bytes: Uint8Array): Uint8Array | undefined {
+  const slots = slotsOf(env, bytes)
+  if (slots === undefined) return undefined
+  let tail: Uint8Array
+  try {
+    tail = dagCbor.encode(payload)
+  } catch {
+    return undefined
+  }
+  const { sigAt, payloadAt } = slots
+  if (tail.length !== bytes.length - payloadAt) return undefined
+  for (let i = 0; i < tail.length; i++) if (tail[i] !== bytes[payloadAt + i]) return undefined
+  // The envelope without its `sig` entry (key and byte-string head just before sigAt), one entry less.
+  const cut = sigAt - SIG_ENTRY_HEAD.length
+  const signing = new Uint8Array(bytes.length - SIG_ENTRY_BYTES)
+  signing.set(bytes.subarray(0, cut))
+  signing[0] = MAP_10
+  signing.set(bytes.subarray(sigAt + SIG_BYTES), cut)
+  return signing
+}
+
+/**
  * Decode and validate untrusted bytes: size, canonical dag-cbor, envelope structure, kind
  * and payload schema. Does not check the signature or anything that needs other events.
  * `id`, when given, must be `cidOf(bytes)` (a caller that hashed first to spot duplicates).
@@ -126,16 +155,19 @@ export function decodeEvent(bytes: Uint8Array, id?: EventId): DecodeResult {
   } catch (e) {
     return { ok: false, reason: 'malformed', detail: `not dag-cbor: ${(e as Error).message}` }
   }
-  // Only the canonical encoding is accepted, so one event has exactly one id.
-  let again: Uint8Array
-  try {
-    again = dagCbor.encode(raw)
-  } catch {
-    return { ok: false, reason: 'malformed', detail: 'not re-encodable' }
-  }
-  if (again.length !== bytes.length) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
-  for (let i = 0; i < bytes.length; i++) if (again[i] !== bytes[i]) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
   const env = checkEnvelope(raw)
+  // Only the canonical encoding is accepted, so one event has exactly one id.
+  const fast = typeof env === 'string' ? undefined : signingByLayout(env, (raw as { payload: unknown }).payload, bytes)
+  let again: Uint8Array | undefined
+  if (fast === undefined) {
+    try {
+      again = dagCbor.encode(raw)
+    } catch {
+      return { ok: false, reason: 'malformed', detail: 'not re-encodable' }
+    }
+    if (again.length !== bytes.length) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
+    for (let i = 0; i < bytes.length; i++) if (again[i] !== bytes[i]) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
+  }
   if (typeof env === 'string') return { ok: false, reason: 'malformed', detail: `envelope: ${env}` }
   const { kind } = env
   if (!isEventKind(kind)) return { ok: false, reason: 'malformed', detail: `unknown kind ${kind}` }
@@ -146,7 +178,7 @@ export function decodeEvent(bytes: Uint8Array, id?: EventId): DecodeResult {
   }
   const event = { ...env, kind, payload: payload.data } as AnyEvent
   // Signed bytes come from the raw envelope: schema defaults must not change what was signed.
-  // They are cut from the re-encoding (equal to `bytes`, which belong to the caller).
-  const signing = signingFromCanonical(again, raw as Record<string, unknown>)
+  // They are cut from the received bytes or the re-encoding (equal to `bytes`, which belong to the caller).
+  const signing = fast ?? signingFromCanonical(again as Uint8Array, raw as Record<string, unknown>)
   return { ok: true, value: { id: id ?? cidOf(bytes), bytes, event }, signing }
 }
