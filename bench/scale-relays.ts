@@ -230,7 +230,7 @@ export async function benchScaleRelays({ quick }: BenchOptions): Promise<BenchRe
     // Three relays first: its set-up is the slower one, and a run cut short still has it.
     for (const relays of relayCounts()) {
       try {
-        rows.push(await measure(n, relays, quick ? 3 : 12, quick ? 3000 : 10_000))
+        rows.push(await measure(n, relays, quick ? 3 : Number(process.env.SCALE_RELAYS_EVENTS ?? 12), quick ? 3000 : 10_000))
         console.error(`scale-relays: ${JSON.stringify(rows[rows.length - 1])}`)
       } catch (err) {
         failed.push(`N = ${n} over ${relays} relay(s) not measured: ${(err as Error).message}`)

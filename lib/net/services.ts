@@ -6,7 +6,7 @@ import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { meshMessageId } from './message-id'
-import { pingStreamLimits } from './relays/connections'
+import { pingSettings } from './relays/connections'
 import { roomScoring } from './scoring'
 
 /**
@@ -31,7 +31,7 @@ export type MeshServices = {
 export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
   return {
     identify: identify(),
-    ping: ping(pingStreamLimits),
+    ping: ping(pingSettings),
     pubsub: gossipsub({
       // A lone peer (first tab, relay before anyone joins) must be able to publish.
       allowPublishToZeroTopicPeers: true,

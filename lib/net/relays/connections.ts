@@ -7,14 +7,16 @@ import type { PingInit } from '@libp2p/ping'
 import type { Libp2pInit } from 'libp2p'
 
 /**
- * Stream limits of the ping protocol, which two users share on every connection: libp2p's
- * connection monitor (below) and the presence service's RTT probe. libp2p's ping allows one
- * outbound and two inbound ping streams per connection, and the connection monitor aborts the
- * connection when its ping cannot open a stream; so a presence ping still in flight when the
- * monitor's turn comes — common once a host is loaded and answers take seconds — closed a live
- * connection. Enough streams for both, with pings overlapping while answers are slow.
+ * The ping protocol's settings. Two users share it on every connection: libp2p's connection
+ * monitor (below) and the presence service's RTT probe. libp2p's ping allows one outbound and
+ * two inbound ping streams per connection, and the connection monitor aborts the connection
+ * when its ping cannot open a stream; so a presence ping still in flight when the monitor's turn
+ * came — common once a host is loaded and answers take seconds — closed a live connection.
+ * Enough streams for both, with pings overlapping while answers are slow; and the answering side
+ * waits as long as the monitor does (its default 10 s reset slow pings that the monitor would
+ * still have accepted).
  */
-export const pingStreamLimits = { maxOutboundStreams: 8, maxInboundStreams: 16 } satisfies PingInit
+export const pingSettings = { maxOutboundStreams: 8, maxInboundStreams: 16, timeout: 30_000 } satisfies PingInit
 
 /**
  * libp2p's connection monitor pings every connection every 10 s and aborts the connection when
