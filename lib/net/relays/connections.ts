@@ -10,11 +10,11 @@ import type { Libp2pInit } from 'libp2p'
  * The ping protocol's settings. Two users share it on every connection: libp2p's connection
  * monitor (below) and the presence service's RTT probe. libp2p's ping allows one outbound and
  * two inbound ping streams per connection, and the connection monitor aborts the connection
- * when its ping cannot open a stream; so a presence ping still in flight when the monitor's turn
- * came — common once a host is loaded and answers take seconds — closed a live connection.
- * Enough streams for both, with pings overlapping while answers are slow; and the answering side
- * waits as long as the monitor does (its default 10 s reset slow pings that the monitor would
- * still have accepted).
+ * when its ping cannot open a stream; so with those limits a presence ping still in flight when
+ * the monitor's turn comes — common once a host is loaded and answers take seconds — closes a
+ * live connection. Enough streams for both, with pings overlapping while answers are slow; and
+ * the answering side waits as long as the monitor does (libp2p's 10 s would reset slow pings
+ * that the monitor still accepts).
  */
 export const pingSettings = { maxOutboundStreams: 8, maxInboundStreams: 16, timeout: 30_000 } satisfies PingInit
 
@@ -24,7 +24,7 @@ export const pingSettings = { maxOutboundStreams: 8, maxInboundStreams: 16, time
  * answers late without being gone, and every abort costs more than the wait it saves: the peer
  * redials (noise, identify, gossip subscriptions, a circuit reservation), its sync rounds and
  * queued gossip on the old connection fail, and the redials load the host further, so more pings
- * miss — a relay dropped hundreds of live connections this way. A ping that has not come back in
+ * miss and more connections drop. A ping that has not come back in
  * 30 s still ends the connection: a host that vanished (power, a cut link) is found within ~40 s.
  */
 export const patientConnectionMonitor: NonNullable<Libp2pInit['connectionMonitor']> = {
