@@ -18,6 +18,11 @@ import type { MemorySample } from './memory'
 import { loadRoom } from './room'
 
 const gc = (globalThis as { gc?: () => void }).gc
+// The generated room stamps its events 100 ms apart from six hours before it was made, so a room
+// of more than ~200k events reaches up to ~8 h past the present (500k): the replicas' clock runs
+// 10 h ahead (what is measured is memory, not clock admission). Its invites expire 42 h after
+// the room was made, which this leaves 30 h of cache life.
+const now = (): number => Date.now() + 10 * 3600_000
 const settle = async (): Promise<NodeJS.MemoryUsage> => {
   const samples: NodeJS.MemoryUsage[] = []
   for (let i = 0; i < 5; i++) {
@@ -34,14 +39,14 @@ const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-mem-'))
 const room = await loadRoom(Number(total))
 const { room: roomId, bytes: rawBytes } = room
 // Warm up the code paths (and module-level caches) on a throwaway replica first.
-const warm = new Replica({ room: roomId as RoomId, verifier: libp2pVerifier() })
+const warm = new Replica({ room: roomId as RoomId, verifier: libp2pVerifier(), now })
 for (const b of room.events.slice(0, 50)) await warm.add(b)
 const sqlite = variant === 'sqlite' ? await openSqliteStore({ dataDir: dir, synchronous: 'NORMAL' }) : undefined
 // The source stays alive throughout (in before and after); each event is fed as a fresh copy,
 // so the delta is exactly what the replica retains, its own copy of the bytes included.
 const events = room.events
 // `fold`: the folded state alone (checkpoints included), over a log built before measuring.
-const held = variant === 'fold' ? new EventLog({ room: roomId as RoomId, verifier: libp2pVerifier() }) : undefined
+const held = variant === 'fold' ? new EventLog({ room: roomId as RoomId, verifier: libp2pVerifier(), now }) : undefined
 if (held) for (const b of events) await held.add(b.slice())
 const before = await settle()
 let keep: unknown
@@ -50,15 +55,15 @@ if (held) {
   for (const e of held.all()) fold.insert(e)
   keep = fold
 } else if (variant === 'log') {
-  const log = new EventLog({ room: roomId as RoomId, verifier: libp2pVerifier() })
+  const log = new EventLog({ room: roomId as RoomId, verifier: libp2pVerifier(), now })
   for (const b of events) await log.add(b.slice())
   keep = log
 } else if (variant === 'replica') {
-  const replica = new Replica({ room: roomId as RoomId, verifier: libp2pVerifier() })
+  const replica = new Replica({ room: roomId as RoomId, verifier: libp2pVerifier(), now })
   for (const b of events) await replica.add(b.slice())
   keep = replica
 } else {
-  const host = new ReplicaHost({ room: roomId as RoomId, store: sqlite ?? createMemoryStore(), verifier: libp2pVerifier() })
+  const host = new ReplicaHost({ room: roomId as RoomId, store: sqlite ?? createMemoryStore(), verifier: libp2pVerifier(), now })
   for (let i = 0; i < events.length; i += 256) await host.ingest(events.slice(i, i + 256).map((b) => b.slice()))
   host.close()
   keep = host
@@ -66,6 +71,7 @@ if (held) {
 const after = await settle()
 const sample: MemorySample = {
   variant,
+  roomEvents: events.length,
   // Reading the kept replica after the measurement keeps it alive through it.
   events: keep instanceof ReplicaHost ? keep.replica.log.size : keep instanceof Replica ? keep.log.size : keep instanceof Fold ? keep.state.applied : (keep as EventLog).size,
   rawBytes,

@@ -17,6 +17,8 @@ import type { BenchOptions, BenchResult } from './types'
 /** What the child prints (one JSON line). */
 export interface MemorySample {
   variant: string
+  /** Events in the room, and (`events`) how many the measured replica holds. */
+  roomEvents: number
   events: number
   rawBytes: number
   heapDelta: number
@@ -49,14 +51,14 @@ function row(name: string, label: string, s: MemorySample, extra = ''): BenchRes
   const used = s.heapDelta + s.arrayBuffersDelta
   const ratio = round(used / s.rawBytes, 2)
   return {
-    name: `${name}@${sizeName(s.events)}`,
+    name: `${name}@${sizeName(s.roomEvents)}`,
     value: MiB(used),
     unit: 'MiB',
     baseline: { name: 'raw event bytes', value: MiB(s.rawBytes), unit: 'MiB' },
     ratio,
     goal: '≤ 2× raw bytes (ratio = heap / bytes, lower is better)',
     met: ratio <= 2,
-    note: `${label}; ${s.events} events; heapUsed Δ ${MiB(s.heapDelta)} MiB + arrayBuffers Δ ${MiB(s.arrayBuffersDelta)} MiB (rss Δ ${MiB(s.rssDelta)} MiB); ${round(used / s.events, 0)} B/event${extra}`,
+    note: `${label}; ${s.events} events${s.events === s.roomEvents ? '' : ` held of the room's ${s.roomEvents} (NOT all: the bytes baseline counts them all)`}; heapUsed Δ ${MiB(s.heapDelta)} MiB + arrayBuffers Δ ${MiB(s.arrayBuffersDelta)} MiB (rss Δ ${MiB(s.rssDelta)} MiB); ${round(used / s.events, 0)} B/event${extra}`,
   }
 }
 
