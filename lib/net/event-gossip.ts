@@ -13,6 +13,7 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
 import { gossipVerdict, type AddResult } from '../core/log/reasons'
 import { peekHeader } from './event-header'
+import { Pacer } from './pacer'
 import { AuthorBudget, PeerRateLimiter } from './rate-limit'
 import { eventsTopic } from './topics'
 
@@ -64,6 +65,8 @@ export class EventGossip {
    * never count against the same author's events arriving from anyone else.
    */
   private readonly inFlight = new Map<string, number>()
+  /** Spreads the verdicts of a backlog over turns, and with them gossipsub's forwarding. */
+  readonly pacer = new Pacer()
 
   constructor(node: Libp2p<{ pubsub: GossipSub }>, init: EventGossipInit) {
     this.node = node
@@ -99,6 +102,8 @@ export class EventGossip {
         if (head != null && chargesAuthor(r)) this.authors.charge(head.author)
         const verdict = validatorResult(r)
         if (verdict === TopicValidatorResult.Reject && r.status === 'rejected') this.noteRejection(peer.toString(), r.reason)
+        // An accepted event is forwarded to every subscriber as soon as this returns.
+        if (verdict === TopicValidatorResult.Accept) await this.pacer.pass()
         return verdict
       } catch {
         // The ingest path never throws on remote input; if storage failed, let sync retry later.

@@ -1,0 +1,65 @@
+/**
+ * Lets callers through a few per turn of the event loop. Gossip validators whose events joined
+ * one group-commit write all resume together when it resolves, and gossipsub then forwards each
+ * of their events to every subscriber: without pacing, a backlog of hundreds of events is one
+ * task of thousands of sends. `pass()` resolves at once for the first `perTurn` callers of a
+ * turn (a lone event never waits); later ones queue and are released `perTurn` per turn, so
+ * I/O — HTTP, other sockets, timers — runs in between. `perTurn` adapts so that the work the
+ * released callers do (measured from one release to the next turn) stays near a slice.
+ */
+import { SLICE_MS } from './slice'
+
+/** See the module comment. */
+export class Pacer {
+  private readonly waiting: Array<() => void> = []
+  private passedThisTurn = 0
+  private resetScheduled = false
+  private draining = false
+  private releasedAt = 0
+  /** Callers let through per turn (adapts between 1 and 64). */
+  perTurn = 8
+  /** Callers that had to wait for a later turn (for tests and metrics). */
+  deferred = 0
+
+  constructor(
+    private readonly sliceMs = SLICE_MS,
+    private readonly now: () => number = () => performance.now(),
+    private readonly turn: (fn: () => void) => void = (fn) => void setImmediate(fn),
+  ) {}
+
+  /** Resolves when the caller may go on: at once for the first few of a turn, else on a later turn. */
+  pass(): Promise<void> {
+    if (this.waiting.length === 0 && !this.draining && this.passedThisTurn < this.perTurn) {
+      if (this.passedThisTurn++ === 0) this.scheduleReset()
+      return Promise.resolve()
+    }
+    this.deferred++
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve)
+      if (!this.draining) {
+        this.draining = true
+        this.releasedAt = this.now()
+        this.turn(() => this.drain())
+      }
+    })
+  }
+
+  private scheduleReset(): void {
+    if (this.resetScheduled) return
+    this.resetScheduled = true
+    this.turn(() => {
+      this.resetScheduled = false
+      this.passedThisTurn = 0
+    })
+  }
+
+  /** Releases the next few waiters, sized by how long the previous release's work took. */
+  private drain(): void {
+    const spent = this.now() - this.releasedAt
+    this.perTurn = Math.max(1, Math.min(64, Math.round((this.perTurn * this.sliceMs) / Math.max(1, spent))))
+    for (const resolve of this.waiting.splice(0, this.perTurn)) resolve()
+    this.releasedAt = this.now()
+    if (this.waiting.length > 0) this.turn(() => this.drain())
+    else this.draining = false
+  }
+}
