@@ -8,6 +8,7 @@
  * released callers do (measured from one release to the next turn) stays near a slice.
  */
 import { SLICE_MS } from './slice'
+import { nextTurn } from './turn'
 
 /** See the module comment. */
 export class Pacer {
@@ -24,7 +25,7 @@ export class Pacer {
   constructor(
     private readonly sliceMs = SLICE_MS,
     private readonly now: () => number = () => performance.now(),
-    private readonly turn: (fn: () => void) => void = (fn) => void setImmediate(fn),
+    private readonly turn: (fn: () => void) => void = (fn) => void nextTurn().then(fn),
   ) {}
 
   /** Resolves when the caller may go on: at once for the first few of a turn, else on a later turn. */
