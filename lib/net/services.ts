@@ -5,6 +5,7 @@
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
+import { coalesceSends } from './coalesce'
 import { meshMessageId } from './message-id'
 import { pingSettings } from './relays/connections'
 import { roomScoring } from './scoring'
@@ -29,34 +30,45 @@ export type MeshServices = {
  * peers on that room's topics (ADR 0024) so peers that send invalid events are graylisted.
  */
 export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
+  const pubsub = gossipsub({
+    // A lone peer (first tab, relay before anyone joins) must be able to publish.
+    allowPublishToZeroTopicPeers: true,
+    // Never open gossip streams on a limited (relayed) connection: the registrar notifies a
+    // topology once per peer, so a stream opened there would die with the relayed connection
+    // and never move to the WebRTC one. Until the upgrade, tabs gossip through the relay,
+    // which is a full peer on a direct WebSocket connection.
+    runOnLimitedConnection: false,
+    // Small rooms: send our own messages to every subscriber, not just mesh peers.
+    floodPublish: true,
+    emitSelf: false,
+    // No libp2p signature on any message (ADR 0075): an event carries its author's signature,
+    // a heartbeat its member's, and verifying a second one per message cost the relay a
+    // seventh of its CPU under a flood. Ids are content-addressed (message-id.ts).
+    globalSignaturePolicy: StrictNoSign,
+    msgIdFn: meshMessageId(),
+    // A re-publish of bytes already seen (an announcement within the same second, an event a
+    // peer already forwarded us) is not an error for the publisher.
+    ignoreDuplicatePublishError: true,
+    ...(opts.room != null ? roomScoring(opts.room) : {}),
+    // A relay is the hub of a star: agents and fresh tabs reach each other only through it.
+    // With the default mesh degree (D 6, Dhi 12) it forwarded each event eagerly to 12 peers
+    // and the rest waited for gossip or the next sync round (seconds at 25+ agents; see
+    // docs/PERFORMANCE.md), so a hub keeps every subscriber in its mesh, up to 256.
+    ...(opts.hub === true ? { D: 64, Dlo: 32, Dhi: 256, Dout: 8, ...HUB_NO_IDONTWANT } : {}),
+  })
   return {
     identify: identify(),
     ping: ping(pingSettings),
-    pubsub: gossipsub({
-      // A lone peer (first tab, relay before anyone joins) must be able to publish.
-      allowPublishToZeroTopicPeers: true,
-      // Never open gossip streams on a limited (relayed) connection: the registrar notifies a
-      // topology once per peer, so a stream opened there would die with the relayed connection
-      // and never move to the WebRTC one. Until the upgrade, tabs gossip through the relay,
-      // which is a full peer on a direct WebSocket connection.
-      runOnLimitedConnection: false,
-      // Small rooms: send our own messages to every subscriber, not just mesh peers.
-      floodPublish: true,
-      emitSelf: false,
-      // No libp2p signature on any message (ADR 0075): an event carries its author's signature,
-      // a heartbeat its member's, and verifying a second one per message cost the relay a
-      // seventh of its CPU under a flood. Ids are content-addressed (message-id.ts).
-      globalSignaturePolicy: StrictNoSign,
-      msgIdFn: meshMessageId(),
-      // A re-publish of bytes already seen (an announcement within the same second, an event a
-      // peer already forwarded us) is not an error for the publisher.
-      ignoreDuplicatePublishError: true,
-      ...(opts.room != null ? roomScoring(opts.room) : {}),
-      // A relay is the hub of a star: agents and fresh tabs reach each other only through it.
-      // With the default mesh degree (D 6, Dhi 12) it forwarded each event eagerly to 12 peers
-      // and the rest waited for gossip or the next sync round (seconds at 25+ agents; see
-      // docs/PERFORMANCE.md), so a hub keeps every subscriber in its mesh, up to 256.
-      ...(opts.hub === true ? { D: 64, Dlo: 32, Dhi: 256, Dout: 8, ...HUB_NO_IDONTWANT } : {}),
-    }),
+    // A hub's gossip writes to one peer during a turn go out as one write (coalesce.ts): it
+    // forwards every event to every subscriber. Other peers send their own events one at a
+    // time, and a write they make just before stopping (a goodbye heartbeat) must not wait
+    // for a turn that never comes.
+    pubsub: opts.hub === true
+      ? (components: Parameters<typeof pubsub>[0]) => {
+          const g = pubsub(components)
+          coalesceSends(g)
+          return g
+        }
+      : pubsub,
   }
 }

@@ -1,0 +1,79 @@
+/**
+ * Coalesced gossip writes on real gossipsub nodes over loopback TCP: a burst a hub sends in one
+ * task reaches the other peer whole and in order, in far fewer stream writes than messages; a
+ * peer that is not a hub writes each message as it is made.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { afterEach, describe, expect, it } from 'vitest'
+import { until } from '../node/testing/until'
+import { meshServices, type MeshServices } from './services'
+import { eventsTopic } from './topics'
+
+const TOPIC = eventsTopic('bafy-room')
+const nodes: Array<Libp2p<MeshServices>> = []
+
+async function node(hub = false): Promise<Libp2p<MeshServices>> {
+  const n = await createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    services: meshServices({ room: 'bafy-room', hub }),
+  })
+  nodes.push(n)
+  n.services.pubsub.subscribe(TOPIC)
+  return n
+}
+
+afterEach(async () => {
+  await Promise.all(nodes.splice(0).map((n) => n.stop()))
+})
+
+/** Counts the stream writes `from` makes to `to` on its outbound gossip stream. */
+async function countWrites(from: Libp2p<MeshServices>, to: Libp2p<MeshServices>): Promise<() => number> {
+  type Streams = Map<string, { rawStream: { send(d: unknown): boolean } }>
+  const streams = () => (from.services.pubsub as unknown as { streamsOutbound: Streams }).streamsOutbound
+  await until('an outbound gossip stream', () => streams().has(to.peerId.toString()), 20_000)
+  const raw = streams().get(to.peerId.toString())!.rawStream
+  let writes = 0
+  const send = raw.send.bind(raw)
+  raw.send = (d) => (writes++, send(d))
+  return () => writes
+}
+
+/** Publishes 300 messages from `a` in one task; resolves to what `b` received, in order. */
+async function burst(a: Libp2p<MeshServices>, b: Libp2p<MeshServices>): Promise<{ sent: string[]; got: string[] }> {
+  await a.dial(b.getMultiaddrs()[0])
+  await until('a to see b subscribed', () => a.services.pubsub.getSubscribers(TOPIC).some((p) => p.equals(b.peerId)), 20_000)
+  const got: string[] = []
+  b.services.pubsub.addEventListener('message', (e) => {
+    if (e.detail.topic === TOPIC) got.push(new TextDecoder().decode(e.detail.data))
+  })
+  const sent = Array.from({ length: 300 }, (_, i) => `event ${i} ${'x'.repeat(900)}`)
+  await Promise.all(sent.map((s) => a.services.pubsub.publish(TOPIC, new TextEncoder().encode(s))))
+  await until('b to receive the burst', () => got.length >= sent.length, 20_000)
+  return { sent, got }
+}
+
+describe('coalesced gossip writes', () => {
+  it('a hub sends a burst of 300 messages published in one task whole and in order, in a handful of writes', async () => {
+    const [a, b] = [await node(true), await node()]
+    await a.dial(b.getMultiaddrs()[0])
+    const writes = await countWrites(a, b)
+    const { sent, got } = await burst(a, b)
+    expect(got).toEqual(sent)
+    expect(writes()).toBeLessThan(30)
+  })
+
+  it('a peer that is not a hub writes each message as it is made', async () => {
+    const [a, b] = [await node(), await node(true)]
+    await a.dial(b.getMultiaddrs()[0])
+    const writes = await countWrites(a, b)
+    const { sent, got } = await burst(a, b)
+    expect(got).toEqual(sent)
+    expect(writes()).toBeGreaterThanOrEqual(sent.length)
+  })
+})

@@ -1,0 +1,58 @@
+/**
+ * Gossipsub writes every RPC to a peer as soon as it is made: one yamux frame, one noise
+ * encryption, one WebSocket frame and one socket write per message per peer. A hub that
+ * forwards a backlog does that hundreds of times in one task. Here the writes a peer's
+ * outbound stream gets during one turn of the event loop go out together on the next turn,
+ * as one write of their length-prefixed bytes (the receiver's decoder reads them as the same
+ * messages), so the fixed cost is paid once per peer per turn instead of once per message.
+ */
+import type { GossipSub } from '@libp2p/gossipsub'
+import { nextTurn } from './turn'
+
+/** What gossipsub's OutboundStream does with its length-prefixed bytes. */
+interface Outbound {
+  pushPrefixed(data: Uint8Array | { subarray(): Uint8Array }): void
+}
+
+/** Writes larger than this go out at once (gossipsub's default outbound buffer is 4 MiB). */
+const FLUSH_BYTES = 256 * 1024
+
+/** Makes every outbound gossip stream `pubsub` opens from now on coalesce its writes per turn. */
+export function coalesceSends(pubsub: GossipSub): void {
+  const streams = (pubsub as unknown as { streamsOutbound: Map<string, Outbound> }).streamsOutbound
+  const set = streams.set.bind(streams)
+  streams.set = (id: string, stream: Outbound) => set(id, coalesced(stream))
+}
+
+function coalesced(stream: Outbound): Outbound {
+  const write = stream.pushPrefixed.bind(stream)
+  let queued: Uint8Array[] = []
+  let bytes = 0
+  const flush = (): void => {
+    if (queued.length === 0) return
+    const parts = queued
+    queued = []
+    const out = parts.length === 1 ? parts[0] : new Uint8Array(bytes)
+    if (parts.length > 1) {
+      let at = 0
+      for (const p of parts) {
+        out.set(p, at)
+        at += p.byteLength
+      }
+    }
+    bytes = 0
+    try {
+      write(out)
+    } catch {
+      // The stream closed meanwhile: gossipsub opens a new one, and sync repairs what this carried.
+    }
+  }
+  stream.pushPrefixed = (data) => {
+    const part = data instanceof Uint8Array ? data : data.subarray()
+    if (queued.length === 0) void nextTurn().then(flush)
+    queued.push(part)
+    bytes += part.byteLength
+    if (bytes >= FLUSH_BYTES) flush()
+  }
+  return stream
+}
