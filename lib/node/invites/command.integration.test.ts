@@ -55,6 +55,7 @@ describe('chorus-mesh invite', () => {
     expect(listed.find((x) => x.id === id)).toMatchObject({ role: 'agent', uses: 1, usesLeft: 1, status: 'active' })
 
     const revoked = invite(['revoke', id, ...at, '--json'])
+    expect(revoked.err).toBe('')
     expect(JSON.parse(revoked.out)).toMatchObject({ id, status: 'revoked', usesLeft: 0 })
     expect(JSON.parse(invite(['list', ...at, '--json']).out).find((x: { id: string }) => x.id === id).status).toBe('revoked')
     // The record is the log: the agent's own replica knows the invite and its revocation.
