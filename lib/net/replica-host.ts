@@ -16,6 +16,7 @@ import type { StoredEvent } from '../core/log/stored'
 import { Replica } from '../core/state/replica'
 import type { EventStore, StoredRecord } from '../storage/event-store'
 import { FutureHold } from './future-hold'
+import { Lag } from './lag'
 import { SLICE_MS, TimeSlicer } from './slice'
 import { nextTurn } from './turn'
 
@@ -41,9 +42,6 @@ export interface ReplicaHostInit {
 }
 
 const RECENT = 100
-/** The most `lagMs` says, whatever an author's clock claims. */
-const LAG_CAP_MS = 60_000
-
 
 /** The store's record of a stored event, made once when the replica stores it (not again per flush). */
 const toRecord = (e: StoredEvent): StoredRecord => ({
@@ -83,8 +81,7 @@ export class ReplicaHost {
   private readonly now: () => number
   /** Every add from the network and the store goes through one lane that yields between slices. */
   readonly lane: TimeSlicer
-  private lag = 0
-  private lagAt = 0
+  private readonly lag: Lag
   private retryTimer?: ReturnType<typeof setTimeout>
   private retryMs = 0
   private closed = false
@@ -93,6 +90,7 @@ export class ReplicaHost {
     this.room = init.room
     this.store = init.store
     this.now = init.now ?? Date.now
+    this.lag = new Lag(this.now)
     this.future = new FutureHold({
       now: this.now,
       windowMs: init.holdWindowMs ?? 300_000,
@@ -117,7 +115,7 @@ export class ReplicaHost {
         // An authored event was written before it was added (persistOwn).
         if (!this.persisted.delete(e.id) && !this.replaying) {
           this.unsaved.push(toRecord(e))
-          this.noteAge(e.event.time)
+          this.lag.note(e.event.time)
         }
         this.latest.push(e)
         if (this.latest.length > RECENT * 2) this.latest.splice(0, this.latest.length - RECENT)
@@ -163,21 +161,9 @@ export class ReplicaHost {
     return results
   }
 
-  /**
-   * How far behind the room this replica is (ms): the age, by their authors' clocks, of the
-   * oldest event it has just stored, halving every second after. While a peer works through a
-   * backlog (a stalled process, a catch-up) this is large, and its duties wait that much longer
-   * before they conclude another peer stayed silent. Capped at a minute: an author's clock can
-   * be off, and the cost of trusting it is only a later takeover.
-   */
+  /** How far behind the room this replica is (ms; lag.ts). */
   get lagMs(): number {
-    return this.lag * 0.5 ** (Math.max(0, this.now() - this.lagAt) / 1000)
-  }
-
-  private noteAge(time: number): void {
-    const now = this.now()
-    this.lag = Math.max(Math.min(LAG_CAP_MS, Math.max(0, now - time)), this.lagMs)
-    this.lagAt = now
+    return this.lag.ms
   }
 
   /** The `n` (≤ 100) most recently stored events, newest first. */
