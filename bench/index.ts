@@ -38,7 +38,7 @@ const SUITES: readonly Suite[] = [
   { name: 'memory-growth', run: benchMemoryGrowth, optIn: true },
   { name: 'chromium', run: benchChromium },
   { name: 'scale', run: benchScale },
-  { name: 'scale-relays', run: benchScaleRelays },
+  { name: 'scale-relays', run: benchScaleRelays, optIn: true },
   { name: 'flood', run: benchFlood },
   { name: 'detection', run: benchDetection },
   { name: 'tabs', run: benchTabs },
