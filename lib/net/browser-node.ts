@@ -7,10 +7,10 @@ import { createLibp2p, type Libp2p } from 'libp2p'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { webRTC } from '@libp2p/webrtc'
 import type { PrivateKey } from '@libp2p/interface'
 import type { IceServer } from './room-info'
+import { signedDiscovery } from './discovery'
 import { meshServices, type MeshServices } from './services'
 import { acceptHttpPath, pathWebRTC, pathWebSockets } from './websockets'
 import { discoveryTopic } from './topics'
@@ -44,7 +44,7 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     // the relay is on a developer's machine.
     connectionGater: { denyDialMultiaddr: () => false },
     peerDiscovery: [
-      pubsubPeerDiscovery({ topics: [discoveryTopic(init.room)], interval: init.discoveryIntervalMs ?? 2000 }),
+      signedDiscovery({ topic: discoveryTopic(init.room), interval: init.discoveryIntervalMs ?? 2000 }),
     ],
     services: meshServices({ room: init.room }),
   })

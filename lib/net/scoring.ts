@@ -7,7 +7,7 @@
  */
 import type { GossipsubOpts } from '@libp2p/gossipsub'
 import { createTopicScoreParams } from '@libp2p/gossipsub/score'
-import { eventsTopic, presenceTopic } from './topics'
+import { discoveryTopic, eventsTopic, presenceTopic } from './topics'
 
 type ScoreOpts = Pick<GossipsubOpts, 'scoreParams' | 'scoreThresholds'>
 
@@ -32,7 +32,7 @@ export function roomScoring(room: string): ScoreOpts {
   })
   return {
     scoreParams: {
-      topics: { [eventsTopic(room)]: topic(-10), [presenceTopic(room)]: topic(-10) },
+      topics: { [eventsTopic(room)]: topic(-10), [presenceTopic(room)]: topic(-10), [discoveryTopic(room)]: topic(-10) },
       // Every browser reaches us through the same relay, and test meshes share 127.0.0.1:
       // sharing an IP address says nothing about a peer here.
       IPColocationFactorWeight: 0,

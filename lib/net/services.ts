@@ -1,10 +1,11 @@
 /**
  * The libp2p services every Chorus Mesh peer runs (noise, yamux, identify, ping,
- * and gossipsub registered as `pubsub`, because pubsub-peer-discovery reads `components.pubsub`).
+ * and gossipsub registered as `pubsub`, because peer discovery reads `components.pubsub`).
  */
 import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
+import { guardDiscovery } from './announcer'
 import { coalesceSends } from './coalesce'
 import { meshMessageId } from './message-id'
 import { pingSettings } from './relays/connections'
@@ -59,16 +60,16 @@ export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
   return {
     identify: identify(),
     ping: ping(pingSettings),
-    // A hub's gossip writes to one peer during a turn go out as one write (coalesce.ts): it
-    // forwards every event to every subscriber. Other peers send their own events one at a
-    // time, and a write they make just before stopping (a goodbye heartbeat) must not wait
-    // for a turn that never comes.
-    pubsub: opts.hub === true
-      ? (components: Parameters<typeof pubsub>[0]) => {
-          const g = pubsub(components)
-          coalesceSends(g)
-          return g
-        }
-      : pubsub,
+    pubsub: (components: Parameters<typeof pubsub>[0]) => {
+      const g = pubsub(components)
+      // Discovery announcements are checked on every peer that may forward them (announcer.ts).
+      if (opts.room != null) guardDiscovery(g, opts.room)
+      // A hub's gossip writes to one peer during a turn go out as one write (coalesce.ts): it
+      // forwards every event to every subscriber. Other peers send their own events one at a
+      // time, and a write they make just before stopping (a goodbye heartbeat) must not wait
+      // for a turn that never comes.
+      if (opts.hub === true) coalesceSends(g)
+      return g
+    },
   }
 }

@@ -7,7 +7,7 @@ export const eventsTopic = (room: string): string => `${PROTOCOL_PREFIX}/${room}
 /** Presence heartbeats: not part of the log (DESIGN §3). */
 export const presenceTopic = (room: string): string => `${PROTOCOL_PREFIX}/${room}/presence`
 
-/** Peer discovery (pubsub-peer-discovery): tabs announce their circuit/webrtc addresses here. */
+/** Peer discovery (discovery.ts): tabs and listening agents announce their signed addresses here. */
 export const discoveryTopic = (room: string): string => `${PROTOCOL_PREFIX}/${room}/discovery`
 
 /** Every topic a room member subscribes to. */

@@ -1,16 +1,26 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { Libp2p, PeerId, PublicKey } from '@libp2p/interface'
+import type { Libp2p, PeerId, PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { encodeAnnouncement } from './announcer'
+import { encodeAnnouncement, signAnnouncement } from './announcer'
 import { WebRTCDialer } from './webrtc-dialer'
 
 const TOPIC = 'room/discovery'
 
+/** Every test peer's key, to sign its announcements. */
+const keys = new Map<string, PrivateKey>()
+
 /** Two peer ids, the lower first (only the lower one dials). */
 async function twoIds(): Promise<[PeerId, PeerId]> {
-  const ids = await Promise.all([0, 1].map(async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519'))))
+  const ids = await Promise.all(
+    [0, 1].map(async () => {
+      const key = await generateKeyPair('Ed25519')
+      const id = peerIdFromPrivateKey(key)
+      keys.set(id.toString(), key)
+      return id
+    }),
+  )
   return ids.sort((a, b) => (a.toString() < b.toString() ? -1 : 1)) as [PeerId, PeerId]
 }
 
@@ -38,7 +48,12 @@ function fakeNode(self: PeerId, remote: PeerId, failures: number) {
     pubsub,
     dials: () => dials,
     discover: () => events.dispatchEvent(new CustomEvent('peer:discovery', { detail: { id: remote, multiaddrs: [addr] } })),
-    announce: () => pubsub.dispatchEvent(new CustomEvent('message', { detail: { topic: TOPIC, type: 'unsigned', data: encodeAnnouncement(remote.publicKey as PublicKey) } })),
+    announce: async () => {
+      const data = await signAnnouncement(keys.get(remote.toString()) as PrivateKey, TOPIC, [])
+      pubsub.dispatchEvent(new CustomEvent('message', { detail: { topic: TOPIC, type: 'unsigned', data } }))
+    },
+    /** An announcement without a signature, as an older peer publishes it. */
+    announceUnsigned: () => pubsub.dispatchEvent(new CustomEvent('message', { detail: { topic: TOPIC, type: 'unsigned', data: encodeAnnouncement((keys.get(remote.toString()) as PrivateKey).publicKey) } })),
     direct: () => connections.length > 0,
   }
 }
@@ -64,13 +79,17 @@ describe('WebRTCDialer', () => {
     await until(() => f.dials() === 2)
     await settle()
     expect(f.direct()).toBe(false)
+    // A record nobody signed names no one: it dials nothing.
+    f.announceUnsigned()
+    await settle()
+    expect(f.dials()).toBe(2)
     // The discovery event does not come again; the peer's next announcement does.
-    f.announce()
+    await f.announce()
     await until(f.direct)
     expect(f.direct()).toBe(true)
     expect(f.dials()).toBe(3)
     // Connected: further announcements dial nothing.
-    f.announce()
+    await f.announce()
     await settle()
     expect(f.dials()).toBe(3)
     dialer.stop()
@@ -82,7 +101,7 @@ describe('WebRTCDialer', () => {
     const dialer = dialerFor(f)
     dialer.start()
     f.discover()
-    f.announce()
+    await f.announce()
     await settle()
     expect(f.dials()).toBe(0)
     dialer.stop()
@@ -91,7 +110,7 @@ describe('WebRTCDialer', () => {
     const other = dialerFor(g)
     other.start()
     other.stop()
-    g.announce()
+    await g.announce()
     await settle()
     expect(g.dials()).toBe(0)
   })

@@ -12,7 +12,7 @@
  */
 import type { Libp2p, PeerId, PeerInfo } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-import { announcerOf } from './announcer'
+import { readAccepted } from './announcer'
 
 /** The part of a pubsub service the dialer listens to. */
 export interface AnnouncementSource {
@@ -24,7 +24,7 @@ export interface WebRTCDialerInit {
   /** Attempts per discovery or announcement before waiting for the next one. @default 3 */
   maxAttempts?: number
   retryMs?: number
-  /** The peers' address announcements (pubsub-peer-discovery's topic on this pubsub). */
+  /** The peers' address announcements (the room's discovery topic on this pubsub). */
   announcements?: { pubsub: AnnouncementSource; topic: string }
 }
 
@@ -63,7 +63,7 @@ export class WebRTCDialer {
   /** A peer announced its addresses again: the peer store has them (libp2p merges each announcement). */
   private readonly onAnnouncement = (evt: CustomEvent<{ topic: string; data?: Uint8Array }>): void => {
     const { topic, data } = evt.detail
-    const from = announcerOf(data)
+    const from = data == null ? undefined : readAccepted(data)?.peerId
     if (this.stopped || from == null || topic !== this.announcements?.topic || !this.wants(from.toString())) return
     void this.node.peerStore.get(from).then(
       (peer) => this.consider(from.toString(), peer.addresses.map((a) => a.multiaddr)),

@@ -8,7 +8,7 @@ import type { Libp2p } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { describe, expect, it } from 'vitest'
-import { encodeAnnouncement } from '../announcer'
+import { signAnnouncement } from '../announcer'
 import { DirectDialer } from './direct'
 
 const TOPIC = 'discovery'
@@ -33,7 +33,7 @@ function dialerOn(self: Awaited<ReturnType<typeof peers>>[number], listening: bo
   const dialer = new DirectDialer(node, { pubsub: pubsub as never, topic: TOPIC, accept: () => true, listening })
   dialer.start()
   const hear = async (from: Awaited<ReturnType<typeof peers>>[number]) => {
-    const data = encodeAnnouncement(from.key.publicKey, [multiaddr('/ip4/10.0.0.2/tcp/7790').bytes])
+    const data = await signAnnouncement(from.key, TOPIC, [multiaddr('/ip4/10.0.0.2/tcp/7790').bytes])
     pubsub.dispatchEvent(new CustomEvent('message', { detail: { topic: TOPIC, data } }))
     await new Promise((r) => setTimeout(r, 0))
   }

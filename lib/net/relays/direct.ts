@@ -1,8 +1,8 @@
 /**
  * Agents that listen (`--listen`, TCP or WebSockets) mesh with each other directly, so agents
  * on one network keep exchanging events when every relay is gone. A listening agent announces
- * its addresses on the room's discovery topic (pubsub-peer-discovery's format, which the tabs
- * already use); this dialer reads the announcements on that topic and dials every announcer
+ * its addresses on the room's discovery topic in signed records (discovery.ts), as the tabs
+ * do; this dialer reads the announcements on that topic and dials every announcer
  * that is an agent member of the room and has a TCP or WebSockets address, unless a direct
  * connection is already open.
  *
@@ -10,14 +10,13 @@
  * has heard a few announcements without a connection appearing (the lower one may not reach
  * it — another network, a firewall). An agent that does not listen runs the dialer too, and
  * dials at the first announcement whatever the ids: nobody can dial it, so it waits for no one.
- * The announcer is the peer whose key the record holds (announcer.ts), and the noise handshake
- * proves the dialled peer id, so announcing addresses that are not the announcer's own costs at
- * most a failed dial.
+ * An announcement reaches the dialer only once the topic's validator has checked that the
+ * announced peer's own key signed it (announcer.ts), so every address dialled is one its peer
+ * chose to announce.
  */
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
-import { reader } from 'protons-runtime'
-import { announcerOf } from '../announcer'
+import { readAccepted } from '../announcer'
 import { directAddr } from './pool'
 import { peerIdOfAddr, withPeerId } from './record'
 
@@ -47,28 +46,6 @@ export interface DirectDialerInit {
 
 /** A TCP or WebSockets address without a relay hop or WebRTC. */
 export const agentDialable = (a: string): boolean => directAddr(a) && a.includes('/tcp/')
-
-/**
- * The addresses of a pubsub-peer-discovery announcement (`message Peer { bytes publicKey = 1;
- * repeated bytes addrs = 2; }`); unreadable ones are skipped, a malformed message throws.
- */
-export function announcedAddrs(data: Uint8Array): Multiaddr[] {
-  const r = reader(data)
-  const addrs: Multiaddr[] = []
-  while (r.pos < r.len) {
-    const tag = r.uint32()
-    if (tag >>> 3 !== 2 || (tag & 7) !== 2) {
-      r.skipType(tag & 7)
-      continue
-    }
-    try {
-      addrs.push(multiaddr(r.bytes()))
-    } catch {
-      // An address this version cannot read: the others may do.
-    }
-  }
-  return addrs
-}
 
 /** See the module comment. */
 export class DirectDialer {
@@ -104,19 +81,22 @@ export class DirectDialer {
 
   private readonly onAnnouncement = (evt: CustomEvent<Announcement>): void => {
     const { topic, data } = evt.detail
-    const from = announcerOf(data)
-    if (this.stopped || from == null || topic !== this.init.topic) return
-    const remote = from.toString()
+    const announced = readAccepted(data)
+    if (this.stopped || announced == null || topic !== this.init.topic) return
+    const remote = announced.peerId.toString()
     if (remote === this.self || this.inFlight.has(remote) || !this.init.accept(remote)) return
     if (this.hasDirect(remote)) return void this.heard.delete(remote)
     const heard = (this.heard.get(remote) ?? 0) + 1
     this.heard.set(remote, heard)
     if (this.init.listening !== false && this.self > remote && heard < (this.init.patience ?? 3)) return
-    let addrs: Multiaddr[]
-    try {
-      addrs = announcedAddrs(data).filter((a) => agentDialable(a.toString()))
-    } catch {
-      return // not an announcement
+    const addrs: Multiaddr[] = []
+    for (const bytes of announced.addrs) {
+      try {
+        const a = multiaddr(bytes)
+        if (agentDialable(a.toString())) addrs.push(a)
+      } catch {
+        // An address this version cannot read: the others may do.
+      }
     }
     // Dialled as the announcer: an address naming another peer is not its own.
     const own = withPeerId(addrs.map((a) => a.toString()), remote).filter((a) => peerIdOfAddr(a) === remote)

@@ -9,7 +9,6 @@ import { join } from 'node:path'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { pubsubPeerDiscovery } from '@libp2p/pubsub-peer-discovery'
 import { tcp } from '@libp2p/tcp'
 import { asEventId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
@@ -22,6 +21,7 @@ import type { RelayPool, RelayState, WrongRoom } from '../../net/relays/pool'
 import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
 import { meshServices, type MeshServices } from '../../net/services'
+import { signedDiscovery } from '../../net/discovery'
 import { discoveryTopic, roomTopics } from '../../net/topics'
 import { pathWebSockets } from '../../net/websockets'
 import { openSqliteStore } from '../../storage/sqlite-store'
@@ -87,7 +87,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: opts.listen ?? [] },
-    peerDiscovery: listening ? [pubsubPeerDiscovery({ topics: [discoveryTopic(room.room)], interval: opts.announceMs ?? 10_000 })] : [],
+    peerDiscovery: listening ? [signedDiscovery({ topic: discoveryTopic(room.room), interval: opts.announceMs ?? 10_000 })] : [],
     transports: [pathWebSockets(), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],

@@ -17,6 +17,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Signer } from '../../core/events/signer'
 import { asEventId } from '../../core/ids'
+import { guardDiscovery } from '../../net/announcer'
 import { ensureMember } from '../../net/membership'
 import { RELAY_CAPABILITY, type RelayRecord } from '../../net/relays/record'
 import { directAddr } from '../../net/relays/pool'
@@ -76,6 +77,7 @@ export async function joinRoom(init: JoinInit): Promise<JoinResult> {
     log('info', `joining room ${resolved.room} through ${resolved.from}`)
     const peer = new RoomPeer({ node, room: asEventId(resolved.room), store: init.store, signer: init.signer })
     for (const topic of roomTopics(resolved.room)) node.services.pubsub.subscribe(topic)
+    guardDiscovery(node.services.pubsub, resolved.room)
     await peer.start()
     try {
       const relays = await connect(node, resolved.records)
