@@ -1,6 +1,6 @@
 /**
  * Runs one realistic room by hand, for reproducing and profiling:
- *   node --import tsx bench/team/repro.ts [--agents 4] [--tasks 15] [--demo] [--tabs 3] [--profile relay.cpuprofile] [--timeout 600]
+ *   node --import tsx bench/team/repro.ts [--agents 4] [--tasks 15] [--demo] [--tabs 3] [--profile relay.cpuprofile [--profile-agents]] [--timeout 600]
  * Prints the run's figures as JSON. CHORUS_BENCH_KEEP=1 keeps the run's directory (logs, data).
  */
 import '../../lib/node/polyfills'
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     demo: { type: 'boolean', default: false },
     tabs: { type: 'string', default: '0' },
     profile: { type: 'string' },
+    'profile-agents': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '600' },
   },
 })
@@ -24,6 +25,7 @@ const r = await runRoom({
   demo: values.demo ?? false,
   tabs: Number(values.tabs),
   profile: values.profile,
+  profileAgents: values['profile-agents'],
   timeoutMs: Number(values.timeout) * 1000,
   log: (l) => console.error(`${new Date().toISOString().slice(11, 19)} ${l}`),
 })

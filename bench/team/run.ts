@@ -31,6 +31,8 @@ export interface RoomRunOptions {
   tabs: number
   /** Write the relay's CPU profile here. */
   profile?: string
+  /** Also profile each workload agent (beside the relay's file, suffixed with its name); it slows them. */
+  profileAgents?: boolean
   timeoutMs: number
   log?: (line: string) => void
 }
@@ -144,8 +146,9 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const workload = o.agents.flatMap((a) => a.tasks.map((t) => t.taskId))
     let failed: string | undefined
     for (const [i, a] of o.agents.entries()) {
-      const monitor = o.profile ? ['--import', join(root, 'bench', 'team', 'loop-monitor.ts')] : []
-      const p = child([...TSX, ...monitor, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name, o.profile ? { CHORUS_BENCH_PROFILE: `${o.profile}.${a.name}.cpuprofile` } : {})
+      const profiled = o.profile != null && o.profileAgents === true
+      const monitor = profiled ? ['--import', join(root, 'bench', 'team', 'loop-monitor.ts')] : []
+      const p = child([...TSX, ...monitor, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name, profiled ? { CHORUS_BENCH_PROFILE: `${o.profile}.${a.name}.cpuprofile` } : {})
       p.on('message', (m: AgentChildReport) => {
         if (m.type === 'state') states.set(i, m)
         if (m.type === 'failed') failed = `${a.name}: ${m.message}`
@@ -248,7 +251,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     }
   } finally {
     await browser?.close().catch(() => {})
-    if (o.profile) await Promise.all([relay, ...agents].map(stopProfile))
+    if (o.profile) await Promise.all([relay, ...(o.profileAgents === true ? agents : [])].map(stopProfile))
     await Promise.all(agents.map((p) => stopChild(p, () => p.send({ type: 'stop' }))))
     await stopChild(relay, () => relay.kill('SIGINT'))
     if (!process.env.CHORUS_BENCH_KEEP) rmSync(dir, { recursive: true, force: true })

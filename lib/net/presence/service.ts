@@ -1,7 +1,9 @@
 /**
  * Presence over gossipsub (DESIGN §3): publishes this peer's heartbeat on the room's presence
  * topic every interval, feeds received beats into a PresenceTracker, pings directly connected
- * peers for round-trip time (and to confirm suspects), and emits a snapshot on every change.
+ * peers whose beats are late (an answer confirms them), and emits a snapshot on every change.
+ * The round-trip time shown is the one libp2p's connection monitor measures on every connection
+ * anyway: probing every peer every interval as well cost a hub a new stream per member per beat.
  *
  * A beat counts only from a member, under the member key that signed it (message.ts; gossip
  * messages carry no libp2p signature, ADR 0075): anyone can mint a key and beat, so a
@@ -33,7 +35,7 @@ export type PresenceNode = Libp2p<{ pubsub: GossipSub; ping: Ping }>
 /** One row of the peers view: presence plus what the connection layer knows. */
 export interface PeerRow extends PeerPresence {
   transport: TransportKind
-  /** Round-trip time of the last successful libp2p ping (ms), if directly connected. */
+  /** Round-trip time of the direct connection (ms): the connection monitor's, else this service's last ping. */
   rttMs?: number
 }
 
@@ -160,13 +162,17 @@ export class PresenceService {
       // Read at every snapshot, so a rename or a revocation shows at once.
       const member = this.members(p.peerId)
       return member == null ? [] : [{ ...p, ...member }]
-    }).map((p) => ({
-      ...p,
-      lastSeen: wall - (clock - p.lastSeen),
-      firstSeen: wall - (clock - p.firstSeen),
-      transport: bestKind(this.node.getConnections(peerIdFromString(p.peerId))),
-      rttMs: this.rtt.get(p.peerId),
-    }))
+    }).map((p) => {
+      const conns = this.node.getConnections(peerIdFromString(p.peerId))
+      const measured = conns.find((c) => c.status === 'open' && c.limits == null && c.rtt != null)?.rtt
+      return {
+        ...p,
+        lastSeen: wall - (clock - p.lastSeen),
+        firstSeen: wall - (clock - p.firstSeen),
+        transport: bestKind(conns),
+        rttMs: measured != null ? Math.round(measured) : this.rtt.get(p.peerId),
+      }
+    })
     return { self: { peerId: this.node.peerId.toString(), ...this.current() }, peers }
   }
 
@@ -229,12 +235,17 @@ export class PresenceService {
     this.emitChange()
   }
 
-  /** Pings every known peer we hold a direct connection to; a reply also confirms a suspect. */
+  /**
+   * Pings the peers whose last beat is more than one and a half intervals old, over a direct
+   * connection: a reply counts as a beat, so a peer whose gossip path is broken but which
+   * answers is never declared suspect or dead. Peers whose beats arrive need no probe.
+   */
   private async pingPeers(): Promise<void> {
     if (this.pinging) return
     this.pinging = true
     try {
-      const known = new Set(this.tracker.list().map((p) => p.peerId))
+      const lateBefore = this.now() - 1.5 * this.tracker.intervalMs
+      const known = new Set(this.tracker.list().filter((p) => p.status !== 'left' && p.lastSeen < lateBefore).map((p) => p.peerId))
       const targets = this.node.getPeers().filter((p) => known.has(p.toString()))
       await Promise.all(
         targets.map(async (peer) => {
