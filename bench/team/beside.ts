@@ -29,6 +29,10 @@ export interface BesideRow {
   loopMaxMs: number
   /** The relay's event loop held for more than 100 ms, as a 10 ms timer saw it. */
   stallsOver100: number
+  /** Of those, stalls in which the process used more than 100 ms of CPU: code holding the loop, not the scheduler. */
+  cpuStallsOver100: number
+  /** The longest such stall's CPU time (ms). */
+  cpuStallMaxMs: number
   healthz: { p50: number; p99: number; max: number; timeouts: number; count: number }
   apiRoom: { p99: number; timeouts: number; count: number }
   /** Longest main-thread task of any tab (ms), and tasks over 200 ms in all tabs. */
@@ -56,6 +60,8 @@ export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, nu
     loopP99Ms: r.loop.p99,
     loopMaxMs: r.loop.max,
     stallsOver100: r.loop.stalls.filter(([, ms]) => ms > STALL_GOAL_MS).length,
+    cpuStallsOver100: r.loop.stalls.filter(([, ms, cpu]) => ms > STALL_GOAL_MS && cpu > STALL_GOAL_MS).length,
+    cpuStallMaxMs: Math.max(0, ...r.loop.stalls.map(([, , cpu]) => cpu)),
     healthz: { p50: r.healthz.p50, p99: r.healthz.p99, max: r.healthz.max, timeouts: r.healthz.timeouts, count: r.healthz.count },
     apiRoom: { p99: r.apiRoom.p99, timeouts: r.apiRoom.timeouts, count: r.apiRoom.count },
     tabLongestMs: r.tabs.length === 0 ? null : Math.max(...r.tabs.map((t) => t.longest)),
@@ -68,11 +74,11 @@ export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, nu
 
 /** A Markdown table of the rows, and the beside/alone settle ratio when both are there. */
 export function table(rows: readonly BesideRow[]): string {
-  const head = '| run | tasks | settle | events per task (copies derived / plans) | relay loop p99 / max, stalls > 100 ms | `/healthz` p50 / p99 / max, time-outs | `/api/room` p99, time-outs | tabs\' longest task (> 200 ms) | load |'
+  const head = '| run | tasks | settle | events per task (copies derived / plans) | relay loop p99 / max, stalls > 100 ms (of them > 100 ms CPU; longest CPU) | `/healthz` p50 / p99 / max, time-outs | `/api/room` p99, time-outs | tabs\' longest task (> 200 ms) | load |'
   const lines = [head, '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
   for (const r of rows) {
     lines.push(
-      `| ${r.run} (${r.at}) | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${r.load[0]} → ${r.load[1]} |`,
+      `| ${r.run} (${r.at}) | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} (${r.cpuStallsOver100}; ${r.cpuStallMaxMs} ms) | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${r.load[0]} → ${r.load[1]} |`,
     )
   }
   const alone = rows.find((r) => r.run === 'alone')

@@ -2,8 +2,11 @@
  * Preloaded into the relay's process by the realistic-room bench (`node --import tsx --import
  * ./bench/team/loop-monitor.ts bin/chorus-mesh.js …`), so the product command runs unchanged:
  * it measures the event loop (perf_hooks' delay histogram, and every stall over 50 ms as
- * seen by a 10 ms timer) and, with CHORUS_BENCH_PROFILE=<file>, takes a CPU profile through
- * the inspector until asked to stop. It answers the parent over IPC.
+ * seen by a 10 ms timer, with the CPU time the process used meanwhile) and, with
+ * CHORUS_BENCH_PROFILE=<file>, takes a CPU profile through the inspector until asked to stop.
+ * It answers the parent over IPC. On a loaded machine a stall is partly the process waiting for
+ * a core: a stall whose CPU time is far below its length was mostly the scheduler's, one whose
+ * CPU time is close to it was code holding the loop.
  */
 import { writeFileSync } from 'node:fs'
 import { Session } from 'node:inspector'
@@ -12,14 +15,14 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 /** A message from the parent. */
 export type MonitorRequest = { type: 'loop'; reset?: boolean } | { type: 'profile-stop' }
 
-/** The answer to `loop`: delays in ms since the last reset; stalls as [start wall ms, length ms]. */
+/** The answer to `loop`: delays in ms since the last reset; stalls as [start wall ms, length ms, CPU ms of the process meanwhile]. */
 export interface LoopReport {
   type: 'loop'
   p50: number
   p99: number
   max: number
   count: number
-  stalls: Array<[number, number]>
+  stalls: Array<[number, number, number]>
 }
 
 const TICK_MS = 10
@@ -28,13 +31,18 @@ const STALL_MS = 50
 if (process.send != null) {
   const h = monitorEventLoopDelay({ resolution: 10 })
   h.enable()
-  let stalls: Array<[number, number]> = []
+  let stalls: Array<[number, number, number]> = []
   let last = performance.now()
+  let lastCpu = process.cpuUsage()
   setInterval(() => {
     const now = performance.now()
+    const cpu = process.cpuUsage()
     const late = now - last - TICK_MS
-    if (late > STALL_MS) stalls.push([Math.round(performance.timeOrigin + last), Math.round(late)])
+    // All threads of the process (the SQLite writer's too): an upper bound for the loop's own.
+    const cpuMs = (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000
+    if (late > STALL_MS) stalls.push([Math.round(performance.timeOrigin + last), Math.round(late), Math.round(cpuMs)])
     last = now
+    lastCpu = cpu
   }, TICK_MS).unref()
 
   const file = process.env.CHORUS_BENCH_PROFILE

@@ -7,6 +7,7 @@ import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { guardDiscovery } from './announcer'
 import { coalesceSends } from './coalesce'
+import { trimFrameCosts } from './frame-costs'
 import { meshMessageId } from './message-id'
 import { pingSettings } from './relays/connections'
 import { roomScoring } from './scoring'
@@ -31,6 +32,8 @@ export type MeshServices = {
  * peers on that room's topics (ADR 0024) so peers that send invalid events are graylisted.
  */
 export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
+  // Every peer builds its services here, so every peer's connections get the trims (ADR 0078).
+  trimFrameCosts()
   const pubsub = gossipsub({
     // A lone peer (first tab, relay before anyone joins) must be able to publish.
     allowPublishToZeroTopicPeers: true,

@@ -7,10 +7,24 @@ import type { RoomState } from '../../core/state/types'
 import { RELAY_CAPABILITY } from '../relays/record'
 import type { MemberInfo } from './service'
 
-/** The `members` lookup of PresenceService, read from `state()` at every call. */
-export function memberPresence(state: () => RoomState): (peerId: string) => MemberInfo | undefined {
+/**
+ * The `members` lookup of PresenceService. Reading the replica's state runs the fold replay
+ * that late events owe; a beat arrives from every member every interval, so on a hub — where
+ * nothing else reads the state while events stream in — a lookup per beat was a replay per
+ * beat. With `settleEveryMs`, `state()` is called at most that often, and lookups in between
+ * read the state object it last returned: the live fold state as of its last step, which only
+ * a replay owed since (an out-of-order event, folded again on the next read) has not caught up.
+ */
+export function memberPresence(state: () => RoomState, settleEveryMs = 0, now: () => number = () => performance.now()): (peerId: string) => MemberInfo | undefined {
+  let last: RoomState | undefined
+  let readAt = Number.NEGATIVE_INFINITY
   return (peerId) => {
-    const s = state()
+    const t = now()
+    if (last == null || t - readAt >= settleEveryMs) {
+      last = state()
+      readAt = t
+    }
+    const s = last
     const m = s.members.get(peerId as PeerId)
     if (m == null || m.left || m.revoked === true) return undefined
     // The room's owner signed its genesis: the relay that created it (room-bootstrap.ts); other

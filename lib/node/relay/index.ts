@@ -41,6 +41,9 @@ import { relayRoutes } from './routes'
 
 export type { RelayOptions } from './options'
 
+/** How often presence's member lookup reads the settled fold state (members.ts). */
+const MEMBER_SETTLE_MS = 1000
+
 export interface Relay {
   node: RelayNode
   peer: RoomPeer
@@ -105,7 +108,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const presence = new PresenceService(node, {
       signer: peer.signer,
       room: served.room,
-      members: memberPresence(() => peer.host.replica.state),
+      // A beat from every member every interval: the lookup must not replay the fold each time.
+      members: memberPresence(() => peer.host.replica.state, MEMBER_SETTLE_MS),
       self: { name: 'relay', kind: 'relay', role: relayAuthority(peer.host.replica.state, signer.peerId).role, root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
     })
