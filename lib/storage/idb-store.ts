@@ -8,12 +8,15 @@
  * an event this tab authored is written strictly; events received from peers may be written
  * relaxed (ADR 0067: the author and the relay hold them durably, and sync brings back what a
  * power loss took). All tabs of a browser share the database; puts are idempotent, so that is safe.
+ * The events of one write are stored as slabs (`idb-slabs.ts`, ADR 0069): one record per write
+ * rather than per event, every id still found through a unique index.
  */
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
 import {
   StoreError,
   checkedBatch,
   collect,
+  compareRecords,
   ownBytes,
   validateId,
   validateMeta,
@@ -24,18 +27,16 @@ import {
   type ScanOptions,
   type StoredRecord,
 } from './event-store'
+import { chunk, entries, firstOfEach, idKey, recordAt, roomIdRange, toSlab, type Slab, type SlabEntry } from './idb-slabs'
+import { upgradeEventsDb } from './idb-upgrade'
 
 /** Default IndexedDB database name of the event store. */
 export const IDB_EVENTS_DB = 'chorus-mesh-events'
 /** The IndexedDB schema version this build writes. */
-export const IDB_SCHEMA_VERSION = 2
-
-interface Row extends StoredRecord {
-  room: string
-}
+export const IDB_SCHEMA_VERSION = 3
 
 interface EventsDB extends DBSchema {
-  events: { key: [string, string]; value: Row; indexes: { order: [string, number, string] } }
+  slabs: { key: [string, string]; value: Slab; indexes: { ids: string } }
   meta: { key: [string, string]; value: { room: string; key: string; value: MetaValue } }
 }
 
@@ -45,22 +46,23 @@ export interface IdbStoreInit {
   readonly name?: string
 }
 
+/** Slabs read per request while scanning: a bounded structured-clone read per task. */
+const SCAN_SLABS = 16
+
 /** Opens (creating or upgrading) the event database. */
 export async function openIdbStore(init: IdbStoreInit = {}): Promise<EventStore> {
   const name = init.name ?? IDB_EVENTS_DB
   let store: IdbStore | undefined
+  let upgradeFailed: unknown
   try {
     const db = await openDB<EventsDB>(name, IDB_SCHEMA_VERSION, {
       upgrade(db, oldVersion, _newVersion, tx) {
-        // Version steps are appended, never edited (ADR 0032).
-        if (oldVersion < 1) {
-          const events = db.createObjectStore('events', { keyPath: ['room', 'id'] })
-          events.createIndex('order', ['room', 'lamport', 'id'])
-          ;(events as unknown as IDBObjectStore).createIndex('author', ['room', 'author', 'seq'])
-          db.createObjectStore('meta', { keyPath: ['room', 'key'] })
-        }
-        // No query reads the author index, and every record paid a third index entry for it.
-        if (oldVersion < 2) (tx.objectStore('events') as unknown as IDBObjectStore).deleteIndex('author')
+        // The caller hears of a failed upgrade from the open request; the transaction's own
+        // promise is caught so that it is not an unhandled rejection besides.
+        tx.done.catch(() => undefined)
+        upgradeEventsDb(unwrap(db) as IDBDatabase, oldVersion, unwrap(tx) as IDBTransaction, (err) => {
+          upgradeFailed = err
+        })
       },
       // Another tab runs a newer build and wants to upgrade: step aside rather than block it.
       blocking() {
@@ -73,7 +75,7 @@ export async function openIdbStore(init: IdbStoreInit = {}): Promise<EventStore>
     store = new IdbStore(db, name)
     return store
   } catch (err) {
-    throw toStoreError(err, name, 'open')
+    throw toStoreError(upgradeFailed ?? err, name, upgradeFailed === undefined ? 'open' : 'upgrade')
   }
 }
 
@@ -100,28 +102,43 @@ class IdbStore implements EventStore {
 
   async putMany(room: string, input: readonly StoredRecord[], options?: PutOptions): Promise<number> {
     this.#open()
-    const records = checkedBatch(room, input)
+    const records = firstOfEach(checkedBatch(room, input))
     if (records.length === 0) return 0
     const durability = options?.durability === 'relaxed' ? 'relaxed' : 'strict'
     return this.#run('putMany', async () => {
-      const tx = this.#db.transaction('events', 'readwrite', { durability })
-      // Raw requests: `add` of an existing key fails with ConstraintError, which we cancel so
-      // that the transaction goes on — one request per record instead of a get and a put. Only
-      // failures get a handler (new = records − duplicates): a success event per record into JS
-      // costs more than the rest of the request in a tab.
-      const events = unwrap(tx.store)
-      let duplicates = 0
-      const onerror = function (this: IDBRequest, event: Event) {
-        if (this.error?.name !== 'ConstraintError') return
-        duplicates++
-        event.preventDefault()
-        event.stopPropagation()
+      const tx = this.#db.transaction('slabs', 'readwrite', { durability })
+      // Raw requests, one per slab. A slab holding an id that is already stored fails as a
+      // whole (the `ids` index is unique); then this transaction asks the index which of its
+      // ids are new and writes those — rare (another tab of this browser wrote the same
+      // events, or a re-put), so the common write costs one request per slab.
+      const slabs = unwrap(tx.store)
+      const ids = slabs.index('ids')
+      let added = 0
+      const write = (run: StoredRecord[], retry: boolean) => {
+        const req = slabs.add(toSlab(room, run))
+        req.onsuccess = () => {
+          added += run.length
+        }
+        req.onerror = (event) => {
+          if (!retry || req.error?.name !== 'ConstraintError') return
+          event.preventDefault()
+          event.stopPropagation()
+          const fresh: (StoredRecord | undefined)[] = new Array(run.length)
+          let pending = run.length
+          run.forEach((r, i) => {
+            const q = ids.getKey(idKey(room, r.id))
+            q.onsuccess = () => {
+              if (q.result === undefined) fresh[i] = r
+              if (--pending > 0) return
+              const rest = fresh.filter((x): x is StoredRecord => x !== undefined)
+              // None of these ids is stored, so neither is a slab keyed by the first of them.
+              if (rest.length > 0) write(rest, false)
+            }
+          })
+        }
       }
       try {
-        for (const r of records) {
-          const row: Row = { room, id: r.id, bytes: cloneable(r.bytes), author: r.author, seq: r.seq, lamport: r.lamport, kind: r.kind }
-          events.add(row).onerror = onerror
-        }
+        for (const run of chunk(records)) write(run, true)
       } catch (err) {
         // A request that throws synchronously must not leave the earlier ones to commit.
         tx.done.catch(() => {})
@@ -129,19 +146,20 @@ class IdbStore implements EventStore {
         throw err
       }
       await tx.done
-      return records.length - duplicates
+      return added
     })
   }
 
   async has(room: string, id: string): Promise<boolean> {
     this.#open()
-    return this.#run('has', async () => (await this.#db.getKey('events', [room, id])) !== undefined)
+    return this.#run('has', async () => (await this.#db.getKeyFromIndex('slabs', 'ids', idKey(room, id))) !== undefined)
   }
 
   async get(room: string, id: string): Promise<StoredRecord | undefined> {
     this.#open()
-    const row = await this.#run('get', () => this.#db.get('events', [room, id]))
-    return row && fromRow(row)
+    const key = idKey(room, id)
+    const slab = await this.#run('get', () => this.#db.getFromIndex('slabs', 'ids', key))
+    return slab && recordAt(slab, slab.keys.indexOf(key))
   }
 
   async loadAll(room: string): Promise<StoredRecord[]> {
@@ -151,24 +169,32 @@ class IdbStore implements EventStore {
   async *scan(room: string, options?: ScanOptions): AsyncIterable<StoredRecord[]> {
     this.#open()
     const size = validateScan(options)
-    let after = options?.after
+    // Slabs hold events in the order they were written, so the (lamport, id) order is made
+    // here: the room's slabs are read (a few per short transaction, none spans a yield), their
+    // entries sorted, and bytes copied out one batch at a time.
+    const all: SlabEntry[] = []
+    let after: IDBValidKey | undefined
     for (;;) {
       this.#open()
-      // Keyset pagination, one short transaction per batch: no transaction spans a yield.
-      const range =
-        after === undefined ? roomRange(room) : IDBKeyRange.bound([room, after.lamport, after.id], [room, []], true, false)
-      const rows = await this.#run('scan', () => this.#db.getAllFromIndex('events', 'order', range, size))
-      if (rows.length === 0) return
-      const batch = rows.map(fromRow)
-      yield batch
-      if (rows.length < size) return
-      after = batch[batch.length - 1]
+      const range = after === undefined ? roomRange(room) : IDBKeyRange.bound(after, [room, []], true, false)
+      const slabs = await this.#run('scan', () => this.#db.getAll('slabs', range, SCAN_SLABS))
+      entries(slabs, all)
+      if (slabs.length < SCAN_SLABS) break
+      after = [room, slabs[slabs.length - 1].id]
+    }
+    all.sort(compareRecords)
+    const cursor = options?.after
+    let i = 0
+    if (cursor !== undefined) while (i < all.length && compareRecords(all[i], cursor) <= 0) i++
+    for (; i < all.length; i += size) {
+      this.#open()
+      yield all.slice(i, i + size).map((e) => recordAt(e.slab, e.at))
     }
   }
 
   async count(room: string): Promise<number> {
     this.#open()
-    return this.#run('count', () => this.#db.count('events', roomRange(room)))
+    return this.#run('count', () => this.#db.countFromIndex('slabs', 'ids', roomIdRange(room)))
   }
 
   async getMeta(room: string, key: string): Promise<MetaValue | undefined> {
@@ -199,8 +225,8 @@ class IdbStore implements EventStore {
     this.#open()
     return this.#run('rooms', async () => {
       const found = new Set<string>()
-      const tx = this.#db.transaction(['events', 'meta'], 'readonly')
-      for (const name of ['events', 'meta'] as const) {
+      const tx = this.#db.transaction(['slabs', 'meta'], 'readonly')
+      for (const name of ['slabs', 'meta'] as const) {
         // One seek per distinct room: jump from [room, id] straight past [room, []].
         let cursor = await tx.objectStore(name).openKeyCursor()
         while (cursor) {
@@ -250,10 +276,6 @@ class IdbStore implements EventStore {
 function cloneable(bytes: Uint8Array): Uint8Array {
   const plain = Object.getPrototypeOf(bytes) === Uint8Array.prototype
   return plain && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : ownBytes(bytes)
-}
-
-function fromRow(row: Row): StoredRecord {
-  return { id: row.id, bytes: row.bytes, author: row.author, seq: row.seq, lamport: row.lamport, kind: row.kind }
 }
 
 /** Maps DOMException names to a reason; the message names the database. */
