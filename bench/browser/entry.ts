@@ -77,6 +77,11 @@ const inputs = await Promise.all(
     return { key, web, signing: d.signing.slice(), sig: d.value.event.sig.slice() }
   }),
 )
+const ids = events.map((bytes) => {
+  const d = decodeEvent(bytes)
+  if (!d.ok) throw new Error('bad event')
+  return d.value.id
+})
 
 /** One timed ingest step each; the driver runs them interleaved and reads the CPU around each. */
 const steps: Record<string, () => Promise<void>> = {
@@ -99,6 +104,29 @@ const steps: Record<string, () => Promise<void>> = {
     const store = await openIdbStore({ name: `bench-${Date.now()}-${Math.random()}` })
     await host(store)
     await store.close()
+  },
+  /**
+   * Reference, not a pipeline: the same events' bytes put into IndexedDB the plain way, one
+   * record per event keyed by its id, one relaxed transaction per 256 events (the host's batch).
+   */
+  async put() {
+    const name = `bench-put-${Date.now()}-${Math.random()}`
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open(name, 1)
+      open.onupgradeneeded = () => open.result.createObjectStore('events')
+      open.onsuccess = () => resolve(open.result)
+      open.onerror = () => reject(open.error)
+    })
+    for (let i = 0; i < events.length; i += 256) {
+      const tx = db.transaction('events', 'readwrite', { durability: 'relaxed' })
+      const store = tx.objectStore('events')
+      for (let j = i; j < Math.min(i + 256, events.length); j++) store.add(events[j], ids[j])
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve()
+        tx.onerror = () => reject(tx.error)
+      })
+    }
+    db.close()
   },
   /** As idb, with every write strict (received events were written so before ADR 0067). */
   async 'idb-strict'() {
