@@ -32,7 +32,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <WrongRoomBanner />
             <MeshBanner />
             <NamePrompt />
-            <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 py-6 outline-none">{children}</main>
+            <main id="main" tabIndex={-1} className="mx-auto max-w-6xl px-4 pt-6 pb-[calc(1.5rem+var(--notices-h,0px))] outline-none">{children}</main>
             <Notices />
           </UiProvider>
         </MeshProvider>

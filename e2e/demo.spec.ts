@@ -95,6 +95,8 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const
       await go(page, label)
       await ready()
       await expectAccessible(page, `${label} (${size})`)
+      // Fitted, no task card lies under the zoom controls.
+      if (label === 'Graph') await expect.poll(() => cardsUnderControls(page), { timeout: 10_000 }).toEqual([])
     }
     // A session's timeline, reached from the list.
     await page.getByTestId('session-row').first().getByRole('link').click()
@@ -115,5 +117,17 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const
     await page.getByTestId('action-resolve').click()
     await expect(page.getByTestId('review-dialog')).toBeVisible()
     await expectAccessible(page, `/inbox review dialog (${size})`)
+  })
+}
+
+/** The titles of the graph's task cards that overlap its zoom controls. */
+function cardsUnderControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const controls = document.querySelector('.react-flow__controls')?.getBoundingClientRect()
+    if (controls == null) return ['(no controls)']
+    return [...document.querySelectorAll('[data-testid="graph-node"]')].filter((n) => {
+      const r = n.getBoundingClientRect()
+      return r.left < controls.right && controls.left < r.right && r.top < controls.bottom && controls.top < r.bottom
+    }).map((n) => n.textContent ?? '')
   })
 }

@@ -121,6 +121,22 @@ test('the oldest item is decided by keyboard alone in at most six non-text keyst
   await expect(r.page.getByTestId('pending-decision')).toContainText('Resolve Topic 1: “Use opaque tokens”')
   expect(r.pressed).toBeLessThanOrEqual(6)
 
+  // The notices take the bottom corner; on a short screen, scrolled to the end, the next item's
+  // actions still show above them rather than under them.
+  const screen = r.page.viewportSize()
+  await r.page.setViewportSize({ width: 1280, height: 560 })
+  await expect.poll(() => r.page.evaluate(() => {
+    window.scrollTo(0, document.documentElement.scrollHeight)
+    const detail = document.querySelector('[data-testid="inbox-detail"]')
+    const pane = detail?.parentElement
+    if (detail == null || pane == null) return 'no detail'
+    pane.scrollTop = pane.scrollHeight
+    const actions = detail.querySelector('section[aria-label="Actions"]')!.getBoundingClientRect()
+    const notices = document.querySelector('[data-testid="notices"]')!.getBoundingClientRect()
+    return actions.bottom <= notices.top ? 'clear' : `actions end at ${Math.round(actions.bottom)} px, notices start at ${Math.round(notices.top)} px`
+  }), { timeout: 5000 }).toBe('clear')
+  if (screen) await r.page.setViewportSize(screen)
+
   // The undo window ends by itself; the item leaves the open list and says who decided what.
   await expect(r.row(ids[0])).toHaveCount(0, { timeout: 20_000 })
   await expect(r.page.getByTestId('decision-notice')).toHaveAttribute('data-ok', 'true')

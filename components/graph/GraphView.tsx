@@ -33,6 +33,11 @@ const CHUNK = 40
 const MARGIN = 0.15
 const NO_CARDS: string[] = []
 const CARD = { width: NODE_W, height: NODE_H }
+/**
+ * A fitted view keeps its cards clear of the zoom controls in the bottom-left corner (on a
+ * phone the canvas is narrow enough for a card to land under them).
+ */
+const FIT = { padding: { top: '16px', right: '16px', bottom: '16px', left: '56px' } } as const
 
 /** The dependency graph page. */
 export function GraphView() {
@@ -72,7 +77,7 @@ export function GraphView() {
   useEffect(() => {
     if (!flow || !layout || userMoved.current) return
     // After React Flow has measured the new nodes.
-    const t = setTimeout(() => void flow.fitView(), 60)
+    const t = setTimeout(() => void flow.fitView(FIT), 60)
     return () => clearTimeout(t)
   }, [flow, layout])
   const repos = useMemo(() => [...new Set(full?.nodes.map((n) => n.repository))].sort(), [full])
@@ -168,6 +173,7 @@ export function GraphView() {
               onlyRenderVisibleElements={big}
               nodesConnectable={false}
               fitView
+              fitViewOptions={FIT}
               onInit={(rf) => setFlow(rf as unknown as ReactFlowInstance)}
               onMoveStart={(e) => e != null && (userMoved.current = true)}
               onMove={onMove}

@@ -111,7 +111,7 @@ export function InboxView() {
             onOpen={() => setShowDetail(true)}
             claimerName={(p) => peerName(state, p)}
           />
-          <div className={`md:max-h-[70vh] md:overflow-auto ${showDetail ? '' : 'hidden md:block'}`} tabIndex={-1} data-focus-inset>
+          <div className={`md:max-h-[70vh] md:overflow-auto md:pb-[var(--notices-h,0px)] ${showDetail ? '' : 'hidden md:block'}`} tabIndex={-1} data-focus-inset>
             {showDetail && (
               <button type="button" className="btn mb-3 md:hidden" onClick={() => (setShowDetail(false), setTimeout(focusList))} data-testid="back-to-list">
                 ← All requests

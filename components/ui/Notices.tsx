@@ -5,6 +5,7 @@
  * a screen reader hears each once; the tab title carries the unread count.
  */
 import Link from 'next/link'
+import { useEffect, useRef } from 'react'
 import { useUiDecisions, useUiInbox } from './UiProvider'
 import { useNow } from './use-now'
 import { useUnread } from './Nav'
@@ -20,8 +21,9 @@ export function Notices() {
   const { arrivals, drop, canAsk, ask } = useArrivals()
   const now = useNow(pending.length > 0 ? 500 : 60_000)
   useTitleCount(useUnread())
+  const ref = useNoticesHeight()
   return (
-    <section className="pointer-events-none fixed inset-x-2 bottom-2 z-40 flex flex-col items-end gap-2 sm:left-auto sm:right-4 sm:w-96" aria-label="Notifications" aria-live="polite" data-testid="notices">
+    <section ref={ref} className="pointer-events-none fixed inset-x-2 bottom-2 z-40 flex flex-col items-end gap-2 sm:left-auto sm:right-4 sm:w-96" aria-label="Notifications" aria-live="polite" data-testid="notices">
       {pending.map((p) => (
         <div key={p.id} className="pointer-events-auto w-full rounded border border-zinc-300 bg-white p-3 text-sm shadow-lg dark:border-zinc-700 dark:bg-zinc-900" data-testid="pending-decision">
           <p>{p.label}</p>
@@ -50,4 +52,27 @@ export function Notices() {
       ))}
     </section>
   )
+}
+
+/**
+ * Publishes how much of the viewport's bottom the notices cover as `--notices-h`, so the page
+ * and the inbox's detail pane can scroll their last lines above them instead of under them.
+ */
+function useNoticesHeight() {
+  const ref = useRef<HTMLElement>(null)
+  useEffect(() => {
+    const el = ref.current
+    if (el == null) return
+    const root = document.documentElement
+    const set = () => root.style.setProperty('--notices-h', el.childElementCount > 0 ? `${Math.ceil(window.innerHeight - el.getBoundingClientRect().top)}px` : '0px')
+    const seen = new ResizeObserver(set)
+    seen.observe(el)
+    window.addEventListener('resize', set)
+    return () => {
+      seen.disconnect()
+      window.removeEventListener('resize', set)
+      root.style.removeProperty('--notices-h')
+    }
+  }, [])
+  return ref
 }
