@@ -13,6 +13,7 @@ import { TopicValidatorResult, type GossipSub } from '@libp2p/gossipsub'
 import type { Libp2p } from '@libp2p/interface'
 import { gossipVerdict, type AddResult } from '../core/log/reasons'
 import { peekHeader } from './event-header'
+import { AuthorLanes } from './author-lanes'
 import { Pacer } from './pacer'
 import { AuthorBudget, PeerRateLimiter } from './rate-limit'
 import { eventsTopic } from './topics'
@@ -67,6 +68,8 @@ export class EventGossip {
   private readonly inFlight = new Map<string, number>()
   /** Spreads the verdicts of a backlog over turns, and with them gossipsub's forwarding. */
   readonly pacer = new Pacer()
+  /** At most a few events of one (author, forwarder) in the replica host at once (author-lanes.ts). */
+  readonly lanes = new AuthorLanes()
 
   constructor(node: Libp2p<{ pubsub: GossipSub }>, init: EventGossipInit) {
     this.node = node
@@ -96,14 +99,20 @@ export class EventGossip {
         return TopicValidatorResult.Ignore
       }
       if (head != null) this.inFlight.set(key, (this.inFlight.get(key) ?? 0) + 1)
+      const leave = await this.lanes.enter(key)
       try {
-        const r = await this.init.ingest(msg.data, from)
+        let r: AddResult
+        try {
+          r = await this.init.ingest(msg.data, from)
+        } finally {
+          leave()
+        }
         // The log verified the signature of exactly these bytes, whose author the header names.
         if (head != null && chargesAuthor(r)) this.authors.charge(head.author)
         const verdict = validatorResult(r)
         if (verdict === TopicValidatorResult.Reject && r.status === 'rejected') this.noteRejection(peer.toString(), r.reason)
         // An accepted event is forwarded to every subscriber as soon as this returns.
-        if (verdict === TopicValidatorResult.Accept) await this.pacer.pass()
+        if (verdict === TopicValidatorResult.Accept) await this.pacer.pass(head?.author)
         return verdict
       } catch {
         // The ingest path never throws on remote input; if storage failed, let sync retry later.

@@ -46,6 +46,21 @@ describe('Pacer', () => {
     expect(m.pacer.deferred).toBe(92)
   })
 
+  it("releases the keys that wait in turn: one author's backlog holds another's caller back by one turn at most", async () => {
+    const m = manual()
+    const done: string[] = []
+    const all = Array.from({ length: 100 }, (_, i) => m.pacer.pass('flood').then(() => void done.push(`flood ${i}`)))
+    all.push(m.pacer.pass('honest').then(() => void done.push('honest')))
+    await m.settle()
+    // The first turn's callers passed at once; the honest one came after them and waits one turn.
+    expect(done).not.toContain('honest')
+    await m.step()
+    expect(done.slice(-m.pacer.perTurn)).toContain('honest')
+    while (m.pendingTurns() > 0) await m.step()
+    await Promise.all(all)
+    expect(done.filter((d) => d.startsWith('flood'))).toEqual(Array.from({ length: 100 }, (_, i) => `flood ${i}`))
+  })
+
   it('releases every caller exactly once, in the order they came, whatever the timing (property)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.boolean()), { minLength: 1, maxLength: 60 }), async (plan) => {

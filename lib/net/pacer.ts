@@ -6,13 +6,19 @@
  * turn (a lone event never waits); later ones queue and are released `perTurn` per turn, so
  * I/O — HTTP, other sockets, timers — runs in between. `perTurn` adapts so that the work the
  * released callers do (measured from one release to the next turn) stays near a slice.
+ * Callers name a key (the event's author): a turn's releases go round the keys that wait, one
+ * each in turn, so one author's backlog never holds another author's event back by more than
+ * a turn; within a key, callers go in the order they came.
  */
 import { SLICE_MS } from './slice'
 import { nextTurn } from './turn'
 
 /** See the module comment. */
 export class Pacer {
-  private readonly waiting: Array<() => void> = []
+  /** Waiting callers per key, and the keys in the order they are served. */
+  private readonly waiting = new Map<string, Array<() => void>>()
+  private readonly order: string[] = []
+  private count = 0
   private passedThisTurn = 0
   private resetScheduled = false
   private draining = false
@@ -29,14 +35,20 @@ export class Pacer {
   ) {}
 
   /** Resolves when the caller may go on: at once for the first few of a turn, else on a later turn. */
-  pass(): Promise<void> {
-    if (this.waiting.length === 0 && !this.draining && this.passedThisTurn < this.perTurn) {
+  pass(key = ''): Promise<void> {
+    if (this.count === 0 && !this.draining && this.passedThisTurn < this.perTurn) {
       if (this.passedThisTurn++ === 0) this.scheduleReset()
       return Promise.resolve()
     }
     this.deferred++
     return new Promise<void>((resolve) => {
-      this.waiting.push(resolve)
+      const q = this.waiting.get(key)
+      if (q != null) q.push(resolve)
+      else {
+        this.waiting.set(key, [resolve])
+        this.order.push(key)
+      }
+      this.count++
       if (!this.draining) {
         this.draining = true
         this.releasedAt = this.now()
@@ -58,9 +70,17 @@ export class Pacer {
   private drain(): void {
     const spent = this.now() - this.releasedAt
     this.perTurn = Math.max(1, Math.min(64, Math.round((this.perTurn * this.sliceMs) / Math.max(1, spent))))
-    for (const resolve of this.waiting.splice(0, this.perTurn)) resolve()
+    for (let n = 0; n < this.perTurn && this.count > 0; n++) {
+      const key = this.order.shift() as string
+      const q = this.waiting.get(key) as Array<() => void>
+      const resolve = q.shift() as () => void
+      this.count--
+      if (q.length > 0) this.order.push(key)
+      else this.waiting.delete(key)
+      resolve()
+    }
     this.releasedAt = this.now()
-    if (this.waiting.length > 0) this.turn(() => this.drain())
+    if (this.count > 0) this.turn(() => this.drain())
     else this.draining = false
   }
 }
