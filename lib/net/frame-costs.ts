@@ -4,10 +4,11 @@
  *
  * - yamux sends a window update after *every* data frame it receives (one more frame, one more
  *   noise encryption, WebSocket frame and socket write per message, and the same work again on
- *   the receiving side). Yamux's own specification and the Go implementation send one when half
- *   of the receive window has been used; so does this, for established streams. A stream that
- *   still owes its ACK, or one resuming from a pause, goes through yamux's own logic unchanged.
- *   The sender never waits: it is told of more window before it has used the half it still has.
+ *   the receiving side). Here an established stream sends one once an eighth of its receive
+ *   window has been used: thirty-odd small messages per update instead of one, while the
+ *   sender's window stays above seven eighths, so a hub's coalesced write (up to 256 KiB, a
+ *   whole initial window) rarely has to wait for the receiver's update. A stream that still
+ *   owes its ACK, or one resuming from a pause, goes through yamux's own logic unchanged.
  * - libp2p's length-prefix decoder (noise frames, and every other stream read with it) asks
  *   its length decoder for the next frame until that throws a RangeError for want of bytes —
  *   so once per chunk received, when the buffer is empty, a new RangeError with its captured
@@ -18,6 +19,9 @@ import { StreamState, YamuxStream } from '@chainsafe/libp2p-yamux/stream'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 
 type LengthDecoder = (data: { byteLength: number }) => number
+
+/** A window update once this fraction (1/n) of the receive window has been used. */
+const UPDATE_EVERY = 8
 
 /** Thrown for an empty buffer: the decoder's loop stops on any RangeError. */
 const NO_BYTES_YET = new RangeError('no length prefix in an empty buffer')
@@ -33,7 +37,7 @@ export function trimFrameCosts(): void {
   const stream = YamuxStream.prototype as unknown as { sendWindowUpdate(this: YamuxWindow): void }
   const sendWindowUpdate = stream.sendWindowUpdate
   stream.sendWindowUpdate = function (this: YamuxWindow) {
-    if (this.state === StreamState.Established && this.recvWindowCapacity > this.recvWindow / 2) return
+    if (this.state === StreamState.Established && this.recvWindow - this.recvWindowCapacity < this.recvWindow / UPDATE_EVERY) return
     sendWindowUpdate.call(this)
   }
 
