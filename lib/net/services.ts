@@ -2,7 +2,7 @@
  * The libp2p services every Chorus Mesh peer runs (noise, yamux, identify, ping,
  * and gossipsub registered as `pubsub`, because peer discovery reads `components.pubsub`).
  */
-import { gossipsub, StrictNoSign, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictNoSign, type GossipSub, type GossipsubOpts } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import { ping, type Ping } from '@libp2p/ping'
 import { guardDiscovery } from './announcer'
@@ -31,7 +31,7 @@ export type MeshServices = {
  * Service factories shared by the browser, relay and agent nodes. With `room`, gossipsub scores
  * peers on that room's topics (ADR 0024) so peers that send invalid events are graylisted.
  */
-export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
+export function meshServices(opts: { room?: string; hub?: boolean; gossip?: Partial<GossipsubOpts> } = {}) {
   // Every peer builds its services here, so every peer's connections get the trims (ADR 0078).
   trimFrameCosts()
   const pubsub = gossipsub({
@@ -59,6 +59,8 @@ export function meshServices(opts: { room?: string; hub?: boolean } = {}) {
     // and the rest waited for gossip or the next sync round (seconds at 25+ agents; see
     // docs/PERFORMANCE.md), so a hub keeps every subscriber in its mesh, up to 256.
     ...(opts.hub === true ? { D: 64, Dlo: 32, Dhi: 256, Dout: 8, ...HUB_NO_IDONTWANT } : {}),
+    // A peer's own additions (an agent's standby relays, lib/net/relays/standby.ts).
+    ...opts.gossip,
   })
   return {
     identify: identify(),

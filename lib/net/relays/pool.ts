@@ -120,6 +120,11 @@ export class RelayPool {
       .filter((id) => this.openConnection(id) != null && this.directory.get(id)?.wrongRoom == null)
   }
 
+  /** The connected relays in this node's order of preference (a hash of both ids: peers spread over the relays). */
+  ranked(): string[] {
+    return this.connected().sort((a, b) => (this.rank(a) < this.rank(b) ? -1 : 1))
+  }
+
   isConnected(): boolean {
     return this.connected().length > 0
   }

@@ -1,9 +1,10 @@
 /**
  * A Node agent's place on the mesh: a libp2p node (WebSockets to the relay, TCP between Node
- * peers) kept connected to the relay, presence as an `agent`, and a full replica of the room
- * in SQLite under `<data>/agents/<name>/`. An agent given `listen` addresses announces them on
- * the room's discovery topic and dials the other listening agents (ADR 0027), so agents on one
- * network keep meshing without a relay. The agent SDK and CLI build on this.
+ * peers) kept connected to two relays, presence as an `agent`, and a full replica of the room
+ * in SQLite under `<data>/agents/<name>/`. One of the two relays is in its gossip mesh, the other
+ * a standby that takes over when the first goes (ADR 0029). An agent given `listen` addresses
+ * announces them on the room's discovery topic and dials the other listening agents (ADR 0027),
+ * so agents on one network keep meshing without a relay. The agent SDK and CLI build on this.
  */
 import { join } from 'node:path'
 import { createLibp2p, type Libp2p } from 'libp2p'
@@ -17,6 +18,7 @@ import { PresenceService } from '../../net/presence/service'
 import { memberPresence } from '../../net/presence/members'
 import { patientConnectionMonitor } from '../../net/relays/connections'
 import { DirectDialer } from '../../net/relays/direct'
+import { RelayStandby } from '../../net/relays/standby'
 import type { RelayPool, RelayState, WrongRoom } from '../../net/relays/pool'
 import type { RoomInfo } from '../../net/room-info'
 import { RoomPeer } from '../../net/room-peer'
@@ -63,6 +65,8 @@ export interface MeshAgent {
   room: RoomInfo
   /** The relays this agent keeps (two when the room has them). */
   relays: RelayPool
+  /** Which of them is in the agent's gossip mesh; the other is a standby (ADR 0029). */
+  standby: RelayStandby
   /** Dials the listening agents of the room it hears announce themselves, so agents mesh directly. */
   direct: DirectDialer
   /** Joins the room (redeeming the invite if needed); a guest can watch but not act. */
@@ -84,6 +88,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   })
   const room = located.info
   const listening = (opts.listen ?? []).length > 0
+  const standby = new RelayStandby(room.room)
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: opts.listen ?? [] },
@@ -93,7 +98,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
     connectionMonitor: patientConnectionMonitor,
-    services: meshServices({ room: room.room }),
+    services: meshServices({ room: room.room, gossip: standby.gossipOptions() }),
   })
   for (const topic of roomTopics(room.room)) node.services.pubsub.subscribe(topic)
   const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer: libp2pSigner(privateKey), syncIntervalMs: opts.syncIntervalMs, now: opts.now })
@@ -117,6 +122,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     onState: opts.onRelayState,
     onWrongRoom: opts.onWrongRoom,
   })
+  standby.start(relays, node.services.pubsub)
   // Every agent dials the listening agents it hears of; only a listening one announces itself.
   const direct = new DirectDialer(node, { pubsub: node.services.pubsub, topic: discoveryTopic(room.room), accept: (id) => isAgentMember(peer.host.replica.state, id), listening })
   direct.start()
@@ -127,6 +133,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     presence,
     room,
     relays,
+    standby,
     direct,
     async join() {
       const outcome = await ensureMember(peer, {
@@ -140,6 +147,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     },
     async stop({ goodbye = true } = {}) {
       relays.stop()
+      standby.stop()
       direct.stop()
       if (!goodbye) await node.stop()
       await presence.stop()

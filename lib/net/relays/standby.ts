@@ -1,0 +1,146 @@
+/**
+ * An agent keeps two relays connected (losing one costs nothing) but takes the room's gossip
+ * from one of them: the other is a standby, connected and published to, but out of the agent's
+ * gossipsub mesh (ADR 0029). A relay is a hub that forwards every event and heartbeat to every
+ * peer in its mesh; an agent in the mesh of both its relays receives everything twice, and
+ * with every agent doing so three relays do twice the forwarding one relay does.
+ *
+ * The choice rides on gossipsub's application-specific score: a standby relay scores below zero,
+ * so the agent's heartbeat prunes it from the mesh and refuses its grafts (with a PRUNE whose
+ * backoff keeps the relay from grafting again at once), while it stays above the gossip and
+ * publish thresholds: the agent still publishes its own messages to both relays, and the
+ * standby's IHAVE gossip still lets the agent fetch what its mesh relay is slow to forward.
+ * When the mesh relay's connection closes, the standby scores zero again and the next heartbeat
+ * grafts it.
+ */
+import type { GossipsubOpts } from '@libp2p/gossipsub'
+import { roomScoring } from '../scoring'
+import { eventsTopic, roomTopics } from '../topics'
+
+/**
+ * A standby relay's score. Between zero (out of the mesh) and the gossip threshold of -10
+ * (its IHAVEs still count), with the positive topic score capped below its size so that the
+ * first deliveries a standby makes (its own heartbeats, answers to IWANT) never lift it back.
+ */
+export const STANDBY_SCORE = -5
+const TOPIC_SCORE_CAP = 4
+
+/**
+ * How long a relay that the agent pruned waits before grafting it again, and how long the agent
+ * waits before grafting a relay it pruned. A relay whose mesh is under its low-water mark grafts
+ * its standbys again after each backoff and is refused each time (a GRAFT and a PRUNE); a short
+ * backoff keeps the time before a standby can take over short.
+ */
+const PRUNE_BACKOFF_MS = 5000
+
+/**
+ * Which connected relays are standbys. `ranked` is the connected relays, preferred first. The
+ * preferred one is the mesh relay; every other is a standby, except that a relay still in the
+ * mesh stays there until the preferred one has joined it, so a switch never leaves the agent
+ * with no relay in its mesh.
+ */
+export function standbyRelays(ranked: readonly string[], inMesh: ReadonlySet<string>): Set<string> {
+  const [preferred, ...rest] = ranked
+  if (preferred == null) return new Set()
+  const keep = inMesh.has(preferred) ? [] : rest.filter((id) => inMesh.has(id))
+  return new Set(rest.filter((id) => !keep.includes(id)))
+}
+
+/** What the standby choice reads from gossipsub: the mesh, and its prune backoffs. */
+interface GossipView {
+  getMeshPeers(topic: string): string[]
+}
+
+/** The relays a peer is connected to, preferred first. */
+export interface RankedRelays {
+  ranked(): string[]
+}
+
+/** See the module comment: one relay in an agent's gossip mesh, the others on standby. */
+export class RelayStandby {
+  private standby = new Set<string>()
+  private relays?: RankedRelays
+  private pubsub?: GossipView
+  private timer?: ReturnType<typeof setInterval>
+  private readonly room: string
+  private readonly intervalMs: number
+
+  constructor(room: string, opts: { intervalMs?: number } = {}) {
+    this.room = room
+    this.intervalMs = opts.intervalMs ?? 1000
+  }
+
+  /** Gossipsub options for the agent: the room's scoring with the standby score, and no IHAVE of its own. */
+  gossipOptions(): Partial<GossipsubOpts> {
+    const room = roomScoring(this.room)
+    return {
+      ...room,
+      scoreParams: {
+        ...room.scoreParams,
+        appSpecificScore: (peerId) => (this.standby.has(peerId) ? STANDBY_SCORE : 0),
+        appSpecificWeight: 1,
+        topicScoreCap: TOPIC_SCORE_CAP,
+      },
+      pruneBackoff: PRUNE_BACKOFF_MS,
+      // An agent is a leaf: its standby relay is its one peer outside the mesh, and gossip to it
+      // would be an IHAVE every second listing every message id of the last three seconds, which
+      // the relay already has from its own mesh.
+      Dlazy: 0,
+      gossipFactor: 0,
+    }
+  }
+
+  /** Starts choosing, every `intervalMs`, from `relays` (a pool) for `pubsub` (the node's gossipsub). */
+  start(relays: RankedRelays, pubsub: unknown): void {
+    this.relays = relays
+    this.pubsub = pubsub as GossipView
+    this.refresh()
+    clearInterval(this.timer)
+    this.timer = setInterval(() => this.refresh(), this.intervalMs)
+    this.timer.unref?.()
+  }
+
+  stop(): void {
+    clearInterval(this.timer)
+    this.timer = undefined
+  }
+
+  /** True while `peerId` is a connected relay kept out of the mesh. */
+  isStandby(peerId: string): boolean {
+    return this.standby.has(peerId)
+  }
+
+  /** The relay this agent takes its gossip from (undefined with no relay connected). */
+  meshRelay(): string | undefined {
+    return this.relays?.ranked().find((id) => !this.standby.has(id))
+  }
+
+  /** Re-reads the connected relays and the mesh (the timer calls it; a test may too). */
+  refresh(): void {
+    if (this.relays == null || this.pubsub?.getMeshPeers == null) return
+    const ranked = this.relays.ranked()
+    const inMesh = new Set(this.pubsub.getMeshPeers(eventsTopic(this.room)))
+    this.standby = standbyRelays(ranked, inMesh)
+    const preferred = ranked[0]
+    if (preferred != null && !inMesh.has(preferred)) this.forgetExpiredBackoff(preferred)
+  }
+
+  /**
+   * gossipsub removes an expired prune backoff only every fifteenth heartbeat, and until then
+   * does not graft the peer. A relay that becomes the preferred one after being a standby would
+   * then wait up to fifteen more seconds for the mesh; an expired entry is dropped here instead,
+   * which is what gossipsub's own sweep does. (The backoff map is not on gossipsub's exported
+   * interface; without it this does nothing and the sweep takes over.)
+   */
+  private forgetExpiredBackoff(peerId: string): void {
+    const backoff = (this.pubsub as { backoff?: unknown }).backoff
+    if (!(backoff instanceof Map)) return
+    const now = Date.now()
+    for (const topic of roomTopics(this.room)) {
+      const byPeer: unknown = backoff.get(topic)
+      if (!(byPeer instanceof Map)) continue
+      const expiry: unknown = byPeer.get(peerId)
+      if (typeof expiry === 'number' && expiry < now) byPeer.delete(peerId)
+    }
+  }
+}
