@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsub/score'
 import { describe, expect, it } from 'vitest'
-import { eventsTopic, presenceTopic } from '../topics'
+import { discoveryTopic, eventsTopic, presenceTopic } from '../topics'
 import { RelayStandby, STANDBY_SCORE, standbyRelays } from './standby'
 
 const ROOM = 'room-1'
@@ -89,17 +89,20 @@ describe('RelayStandby', () => {
     s.stop()
   })
 
-  it('drops an expired prune backoff of the preferred relay, not a running one, nor another peer\'s', () => {
+  it('drops a prune backoff of the preferred relay that expired more than the slack ago, not a running or just-expired one, nor another peer\'s', () => {
     const s = new RelayStandby(ROOM)
     const { state, pool, pubsub } = fakes()
     const now = Date.now()
     state.ranked = ['r1', 'r2']
-    state.backoff.set(eventsTopic(ROOM), new Map([['r1', now - 1000], ['agent-x', now - 1000]]))
+    state.backoff.set(eventsTopic(ROOM), new Map([['r1', now - 3000], ['agent-x', now - 3000]]))
     state.backoff.set(presenceTopic(ROOM), new Map([['r1', now + 60_000]]))
+    // Just expired: the relay's own backoff, which began when our PRUNE reached it, may still run.
+    state.backoff.set(discoveryTopic(ROOM), new Map([['r1', now - 500]]))
     s.start(pool, pubsub)
     s.stop()
     expect(state.backoff.get(eventsTopic(ROOM))?.has('r1')).toBe(false)
     expect(state.backoff.get(eventsTopic(ROOM))?.has('agent-x')).toBe(true)
     expect(state.backoff.get(presenceTopic(ROOM))?.has('r1')).toBe(true)
+    expect(state.backoff.get(discoveryTopic(ROOM))?.has('r1')).toBe(true)
   })
 })

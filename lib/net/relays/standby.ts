@@ -28,10 +28,13 @@ const TOPIC_SCORE_CAP = 4
 /**
  * How long a relay that the agent pruned waits before grafting it again, and how long the agent
  * waits before grafting a relay it pruned. A relay whose mesh is under its low-water mark grafts
- * its standbys again after each backoff and is refused each time (a GRAFT and a PRUNE); a short
- * backoff keeps the time before a standby can take over short.
+ * its standbys again after each backoff and is refused each time, forwarding to the agent until
+ * the refusal arrives (a round trip of duplicates); a standby pruned that recently cannot take
+ * over before the backoff ends. Ten seconds bounds both.
  */
-const PRUNE_BACKOFF_MS = 5000
+const PRUNE_BACKOFF_MS = 10_000
+/** The agent's backoff must end after the relay's, which started when our PRUNE arrived there. */
+const BACKOFF_SLACK_MS = 2000
 
 /**
  * Which connected relays are standbys. `ranked` is the connected relays, preferred first. The
@@ -140,7 +143,7 @@ export class RelayStandby {
       const byPeer: unknown = backoff.get(topic)
       if (!(byPeer instanceof Map)) continue
       const expiry: unknown = byPeer.get(peerId)
-      if (typeof expiry === 'number' && expiry < now) byPeer.delete(peerId)
+      if (typeof expiry === 'number' && expiry + BACKOFF_SLACK_MS < now) byPeer.delete(peerId)
     }
   }
 }
