@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsub/score'
 import { describe, expect, it } from 'vitest'
 import { discoveryTopic, eventsTopic, presenceTopic } from '../topics'
-import { RelayStandby, STANDBY_SCORE, standbyRelays } from './standby'
+import { liveFirst, RelayStandby, STANDBY_SCORE, standbyRelays } from './standby'
 
 const ROOM = 'room-1'
 const relayIds = ['r1', 'r2', 'r3', 'r4']
@@ -33,6 +33,22 @@ describe('standbyRelays', () => {
   })
 })
 
+describe('liveFirst', () => {
+  it('for any ranking and any silent set, keeps every relay once, the live ones first, each group in its order', () => {
+    fc.assert(
+      fc.property(ranking, fc.subarray(relayIds), (ranked, silentList) => {
+        const silent = new Set(silentList)
+        const out = liveFirst(ranked, (id) => !silent.has(id))
+        expect([...out].sort()).toEqual([...ranked].sort())
+        const firstSilent = out.findIndex((id) => silent.has(id))
+        if (firstSilent >= 0) expect(out.slice(firstSilent).every((id) => silent.has(id))).toBe(true)
+        expect(out.filter((id) => !silent.has(id))).toEqual(ranked.filter((id) => !silent.has(id)))
+        expect(out.filter((id) => silent.has(id))).toEqual(ranked.filter((id) => silent.has(id)))
+      }),
+    )
+  })
+})
+
 /** A pool and a gossipsub mesh that a test moves by hand. */
 function fakes() {
   const state = { ranked: [] as string[], mesh: [] as string[], backoff: new Map<string, Map<string, number>>() }
@@ -42,7 +58,7 @@ function fakes() {
 }
 
 describe('RelayStandby', () => {
-  it('scores the standby relay between the mesh and gossip thresholds whatever the topic score, and other peers at zero', () => {
+  it('scores the standby relay out of the mesh and the gossip but inside the publish threshold whatever its topic score, and other peers at zero', () => {
     const s = new RelayStandby(ROOM)
     const opts = s.gossipOptions()
     const params = createPeerScoreParams(opts.scoreParams)
@@ -60,8 +76,8 @@ describe('RelayStandby', () => {
     // The best a standby can score is the capped topic score plus its own: still below zero.
     expect(params.topicScoreCap + app('r2')).toBeLessThan(0)
     expect(app('r2')).toBe(STANDBY_SCORE)
-    expect(app('r2')).toBeGreaterThan(opts.scoreThresholds?.gossipThreshold ?? -Infinity)
-    expect(app('r2')).toBeGreaterThan(opts.scoreThresholds?.publishThreshold ?? -Infinity)
+    expect(params.topicScoreCap + app('r2')).toBeLessThan(opts.scoreThresholds?.gossipThreshold ?? Infinity)
+    expect(app('r2')).toBeGreaterThan(opts.scoreThresholds?.publishThreshold ?? Infinity)
   })
 
   it('hands the mesh to the standby when the mesh relay goes, and takes it back only after the preferred relay joined the mesh', () => {
@@ -86,6 +102,26 @@ describe('RelayStandby', () => {
     s.refresh()
     expect(s.isStandby('r2')).toBe(false)
     expect(s.meshRelay()).toBe('r2')
+    s.stop()
+  })
+
+  it('moves the mesh to the standby when the mesh relay falls silent while still connected, and demotes the silent one once the other is meshed', () => {
+    const silent = new Set<string>()
+    const s = new RelayStandby(ROOM, { live: (id) => !silent.has(id) })
+    const { state, pool, pubsub } = fakes()
+    state.ranked = ['r1', 'r2']
+    state.mesh = ['r1']
+    s.start(pool, pubsub)
+    expect(s.isStandby('r2')).toBe(true)
+    silent.add('r1')
+    s.refresh()
+    expect(s.meshRelay()).toBe('r2')
+    expect(s.isStandby('r2')).toBe(false)
+    // r1 stays meshed until r2 has joined, then it is the standby.
+    expect(s.isStandby('r1')).toBe(false)
+    state.mesh = ['r1', 'r2']
+    s.refresh()
+    expect(s.isStandby('r1')).toBe(true)
     s.stop()
   })
 

@@ -7,22 +7,25 @@
  *
  * The choice rides on gossipsub's application-specific score: a standby relay scores below zero,
  * so the agent's heartbeat prunes it from the mesh and refuses its grafts (with a PRUNE whose
- * backoff keeps the relay from grafting again at once), while it stays above the gossip and
- * publish thresholds: the agent still publishes its own messages to both relays, and the
- * standby's IHAVE gossip still lets the agent fetch what its mesh relay is slow to forward.
- * When the mesh relay's connection closes, the standby scores zero again and the next heartbeat
- * grafts it.
+ * backoff keeps the relay from grafting again at once), while it stays above the publish
+ * threshold: the agent still publishes its own messages to both relays. When the mesh relay's
+ * connection closes, or its presence beats stop while the room's go on (a cut link, which the
+ * connection monitor notices only after tens of seconds), the standby scores zero again and the
+ * next heartbeat grafts it.
  */
 import type { GossipsubOpts } from '@libp2p/gossipsub'
 import { roomScoring } from '../scoring'
 import { eventsTopic, roomTopics } from '../topics'
 
 /**
- * A standby relay's score. Between zero (out of the mesh) and the gossip threshold of -10
- * (its IHAVEs still count), with the positive topic score capped below its size so that the
- * first deliveries a standby makes (its own heartbeats, answers to IWANT) never lift it back.
+ * A standby relay's score: below zero (out of the mesh) even with the positive topic score at
+ * its cap (the first deliveries a standby makes: its own heartbeats), above the publish
+ * threshold of -50, and below the gossip threshold of -10, so that its IHAVEs are ignored. A
+ * presence beat's message id includes the second it is seen in (message-id.ts), so a relay's
+ * IHAVE names most beats under another id than the agent's: the agent would fetch them again,
+ * and count the answers as broken promises against the standby.
  */
-export const STANDBY_SCORE = -5
+export const STANDBY_SCORE = -20
 const TOPIC_SCORE_CAP = 4
 
 /**
@@ -59,6 +62,12 @@ export interface RankedRelays {
   ranked(): string[]
 }
 
+/** Reorders `ranked` so that relays `live` says are silent come last (their order kept). */
+export function liveFirst(ranked: readonly string[], live: (peerId: string) => boolean): string[] {
+  const silent = ranked.filter((id) => !live(id))
+  return [...ranked.filter((id) => !silent.includes(id)), ...silent]
+}
+
 /** See the module comment: one relay in an agent's gossip mesh, the others on standby. */
 export class RelayStandby {
   private standby = new Set<string>()
@@ -67,10 +76,16 @@ export class RelayStandby {
   private timer?: ReturnType<typeof setInterval>
   private readonly room: string
   private readonly intervalMs: number
+  private readonly live: (peerId: string) => boolean
 
-  constructor(room: string, opts: { intervalMs?: number } = {}) {
+  /**
+   * `live` is false for a relay whose presence beats stopped while the room's go on; such a
+   * relay is preferred last.
+   */
+  constructor(room: string, opts: { intervalMs?: number; live?: (peerId: string) => boolean } = {}) {
     this.room = room
     this.intervalMs = opts.intervalMs ?? 1000
+    this.live = opts.live ?? (() => true)
   }
 
   /** Gossipsub options for the agent: the room's scoring with the standby score, and no IHAVE of its own. */
@@ -115,13 +130,13 @@ export class RelayStandby {
 
   /** The relay this agent takes its gossip from (undefined with no relay connected). */
   meshRelay(): string | undefined {
-    return this.relays?.ranked().find((id) => !this.standby.has(id))
+    return this.relays == null ? undefined : liveFirst(this.relays.ranked(), this.live).find((id) => !this.standby.has(id))
   }
 
   /** Re-reads the connected relays and the mesh (the timer calls it; a test may too). */
   refresh(): void {
     if (this.relays == null || this.pubsub?.getMeshPeers == null) return
-    const ranked = this.relays.ranked()
+    const ranked = liveFirst(this.relays.ranked(), this.live)
     const inMesh = new Set(this.pubsub.getMeshPeers(eventsTopic(this.room)))
     this.standby = standbyRelays(ranked, inMesh)
     const preferred = ranked[0]

@@ -88,7 +88,8 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   })
   const room = located.info
   const listening = (opts.listen ?? []).length > 0
-  const standby = new RelayStandby(room.room)
+  // A relay whose beats stopped while the room's go on is preferred last (presence is made below).
+  const standby: RelayStandby = new RelayStandby(room.room, { live: (id: string): boolean => !['suspect', 'dead', 'left'].includes(presence.statusVsRoom(id) ?? 'alive') })
   const node = await createLibp2p({
     privateKey,
     addresses: { listen: opts.listen ?? [] },

@@ -68,7 +68,7 @@ describe('an agent keeps one relay in its gossip mesh and the other on standby',
     const stopped = relays.find((r) => r.node.peerId.toString() === meshOfReader) as Relay
     await stopped.stop()
     const standbyId = standbyOfReader.node.peerId.toString()
-    await until('the standby to join the reader\'s mesh', () => meshRelays(reader, relays).includes(standbyId), 15_000)
+    await until('the standby to join the reader\'s mesh', () => meshRelays(reader, relays).includes(standbyId), 30_000)
     expect(reader.standby.isStandby(standbyId)).toBe(false)
     await writer.peer.author('task.claimed', task('after-failover'))
     await until('the reader to receive a write through the former standby', () => reader.peer.host.replica.state.tasks.has('after-failover'), 15_000)
