@@ -3,34 +3,21 @@
  * task reaches the other peer whole and in order, in far fewer stream writes than messages; a
  * peer that is not a hub writes each message as it is made.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { Libp2p } from 'libp2p'
+import { describe, expect, it } from 'vitest'
 import { until } from '../node/testing/until'
-import { meshServices, type MeshServices } from './services'
+import type { MeshServices } from './services'
+import { loopbackNodes } from './testing/loopback'
 import { eventsTopic } from './topics'
 
 const TOPIC = eventsTopic('bafy-room')
-const nodes: Array<Libp2p<MeshServices>> = []
+const loopback = loopbackNodes()
 
 async function node(hub = false): Promise<Libp2p<MeshServices>> {
-  const n = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: meshServices({ room: 'bafy-room', hub }),
-  })
-  nodes.push(n)
+  const n = await loopback({ services: { room: 'bafy-room', hub } })
   n.services.pubsub.subscribe(TOPIC)
   return n
 }
-
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
 
 /** Counts the stream writes `from` makes to `to` on its outbound gossip stream. */
 async function countWrites(from: Libp2p<MeshServices>, to: Libp2p<MeshServices>): Promise<() => number> {

@@ -4,46 +4,34 @@
  * is stopped at the hub (and loses score there), so nobody is made to dial the host it names.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Message } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { Libp2p } from 'libp2p'
+import { describe, expect, it } from 'vitest'
 import { until } from '../node/testing/until'
 import { encodeAnnouncement, openAnnouncement, signAnnouncement } from './announcer'
 import { signedDiscovery } from './discovery'
-import { meshServices, type MeshServices } from './services'
+import type { MeshServices } from './services'
+import { loopbackNodes } from './testing/loopback'
 import { discoveryTopic } from './topics'
 
 const ROOM = 'bafy-room'
 const TOPIC = discoveryTopic(ROOM)
-const nodes: Array<Libp2p<MeshServices>> = []
+const loopback = loopbackNodes()
 
 async function node(opts: { hub?: boolean; announce?: boolean; privateKey?: PrivateKey } = {}): Promise<Libp2p<MeshServices>> {
-  const n = await createLibp2p({
-    privateKey: opts.privateKey,
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    peerDiscovery: opts.announce === true ? [signedDiscovery({ topic: TOPIC, interval: 300 })] : [],
-    services: meshServices({ room: ROOM, hub: opts.hub }),
+  const n = await loopback({
+    services: { room: ROOM, hub: opts.hub },
+    init: { privateKey: opts.privateKey, peerDiscovery: opts.announce === true ? [signedDiscovery({ topic: TOPIC, interval: 300 })] : [] },
   })
-  nodes.push(n)
   n.services.pubsub.subscribe(TOPIC)
   return n
 }
 
 /** `peer`'s gossipsub score at `n` (the implementation has it; the exported interface does not). */
 const scoreOf = (n: Libp2p<MeshServices>, peer: Libp2p<MeshServices>): number => (n.services.pubsub as unknown as { getScore(id: string): number }).getScore(peer.peerId.toString())
-
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
 
 describe('signed discovery', () => {
   it('a listener learns a peer\'s own addresses; a record under another peer\'s key stops at the hub, which penalises its sender', async () => {

@@ -5,37 +5,17 @@
  * decoder reads the same frames however the bytes are chunked, without asking its length
  * decoder about an empty buffer.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import type { Stream } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import fc from 'fast-check'
-import { createLibp2p, type Libp2p } from 'libp2p'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { until } from '../node/testing/until'
 import { trimFrameCosts } from './frame-costs'
-import { meshServices, type MeshServices } from './services'
+import { loopbackNodes } from './testing/loopback'
 
 const PROTOCOL = '/chorus-mesh/test/frames/1.0.0'
 const WINDOW_UPDATE = 1
-const nodes: Array<Libp2p<MeshServices>> = []
-
-async function node(): Promise<Libp2p<MeshServices>> {
-  const n = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: meshServices(),
-  })
-  nodes.push(n)
-  return n
-}
-
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
+const node = loopbackNodes()
 
 /** `b` counts the bytes and the window updates of the stream `a` opens, while `a` sends `chunks`. */
 async function transfer(chunks: Uint8Array[]): Promise<{ received: number; windowUpdates: number }> {

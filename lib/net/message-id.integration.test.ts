@@ -3,40 +3,27 @@
  * message whoever publishes it (its id is its content), so a peer validates it once however
  * many peers send it; a discovery announcement repeated a second later is a new message.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { TopicValidatorResult, type Message } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
-import { afterEach, describe, expect, it } from 'vitest'
+import type { Libp2p } from 'libp2p'
+import { describe, expect, it } from 'vitest'
 import { until } from '../node/testing/until'
 import { meshMessageId } from './message-id'
-import { meshServices, type MeshServices } from './services'
+import type { MeshServices } from './services'
+import { loopbackNodes } from './testing/loopback'
 import { discoveryTopic, eventsTopic } from './topics'
 
 const ROOM = 'bafy-room'
 const EVENTS = eventsTopic(ROOM)
-const nodes: Array<Libp2p<MeshServices>> = []
+const loopback = loopbackNodes()
 
 async function node(): Promise<Libp2p<MeshServices>> {
-  const n = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: meshServices({ room: ROOM }),
-  })
-  nodes.push(n)
+  const n = await loopback({ services: { room: ROOM } })
   n.services.pubsub.subscribe(EVENTS)
   return n
 }
 
 const bytes = (s: string) => new TextEncoder().encode(s)
-
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
 
 describe('content-addressed gossip', () => {
   it('two peers publishing the same event bytes make one message: the peer between them validates it once', async () => {

@@ -6,36 +6,11 @@ import { testSigner } from '../../core/testing/ed25519'
 import { replicaRoom, type ReplicaRoom } from '../../core/testing/replica'
 import { presenceTopic } from '../topics'
 import { encodeHeartbeat } from './message'
-import { memberPresence } from './members'
-import { PresenceService, type PresenceNode } from './service'
+import type { PresenceService } from './service'
+import { connectedNode, startPresence, type Validator } from './testing'
 
 const INTERVAL = 1000
 const RELAY = peerIdFromString(testSigner('relay').peerId)
-
-type Validator = (from: unknown, msg: { topic: string; data: Uint8Array }) => Promise<unknown>
-
-/** A node connected directly to `peers`, whose connection monitor measured `rtt`; pings are counted and answered when `answers` says so. */
-function connectedNode(self: string, peers: () => PeerId[], rtt: number, answers: (peer: string) => boolean) {
-  const topicValidators = new Map<string, Validator>()
-  const pubsub = Object.assign(new EventTarget(), { topicValidators, subscribe: () => {}, publish: async () => ({ recipients: [] }) })
-  const pinged: string[] = []
-  const node = Object.assign(new EventTarget(), {
-    peerId: peerIdFromString(self),
-    services: {
-      pubsub,
-      ping: {
-        ping: async (peer: PeerId) => {
-          pinged.push(peer.toString())
-          if (!answers(peer.toString())) throw new Error('no answer')
-          return 3
-        },
-      },
-    },
-    getConnections: (peer?: PeerId) => (peer != null && peers().some((p) => p.equals(peer)) ? [{ status: 'open', limits: undefined, rtt, remoteAddr: { toString: () => '/ip4/127.0.0.1/tcp/1/ws' } }] : []),
-    getPeers: () => peers(),
-  })
-  return { node: node as unknown as PresenceNode, topicValidators, pinged }
-}
 
 let room: ReplicaRoom
 let service: PresenceService
@@ -60,18 +35,10 @@ beforeEach(async () => {
   connected = []
   silentAnswers = true
   const self = testSigner('self')
-  const fake = connectedNode(self.peerId, () => connected, 7.4, () => silentAnswers)
+  const fake = connectedNode(self.peerId, { peers: () => connected, rtt: 7.4, answers: () => silentAnswers })
   validators = fake.topicValidators
   pinged = fake.pinged
-  service = new PresenceService(fake.node, {
-    signer: self,
-    room: room.replica.log.room,
-    self: { name: 'self', kind: 'relay', role: 'owner' },
-    members: memberPresence(() => room.replica.state),
-    intervalMs: INTERVAL,
-    now: () => Date.now(),
-  })
-  service.start()
+  service = startPresence(fake.node, room, self, { intervalMs: INTERVAL, me: { kind: 'relay', role: 'owner' } })
 })
 
 afterEach(async () => {

@@ -8,38 +8,23 @@ import { testSigner, testVerifier } from '../../core/testing/ed25519'
 import { replicaRoom, type ReplicaRoom } from '../../core/testing/replica'
 import { presenceTopic } from '../topics'
 import { encodeHeartbeat } from './message'
-import { memberPresence } from './members'
-import { PresenceService, type PresenceNode } from './service'
+import type { PresenceService } from './service'
+import { connectedNode, startPresence, type Validator } from './testing'
 
 const INTERVAL = 1000
 
-type Validator = (from: unknown, msg: { topic: string; data: Uint8Array }) => Promise<TopicValidatorResult>
-
-/** Just enough of a libp2p node for the presence service: beats are delivered by hand. */
-function fakeNode(self: string) {
-  const topicValidators = new Map<string, Validator>()
-  const pubsub = Object.assign(new EventTarget(), { topicValidators, subscribe: () => {}, publish: async () => ({ recipients: [] }) })
-  const node = Object.assign(new EventTarget(), {
-    peerId: peerIdFromString(self),
-    services: { pubsub, ping: { ping: async () => Promise.reject(new Error('not connected')) } },
-    getConnections: () => [],
-    getPeers: () => [],
-  })
-  return { node: node as unknown as PresenceNode, pubsub }
-}
-
 let room: ReplicaRoom
 let service: PresenceService
-let pubsub: EventTarget
+let validators: Map<string, Validator>
 let topic: string
 let verified: number
 const RELAY = peerIdFromString(testSigner('relay').peerId)
 
 /** Hands bytes to the topic's validator, as gossipsub does for every message it receives. */
 function receive(data: Uint8Array, forwarder = RELAY): Promise<TopicValidatorResult> {
-  const validate = (pubsub as unknown as { topicValidators: Map<string, Validator> }).topicValidators.get(topic)
+  const validate = validators.get(topic)
   if (validate == null) throw new Error('no presence validator')
-  return validate(forwarder, { topic, data })
+  return validate(forwarder, { topic, data }) as Promise<TopicValidatorResult>
 }
 
 /** A heartbeat `from` signed and sent, through `forwarder` (the relay unless told). */
@@ -53,21 +38,12 @@ beforeEach(async () => {
   room = await replicaRoom()
   vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout', 'Date'] })
   const self = testSigner('self')
-  const fake = fakeNode(self.peerId)
-  pubsub = fake.pubsub
+  const fake = connectedNode(self.peerId)
+  validators = fake.topicValidators
   topic = presenceTopic(room.replica.log.room)
   verified = 0
   const counting: Verifier = { verify: (...args) => (verified++, testVerifier.verify(...args)) }
-  service = new PresenceService(fake.node, {
-    signer: self,
-    verifier: counting,
-    room: room.replica.log.room,
-    self: { name: 'self', kind: 'human', role: 'reviewer' },
-    members: memberPresence(() => room.replica.state),
-    intervalMs: INTERVAL,
-    now: () => Date.now(),
-  })
-  service.start()
+  service = startPresence(fake.node, room, self, { intervalMs: INTERVAL, me: { kind: 'human', role: 'reviewer' }, verifier: counting })
 })
 
 afterEach(async () => {

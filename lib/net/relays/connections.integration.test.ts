@@ -3,31 +3,12 @@
  * room's services, one of them holding a ping stream open (as the presence probe does while a
  * loaded peer has not answered yet) while its connection monitor pings every 100 ms.
  */
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { tcp } from '@libp2p/tcp'
-import { createLibp2p, type Libp2p } from 'libp2p'
-import { afterEach, describe, expect, it } from 'vitest'
-import { meshServices, type MeshServices } from '../services'
+import { describe, expect, it } from 'vitest'
+import { loopbackNodes } from '../testing/loopback'
 import { patientConnectionMonitor } from './connections'
 
-const nodes: Libp2p<MeshServices>[] = []
-afterEach(async () => {
-  await Promise.all(nodes.splice(0).map((n) => n.stop()))
-})
-
-const start = async (pingInterval: number) => {
-  const node = await createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionMonitor: { ...patientConnectionMonitor, pingInterval },
-    services: meshServices(),
-  })
-  nodes.push(node)
-  return node as Libp2p<MeshServices>
-}
+const loopback = loopbackNodes()
+const start = (pingInterval: number) => loopback({ init: { connectionMonitor: { ...patientConnectionMonitor, pingInterval } } })
 
 describe('connections under slow pings', () => {
   it('the connection monitor does not drop a connection while another ping on it is still waiting', async () => {
