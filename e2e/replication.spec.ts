@@ -72,4 +72,64 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   await tab.page.reload()
   await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
   expect(await tab.events()).toBe(joined + 1)
+
+  // A tab database written by the previous schema (one record per event) is upgraded in place
+  // by this build, in Chromium itself: still with no peer, the reload shows the whole room.
+  const url = tab.page.url()
+  await tab.page.goto(new URL('/icon.svg', url).toString())
+  const written = await tab.page.evaluate(rewriteAsVersion2, 'chorus-mesh-events')
+  expect(written).toBe(joined + 1)
+  await tab.page.goto(url)
+  await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
+  expect(await tab.events()).toBe(joined + 1)
+  expect(await tab.page.evaluate(storesOf, 'chorus-mesh-events')).toEqual({ version: 3, stores: ['meta', 'slabs'] })
 })
+
+/**
+ * Rewrites the tab's event database as schema version 2 (one record per event in `events`,
+ * the `meta` records as they are); returns the events written. Runs in a page of the app's
+ * origin that does not open the database itself.
+ */
+async function rewriteAsVersion2(name: string): Promise<number> {
+  const done = <T>(r: IDBRequest<T>) => new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))))
+  const open = (version: number, upgrade?: (db: IDBDatabase) => void) =>
+    new Promise<IDBDatabase>((ok, fail) => {
+      const r = indexedDB.open(name, version)
+      r.onupgradeneeded = () => upgrade?.(r.result)
+      r.onsuccess = () => ok(r.result)
+      r.onerror = () => fail(r.error)
+      r.onblocked = () => fail(new Error('blocked by an open connection'))
+    })
+  const now = await open(3)
+  const read = now.transaction(['slabs', 'meta'])
+  const slabs = await done(read.objectStore('slabs').getAll()) as Array<{ room: string; keys: string[]; authors: string[]; seqs: Float64Array; lamports: Float64Array; kinds: string[]; ends: Uint32Array; bytes: Uint8Array }>
+  const meta = await done(read.objectStore('meta').getAll())
+  now.close()
+  await done(indexedDB.deleteDatabase(name))
+  const rows = slabs.flatMap((s) => s.keys.map((k, i) => ({
+    room: s.room, id: k.slice(s.room.length + 1), author: s.authors[i], seq: s.seqs[i], lamport: s.lamports[i], kind: s.kinds[i],
+    bytes: s.bytes.slice(i === 0 ? 0 : s.ends[i - 1], s.ends[i]),
+  })))
+  const old = await open(2, (db) => {
+    db.createObjectStore('events', { keyPath: ['room', 'id'] }).createIndex('order', ['room', 'lamport', 'id'])
+    db.createObjectStore('meta', { keyPath: ['room', 'key'] })
+  })
+  const write = old.transaction(['events', 'meta'], 'readwrite')
+  for (const r of rows) write.objectStore('events').put(r)
+  for (const m of meta) write.objectStore('meta').put(m)
+  await new Promise((ok, fail) => ((write.oncomplete = ok), (write.onerror = () => fail(write.error))))
+  old.close()
+  return rows.length
+}
+
+/** The event database's version and object stores, read without upgrading it. */
+async function storesOf(name: string): Promise<{ version: number; stores: string[] }> {
+  const db = await new Promise<IDBDatabase>((ok, fail) => {
+    const r = indexedDB.open(name)
+    r.onsuccess = () => ok(r.result)
+    r.onerror = () => fail(r.error)
+  })
+  const out = { version: db.version, stores: [...db.objectStoreNames].sort() }
+  db.close()
+  return out
+}
