@@ -1,9 +1,8 @@
 /**
  * Presence over gossipsub (DESIGN §3): publishes this peer's heartbeat on the room's presence
  * topic every interval, feeds received beats into a PresenceTracker, pings directly connected
- * peers whose beats are late (an answer confirms them), and emits a snapshot on every change.
- * The round-trip time shown is the one libp2p's connection monitor measures on every connection
- * anyway: probing every peer every interval as well cost a hub a new stream per member per beat.
+ * peers whose beats are late (probe.ts: an answer confirms them), and emits a snapshot on every
+ * change.
  *
  * A beat counts only from a member, under the member key that signed it (message.ts; gossip
  * messages carry no libp2p signature, ADR 0075): anyone can mint a key and beat, so a
@@ -25,6 +24,7 @@ import { bestKind, type TransportKind } from '../transport-kind'
 import { stallAware } from '../clock'
 import { libp2pVerifier } from '../keys'
 import { decodeHeartbeat, encodeHeartbeat, verifyHeartbeat } from './message'
+import { LateProbe } from './probe'
 
 const EMIT_MS = 100
 /** Beats verified per (forwarder, member) per interval: one beat, an update, a goodbye, slack. */
@@ -35,7 +35,7 @@ export type PresenceNode = Libp2p<{ pubsub: GossipSub; ping: Ping }>
 /** One row of the peers view: presence plus what the connection layer knows. */
 export interface PeerRow extends PeerPresence {
   transport: TransportKind
-  /** Round-trip time of the direct connection (ms): the connection monitor's, else this service's last ping. */
+  /** Round-trip time of the direct connection (ms): the connection monitor's, else the late-peer probe's last ping. */
   rttMs?: number
 }
 
@@ -85,10 +85,9 @@ export class PresenceService {
   private readonly spent = new Map<string, number>()
   private readonly tracker: PresenceTracker
   private readonly now: () => number
-  private readonly rtt = new Map<string, number>()
   private self: PresenceInfo
   private timer?: ReturnType<typeof setInterval>
-  private pinging = false
+  private readonly probe: LateProbe
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
   private emitTimer?: ReturnType<typeof setTimeout>
   private rootSource?: () => string
@@ -115,6 +114,7 @@ export class PresenceService {
       deadAfter: init.deadAfter,
       maxPeers: init.maxPeers,
     })
+    this.probe = new LateProbe(node, this.tracker, this.now)
   }
 
   start(): void {
@@ -164,13 +164,12 @@ export class PresenceService {
       return member == null ? [] : [{ ...p, ...member }]
     }).map((p) => {
       const conns = this.node.getConnections(peerIdFromString(p.peerId))
-      const measured = conns.find((c) => c.status === 'open' && c.limits == null && c.rtt != null)?.rtt
       return {
         ...p,
         lastSeen: wall - (clock - p.lastSeen),
         firstSeen: wall - (clock - p.firstSeen),
         transport: bestKind(conns),
-        rttMs: measured != null ? Math.round(measured) : this.rtt.get(p.peerId),
+        rttMs: this.probe.rttMs(p.peerId, conns),
       }
     })
     return { self: { peerId: this.node.peerId.toString(), ...this.current() }, peers }
@@ -184,7 +183,7 @@ export class PresenceService {
     this.spent.clear()
     this.tracker.tick(this.now())
     this.emitChange()
-    void this.pingPeers()
+    void this.probe.run().then((ran) => ran && this.emitChange())
   }
 
   private publish(type: 'beat' | 'bye'): void {
@@ -233,38 +232,6 @@ export class PresenceService {
 
   private readonly onConnectionChange = (): void => {
     this.emitChange()
-  }
-
-  /**
-   * Pings the peers whose last beat is more than one and a half intervals old, over a direct
-   * connection: a reply counts as a beat, so a peer whose gossip path is broken but which
-   * answers is never declared suspect or dead. Peers whose beats arrive need no probe.
-   */
-  private async pingPeers(): Promise<void> {
-    if (this.pinging) return
-    this.pinging = true
-    try {
-      const lateBefore = this.now() - 1.5 * this.tracker.intervalMs
-      const known = new Set(this.tracker.list().filter((p) => p.status !== 'left' && p.lastSeen < lateBefore).map((p) => p.peerId))
-      const targets = this.node.getPeers().filter((p) => known.has(p.toString()))
-      await Promise.all(
-        targets.map(async (peer) => {
-          const id = peer.toString()
-          const conns = this.node.getConnections(peer).filter((c) => c.status === 'open' && c.limits == null)
-          if (conns.length === 0) return this.rtt.delete(id)
-          try {
-            const ms = await this.node.services.ping.ping(peer, { signal: AbortSignal.timeout(this.tracker.intervalMs) })
-            this.rtt.set(id, Math.round(ms))
-            this.tracker.confirm(id, this.now())
-          } catch {
-            this.rtt.delete(id)
-          }
-        }),
-      )
-      this.emitChange()
-    } finally {
-      this.pinging = false
-    }
   }
 
   /**
