@@ -115,6 +115,12 @@ function expectAuthorityHolds(st: RoomState, events: readonly StoredEvent[], o: 
     expect(m.role).toBe(join.event.payload.invite?.role ?? 'reviewer')
     if (!m.left) expect(join.event.seq).toBeLessThanOrEqual(o.cuts.get(m.peerId) ?? Infinity)
   }
+  // Membership read from the index alone is the fold's record, for every key that wrote anything.
+  for (const peer of new Set(events.map((e) => e.event.author))) {
+    const m = st.members.get(peer)
+    const fold = m && { displayName: m.displayName, kind: m.kind, role: m.role, capabilities: m.capabilities, left: m.left, revoked: m.revoked === true }
+    expect(replica.authority.member(peer), `membership of ${peer}`).toEqual(fold)
+  }
   for (const x of st.sessions.values()) {
     for (const [i, h] of x.history.entries()) {
       const by = st.members.get(h.by)

@@ -9,6 +9,7 @@ import type { EventId, PeerId } from '../ids'
 import type { StoredEvent } from '../log/stored'
 import { foldOrder, insertionIndex } from '../state/order'
 import { PastIndex, type CausalView } from './causal'
+import { Membership, type MemberFacts } from './members'
 import { evaluateStanding, inviteKey, JOIN_WITNESS_GRACE_MS, type Of, type Standing } from './standing'
 
 /** What the fold asks of authority. */
@@ -37,6 +38,10 @@ const EMPTY: Standing = { cuts: new Map(), voidJoins: new Map(), voidActs: new S
 /** See the module comment. */
 export class Authority implements AuthorityFacts {
   private owner: PeerId | null = null
+  private created: Of<'room.created'> | undefined
+  private readonly renames = new Map<PeerId, Of<'member.renamed'>[]>()
+  /** Answers of `member`, dropped whenever a membership event or a verdict changes. */
+  private membership: Membership | undefined
   private readonly joins = new Map<PeerId, Of<'member.joined'>[]>()
   private readonly joinOrder: Of<'member.joined'>[] = []
   private readonly leaves = new Map<PeerId, Of<'member.left'>[]>()
@@ -70,6 +75,23 @@ export class Authority implements AuthorityFacts {
     return e && { author: e.author, seq: e.seq }
   }
 
+  /** The fold's member record for `peer`, read without the fold (members.ts). */
+  member(peer: PeerId): MemberFacts | undefined {
+    this.membership ??= new Membership({
+      created: this.created,
+      joins: this.joins,
+      leaves: this.leaves,
+      renames: this.renames,
+      joinOrder: this.joinOrder,
+      revocations: this.revocations,
+      forks: this.view.quarantined(),
+      counts: (e) => this.counts(e),
+      joinVoid: (id) => this.joinVoid(id),
+      actVoid: (id) => this.actVoid(id),
+    })
+    return this.membership.of(peer)
+  }
+
   /**
    * The heads of members whose join nobody else has cited yet: an author cites them so that a
    * join's first witness is the real time it was seen, even when the join carries an old
@@ -91,14 +113,22 @@ export class Authority implements AuthorityFacts {
     switch (ev.kind) {
       case 'room.created':
         this.owner = ev.author
+        this.created = e as Of<'room.created'>
+        this.membership = undefined
         return []
+      case 'member.renamed':
+        insertBySeq(this.renames, ev.author, e as Of<'member.renamed'>)
+        this.membership = undefined
+        break
       case 'member.joined':
+        this.membership = undefined
         insertBySeq(this.joins, ev.author, e as Of<'member.joined'>)
         this.joinOrder.splice(insertionIndex(this.joinOrder, e), 0, e as Of<'member.joined'>)
         if (ev.payload.invite && !this.witness.has(e.id)) this.unwitnessed.add(e as Of<'member.joined'>)
         dirty = true
         break
       case 'member.left':
+        this.membership = undefined
         insertBySeq(this.leaves, ev.author, e as Of<'member.left'>)
         dirty ||= this.joins.get(ev.author)?.some((j) => j.event.payload.invite?.role === 'admin') === true
         break
@@ -120,6 +150,7 @@ export class Authority implements AuthorityFacts {
 
   /** Re-evaluates standing (e.g. after a fork is found); returns the stored events whose verdict changed. */
   reevaluate(): StoredEvent[] {
+    this.membership = undefined
     if (this.owner === null) return []
     const before = this.standing
     this.standing = evaluateStanding({

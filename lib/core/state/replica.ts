@@ -117,6 +117,11 @@ export class Replica {
     return eventsMissingFrom(this.log, remote)
   }
 
+  /** True while late events owe a replay of the fold that no read of the state has run yet. */
+  get replayOwed(): boolean {
+    return this.fold.replayOwed
+  }
+
   /** Times a late event forced a replay. */
   get rewindCount(): number {
     return this.fold.rewindCount

@@ -2,6 +2,7 @@
  * Who a peer is, for presence, by the room's log: its member record (name, kind, role), as
  * long as it is a member — not for a key that never joined, left or was revoked.
  */
+import type { MemberFacts } from '../../core/authority/members'
 import type { PeerId } from '../../core/ids'
 import type { RoomState } from '../../core/state/types'
 import { RELAY_CAPABILITY } from '../relays/record'
@@ -30,6 +31,22 @@ export function memberPresence(state: () => RoomState, settleEveryMs = 0, now: (
     // The room's owner signed its genesis: the relay that created it (room-bootstrap.ts); other
     // relays join with the relay capability.
     const relay = peerId === s.owner || m.capabilities.includes(RELAY_CAPABILITY)
+    return { name: m.displayName, kind: relay ? 'relay' : m.kind, role: m.role }
+  }
+}
+
+/**
+ * The `members` lookup of PresenceService read from the replica's authority index (ADR 0086):
+ * the same answer as the fold's record, without reading the fold, so no lookup ever runs a
+ * replay. A hub uses it: it folds nothing else, and a replay owed after late events from a
+ * starved peer can cover thousands of events.
+ */
+export function authorityPresence(member: (peerId: PeerId) => MemberFacts | undefined): (peerId: string) => MemberInfo | undefined {
+  return (peerId) => {
+    const m = member(peerId as PeerId)
+    if (m == null || m.left || m.revoked) return undefined
+    // Only the room's genesis grants the owner role, and the relay that created the room signed it.
+    const relay = m.role === 'owner' || m.capabilities.includes(RELAY_CAPABILITY)
     return { name: m.displayName, kind: relay ? 'relay' : m.kind, role: m.role }
   }
 }

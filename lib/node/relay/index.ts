@@ -9,12 +9,12 @@ import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { RoomCreated } from '../../core/events/kinds/room'
 import type { Signer } from '../../core/events/signer'
-import { selectOutcomes, selectRole } from '../../core/state/selectors'
+import { selectOutcomes } from '../../core/state/selectors'
 import { asPeerId } from '../../core/ids'
 import { libp2pSigner } from '../../net/keys'
 import { PresenceService } from '../../net/presence/service'
 import type { RoomInfo } from '../../net/room-info'
-import { memberPresence } from '../../net/presence/members'
+import { authorityPresence } from '../../net/presence/members'
 import { RoomPeer } from '../../net/room-peer'
 import { openSqliteStore, type SqliteEventStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
@@ -40,9 +40,6 @@ import { reservationGate } from './reservations'
 import { relayRoutes } from './routes'
 
 export type { RelayOptions } from './options'
-
-/** How often presence's member lookup reads the settled fold state (members.ts). */
-const MEMBER_SETTLE_MS = 1000
 
 export interface Relay {
   node: RelayNode
@@ -108,8 +105,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const presence = new PresenceService(node, {
       signer: peer.signer,
       room: served.room,
-      // A beat from every member every interval: the lookup must not replay the fold each time.
-      members: memberPresence(() => peer.host.replica.state, MEMBER_SETTLE_MS),
+      // A beat from every member every interval: the lookup reads the authority index, never the fold.
+      members: authorityPresence((id) => peer.host.replica.authority.member(id)),
       self: { name: 'relay', kind: 'relay', role: relayAuthority(peer.host.replica.state, signer.peerId).role, root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
     })
@@ -231,10 +228,13 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
   }
 }
 
-/** A member that has not left and is not revoked or quarantined holds a reservation freely. */
+/**
+ * A member that has not left and is not revoked or quarantined holds a reservation freely. Read
+ * from the authority index: a reservation request must not run the replay the fold owes.
+ */
 function isCurrentMember(peer: RoomPeer | undefined, id: string): boolean {
-  const state = peer?.host.replica.state
-  if (state == null) return false
-  const m = state.members.get(asPeerId(id))
-  return selectRole(state, asPeerId(id)) != null && m?.revoked !== true && !state.quarantined.has(asPeerId(id))
+  const replica = peer?.host.replica
+  if (replica == null) return false
+  const m = replica.authority.member(asPeerId(id))
+  return m != null && !m.left && !m.revoked && !replica.log.quarantined().has(asPeerId(id))
 }
