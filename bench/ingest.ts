@@ -146,6 +146,6 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     fig('ingest.node.replica-add-native-sha256', 'replicaNative', 'breakdown: Replica.add with node:crypto sha256 injected for ids (EventLogInit.sha256, what RoomPeer passes in Node)', false),
     fig('ingest.node.log-add', 'log', 'breakdown: EventLog.add alone (decode + verify + admission, no fold)', false),
     fig('ingest.node.duplicate', 'duplicate', 'breakdown: Replica.add of an event already held (answered from the hash, before decoding)', false),
-    fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (dag-cbor decode + one canonical re-encode, signing bytes cut from it + envelope checks + zod payload + id)', false),
+    fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (validating decoder: decode and canonical check in one pass, signing bytes cut from the input + envelope checks + zod payload + id)', false),
   ]
 }

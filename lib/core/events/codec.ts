@@ -8,6 +8,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { base32 } from 'multiformats/bases/base32'
 import type { EventId } from '../ids'
 import { SIG_BYTES, slotsOf } from '../log/layout'
+import { decodeCanonicalSubset } from './canonical-decode'
 import { DAG_CBOR_CODE, MAX_EVENT_BYTES, SHA256_CODE } from './constants'
 import { checkEnvelope, type AnyEvent, type CheckedEnvelope, type EncodedEvent, type SignedEvent, type UnsignedEvent } from './envelope'
 import { isEventKind, payloadSchemas, type EventKind } from './kinds'
@@ -91,25 +92,37 @@ const MAP_10 = 0xaa
 const matchesAt = (bytes: Uint8Array, at: number, want: readonly number[]): boolean => want.every((b, i) => bytes[at + i] === b)
 
 /**
+ * Where the `sig` entry's key starts in the canonical bytes of a v1 envelope. Canonical dag-cbor
+ * sorts map keys by length then bytes, so a v1 envelope always starts `v`, `seq`, `sig`, and
+ * removing that entry and giving the map header one entry less is exactly the encoding of the
+ * map without it. Undefined for anything else (never a valid v1 envelope).
+ */
+function sigEntryAt(bytes: Uint8Array): number | undefined {
+  if (bytes[0] !== MAP_11 || !matchesAt(bytes, 1, KEY_V) || !matchesAt(bytes, 4, KEY_SEQ)) return undefined
+  // seq is a positive integer (major type 0): 1 byte below 24, else 1 + 1/2/4/8 bytes.
+  const info = bytes[8]
+  const seqBytes = info < 24 ? 1 : info <= 27 ? 1 + 2 ** (info - 24) : 0
+  const at = 8 + seqBytes
+  return seqBytes > 0 && matchesAt(bytes, at, SIG_ENTRY_HEAD) && bytes.length >= at + SIG_ENTRY_BYTES ? at : undefined
+}
+
+/** The envelope's canonical bytes without the `sig` entry at `at`, in a new array. */
+function cutSig(bytes: Uint8Array, at: number): Uint8Array {
+  const signing = new Uint8Array(bytes.length - SIG_ENTRY_BYTES)
+  signing.set(bytes.subarray(0, at))
+  signing[0] = MAP_10
+  signing.set(bytes.subarray(at + SIG_ENTRY_BYTES), at)
+  return signing
+}
+
+/**
  * The signing bytes (the canonical encoding of the envelope without `sig`), cut out of the
- * canonical bytes of a valid envelope instead of encoding the map a second time. Canonical
- * dag-cbor sorts map keys by length then bytes, so a v1 envelope always starts `v`, `seq`,
- * `sig`: removing that entry and giving the map header one entry less is exactly the encoding
- * of the map without it. Anything else (never a valid v1 envelope) falls back to encoding.
+ * canonical bytes of a valid envelope instead of encoding the map a second time; anything else
+ * falls back to encoding.
  */
 function signingFromCanonical(bytes: Uint8Array, raw: Record<string, unknown>): Uint8Array {
-  // `bytes` is the encoder's own fresh output (equal to the input): it is cut in place.
-  if (bytes[0] === MAP_11 && matchesAt(bytes, 1, KEY_V) && matchesAt(bytes, 4, KEY_SEQ)) {
-    // seq is a positive integer (major type 0): 1 byte below 24, else 1 + 1/2/4/8 bytes.
-    const info = bytes[8]
-    const seqBytes = info < 24 ? 1 : info <= 27 ? 1 + 2 ** (info - 24) : 0
-    const at = 8 + seqBytes
-    if (seqBytes > 0 && matchesAt(bytes, at, SIG_ENTRY_HEAD) && bytes.length >= at + SIG_ENTRY_BYTES) {
-      bytes.copyWithin(at, at + SIG_ENTRY_BYTES)
-      bytes[0] = MAP_10
-      return plain(bytes).subarray(0, bytes.length - SIG_ENTRY_BYTES)
-    }
-  }
+  const at = sigEntryAt(bytes)
+  if (at !== undefined) return cutSig(bytes, at)
   const { sig: _sig, ...unsigned } = raw
   return plain(dagCbor.encode(unsigned))
 }
@@ -146,8 +159,25 @@ function signingByLayout(env: CheckedEnvelope, payload: unknown, bytes: Uint8Arr
  * Decode and validate untrusted bytes: size, canonical dag-cbor, envelope structure, kind
  * and payload schema. Does not check the signature or anything that needs other events.
  * `id`, when given, must be `cidOf(bytes)` (a caller that hashed first to spot duplicates).
+ * Bytes in the subset of canonical-decode.ts are decoded and proven canonical in one pass;
+ * the rest take `decodeEventReencoded`, which gives the same verdicts for every input.
  */
 export function decodeEvent(bytes: Uint8Array, id?: EventId): DecodeResult {
+  if (bytes.length > MAX_EVENT_BYTES) return { ok: false, reason: 'oversized', detail: `${bytes.length} bytes` }
+  const fast = decodeCanonicalSubset(bytes)
+  if (fast === undefined) return decodeEventReencoded(bytes, id)
+  const env = checkEnvelope(fast.value)
+  if (typeof env === 'string') return { ok: false, reason: 'malformed', detail: `envelope: ${env}` }
+  // The bytes are canonical, so the signing bytes are cut from them (a copy: they belong to the caller).
+  return withPayload(env, bytes, id, signingFromCanonical(bytes, fast.value as Record<string, unknown>))
+}
+
+/**
+ * `decodeEvent` by dag-cbor's decoder and a canonical re-encode (of the payload alone when the
+ * layout vouches for the header): the reference verdict, and the path for bytes outside the
+ * validating decoder's subset.
+ */
+export function decodeEventReencoded(bytes: Uint8Array, id?: EventId): DecodeResult {
   if (bytes.length > MAX_EVENT_BYTES) return { ok: false, reason: 'oversized', detail: `${bytes.length} bytes` }
   let raw: unknown
   try {
@@ -169,6 +199,13 @@ export function decodeEvent(bytes: Uint8Array, id?: EventId): DecodeResult {
     for (let i = 0; i < bytes.length; i++) if (again[i] !== bytes[i]) return { ok: false, reason: 'malformed', detail: 'not canonical dag-cbor' }
   }
   if (typeof env === 'string') return { ok: false, reason: 'malformed', detail: `envelope: ${env}` }
+  // Signed bytes come from the raw envelope: schema defaults must not change what was signed.
+  // They are cut from the received bytes or the re-encoding (equal to `bytes`, which belong to the caller).
+  return withPayload(env, bytes, id, fast ?? signingFromCanonical(again as Uint8Array, raw as Record<string, unknown>))
+}
+
+/** The kind and payload checks that follow a canonical, structurally valid envelope. */
+function withPayload(env: CheckedEnvelope, bytes: Uint8Array, id: EventId | undefined, signing: Uint8Array): DecodeResult {
   const { kind } = env
   if (!isEventKind(kind)) return { ok: false, reason: 'malformed', detail: `unknown kind ${kind}` }
   const payload = payloadSchemas[kind].safeParse(env.payload)
@@ -177,8 +214,5 @@ export function decodeEvent(bytes: Uint8Array, id?: EventId): DecodeResult {
     return { ok: false, reason: 'malformed', detail: `${kind} payload: ${issue?.path.join('.')} ${issue?.message}` }
   }
   const event = { ...env, kind, payload: payload.data } as AnyEvent
-  // Signed bytes come from the raw envelope: schema defaults must not change what was signed.
-  // They are cut from the received bytes or the re-encoding (equal to `bytes`, which belong to the caller).
-  const signing = fast ?? signingFromCanonical(again as Uint8Array, raw as Record<string, unknown>)
   return { ok: true, value: { id: id ?? cidOf(bytes), bytes, event }, signing }
 }
