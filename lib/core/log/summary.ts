@@ -53,11 +53,11 @@ const same = (a: AuthorSummary, b: AuthorSummary): boolean => a.seq === b.seq &&
  * for missing references are offered too (after the stored ones): the peer may hold the
  * references, and otherwise every gap in a chain would cost another round trip.
  * One exchange in each direction brings two replicas to equal roots (without forks).
+ * `local`: the log's current summary, when the caller already holds it.
  */
-export function eventsMissingFrom(log: EventLog, remote: Summary): EncodedEvent[] {
+export function eventsMissingFrom(log: EventLog, remote: Summary, local: Summary = summarize(log)): EncodedEvent[] {
   const theirs = new Map(remote.authors.map((a) => [a.author, a]))
   const out: EncodedEvent[] = []
-  const local = summarize(log)
   for (const mine of local.authors) {
     const other = theirs.get(mine.author)
     if (other && same(mine, other)) continue

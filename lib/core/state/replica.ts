@@ -35,16 +35,21 @@ export class Replica {
   private readonly clock: () => number
   private authoring: Promise<void> = Promise.resolve()
   private readonly dependencyCache = new DependencyCache()
+  /** Bumped whenever the stored set or its quarantines change: the summary is a function of them. */
+  private changes = 0
+  private summarized: { at: number; summary: Summary } | undefined
 
   constructor(init: ReplicaInit) {
     this.clock = init.now ?? (() => Date.now())
     this.log = new EventLog({
       ...init,
       onStored: (e) => {
+        this.changes++
         this.fold.insert(e, this.authority.observe(e))
         init.onStored?.(e)
       },
       onQuarantine: (author, seq) => {
+        this.changes++
         this.fold.quarantineAuthor(author, seq)
         this.fold.revise(this.authority.reevaluate())
       },
@@ -107,14 +112,19 @@ export class Replica {
     return stateDigest(this.fold.state)
   }
 
-  /** The sync summary (version vector + Merkle root). */
+  /**
+   * The sync summary (version vector + Merkle root), computed once per change of the stored
+   * set: every sync round reads it on both sides, and a hub answers many rounds between changes.
+   * Treat as read-only.
+   */
   summary(): Summary {
-    return summarize(this.log)
+    if (this.summarized?.at !== this.changes) this.summarized = { at: this.changes, summary: summarize(this.log) }
+    return this.summarized.summary
   }
 
   /** Events a peer with `remote` summary may lack. */
   missingFrom(remote: Summary): EncodedEvent[] {
-    return eventsMissingFrom(this.log, remote)
+    return eventsMissingFrom(this.log, remote, this.summary())
   }
 
   /** True while late events owe a replay of the fold that no read of the state has run yet. */

@@ -122,8 +122,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         })
       : null
     const requests = escalationWebhook({ url: opts.escalationWebhook ?? process.env.CHORUS_ESCALATION_WEBHOOK, room: served.room, store, state: () => roomPeer.host.replica.state })
+    // The root goes out with each beat; reading it per stored change would summarize per change.
+    presence.trackRoot(() => roomPeer.host.replica.summary().root)
     const unsubscribe = peer.host.subscribe(() => {
-      presence.setRoot(roomPeer.host.replica.summary().root)
       webhook?.kick()
       requests?.kick()
     })
