@@ -13,8 +13,8 @@ import { slug, tasksFrom } from './command'
 import { makePolicy, PolicyError } from './policy'
 import { AdaptiveGrace } from './grace'
 import { turnWait } from './liveness'
-import { versionNeeded } from './primary'
-import { plannerCandidates, rankPlanners } from './rank'
+import { PrimaryDuty, versionNeeded } from './primary'
+import { PlannerOrder, plannerCandidates, rankPlanners } from './rank'
 import { SessionWatcher } from './watch'
 
 const A = 'peer-a' as PeerId
@@ -77,6 +77,40 @@ describe('primary duty', () => {
     expect(turnWait(ranked, second, (p) => (p === first ? 'quiet' : 'heard'), grace)).toBe(4000)
     expect(turnWait(ranked, second, (p) => (p === first ? 'gone' : 'heard'), grace)).toBe(0)
     expect(turnWait(ranked, 'stranger', () => 'heard', grace)).toBeNull()
+  })
+})
+
+describe('who plans a session', () => {
+  // Planners of another team, and a session for which one of them outranks both participants.
+  const others = Array.from({ length: 12 }, (_, i) => `peer-other-${i}` as PeerId)
+  const everyone = [A, B, ...others].map((p) => member(p, ['planner']))
+  const id = Array.from({ length: 50 }, (_, i) => `ses_${String(i).padStart(32, '0')}` as SessionId).find((x) => !rankPlanners(x, [A, B, ...others]).slice(0, 1).some((p) => p === A || p === B)) as SessionId
+
+  it('ranks its participants first, in the same order however many other planners share the room', () => {
+    for (let n = 0; n <= others.length; n++) {
+      const s = room([session({ id })], everyone.slice(0, 2 + n))
+      const ranked = new PlannerOrder().ranked(s.sessions.get(id)!, plannerCandidates(s))
+      expect(ranked.slice(0, 2)).toEqual(rankPlanners(id, [A, B]))
+      expect(new Set(ranked)).toEqual(new Set(plannerCandidates(s)))
+    }
+  })
+
+  it('the first participant plans at once while every other planner beats; the others wait their turns', async () => {
+    const s = room([session({ id })], everyone)
+    const [first, second] = rankPlanners(id, [A, B]) as PeerId[]
+    const planned: string[] = []
+    const duty = (me: PeerId) =>
+      new PrimaryDuty({
+        peer: { signer: { peerId: me }, host: { replica: { state: s }, lagMs: 0 }, author: async () => planned.push(me) } as never,
+        planner: { plan: async () => plan } as never,
+        standing: () => 'heard',
+        now: () => 0,
+      })
+    expect(await duty(second).tick()).toBe(0)
+    for (const o of others) expect(await duty(o).tick()).toBe(0)
+    expect(await duty(first).tick()).toBe(1)
+    await new Promise((r) => setTimeout(r, 0))
+    expect(planned).toEqual([first])
   })
 })
 

@@ -1,7 +1,7 @@
 /**
  * The primary planner duty (DESIGN §2): for each active session that needs a plan version
  * (none yet, or open concerns on the latest), the planners are ranked by rendezvous hash of
- * (session, peer); the first writes the version at once, the next after the turns of those
+ * (session, peer), the session's participants before the others (ADR 0087); the first writes the version at once, the next after the turns of those
  * above it without one (a view change; turns as in liveness.ts, ADR 0070). A peer that dies
  * drops out of the ranking, so the next one moves up; a primary that is alive but silent is
  * overtaken after its turn. See ADR 0051.
@@ -17,7 +17,7 @@ import { stallAware } from '../../net/clock'
 import { DUTY_STEP_MS } from './derived'
 import { AdaptiveGrace } from './grace'
 import { turnWait, type Standing } from './liveness'
-import { plannerCandidates, Rankings } from './rank'
+import { PlannerOrder, plannerCandidates } from './rank'
 
 export interface PrimaryDutyInit {
   peer: RoomPeer
@@ -46,7 +46,7 @@ export function versionNeeded(s: SessionState, maxVersions: number): number {
 export class PrimaryDuty {
   private readonly firstNeed = new Map<string, number>()
   private readonly planning = new Set<string>()
-  private readonly ranks = new Rankings('primary')
+  private readonly ranks = new PlannerOrder()
   /** Versions this peer planned (not samples of anyone's delay). */
   private readonly mine = new Set<string>()
   readonly grace: AdaptiveGrace
@@ -78,6 +78,7 @@ export class PrimaryDuty {
       this.mine.delete(k)
     }
     this.ranks.retain(new Set(needs.map((x) => x.s.id as string)))
+    const planners = needs.length > 0 ? plannerCandidates(state) : []
     let n = 0
     for (const { s, v } of needs) {
       const key = `${s.id}#${v}`
@@ -85,7 +86,7 @@ export class PrimaryDuty {
       const first = this.firstNeed.get(key) ?? now
       this.firstNeed.set(key, first)
       if (this.planning.has(key)) continue
-      const turns = turnWait(this.ranks.ranked(s.id, plannerCandidates(state)), me, this.init.standing, this.grace)
+      const turns = turnWait(this.ranks.ranked(s, planners), me, this.init.standing, this.grace)
       // Behind the room, another planner's version may be among the events still to be read.
       if (turns == null || now - first < (turns > 0 ? turns + peer.host.lagMs : 0)) continue
       this.planning.add(key)

@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js'
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
-import type { MemberState, RoomState } from '../../core/state/types'
+import type { MemberState, RoomState, SessionState } from '../../core/state/types'
 import { roleMayAuthor } from '../../core/log/roles'
 
 /** The capability a member announces to be eligible as a session's primary planner. */
@@ -62,3 +62,28 @@ const isPlanner = (s: RoomState, m: MemberState): boolean =>
 
 /** Current members that may act as primary: planner capability and a role that may write plans. */
 export const plannerCandidates = (s: RoomState): string[] => [...s.members.values()].filter((m) => isPlanner(s, m)).map((m) => m.peerId)
+
+/**
+ * The planners of a session in the order they take their turns: its participants first, then
+ * every other planner, each group by rendezvous rank. The participants are the agents working
+ * on its tasks, so who plans a session does not depend on how many other agents share the room
+ * — another team's agents, however busy or starved, hold none of this team's sessions while a
+ * participant is live.
+ */
+export class PlannerOrder {
+  private readonly participants = new Rankings('primary')
+  private readonly others = new Rankings('primary')
+
+  /** `candidates` (current planners) in turn order for `s`. */
+  ranked(s: SessionState, candidates: readonly string[]): string[] {
+    const mine = new Set<string>(s.participants)
+    const involved = candidates.filter((p) => mine.has(p))
+    return [...this.participants.ranked(s.id, involved), ...this.others.ranked(s.id, candidates.filter((p) => !mine.has(p)))]
+  }
+
+  /** Forgets sessions no longer asked for. */
+  retain(sessions: ReadonlySet<string>): void {
+    this.participants.retain(sessions)
+    this.others.retain(sessions)
+  }
+}
