@@ -61,6 +61,11 @@ export class PresenceTracker {
   private readonly peers = new Map<string, PeerPresence>()
   /** Local clock of the latest beat or confirmation from anyone. */
   private freshest = Number.NEGATIVE_INFINITY
+  /**
+   * Per peer, the longest recent gap between two of its beats (ms), forgotten by half an
+   * interval per beat since: how late this peer's beats run while it is working.
+   */
+  private readonly slowGaps = new Map<string, number>()
 
   constructor(init: PresenceTrackerInit) {
     if (!(init.intervalMs > 0)) throw new RangeError('intervalMs must be > 0')
@@ -81,6 +86,11 @@ export class PresenceTracker {
     }
     const from = known?.status
     this.freshest = Math.max(this.freshest, now)
+    if (known != null && known.status !== 'left') {
+      const gap = Math.max(now - known.lastSeen, (this.slowGaps.get(peerId) ?? 0) - this.intervalMs / 2)
+      if (gap > this.intervalMs) this.slowGaps.set(peerId, gap)
+      else this.slowGaps.delete(peerId)
+    }
     this.peers.set(peerId, {
       ...info,
       peerId,
@@ -114,6 +124,7 @@ export class PresenceTracker {
 
   /** Stops tracking a peer (it is no longer a member). */
   forget(peerId: string): boolean {
+    this.slowGaps.delete(peerId)
     return this.peers.delete(peerId)
   }
 
@@ -130,7 +141,7 @@ export class PresenceTracker {
       if (gone && (oldest == null || p.lastSeen < oldest.lastSeen)) oldest = p
     }
     if (oldest == null) return false
-    this.peers.delete(oldest.peerId)
+    this.forget(oldest.peerId)
     return true
   }
 
@@ -169,6 +180,22 @@ export class PresenceTracker {
     const p = this.peers.get(peerId)
     if (p == null || p.status === 'left') return p?.status
     return this.statusAt(p, this.freshest)
+  }
+
+  /**
+   * `statusVsRoom`, but a peer whose beats have lately run late by up to some gap is suspected
+   * only once its silence exceeds that gap by an interval (still dead after `deadAfter` beats):
+   * a peer whose process is starved keeps beating, late, and is as likely to be working as a
+   * prompt one, while a crashed peer that beat on time is suspected as soon as before. Duties
+   * judge candidates by it, so a slow elected emitter is not overtaken on every late beat.
+   */
+  statusAllowingLate(peerId: string): PresenceStatus | undefined {
+    const p = this.peers.get(peerId)
+    if (p == null || p.status === 'left') return p?.status
+    const silent = this.freshest - p.lastSeen
+    if (silent >= this.deadAfter * this.intervalMs) return 'dead'
+    const patience = Math.max(this.suspectAfter * this.intervalMs, (this.slowGaps.get(peerId) ?? 0) + this.intervalMs)
+    return silent >= patience ? 'suspect' : 'alive'
   }
 
   get(peerId: string): PeerPresence | undefined {

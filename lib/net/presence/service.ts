@@ -154,6 +154,11 @@ export class PresenceService {
     return this.tracker.statusVsRoom(peerId)
   }
 
+  /** A peer's status against the room, patient with a peer whose beats run late (the tracker's `statusAllowingLate`). */
+  statusAllowingLate(peerId: string): PresenceStatus | undefined {
+    return this.tracker.statusAllowingLate(peerId)
+  }
+
   snapshot(): PresenceSnapshot {
     // The tracker's times are on its own clock; the view shows wall times (after a stall of this
     // process, "last seen" then reads as recent as the beats this process could not read).

@@ -10,7 +10,7 @@ const BEAT = 1000
 function room() {
   let t = 0
   const tracker = new PresenceTracker({ intervalMs: BEAT })
-  const lookup = { status: (p: string) => tracker.status(p), statusVsRoom: (p: string) => tracker.statusVsRoom(p) }
+  const lookup = { status: (p: string) => tracker.status(p), statusVsRoom: (p: string) => tracker.statusVsRoom(p), statusAllowingLate: (p: string) => tracker.statusAllowingLate(p) }
   const standing = dutyStanding(lookup, 0, () => t)
   return {
     tracker,
@@ -49,6 +49,31 @@ describe('duty standing (ADR 0073)', () => {
     for (let ms = 11_000; ms <= 12_000; ms += BEAT) (r.beat('b', ms), r.at(ms))
     expect(r.standing('a')).toBe('quiet')
     expect(r.standing('b')).toBe('heard')
+  })
+
+  it('a candidate whose beats have run late keeps its standing as long as they have been late; a prompt one that stops goes quiet after three', () => {
+    const r = room()
+    // "slow" beats every 5 s (its process starved), "prompt" every second; both stop at 20 s.
+    for (let ms = 0; ms <= 20_000; ms += BEAT) {
+      r.beat('other', ms)
+      if (ms % 5000 === 0) r.beat('slow', ms)
+      r.beat('prompt', ms)
+      r.at(ms)
+    }
+    const at = (ms: number) => {
+      for (let t = 21_000; t <= ms; t += BEAT) r.beat('other', t)
+      r.at(ms)
+    }
+    at(24_000)
+    // Four beats missed: by the room both are suspect, but only the prompt one is quiet to duties.
+    expect(r.tracker.statusVsRoom('slow')).toBe('suspect')
+    expect(r.standing('slow')).toBe('heard')
+    expect(r.standing('prompt')).toBe('quiet')
+    // Silent longer than its beats ever ran late (5 s) by an interval: quiet too; gone at eight.
+    at(26_000)
+    expect(r.standing('slow')).toBe('quiet')
+    at(28_000)
+    expect(r.standing('slow')).toBe('gone')
   })
 
   it('a candidate dead by the clock is at most quiet, even when nobody else beats', () => {

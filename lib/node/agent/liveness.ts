@@ -12,7 +12,8 @@
  * clock: when every peer's beats are late together, this process fell behind on its sockets or
  * the relay they all pass through stalled, and the candidate is as likely to be working as
  * before. Such a peer keeps its standing (ADR 0073); one that stopped while the others kept
- * beating loses it. A peer the clock says is dead is at best quiet, so a room where nobody else
+ * beating loses it. A peer whose own beats have lately run late (its process starved, not
+ * stopped) keeps it for as long as its beats have been late, plus an interval (ADR 0087). A peer the clock says is dead is at best quiet, so a room where nobody else
  * beats still takes over from it.
  */
 import type { PresenceStatus } from '../../core/presence/tracker'
@@ -26,6 +27,8 @@ export interface PresenceLookup {
   status(peerId: string): PresenceStatus | undefined
   /** The status judged against the latest beat from anyone; without it, the clock alone judges. */
   statusVsRoom?(peerId: string): PresenceStatus | undefined
+  /** `statusVsRoom`, patient with a peer whose beats run late; preferred when present. */
+  statusAllowingLate?(peerId: string): PresenceStatus | undefined
 }
 
 const RANK: Record<Standing, number> = { gone: 0, quiet: 1, heard: 2 }
@@ -39,7 +42,7 @@ export function dutyStanding(presence: PresenceLookup, warmUpMs: number, now: ()
     if (status == null) return now() - startedAt < warmUpMs ? 'heard' : 'gone'
     const byClock = BY_STATUS[status]
     if (byClock === 'heard' || status === 'left') return byClock
-    const vsRoom = presence.statusVsRoom?.(peer)
+    const vsRoom = presence.statusAllowingLate?.(peer) ?? presence.statusVsRoom?.(peer)
     if (vsRoom == null) return byClock
     const best = RANK[BY_STATUS[vsRoom]] > RANK[byClock] ? BY_STATUS[vsRoom] : byClock
     return status === 'dead' && best === 'heard' ? 'quiet' : best
