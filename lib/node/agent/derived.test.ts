@@ -12,6 +12,7 @@ import type { EventId, PeerId, RoomId } from '../../core/ids'
 import type { DueEvent } from '../../core/sessions/due'
 import { initialState } from '../../core/state/initial'
 import type { MemberState, RoomState } from '../../core/state/types'
+import { dependencySession, planFor, replicaRoom } from '../../core/testing/replica'
 import { stallAware } from '../../net/clock'
 import { DerivedEmitter, DUTY_STEP_MS, dueKey, type DutyPeer } from './derived'
 import { AdaptiveGrace } from './grace'
@@ -200,3 +201,39 @@ describe('the derived duty', () => {
   })
 })
 
+
+describe('resolving a session', () => {
+  it('waits for a participant’s answer as long as answers to plans have been taking, not a fixed 3 s', async () => {
+    const r = await replicaRoom()
+    const { ann, bob, session } = await dependencySession(r)
+    const say = (who: typeof ann, type: 'agreement' | 'concern') => r.replica.author(who, 'session.message', { session, text: type, type })
+    // Bob answers each plan 6 s after it is proposed; ann agrees with her own plans at once.
+    for (const version of [1, 2]) {
+      await r.replica.author(ann, 'plan.proposed', { session, version, plan: planFor('t1', 't2') })
+      await say(ann, 'agreement')
+      r.clock.advance(6000)
+      await say(bob, 'concern')
+    }
+    await r.replica.author(ann, 'plan.proposed', { session, version: 3, plan: planFor('t1', 't2') })
+    await say(ann, 'agreement')
+    // One agreement of two participants is consensus: the resolution is due, bob's answer not in yet.
+    const key = `session.resolved|${session}`
+    let t = 0
+    const peer = stub(ann.peerId as PeerId, r.replica.state)
+    Object.defineProperty(peer.host.replica, 'state', { get: () => r.replica.state })
+    const d = new DerivedEmitter({ peer, standing: () => 'heard', now: () => t, wall: r.clock.now })
+    const resolvedDue = () => r.replica.due(r.clock.now()).some((e) => dueKey(e) === key)
+    expect(resolvedDue()).toBe(true)
+    await d.tick()
+    t = 4000
+    await d.tick()
+    expect(peer.authored).not.toContain('session.resolved')
+    // Bob's concern on v3 arrives after 6 s, as before: nothing was resolved in between.
+    t = 6000
+    r.clock.advance(6000)
+    await say(bob, 'concern')
+    await d.tick()
+    expect(peer.authored).not.toContain('session.resolved')
+    expect(resolvedDue()).toBe(false)
+  })
+})

@@ -40,10 +40,11 @@ export interface DerivedEmitterInit {
    */
   graceMs?: number
   /**
-   * Longest wait before emitting `session.resolved` while a participant has not yet answered
+   * Least wait before emitting `session.resolved` while a participant has not yet answered
    * the latest plan version (ms): with two participants one agreement is consensus, so the
-   * other's concern, if it is coming, should get the chance to arrive first. Once every
-   * participant has answered there is no wait. @default 3000
+   * other's concern, if it is coming, should get the chance to arrive first. It grows with
+   * how long participants have taken to answer plans here (`answers`). Once every participant
+   * has answered there is no wait. @default 3000
    */
   settleMs?: number
   /** Wait before retrying an event the log refused (ms). @default 5000 */
@@ -110,6 +111,13 @@ export class DerivedEmitter {
   /** What this peer authored per key (not samples of anyone's delivery delay; never sent twice). */
   private readonly mine = new Map<string, string>()
   readonly grace: AdaptiveGrace
+  /**
+   * How long participants take to answer a plan version (plan to answer, by the events' times):
+   * a resolution written before the last answer arrives is ignored by the fold when that answer
+   * is a concern that sorts before it, and written again later — a copy.
+   */
+  readonly answers: AdaptiveGrace
+  private readonly sampledAnswers = new Set<string>()
   private readonly now: () => number
   private readonly wall: () => number
 
@@ -117,6 +125,7 @@ export class DerivedEmitter {
     this.wall = init.wall ?? Date.now
     this.now = init.now ?? stallAware(DUTY_STEP_MS)
     this.grace = new AdaptiveGrace(init.graceMs ?? 4000)
+    this.answers = new AdaptiveGrace(init.settleMs ?? 3000)
   }
 
   /** Authors whatever is due and this peer's turn; resolves to the number authored. */
@@ -185,8 +194,24 @@ export class DerivedEmitter {
     const turns = turnWait(this.ranking(s, e, key, candidates), me, this.init.standing, this.grace)
     if (turns == null) return null
     // Behind the room, the event that settles this item may be among those still to be read.
-    const wait = turns > 0 ? turns + this.init.peer.host.lagMs : 0
-    const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? (this.init.settleMs ?? 3000) : 0
+    const lag = this.init.peer.host.lagMs
+    const wait = turns > 0 ? turns + lag : 0
+    // The answer still to come may also be among the events this peer has yet to read.
+    const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? this.answerWait(s, e.payload.session) + (turns > 0 ? 0 : lag) : 0
     return settle + wait
+  }
+
+  /** The wait for a participant's answer still to come: how long answers to plans have taken in this room. */
+  private answerWait(s: RoomState, session: string): number {
+    const x = s.sessions.get(session as never)
+    // The set only dedupes samples; clearing it now and then re-samples a few answers at worst.
+    if (this.sampledAnswers.size > 10_000) this.sampledAnswers.clear()
+    for (const m of x?.messages ?? []) {
+      const plan = x?.plans[m.planVersion - 1]
+      if (plan == null || m.author === plan.author || this.sampledAnswers.has(m.event)) continue
+      this.sampledAnswers.add(m.event)
+      this.answers.sample(m.time - plan.time)
+    }
+    return this.answers.ms
   }
 }
