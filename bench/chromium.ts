@@ -86,9 +86,9 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
     const rate = (k: string, f: 'cpu' | 'wall' = 'cpu') => n / (median(s[k].map((x) => x[f])) / 1000)
     const verify = { name: 'raw Ed25519 verify (WebCrypto, key imported once), same events, same tab', value: round(rate('verify'), 0), unit: 'events/CPU s' }
     const labels: Record<string, string> = {
-      idb: 'ReplicaHost.ingest, IndexedDB store (what a tab runs: received events written relaxed, ADR 0067, one slab record per write, ADR 0069)',
+      idb: 'ReplicaHost.ingest, IndexedDB store (what a tab runs: received events written relaxed, ADR 0067, one slab record per write, ADR 0069; ids hashed with hash-wasm\'s SHA-256 as a tab\'s RoomPeer does, ADR 0091)',
       'idb-strict': 'breakdown: as ingest.chromium.idb with every write strict (as received events were written before ADR 0067)',
-      memory: 'ReplicaHost.ingest, memory store',
+      memory: 'ReplicaHost.ingest, memory store (ids hashed as in a tab)',
       replica: 'breakdown: Replica.add alone',
       log: 'breakdown: EventLog.add alone (decode + verify + admission, no fold)',
     }

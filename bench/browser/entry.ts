@@ -12,6 +12,7 @@ import { EventLog } from '../../lib/core/log/log'
 import { Replica } from '../../lib/core/state/replica'
 import { libp2pVerifier } from '../../lib/net/keys'
 import { ReplicaHost } from '../../lib/net/replica-host'
+import { wasmSha256 } from '../../lib/net/wasm-sha256'
 import type { EventStore } from '../../lib/storage/event-store'
 import { openIdbStore } from '../../lib/storage/idb-store'
 import { createMemoryStore } from '../../lib/storage/memory-store'
@@ -41,6 +42,8 @@ async function load(): Promise<{ room: RoomId; events: Uint8Array[] }> {
 }
 
 const { room, events } = await load()
+/** The ids' hash a tab's RoomPeer uses (tab-mesh.ts); every pipeline step below hashes with it. */
+const sha256 = await wasmSha256()
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t = performance.now()
@@ -57,7 +60,7 @@ function bound(store: EventStore): EventStore {
 }
 
 async function host(store: EventStore): Promise<void> {
-  const h = new ReplicaHost({ room, store, verifier: libp2pVerifier() })
+  const h = new ReplicaHost({ room, store, verifier: libp2pVerifier(), sha256 })
   for (let i = 0; i < events.length; i += 256) {
     const r = await h.ingest(events.slice(i, i + 256))
     if (r.some((x) => x.status !== 'accepted')) throw new Error('not accepted')
@@ -92,11 +95,11 @@ const steps: Record<string, () => Promise<void>> = {
     for (const x of inputs) if (!(await x.key.verify(x.signing, x.sig))) throw new Error('bad signature')
   },
   async replica() {
-    const r = new Replica({ room, verifier: libp2pVerifier() })
+    const r = new Replica({ room, verifier: libp2pVerifier(), sha256 })
     for (const b of events) await r.add(b)
   },
   async log() {
-    const l = new EventLog({ room, verifier: libp2pVerifier() })
+    const l = new EventLog({ room, verifier: libp2pVerifier(), sha256 })
     for (const b of events) await l.add(b)
   },
   memory: () => host(createMemoryStore()),
@@ -141,7 +144,7 @@ const bench: BrowserBench = {
   steps: Object.keys(steps),
   run: (step) => timed(steps[step]),
   async retain() {
-    const r = new Replica({ room, verifier: libp2pVerifier() })
+    const r = new Replica({ room, verifier: libp2pVerifier(), sha256 })
     for (const b of events) await r.add(b.slice())
     ;(globalThis as { retained?: unknown }).retained = r
     return events.reduce((n, b) => n + b.byteLength, 0)

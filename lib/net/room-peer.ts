@@ -41,6 +41,8 @@ export interface RoomPeerInit {
   peerLimits?: PeerLimits
   /** Per-author budget over gossip and sync (ADR 0061; defaults in rate-limit.ts). */
   authorLimits?: AuthorLimits
+  /** The log's event hash (`EventLogInit.sha256`). @default nativeSha256() (node:crypto in Node, the core's default elsewhere) */
+  sha256?: (bytes: Uint8Array) => Uint8Array
 }
 
 /** Counters of the per-author budget on the sync path. */
@@ -88,7 +90,7 @@ export class RoomPeer {
     this.onIngest = init.onIngest
     const clock = init.clock ?? monotonic
     this.authors = new AuthorBudget(init.authorLimits, clock)
-    this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now, sha256: nativeSha256() })
+    this.host = new ReplicaHost({ room: init.room, store: init.store, verifier: libp2pVerifier(), now: init.now, sha256: init.sha256 ?? nativeSha256() })
     this.gossip = new EventGossip(init.node, {
       room: init.room,
       limiter: new PeerRateLimiter(init.peerLimits, clock),

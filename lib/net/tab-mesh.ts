@@ -24,6 +24,7 @@ import { RoomPeer } from './room-peer'
 import { webCryptoSigner } from './tab-signer'
 import { discoveryTopic } from './topics'
 import type { SyncStats } from './sync/service'
+import { wasmSha256 } from './wasm-sha256'
 import { WebRTCDialer } from './webrtc-dialer'
 
 /** What the UI learns about the replica after every stored change. */
@@ -117,7 +118,8 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     cleanup.unshift(() => node.stop())
     const peerId = node.peerId.toString()
     const signer = webCryptoSigner(identity.privateKey)
-    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer, onRound: () => cb.onSync({ ...peer.sync.stats }) })
+    const sha256 = await wasmSha256()
+    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer, sha256, onRound: () => cb.onSync({ ...peer.sync.stats }) })
     let name = identity.name ?? `Reviewer ${peerId.slice(-6)}`
     const presence = new PresenceService(node, {
       signer,
