@@ -199,6 +199,24 @@ describe('the derived duty', () => {
     await d.tick()
     expect(p.authored).toEqual(['dependency.detected'])
   })
+
+  it('the first-ranked behind the room by more than a grace period waits its lag too; a little behind, it emits at once', async () => {
+    const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
+    const first = turns(s, () => 'heard').ranked[0] as PeerId
+    let now = 0
+    const behind = stub(first, s, 20_000)
+    const d = new DerivedEmitter({ peer: behind, standing: () => 'heard', graceMs: 4000, now: () => now })
+    await d.tick()
+    now += 19_999
+    await d.tick()
+    expect(behind.authored).toEqual([])
+    now += 1
+    await d.tick()
+    expect(behind.authored).toEqual(['dependency.detected'])
+    const close = stub(first, s, 500)
+    await new DerivedEmitter({ peer: close, standing: () => 'heard', graceMs: 4000, now: () => 0 }).tick()
+    expect(close.authored).toEqual(['dependency.detected'])
+  })
 })
 
 

@@ -189,13 +189,18 @@ export class DerivedEmitter {
     return [...this.involvedRanks.ranked(key, involved), ...this.otherRanks.ranked(key, candidates.filter((p) => !inv.has(p)))]
   }
 
-  /** How long this peer lets a due event wait before emitting it itself, or null if it never does. */
+  /**
+   * How long this peer lets a due event wait before emitting it itself, or null if it never
+   * does. Behind the room by more than a grace period, even the first-ranked waits its lag: the
+   * next-ranked saw the item that much earlier and may have taken over, its event among those
+   * this peer has yet to read.
+   */
   private waitFor(s: RoomState, e: DueEvent, key: string, me: PeerId, candidates: readonly string[]): number | null {
     const turns = turnWait(this.ranking(s, e, key, candidates), me, this.init.standing, this.grace)
     if (turns == null) return null
     // Behind the room, the event that settles this item may be among those still to be read.
     const lag = this.init.peer.host.lagMs
-    const wait = turns > 0 ? turns + lag : 0
+    const wait = turns > 0 || lag >= this.grace.ms ? turns + lag : 0
     // The answer still to come may also be among the events this peer has yet to read.
     const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? this.answerWait(s, e.payload.session) + (turns > 0 ? 0 : lag) : 0
     return settle + wait

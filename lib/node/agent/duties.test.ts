@@ -99,15 +99,17 @@ describe('who plans a session', () => {
     const s = room([session({ id })], everyone)
     const [first, second] = rankPlanners(id, [A, B]) as PeerId[]
     const planned: string[] = []
-    const duty = (me: PeerId) =>
+    const duty = (me: PeerId, lagMs = 0) =>
       new PrimaryDuty({
-        peer: { signer: { peerId: me }, host: { replica: { state: s }, lagMs: 0 }, author: async () => planned.push(me) } as never,
+        peer: { signer: { peerId: me }, host: { replica: { state: s }, lagMs }, author: async () => planned.push(me) } as never,
         planner: { plan: async () => plan } as never,
         standing: () => 'heard',
         now: () => 0,
       })
     expect(await duty(second).tick()).toBe(0)
     for (const o of others) expect(await duty(o).tick()).toBe(0)
+    // Behind the room by more than a grace period, the primary first reads what it has missed.
+    expect(await duty(first, 20_000).tick()).toBe(0)
     expect(await duty(first).tick()).toBe(1)
     await new Promise((r) => setTimeout(r, 0))
     expect(planned).toEqual([first])

@@ -87,8 +87,10 @@ export class PrimaryDuty {
       this.firstNeed.set(key, first)
       if (this.planning.has(key)) continue
       const turns = turnWait(this.ranks.ranked(s, planners), me, this.init.standing, this.grace)
-      // Behind the room, another planner's version may be among the events still to be read.
-      if (turns == null || now - first < (turns > 0 ? turns + peer.host.lagMs : 0)) continue
+      // Behind the room, another planner's version may be among the events still to be read;
+      // behind by more than a grace period, even the primary's turn may have been taken.
+      const lag = peer.host.lagMs
+      if (turns == null || now - first < (turns > 0 || lag >= this.grace.ms ? turns + lag : 0)) continue
       this.planning.add(key)
       this.mine.add(key)
       n++
