@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { Membership } from './members'
 import { signInvite } from '../events/verify'
 import { Replica } from '../state/replica'
 import { testSigner, testVerifier } from '../testing/ed25519'
@@ -38,5 +39,20 @@ describe('Authority.member', () => {
     await room.replica.author(ann, 'member.renamed', { displayName: 'Gone' }).catch(() => undefined)
     expect(room.replica.authority.member(ann.peerId)).toMatchObject({ displayName: 'Ann', left: true })
     expect(room.replica.state.members.get(ann.peerId)?.displayName).toBe('Ann')
+  })
+
+  it('remembers no answer for keys the log never names, and hands out answers no caller can edit', async () => {
+    const room = await replicaRoom()
+    const ann = await room.member('ann', 'agent')
+    const a = room.replica.authority
+    // Any connected peer can put any key in a presence beat; those lookups must not pile up.
+    for (let i = 0; i < 5000; i++) expect(a.member(`12D3KooWnobody${i}` as typeof ann.peerId)).toBeUndefined()
+    const facts = a.member(ann.peerId)!
+    expect(facts).toMatchObject({ displayName: 'ann', kind: 'agent', left: false })
+    expect(() => facts.capabilities.push('admin')).toThrow(TypeError)
+    expect(() => Object.assign(facts, { role: 'owner' })).toThrow(TypeError)
+    expect(a.member(ann.peerId)?.role).not.toBe('owner')
+    const m = (a as unknown as { membership: Membership }).membership
+    expect(m.remembered).toBeLessThanOrEqual(2)
   })
 })

@@ -49,13 +49,28 @@ export class Membership {
 
   /** The fold's record for `peer`, or undefined if it never held a counting join. */
   of(peer: PeerId): MemberFacts | undefined {
-    let m = this.answers.get(peer)
-    if (m === undefined) {
-      m = this.walk(peer, Infinity) ?? null
-      if (m && !m.revoked && this.revokedBy(peer)) m = { ...m, left: true, revoked: true }
-      this.answers.set(peer, m)
-    }
-    return m ?? undefined
+    const known = this.answers.get(peer)
+    if (known !== undefined) return known ?? undefined
+    // Anyone can name any key (a presence beat is checked after this lookup), so a key with no
+    // membership event is answered without being remembered: the cache holds at most the keys
+    // the log names.
+    if (!this.named(peer)) return undefined
+    let m = this.walk(peer, Infinity)
+    if (m && !m.revoked && this.revokedBy(peer)) m = { ...m, left: true, revoked: true }
+    // Shared by every caller until the next membership change: frozen so no caller edits it.
+    const answer = m ? Object.freeze({ ...m, capabilities: Object.freeze([...m.capabilities]) as string[] }) : null
+    this.answers.set(peer, answer)
+    return answer ?? undefined
+  }
+
+  /** How many keys' answers are remembered: never more than the keys the log names. */
+  get remembered(): number {
+    return this.answers.size
+  }
+
+  /** Does any membership event of the log concern `peer` (its joins, leaves, renames, or the room's creation)? */
+  private named(peer: PeerId): boolean {
+    return this.i.created?.event.author === peer || this.i.joins.has(peer) || this.i.leaves.has(peer) || this.i.renames.has(peer)
   }
 
   /** Does the event take part in the fold at all (not cut off, not in a forked suffix)? */

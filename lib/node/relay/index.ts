@@ -84,7 +84,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     const served = await openServedRoom(store, signer, { name: opts.roomName ?? 'Chorus room', open: opts.open ?? false })
     const genesis = served.genesis.event.payload as RoomCreated
     let peer: RoomPeer | undefined
-    const gate = reservationGate({ isMember: (id) => isCurrentMember(peer, id), maxGuests: opts.maxGuestReservations ?? 64 })
+    const gate = reservationGate({ isMember: (id) => isCurrentMember(peer, id), isBarred: (id) => isTakenBack(peer, id), maxGuests: opts.maxGuestReservations ?? 64 })
     const node = await createRelayNode({ privateKey, room: served.room, host: opts.host, port: opts.port, tcpPort: opts.tcpPort, announce, tls, gater: gate.gater })
     gate.attach(node)
     const inst = relayInstruments()
@@ -125,6 +125,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     // The root goes out with each beat; reading it per stored change would summarize per change.
     presence.trackRoot(() => roomPeer.host.replica.summary().root)
     const unsubscribe = peer.host.subscribe(() => {
+      gate.kick()
       webhook?.kick()
       requests?.kick()
     })
@@ -238,4 +239,11 @@ function isCurrentMember(peer: RoomPeer | undefined, id: string): boolean {
   if (replica == null) return false
   const m = replica.authority.member(asPeerId(id))
   return m != null && !m.left && !m.revoked && !replica.log.quarantined().has(asPeerId(id))
+}
+
+/** A key the room has taken back: revoked, or quarantined for equivocating. */
+function isTakenBack(peer: RoomPeer | undefined, id: string): boolean {
+  const replica = peer?.host.replica
+  if (replica == null) return false
+  return replica.authority.member(asPeerId(id))?.revoked === true || replica.log.quarantined().has(asPeerId(id))
 }
