@@ -18,19 +18,22 @@ import { fileURLToPath } from 'node:url'
 import { startRelay } from '../lib/node/relay'
 import { silentLogger, type Logger } from '../lib/node/log'
 import { eventsTopic } from '../lib/net/topics'
+import { idleBreakdown, tallyGossip } from './gossip-tally'
 import { loopbackBytes, pct, storedTimes, wallNow } from './mesh'
 import { round } from './room'
 import { AGENTS_PER_CHILD, AgentChild, type Reply } from './scale'
+import { loadMeter, type Load } from './load-meter'
 import type { BenchOptions, BenchResult } from './types'
 
 type RelayReply =
   | { t: 'ready'; httpUrl: string; peerId: string; agentInvite?: string; adminInvite?: string }
-  | { t: 'status'; relays: number; members: number }
+  | { t: 'status'; relays: number; members: number; connections: number; load: Load }
   | { t: 'stored'; at: number | null }
   | { t: 'gossip'; meshEvents: number; relaysInMeshEvents: number; connections: number; connectionsToRelays: number; closes: number; maxPingMs: number; slowPings: number; warns: Record<string, number> }
+  | { t: 'tally'; counts: Record<string, number>; syncSent: number }
   | { t: 'error'; message: string }
 
-type RelayCommand = { t: 'status' } | { t: 'stop' } | { t: 'stored'; id: string } | { t: 'gossip'; relays: string[] }
+type RelayCommand = { t: 'status' } | { t: 'stop' } | { t: 'stored'; id: string } | { t: 'gossip'; relays: string[] } | { t: 'tally'; reset: boolean }
 
 /** The child's side: one relay (creating the room, or joining RELAY_JOIN), then `status` until `stop`. */
 async function runRelayChild(): Promise<void> {
@@ -43,7 +46,10 @@ async function runRelayChild(): Promise<void> {
     const count: Logger = { ...silentLogger, warn: (event, f) => { const k = `${event}${f?.reason ? `:${String(f.reason).slice(0, 40)}` : ''}`; warns[k] = (warns[k] ?? 0) + 1 }, child: () => count }
     const relay = await startRelay({ log: count, dataDir: env.RELAY_DIR as string, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs: 5000, join, invite: env.RELAY_ADMIN_INVITE, onLog: () => {} })
     const first = join == null
+    const load = loadMeter()
     const seen = storedTimes(relay.peer)
+    const tally = tallyGossip(relay.node.services.pubsub, (id) => (relay.mesh.connected().includes(id) ? 'relay' : 'agent'))
+    let syncAtReset = 0
     let closes = 0
     relay.node.addEventListener('connection:close', () => closes++)
     // The slowest ping answer seen, and how many connections answered one slower than libp2p's
@@ -66,8 +72,16 @@ async function runRelayChild(): Promise<void> {
     })
     process.on('disconnect', () => process.exit(0))
     process.on('message', (cmd: RelayCommand) => {
-      if (cmd.t === 'status') return send({ t: 'status', relays: relay.mesh.connected().length, members: relay.peer.host.replica.state.members.size })
+      if (cmd.t === 'status') return send({ t: 'status', relays: relay.mesh.connected().length, members: relay.peer.host.replica.state.members.size, connections: relay.node.getConnections().length, load: load() })
       if (cmd.t === 'stored') return send({ t: 'stored', at: seen.get(cmd.id) ?? (relay.peer.host.replica.log.has(cmd.id as never) ? wallNow() : null) })
+      if (cmd.t === 'tally') {
+        const out: RelayReply = { t: 'tally', counts: tally.counts(), syncSent: relay.peer.sync.stats.bytesSent - syncAtReset }
+        if (cmd.reset) {
+          tally.reset()
+          syncAtReset = relay.peer.sync.stats.bytesSent
+        }
+        return send(out)
+      }
       if (cmd.t === 'gossip') {
         // getMeshPeers is on the implementation, not on the exported interface.
         const mesh: string[] = (relay.node.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(eventsTopic(relay.info().room))
@@ -128,9 +142,19 @@ interface Row {
   events: number
   /** Loopback bytes per agent per second with no events. */
   idle: number
+  /** The same window's gossip and sync bytes by kind, per agent per second (idleBreakdown). */
+  idleByKind: Record<string, number>
   /** From the first relay's start until every agent held every join (s). */
   setupS: number
   children: number
+}
+
+/** Prints each relay's and agent process's members, connections, CPU share and event-loop p99 delay. */
+async function profile(what: string, relayProcs: RelayChild[], children: AgentChild[]): Promise<void> {
+  const rs = await Promise.all(relayProcs.map((r) => r.status()))
+  const cs = await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'members' }>>({ t: 'members' }).catch(() => undefined)))
+  const fmt = (l: Load) => `cpu ${l.cpu} lag ${l.lagMs} ms`
+  console.error(`scale-relays: ${what}; relays ${rs.map((r) => `[members ${r.members}, conns ${r.connections}, ${fmt(r.load)}]`).join(' ')}; agent processes ${cs.map((c) => (c == null ? '[busy]' : `[members ${c.min}–${c.max}, ${fmt(c.load)}]`)).join(' ')}`)
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -167,24 +191,43 @@ async function measure(n: number, relays: number, events: number, idleMs: number
     }
     await waitFor('the relays to hold each other', async () => (await Promise.all(relayProcs.map((r) => r.status()))).every((s) => s.relays >= relays - 1), 60_000)
     const agentsOf: { child: AgentChild; index: number; peer: string }[] = []
-    for (let offset = 0; offset < n; offset += AGENTS_PER_CHILD) {
-      const count = Math.min(AGENTS_PER_CHILD, n - offset)
-      const child = new AgentChild({ SCALE_RELAY: urls.join(','), SCALE_INVITE: first.agentInvite as string, SCALE_DIR: dir, SCALE_COUNT: String(count), SCALE_OFFSET: String(offset), SCALE_SYNC_MS: '5000' })
-      children.push(child)
-      const peers = await child.ready
-      peers.forEach((peer, index) => agentsOf.push({ child, index, peer }))
+    // The set-up's profile every 20 s: where it stands, and which processes are busy.
+    // A child answers commands only once its agents started; the relays answer one ask at a time.
+    const ready: AgentChild[] = []
+    let profiling: Promise<void> = Promise.resolve()
+    const progress = setInterval(() => {
+      profiling = profiling.then(() => profile(`N=${n}/${relays} set-up at ${Math.round((Date.now() - t0) / 1000)} s, ${agentsOf.length} agents started`, relayProcs, ready))
+    }, 20_000)
+    try {
+      for (let offset = 0; offset < n; offset += AGENTS_PER_CHILD) {
+        const count = Math.min(AGENTS_PER_CHILD, n - offset)
+        const child = new AgentChild({ SCALE_RELAY: urls.join(','), SCALE_INVITE: first.agentInvite as string, SCALE_DIR: dir, SCALE_COUNT: String(count), SCALE_OFFSET: String(offset), SCALE_SYNC_MS: '5000' })
+        children.push(child)
+        const peers = await child.ready
+        ready.push(child)
+        peers.forEach((peer, index) => agentsOf.push({ child, index, peer }))
+      }
+      // Members: the agents, the owner relay and every relay that joined.
+      const everyJoin = async () => (await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'members' }>>({ t: 'members' })))).every((r) => r.min >= n + relays)
+      await waitFor('every join everywhere', everyJoin, 60_000 + 2000 * n)
+    } finally {
+      clearInterval(progress)
+      await profiling.catch(() => undefined)
     }
-    // Members: the agents, the owner relay and every relay that joined.
-    const everyJoin = async () => (await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'members' }>>({ t: 'members' })))).every((r) => r.min >= n + relays)
-    await waitFor('every join everywhere', everyJoin, 60_000 + 2000 * n)
     const setupS = round((Date.now() - t0) / 1000, 1)
     console.error(`scale-relays: N=${n} over ${relays} relay(s): set up in ${setupS} s`)
     await gossip('after set-up')
 
     await sleep(3000)
+    const agentSync = async () => (await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'stats' }>>({ t: 'stats' })))).reduce((s, r) => s + r.syncBytes, 0)
+    await Promise.all(relayProcs.map((r) => r.ask({ t: 'tally', reset: true })))
+    const sync0 = await agentSync()
     const b0 = await loopbackBytes()
     await sleep(idleMs)
     const idle = ((await loopbackBytes()) - b0) / (idleMs / 1000) / n
+    const perAgent = (bytes: number) => round(bytes / (idleMs / 1000) / n, 0)
+    const idleByKind = idleBreakdown(await Promise.all(relayProcs.map((r) => r.ask<Extract<RelayReply, { t: 'tally' }>>({ t: 'tally', reset: false }))), (await agentSync()) - sync0, perAgent)
+    console.error(`scale-relays: N=${n}/${relays} idle ${round(idle, 0)} B/s per agent (loopback); by kind, B/s per agent: ${JSON.stringify(idleByKind)}`)
 
     const reach: number[] = []
     let lost = 0
@@ -202,7 +245,7 @@ async function measure(n: number, relays: number, events: number, idleMs: number
       await sleep(100)
     }
     await gossip('after the events')
-    return { n, relays, p50: round(pct(reach, 0.5)), p99: round(pct(reach, 0.99)), lost, events, idle: round(idle, 0), setupS, children: children.length }
+    return { n, relays, p50: round(pct(reach, 0.5)), p99: round(pct(reach, 0.99)), lost, events, idle: round(idle, 0), idleByKind, setupS, children: children.length }
   } finally {
     // In parallel: stopping 100 agents one process after another took minutes of the run.
     await Promise.all(children.map((c) => c.stop().catch(() => undefined)))

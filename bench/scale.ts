@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import type { MeshAgent } from '../lib/node/agent/mesh-agent'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { eventsTopic } from '../lib/net/topics'
+import { loadMeter, type Load } from './load-meter'
 import { loopbackBytes, pct, startAgents, startMesh, storedTimes, until, wallNow } from './mesh'
 import { round } from './room'
 import type { BenchOptions, BenchResult } from './types'
@@ -33,7 +34,7 @@ export type Reply =
   | { t: 'ready'; peers: string[] }
   | { t: 'authored'; id: string; start: number; authoredIn: number }
   | { t: 'arrivals'; times: (number | null)[] }
-  | { t: 'members'; min: number }
+  | { t: 'members'; min: number; max: number; load: Load }
   | { t: 'stats'; duplicates: number; syncBytes: number; syncReceived: number; syncAdded: number; offered: number }
   | { t: 'error'; message: string }
 
@@ -100,6 +101,7 @@ async function runChild(): Promise<void> {
   const env = process.env
   const send = (r: Reply) => process.send?.(r)
   const agents: MeshAgent[] = []
+  const load = loadMeter()
   try {
     await startAgents(env.SCALE_RELAY as string, env.SCALE_INVITE as string, env.SCALE_DIR as string, Number(env.SCALE_COUNT), Number(env.SCALE_SYNC_MS), Number(env.SCALE_OFFSET), agents)
   } catch (err) {
@@ -123,7 +125,8 @@ async function runChild(): Promise<void> {
           // An arrival the notifications missed (a big batch) is timed now: an upper bound.
           send({ t: 'arrivals', times: agents.map((a, i) => (a.peer.host.replica.log.has(cmd.id as never) ? (seen[i].get(cmd.id) ?? wallNow()) : null)) })
         } else if (cmd.t === 'members') {
-          send({ t: 'members', min: Math.min(...agents.map((a) => a.peer.host.replica.state.members.size)) })
+          const sizes = agents.map((a) => a.peer.host.replica.state.members.size)
+          send({ t: 'members', min: Math.min(...sizes), max: Math.max(...sizes), load: load() })
         } else if (cmd.t === 'stats') {
           send({ t: 'stats', ...sumStats(agents.map((a) => a.peer)) })
         } else {
