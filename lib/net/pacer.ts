@@ -7,8 +7,10 @@
  * I/O — HTTP, other sockets, timers — runs in between. `perTurn` adapts so that the work the
  * released callers do (measured from one release to the next turn) stays near a slice.
  * Callers name a key (the event's author): a turn's releases go round the keys that wait, one
- * each in turn, so one author's backlog never holds another author's event back by more than
- * a turn; within a key, callers go in the order they came.
+ * each in turn, and a key with nobody waiting that has not passed yet this turn passes at once,
+ * so one author's backlog never holds another author's lone event back at all (at most one
+ * such pass per author per turn: the members of a room are few); within a key, callers go in
+ * the order they came.
  */
 import { SLICE_MS } from './slice'
 import { nextTurn } from './turn'
@@ -20,6 +22,8 @@ export class Pacer {
   private readonly order: string[] = []
   private count = 0
   private passedThisTurn = 0
+  /** Keys that passed in this turn (reset with `passedThisTurn`). */
+  private readonly passedKeys = new Set<string>()
   private resetScheduled = false
   private draining = false
   private releasedAt = 0
@@ -36,8 +40,10 @@ export class Pacer {
 
   /** Resolves when the caller may go on: at once for the first few of a turn, else on a later turn. */
   pass(key = ''): Promise<void> {
-    if (this.count === 0 && !this.draining && this.passedThisTurn < this.perTurn) {
+    const quiet = this.count === 0 && !this.draining && this.passedThisTurn < this.perTurn
+    if (quiet || (!this.waiting.has(key) && !this.passedKeys.has(key))) {
       if (this.passedThisTurn++ === 0) this.scheduleReset()
+      this.passedKeys.add(key)
       return Promise.resolve()
     }
     this.deferred++
@@ -63,6 +69,7 @@ export class Pacer {
     this.turn(() => {
       this.resetScheduled = false
       this.passedThisTurn = 0
+      this.passedKeys.clear()
     })
   }
 
@@ -77,6 +84,8 @@ export class Pacer {
       this.count--
       if (q.length > 0) this.order.push(key)
       else this.waiting.delete(key)
+      this.passedKeys.add(key)
+      this.scheduleReset()
       resolve()
     }
     this.releasedAt = this.now()

@@ -18,7 +18,6 @@ import type { EventStore, StoredRecord } from '../storage/event-store'
 import { FutureHold } from './future-hold'
 import { Lag } from './lag'
 import { SLICE_MS, TimeSlicer } from './slice'
-import { nextTurn } from './turn'
 
 export interface ReplicaHostInit {
   room: RoomId
@@ -232,19 +231,18 @@ export class ReplicaHost {
   /**
    * Writes what is unsaved; resolves once the store holds it. Flushes are chained, so a caller
    * whose events were picked up by a write already in progress still waits for that write to
-   * finish. Group commit: a write waits one macrotask before taking its batch, and callers
-   * that come meanwhile join it, so events arriving together (concurrent gossip validators,
-   * one per message) cost one transaction — one fsync with SQLite FULL — instead of one each.
+   * finish. Group commit: a write takes its batch once the previous write has landed and the
+   * lane pauses (no add left, or its slice spent), so events arriving together — concurrent
+   * gossip validators, one per message, and whatever came while the previous write was out —
+   * cost one transaction (one fsync with SQLite FULL) instead of one each. It never waits for
+   * adds queued behind the current slice, so under a backlog (one author's flood) an event's
+   * write goes out within a slice of its add instead of after the whole backlog.
    * Nobody is answered before the write holding their events has resolved.
    */
-  private flush(groupCommit = true): Promise<void> {
+  private flush(): Promise<void> {
     if (this.nextFlush != null) return this.nextFlush
-    // Events queued in the lane when this write was asked for (a gossip backlog: one ingest per
-    // message) join it: with an asynchronous verify (WebCrypto in a tab) they finish one by one.
-    const queued = groupCommit ? this.lane.queuedSoFar() : undefined
     const write = this.flushing.then(async () => {
-      if (queued) await queued
-      if (groupCommit) await nextTurn()
+      await this.lane.paused()
       this.nextFlush = undefined
       const batch = this.unsaved
       if (batch.length === 0) return

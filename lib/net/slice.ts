@@ -18,6 +18,10 @@ export class TimeSlicer {
   private tail: Promise<void> = Promise.resolve()
   private sliceStart = Number.NEGATIVE_INFINITY
   private lastEnd = Number.NEGATIVE_INFINITY
+  /** Tasks given to `run` and not finished. */
+  private waiting = 0
+  private yielding = false
+  private pauseWaiters: Array<() => void> = []
   /** Macrotasks waited so far (for tests and metrics). */
   yields = 0
 
@@ -26,18 +30,27 @@ export class TimeSlicer {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Resolves once every task queued so far has finished (tasks queued later are not waited for). */
-  queuedSoFar(): Promise<void> {
-    return this.tail
+  /**
+   * Resolves the next time the lane stops running tasks — none is left, or the slice is spent
+   * and it yields — so that work gathered from the tasks (a group commit) goes out in the same
+   * turn as they ran, and never waits for tasks queued behind the slice.
+   */
+  paused(): Promise<void> {
+    if (this.waiting === 0 || this.yielding) return Promise.resolve()
+    return new Promise((resolve) => this.pauseWaiters.push(resolve))
   }
 
   /** Runs `task` after the tasks queued before it, yielding the loop first if the slice is spent. */
   run<T>(task: () => Promise<T>): Promise<T> {
+    this.waiting++
     const result = this.tail.then(async () => {
       const t = this.now()
       if (t - this.lastEnd >= this.sliceMs) this.sliceStart = t
       else if (t - this.sliceStart >= this.sliceMs) {
+        this.yielding = true
+        this.pause()
         await nextTurn()
+        this.yielding = false
         this.yields++
         this.sliceStart = this.now()
       }
@@ -45,9 +58,16 @@ export class TimeSlicer {
         return await task()
       } finally {
         this.lastEnd = this.now()
+        if (--this.waiting === 0) this.pause()
       }
     })
     this.tail = result.then(noop, noop)
     return result
+  }
+
+  private pause(): void {
+    const waiters = this.pauseWaiters
+    this.pauseWaiters = []
+    for (const resolve of waiters) resolve()
   }
 }
