@@ -25,6 +25,21 @@ describe('adaptive grace', () => {
     expect(slow).toBeLessThanOrEqual(32_000)
   })
 
+  it('gives a peer whose beats arrive the cap, or the delivery delay while deliveries take longer than the cap', () => {
+    const g = new AdaptiveGrace(4000, 32_000)
+    expect(g.longMs).toBe(32_000)
+    for (let i = 0; i < 10; i++) g.sample(3000)
+    expect(g.longMs).toBe(32_000)
+    // Deliveries of 40–50 s (a room on an overloaded machine): a live elected peer's event is
+    // still on its way at 32 s, so taking over then would copy it.
+    for (let i = 0; i < 20; i++) g.sample(i % 2 ? 40_000 : 50_000)
+    expect(g.longMs).toBeGreaterThan(50_000)
+    expect(g.longMs).toBeLessThanOrEqual(128_000)
+    expect(g.ms).toBe(32_000)
+    for (let i = 0; i < 60; i++) g.sample(200)
+    expect(g.longMs).toBe(32_000)
+  })
+
   it('ignores nonsense samples', () => {
     const g = new AdaptiveGrace(1000)
     g.sample(Number.NaN)

@@ -5,8 +5,10 @@
  * and made the next delivery slower. Like TCP's retransmission timer, the duty keeps a smoothed
  * delay and its variation from samples — how long an item this peer did not write waited here
  * until another peer's event settled it — and waits max(base, delay + 4 × variation), at most
- * `maxMs`. A dead peer's items are not samples (this peer writes those itself), so a crash does
- * not stretch the wait.
+ * `maxMs`. A peer whose beats arrive gets the long grace: `maxMs`, or the delay itself while
+ * deliveries take longer than that (ADR 0087). A dead peer's items are not samples (this peer
+ * writes those itself), so a crash does not stretch the wait; nor are a stuck live peer's,
+ * which this peer takes over.
  */
 
 /** See the module comment. */
@@ -31,9 +33,15 @@ export class AdaptiveGrace {
     this.srtt = 0.875 * this.srtt + 0.125 * ms
   }
 
-  /** The grace given to a peer whose beats still arrive: the cap (ms). */
+  /**
+   * The grace given to a peer whose beats still arrive (ms): the cap, or the smoothed delivery
+   * delay when deliveries take longer than that (at most four times the cap). A peer that
+   * beats is working; when its events have been taking longer than the cap to arrive here,
+   * taking over at the cap writes a copy of nearly every item it holds.
+   */
   get longMs(): number {
-    return this.maxMs
+    if (this.srtt === undefined) return this.maxMs
+    return Math.min(4 * this.maxMs, Math.max(this.maxMs, this.srtt + 4 * this.rttvar))
   }
 
   /** The grace period now (ms). */
