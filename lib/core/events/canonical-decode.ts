@@ -14,12 +14,8 @@
  * path accepts, with the same value; codec-decoder.test.ts searches for a counterexample.
  */
 
-/** Not judged here: the caller takes dag-cbor's decode-and-re-encode path. */
-const PASS = Symbol('pass')
-class Pass {
-  readonly pass = PASS
-}
-const pass = new Pass()
+/** Thrown for "not judged here": the caller takes dag-cbor's decode-and-re-encode path. */
+const pass: unknown = Object.freeze({ pass: true })
 
 /** Deeper values are left to dag-cbor (bounded recursion here, whatever the input). */
 const MAX_DEPTH = 64
@@ -187,7 +183,7 @@ export function decodeCanonicalSubset(bytes: Uint8Array): { value: unknown } | u
     const value = reader.item(0)
     return reader.at === bytes.length ? { value } : undefined
   } catch (e) {
-    if (e instanceof Pass) return undefined
+    if (e === pass) return undefined
     throw e
   }
 }
