@@ -10,6 +10,7 @@ import { coalesceSends } from './coalesce'
 import { trimFrameCosts } from './frame-costs'
 import { meshMessageId } from './message-id'
 import { pingSettings } from './relays/connections'
+import { holdPrunedPeers } from './relays/hub'
 import { roomScoring } from './scoring'
 
 /**
@@ -74,6 +75,8 @@ export function meshServices(opts: { room?: string; hub?: boolean; gossip?: Part
       // time, and a write they make just before stopping (a goodbye heartbeat) must not wait
       // for a turn that never comes.
       if (opts.hub === true) coalesceSends(g)
+      // A hub leaves alone the peers that pruned it (relays/hub.ts: agents' standby relays).
+      if (opts.hub === true) holdPrunedPeers(g)
       return g
     },
   }

@@ -3,7 +3,8 @@
  * (ADR 0029), on loopback with two real relays and two agents: each agent's gossip mesh holds
  * exactly one relay while both stay connected, events still reach every agent, and when an
  * agent's mesh relay stops the standby takes its place and carries the next event. Sync rounds
- * are a minute apart here, so what arrives comes by gossip.
+ * are a minute apart here, so what arrives comes by gossip. The standby relay leaves its
+ * standby agents alone (lib/net/relays/hub.ts): no IHAVE, no new GRAFT after their refusal.
  */
 import { describe, expect, it } from 'vitest'
 import { eventsTopic } from '../../net/topics'
@@ -72,5 +73,43 @@ describe('an agent keeps one relay in its gossip mesh and the other on standby',
     expect(reader.standby.isStandby(standbyId)).toBe(false)
     await writer.peer.author('task.claimed', task('after-failover'))
     await until('the reader to receive a write through the former standby', () => reader.peer.host.replica.state.tasks.has('after-failover'), 15_000)
+  }, 120_000)
+
+  it('a standby relay sends its standby agent no IHAVE and no GRAFT once refused', async () => {
+    const r1 = await relay()
+    const r2 = await relay({ join: [r1.httpUrl], invite: await r1.invite({ role: 'admin', maxUses: 5 }) })
+    const relays = [r1, r2]
+    const invite = await r1.invite({ role: 'agent', maxUses: 5 })
+    const agents: MeshAgent[] = []
+    for (const name of ['first', 'second', 'third']) {
+      const a = await startMeshAgent({ name, relayUrl: `${r1.httpUrl},${r2.httpUrl}`, dataDir: tmp(), invite, syncIntervalMs: 60_000 })
+      running.push(a)
+      await a.join()
+      agents.push(a)
+    }
+    for (const [k, a] of agents.entries()) {
+      await until(`agent ${k} to hold both relays with one in its mesh`, () => a.relays.connected().length === 2 && meshRelays(a, relays).length === 1, 30_000)
+    }
+    // What each agent receives from its standby relay: IHAVEs, GRAFTs, and messages forwarded
+    // to it as to a mesh peer (its own flood-published ones aside, a relay's own beats aside).
+    const fromStandby = agents.map(() => ({ ihave: 0, graft: 0 }))
+    agents.forEach((a, k) => {
+      const g = a.node.services.pubsub as unknown as { handleReceivedRpc(from: { toString(): string }, rpc: { control?: { ihave?: unknown[]; graft?: unknown[] } }): Promise<void> }
+      const handle = g.handleReceivedRpc.bind(g)
+      g.handleReceivedRpc = (from, rpc) => {
+        if (a.standby.isStandby(from.toString())) {
+          fromStandby[k].ihave += rpc.control?.ihave?.length ?? 0
+          fromStandby[k].graft += rpc.control?.graft?.length ?? 0
+        }
+        return handle(from, rpc)
+      }
+    })
+    // Presence beats every 500 ms keep message ids in every relay's gossip window, and each
+    // relay's mesh (two agents at most) is under its low-water mark of 32: gossipsub alone
+    // would send each standby agent an IHAVE every second and graft it again after the
+    // agent's 10 s prune backoff.
+    await new Promise((r) => setTimeout(r, 13_000))
+    expect(fromStandby).toEqual(agents.map(() => ({ ihave: 0, graft: 0 })))
+    for (const a of agents) expect(meshRelays(a, relays)).toHaveLength(1)
   }, 120_000)
 })
