@@ -79,7 +79,14 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     const p = (xs: number[], q: number) => round(pct(xs, q), 1)
     const lost = stormy.filter(Number.isNaN).length
     const split = (x: Parts) => `authoring ${p(x.authored, 0.5)} ms, then the relay ${p(x.relay, 0.5)} ms, the slowest agent ${p(x.agents, 0.5)} ms`
-    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${mesh.relay.peer.authors.limits.perSec}/s, burst ${mesh.relay.peer.authors.limits.burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${limited.join(', ')}; sync events deferred on the author budget (relay, agents): ${deferred.join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
+    // The tail is a handful of events: say where each of the slowest spent its time.
+    const slowest = stormy
+      .map((total, i) => ({ total, i }))
+      .filter((e) => !Number.isNaN(e.total))
+      .sort((a, b) => b.total - a.total)
+      .slice(0, 3)
+      .map(({ total, i }) => `${round(total, 0)} ms = ${round(floodParts.authored[i], 0)} + relay ${round(floodParts.relay[i], 0)} / slowest agent ${round(floodParts.agents[i], 0)}`)
+    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${mesh.relay.peer.authors.limits.perSec}/s, burst ${mesh.relay.peer.authors.limits.burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${limited.join(', ')}; sync events deferred on the author budget (relay, agents): ${deferred.join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {
