@@ -151,11 +151,27 @@ describe('sqlite store', () => {
     db.close()
   })
 
-  it('keeps every acknowledged batch when the writer is killed with SIGKILL', async () => {
+  it('commits relaxed writes without the WAL fsync and strict ones with it, before and after; a NORMAL store never fsyncs', async () => {
+    const store = await openSqliteStore({ dataDir: freshDir() })
+    await store.putMany('r', [record('a', 1)])
+    await store.putMany('r', [record('b', 2)], { durability: 'relaxed' })
+    await store.putMany('r', [record('c', 3)], { durability: 'relaxed' })
+    await store.putMany('r', [record('d', 4)], { durability: 'strict' })
+    expect(store.commits).toEqual({ synced: 2, unsynced: 2 })
+    expect(await store.count('r')).toBe(4)
+    await store.close()
+    const normal = await openSqliteStore({ dataDir: freshDir(), synchronous: 'NORMAL' })
+    await normal.putMany('r', [record('a', 1)])
+    await normal.putMany('r', [record('b', 2)], { durability: 'relaxed' })
+    expect(normal.commits).toEqual({ synced: 0, unsynced: 2 })
+    await normal.close()
+  })
+
+  it.each(['strict', 'relaxed'])('keeps every acknowledged %s batch when the writer is killed with SIGKILL', async (durability) => {
     const dataDir = freshDir()
     const batchSize = 50
     const writer = fileURLToPath(new URL('./testing/sqlite-crash-writer.ts', import.meta.url))
-    const child = spawn(process.execPath, ['--import', 'tsx', writer, dataDir, String(batchSize)], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', writer, dataDir, String(batchSize), durability], { stdio: ['ignore', 'pipe', 'inherit'] })
     let acked = 0
     let buffered = ''
     const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))

@@ -3,7 +3,8 @@
  *
  * Durability (ADR 0031): `synchronous=FULL` in WAL mode fsyncs the WAL on every commit, so a
  * resolved putMany survives a process kill *and* a power cut; putMany is one transaction, so
- * the fsync is paid once per batch. The schema is versioned with `PRAGMA user_version` and
+ * the fsync is paid once per batch. A `relaxed` putMany (events received from peers, ADR 0067)
+ * commits without it: it survives a process kill, and the next synced commit makes it durable. The schema is versioned with `PRAGMA user_version` and
  * stamped with an `application_id`; a file from a newer build or a file that is not ours is
  * refused with an error naming it, never opened and rewritten.
  */
@@ -20,6 +21,7 @@ import {
   validateScan,
   type EventStore,
   type MetaValue,
+  type PutOptions,
   type ScanOptions,
   type StoredRecord,
 } from './event-store'
@@ -54,6 +56,8 @@ export interface SqliteEventStore extends EventStore {
   readonly file: string
   /** The `synchronous` level in force, read back from SQLite (not the one asked for). */
   readonly synchronous: string
+  /** Event writes the writer thread committed with the WAL fsynced, and without (relaxed ones, or a NORMAL store's). */
+  readonly commits: { readonly synced: number; readonly unsynced: number }
 }
 
 interface Row {
@@ -144,12 +148,17 @@ class SqliteStore implements SqliteEventStore {
     this.#metaRooms = db.prepare('SELECT DISTINCT room FROM meta').pluck()
   }
 
-  async putMany(room: string, input: readonly StoredRecord[]): Promise<number> {
+  async putMany(room: string, input: readonly StoredRecord[], options?: PutOptions): Promise<number> {
     this.#open()
     const records = checkedBatch(room, input)
     if (records.length === 0) return 0
-    if (this.#writer) return this.#write({ op: 'putMany', room, records })
+    if (this.#writer) return this.#write({ op: 'putMany', room, records, relaxed: options?.durability === 'relaxed' })
+    // Inline writes block the caller's thread anyway (tests, tools): every commit is as configured.
     return this.#run('putMany', () => this.#putTx(room, records))
+  }
+
+  get commits(): { readonly synced: number; readonly unsynced: number } {
+    return { ...(this.#writer?.commits ?? { synced: 0, unsynced: 0 }) }
   }
 
   async has(room: string, id: string): Promise<boolean> {

@@ -13,7 +13,7 @@ import type { MetaValue, StoredRecord } from './event-store'
 
 /** A write the worker runs. */
 export type WriteOp =
-  | { op: 'putMany'; room: string; records: readonly StoredRecord[] }
+  | { op: 'putMany'; room: string; records: readonly StoredRecord[]; relaxed?: boolean }
   | { op: 'setMeta'; room: string; key: string; value: MetaValue }
   | { op: 'deleteMeta'; room: string; key: string }
 
@@ -46,10 +46,21 @@ parentPort.on('message', (m) => {
   }
   try {
     let result = 0
-    if (m.op === 'putMany') result = putTx(m.room, m.records)
+    let level
+    if (m.op === 'putMany') {
+      // A relaxed write commits without the WAL fsync; the next FULL commit's fsync covers it.
+      const relax = m.relaxed && workerData.synchronous === 'FULL'
+      if (relax) db.pragma('synchronous = NORMAL')
+      try {
+        level = db.pragma('synchronous', { simple: true })
+        result = putTx(m.room, m.records)
+      } finally {
+        if (relax) db.pragma('synchronous = FULL')
+      }
+    }
     else if (m.op === 'setMeta') setMeta.run(m.room, m.key, m.value)
     else if (m.op === 'deleteMeta') deleteMeta.run(m.room, m.key)
-    parentPort.postMessage({ id: m.id, ok: true, result })
+    parentPort.postMessage({ id: m.id, ok: true, result, level })
   } catch (err) {
     parentPort.postMessage({ id: m.id, ok: false, code: typeof err.code === 'string' ? err.code : undefined, message: String(err && err.message || err) })
   }
@@ -58,6 +69,8 @@ parentPort.on('message', (m) => {
 
 /** The worker side of a store: `write` resolves with the rows added once the commit is durable. */
 export class SqliteWriter {
+  /** Event writes committed with the WAL fsynced (`synchronous=FULL`, level 2) or without it. */
+  readonly commits = { synced: 0, unsynced: 0 }
   readonly #worker: Worker
   readonly #pending = new Map<number, { resolve: (n: number) => void; reject: (f: WriteFailure) => void }>()
   #next = 0
@@ -69,7 +82,8 @@ export class SqliteWriter {
     this.#worker = new Worker(WORKER, { eval: true, workerData: { driver, ...init } })
     // An idle writer must not keep a process alive that has nothing else to do.
     this.#worker.unref()
-    this.#worker.on('message', (m: { id: number; ok: boolean; result?: number; code?: string; message?: string }) => {
+    this.#worker.on('message', (m: { id: number; ok: boolean; result?: number; level?: number; code?: string; message?: string }) => {
+      if (m.ok && m.level != null) this.commits[m.level >= 2 ? 'synced' : 'unsynced']++
       const p = this.#pending.get(m.id)
       if (!p) return
       this.#pending.delete(m.id)
