@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { createPeerScoreParams, validatePeerScoreParams } from '@libp2p/gossipsub/score'
 import { describe, expect, it } from 'vitest'
-import { discoveryTopic, eventsTopic, presenceTopic } from '../topics'
+import { discoveryTopic, eventsTopic, presenceTopic, roomTopics } from '../topics'
 import { liveFirst, RelayStandby, STANDBY_SCORE, standbyRelays } from './standby'
 
 const ROOM = 'room-1'
@@ -140,5 +140,33 @@ describe('RelayStandby', () => {
     expect(state.backoff.get(eventsTopic(ROOM))?.has('agent-x')).toBe(true)
     expect(state.backoff.get(presenceTopic(ROOM))?.has('r1')).toBe(true)
     expect(state.backoff.get(discoveryTopic(ROOM))?.has('r1')).toBe(true)
+  })
+
+  it('sends each new standby one PRUNE on every room topic, and again only after it stopped being one', async () => {
+    const s = new RelayStandby(ROOM)
+    const { state, pool, pubsub } = fakes()
+    const sent: { to: string; topics: (string | undefined)[] }[] = []
+    const g = {
+      ...pubsub,
+      makePrune: async (_id: string, topic: string) => ({ topicID: topic, backoff: 10 }),
+      sendRpc: (to: string, rpc: { control: { prune: { topicID?: string }[] } }) => sent.push({ to, topics: rpc.control.prune.map((p) => p.topicID) }) > 0,
+    }
+    state.ranked = ['r1', 'r2']
+    state.mesh = ['r1']
+    s.start(pool, g)
+    s.refresh()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(sent).toEqual([{ to: 'r2', topics: roomTopics(ROOM) }])
+    // r2 becomes the mesh relay (r1 went away), then a standby again when r1 returns and meshes.
+    state.ranked = ['r2']
+    state.mesh = ['r2']
+    s.refresh()
+    state.ranked = ['r1', 'r2']
+    state.mesh = ['r1', 'r2']
+    s.refresh()
+    s.refresh()
+    await new Promise((r) => setTimeout(r, 0))
+    s.stop()
+    expect(sent.map((x) => x.to)).toEqual(['r2', 'r2'])
   })
 })

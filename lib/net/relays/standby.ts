@@ -52,9 +52,14 @@ export function standbyRelays(ranked: readonly string[], inMesh: ReadonlySet<str
   return new Set(rest.filter((id) => !keep.includes(id)))
 }
 
-/** What the standby choice reads from gossipsub: the mesh, and its prune backoffs. */
+/** A PRUNE as gossipsub builds it (topic, backoff). */
+type Prune = { topicID?: string }
+
+/** What the standby choice uses of gossipsub: the mesh, its prune backoffs, and sending a PRUNE. */
 interface GossipView {
   getMeshPeers(topic: string): string[]
+  makePrune?(id: string, topic: string, doPX: boolean, onUnsubscribe: boolean): Promise<Prune>
+  sendRpc?(id: string, rpc: { subscriptions: []; messages: []; control: { ihave: []; iwant: []; graft: []; prune: Prune[]; idontwant: [] } }): boolean
 }
 
 /** The relays a peer is connected to, preferred first. */
@@ -71,6 +76,8 @@ export function liveFirst(ranked: readonly string[], live: (peerId: string) => b
 /** See the module comment: one relay in an agent's gossip mesh, the others on standby. */
 export class RelayStandby {
   private standby = new Set<string>()
+  /** Standbys told with a PRUNE that the agent keeps out of its mesh (see `tellStandbys`). */
+  private told = new Set<string>()
   private relays?: RankedRelays
   private pubsub?: GossipView
   private timer?: ReturnType<typeof setInterval>
@@ -139,8 +146,29 @@ export class RelayStandby {
     const ranked = liveFirst(this.relays.ranked(), this.live)
     const inMesh = new Set(this.pubsub.getMeshPeers(eventsTopic(this.room)))
     this.standby = standbyRelays(ranked, inMesh)
+    this.tellStandbys()
     const preferred = ranked[0]
     if (preferred != null && !inMesh.has(preferred)) this.forgetExpiredBackoff(preferred)
+  }
+
+  /**
+   * Sends each new standby a PRUNE on the room's topics, once. A relay whose mesh is full never
+   * grafts an agent that connected later, so the agent never refuses it, and the relay would take
+   * the agent for a peer outside its mesh that wants IHAVEs; a PRUNE is what tells a hub to leave
+   * a peer alone (hub.ts). A relay that stops being a standby (promoted, or gone) is told again
+   * the next time it becomes one.
+   */
+  private tellStandbys(): void {
+    const g = this.pubsub
+    for (const id of this.told) if (!this.standby.has(id)) this.told.delete(id)
+    if (g?.makePrune == null || g.sendRpc == null) return
+    for (const id of this.standby) {
+      if (this.told.has(id)) continue
+      this.told.add(id)
+      void Promise.all(roomTopics(this.room).map((topic) => g.makePrune?.(id, topic, false, false) as Promise<Prune>))
+        .then((prune) => g.sendRpc?.(id, { subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune, idontwant: [] } }))
+        .catch(() => this.told.delete(id))
+    }
   }
 
   /**
