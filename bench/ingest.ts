@@ -139,7 +139,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     }
   }
   return [
-    fig('ingest.node.sqlite', 'sqlite', 'ReplicaHost.ingest in 256-event batches, SQLite synchronous=FULL (production default)'),
+    fig('ingest.node.sqlite', 'sqlite', 'ReplicaHost.ingest in 256-event batches, SQLite synchronous=FULL (production default; received events commit relaxed, without the WAL fsync, ADR 0067)'),
     fig('ingest.node.sqlite-normal', 'sqliteNormal', 'as above, synchronous=NORMAL (agents)', false),
     fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
     fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
