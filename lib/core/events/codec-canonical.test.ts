@@ -7,21 +7,12 @@ import { slotsOf } from '../log/layout'
 import { cidOf, decodeEvent, encodeCanonical, signingBytes } from './codec'
 import { MAX_DEPS } from './constants'
 import type { SignedEvent } from './envelope'
+import { applyCborEdits, canonicalByDagCbor as canonical, cborEdits } from '../testing/cbor-edits'
 import v1 from './fixtures/v1.json'
 
 const fixtures = v1.map((f) => hexToBytes(f.hex))
 const decoded = fixtures.map((b) => dagCbor.decode(b) as SignedEvent)
 const ids = fixtures.map((b) => cidOf(b)).sort()
-
-/** What dag-cbor itself says: the bytes are the canonical encoding of what they decode to. */
-function canonical(bytes: Uint8Array): boolean {
-  try {
-    const again = dagCbor.encode(dagCbor.decode(bytes))
-    return again.length === bytes.length && again.every((b, i) => b === bytes[i])
-  } catch {
-    return false
-  }
-}
 
 const withoutSig = (bytes: Uint8Array): Uint8Array => {
   const { sig: _sig, ...rest } = dagCbor.decode(bytes) as Record<string, unknown>
@@ -33,29 +24,11 @@ describe('decodeEvent: canonical check through the layout', () => {
   it('accepts only canonical bytes and signs exactly the envelope without sig, whatever is changed in a fixture', () => {
     const mutation = fc.record({
       fixture: fc.nat(fixtures.length - 1),
-      edits: fc.array(
-        fc.oneof(
-          fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-          fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-          fc.record({ op: fc.constant('delete' as const), at: fc.nat(), byte: fc.constant(0) }),
-          // A head with its argument inline written with a one-byte argument: same value, not canonical.
-          fc.record({ op: fc.constant('widen' as const), at: fc.nat(), byte: fc.constant(0) }),
-        ),
-        { minLength: 1, maxLength: 3 },
-      ),
+      edits: cborEdits(1),
     })
     fc.assert(
       fc.property(mutation, ({ fixture, edits }) => {
-        const bytes = [...fixtures[fixture]]
-        for (const { op, at, byte } of edits) {
-          const i = at % (bytes.length + (op === 'insert' ? 1 : 0))
-          if (op === 'widen') {
-            if (bytes[i] >> 5 !== 7 && (bytes[i] & 31) < 24) bytes.splice(i, 1, (bytes[i] & 0xe0) | 24, bytes[i] & 31)
-          } else if (op === 'set') bytes[i] = byte
-          else if (op === 'insert') bytes.splice(i, 0, byte)
-          else bytes.splice(i, 1)
-        }
-        const input = Uint8Array.from(bytes)
+        const input = applyCborEdits(fixtures[fixture], edits)
         const d = decodeEvent(input)
         if (d.ok) {
           expect(canonical(input)).toBe(true)

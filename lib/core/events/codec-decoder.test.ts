@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeCanonicalSubset } from './canonical-decode'
 import { decodeEvent, decodeEventReencoded, encodeCanonical } from './codec'
 import type { SignedEvent } from './envelope'
+import { applyCborEdits as mutate, canonicalByDagCbor as canonical, cborEdits } from '../testing/cbor-edits'
 import v1 from './fixtures/v1.json'
 
 const fixtures = v1.map((f) => hexToBytes(f.hex))
@@ -25,41 +26,7 @@ function same(a: unknown, b: unknown): boolean {
   return ka.length === kb.length && ka.every((k, i) => k === kb[i] && same((a as Record<PropertyKey, unknown>)[k], (b as Record<PropertyKey, unknown>)[k]))
 }
 
-/** What dag-cbor itself says: the bytes are the canonical encoding of what they decode to. */
-function canonical(bytes: Uint8Array): boolean {
-  try {
-    const again = dagCbor.encode(dagCbor.decode(bytes))
-    return again.length === bytes.length && again.every((b, i) => b === bytes[i])
-  } catch {
-    return false
-  }
-}
-
-type Edit = { op: 'set' | 'insert' | 'delete' | 'widen'; at: number; byte: number }
-const edits = fc.array(
-  fc.oneof(
-    fc.record({ op: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ op: fc.constant('insert' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-    fc.record({ op: fc.constant('delete' as const), at: fc.nat(), byte: fc.constant(0) }),
-    // A head with its argument inline written with a one-byte argument: same value, not canonical.
-    fc.record({ op: fc.constant('widen' as const), at: fc.nat(), byte: fc.constant(0) }),
-  ),
-  { minLength: 0, maxLength: 3 },
-)
-
-function mutate(original: Uint8Array, list: readonly Edit[]): Uint8Array {
-  const bytes = [...original]
-  for (const { op, at, byte } of list) {
-    if (bytes.length === 0 && op !== 'insert') continue
-    const i = at % (bytes.length + (op === 'insert' ? 1 : 0))
-    if (op === 'widen') {
-      if (bytes[i] >> 5 !== 7 && (bytes[i] & 31) < 24) bytes.splice(i, 1, (bytes[i] & 0xe0) | 24, bytes[i] & 31)
-    } else if (op === 'set') bytes[i] = byte
-    else if (op === 'insert') bytes.splice(i, 0, byte)
-    else bytes.splice(i, 1)
-  }
-  return Uint8Array.from(bytes)
-}
+const edits = cborEdits()
 
 /** dag-cbor values of every kind the data model has, including those outside the decoder's subset. */
 const { value } = fc.letrec((tie) => ({
