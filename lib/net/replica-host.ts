@@ -2,7 +2,8 @@
  * The one ingest path of a peer (DESIGN §1, §5): every event — from gossip, from a sync round,
  * from the local user — goes through `ingest`/`author`, which validates and folds it in the
  * core replica and then stores it; only after the store has it does the call resolve, so
- * nothing is acknowledged (to the CLI, a publish, a gossip forward) that a crash could lose.
+ * nothing is acknowledged (to the CLI, a publish, a gossip forward) that a crash of the process
+ * could lose (received events' writes are relaxed: an OS crash may lose this copy, ADR 0067).
  * An authored event is written strictly before it exists; events from peers are written with
  * relaxed durability, and a view may show them once folded, before their write lands (ADR 0067:
  * `subscribeFolded`). Start-up replays the store before the first sync.
@@ -236,7 +237,7 @@ export class ReplicaHost {
    * gossip validators, one per message, and whatever came while the previous write was out —
    * cost one transaction (one fsync with SQLite FULL) instead of one each. It never waits for
    * adds queued behind the current slice, so under a backlog (one author's flood) an event's
-   * write goes out within a slice of its add instead of after the whole backlog.
+   * write goes out within a slice of its add.
    * Nobody is answered before the write holding their events has resolved.
    */
   private flush(): Promise<void> {
@@ -249,7 +250,8 @@ export class ReplicaHost {
       this.unsaved = []
       try {
         // Received events only (authored ones are written strictly by persistOwn): their author
-        // and the relay hold them durably, so a power loss costs a sync round, not the event.
+        // holds them durably and other peers hold copies, so a power loss costs a sync round,
+        // not the event.
         await this.store.putMany(this.room, batch, { durability: 'relaxed' })
       } catch (err) {
         // Not stored: the events are in the replica, so they go back to be written by the next

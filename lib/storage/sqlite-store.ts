@@ -4,9 +4,10 @@
  * Durability (ADR 0031): `synchronous=FULL` in WAL mode fsyncs the WAL on every commit, so a
  * resolved putMany survives a process kill *and* a power cut; putMany is one transaction, so
  * the fsync is paid once per batch. A `relaxed` putMany (events received from peers, ADR 0067)
- * commits without it: it survives a process kill, and the next synced commit makes it durable. The schema is versioned with `PRAGMA user_version` and
- * stamped with an `application_id`; a file from a newer build or a file that is not ours is
- * refused with an error naming it, never opened and rewritten.
+ * commits without it: it survives a process kill, and the next synced commit makes it durable.
+ * The schema is versioned with `PRAGMA user_version` and stamped with an `application_id`; a
+ * file from a newer build or a file that is not ours is refused with an error naming it, never
+ * opened and rewritten.
  */
 import { mkdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -56,7 +57,7 @@ export interface SqliteEventStore extends EventStore {
   readonly file: string
   /** The `synchronous` level in force, read back from SQLite (not the one asked for). */
   readonly synchronous: string
-  /** Event writes the writer thread committed with the WAL fsynced, and without (relaxed ones, or a NORMAL store's). */
+  /** Writes (events and meta) the writer thread committed with the WAL fsynced, and without (relaxed ones, or a NORMAL store's). */
   readonly commits: { readonly synced: number; readonly unsynced: number }
 }
 

@@ -31,6 +31,15 @@ db.pragma('busy_timeout = ' + workerData.busyTimeoutMs)
 db.pragma('journal_mode = WAL')
 db.pragma('synchronous = ' + workerData.synchronous)
 const insert = db.prepare('INSERT INTO events (room, id, author, seq, lamport, kind, bytes) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room, id) DO NOTHING')
+// The level is set before every write, so no failed switch can leave a later write unsynced.
+let current = workerData.synchronous
+const atLevel = (wanted) => {
+  if (wanted !== current) {
+    db.pragma('synchronous = ' + wanted)
+    current = wanted
+  }
+  return db.pragma('synchronous', { simple: true })
+}
 const putTx = db.transaction((room, records) => {
   let added = 0
   for (const r of records) added += insert.run(room, r.id, r.author, r.seq, r.lamport, r.kind, r.bytes).changes
@@ -46,18 +55,9 @@ parentPort.on('message', (m) => {
   }
   try {
     let result = 0
-    let level
-    if (m.op === 'putMany') {
-      // A relaxed write commits without the WAL fsync; the next FULL commit's fsync covers it.
-      const relax = m.relaxed && workerData.synchronous === 'FULL'
-      if (relax) db.pragma('synchronous = NORMAL')
-      try {
-        level = db.pragma('synchronous', { simple: true })
-        result = putTx(m.room, m.records)
-      } finally {
-        if (relax) db.pragma('synchronous = FULL')
-      }
-    }
+    // A relaxed write commits without the WAL fsync; the next synced commit's fsync covers it.
+    const level = atLevel(m.op === 'putMany' && m.relaxed ? 'NORMAL' : workerData.synchronous)
+    if (m.op === 'putMany') result = putTx(m.room, m.records)
     else if (m.op === 'setMeta') setMeta.run(m.room, m.key, m.value)
     else if (m.op === 'deleteMeta') deleteMeta.run(m.room, m.key)
     parentPort.postMessage({ id: m.id, ok: true, result, level })
@@ -67,9 +67,9 @@ parentPort.on('message', (m) => {
 })
 `
 
-/** The worker side of a store: `write` resolves with the rows added once the commit is durable. */
+/** The worker side of a store: `write` resolves with the rows added once committed (synced unless relaxed). */
 export class SqliteWriter {
-  /** Event writes committed with the WAL fsynced (`synchronous=FULL`, level 2) or without it. */
+  /** Writes (events and meta) committed with the WAL fsynced (`synchronous=FULL`, level 2) or without it. */
   readonly commits = { synced: 0, unsynced: 0 }
   readonly #worker: Worker
   readonly #pending = new Map<number, { resolve: (n: number) => void; reject: (f: WriteFailure) => void }>()

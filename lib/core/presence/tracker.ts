@@ -186,7 +186,7 @@ export class PresenceTracker {
    * `statusVsRoom`, but a peer whose beats have lately run late by up to some gap is suspected
    * only once its silence exceeds that gap by an interval (still dead after `deadAfter` beats):
    * a peer whose process is starved keeps beating, late, and is as likely to be working as a
-   * prompt one, while a crashed peer that beat on time is suspected as soon as before. Duties
+   * prompt one, while a crashed peer that beat on time is suspected after one interval. Duties
    * judge candidates by it, so a slow elected emitter is not overtaken on every late beat.
    */
   statusAllowingLate(peerId: string): PresenceStatus | undefined {

@@ -6,8 +6,7 @@
  * the agent again whenever its mesh is under its low-water mark (a GRAFT, the refusing PRUNE,
  * and every message forwarded during that round trip), and would send the agent an IHAVE every
  * heartbeat listing every message id of the last three seconds, which the agent ignores. With
- * three relays and a third of the agents on each, that was most of what three relays add to
- * an agent's idle traffic over one relay.
+ * three relays and a third of the agents on each, every agent would pay that for two relays.
  *
  * So a peer that pruned the hub on a topic gets no IHAVE from it there until it grafts the hub
  * (or leaves the topic), and for `holdMs` after its prune the hub does not graft it either (it
@@ -86,7 +85,7 @@ export function holdPrunedPeers(pubsub: unknown, opts: { holdMs?: number; now?: 
   const g = pubsub as HubInternals
   const now = opts.now ?? Date.now
   const holds = new PruneHolds(opts.holdMs)
-  if (!(g.backoff instanceof Map) || typeof g.emitGossip !== 'function' || typeof g.handleGraft !== 'function') return holds
+  if (!(g.backoff instanceof Map) || !(g.topics instanceof Map) || typeof g.emitGossip !== 'function' || typeof g.handleGraft !== 'function') return holds
 
   g.addEventListener('gossipsub:prune', (e) => {
     const d = (e as CustomEvent<MeshChange>).detail

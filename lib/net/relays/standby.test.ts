@@ -146,16 +146,24 @@ describe('RelayStandby', () => {
     const s = new RelayStandby(ROOM)
     const { state, pool, pubsub } = fakes()
     const sent: { to: string; topics: (string | undefined)[] }[] = []
+    let streamOpen = false
     const g = {
       ...pubsub,
-      makePrune: async (_id: string, topic: string) => ({ topicID: topic, backoff: 10 }),
-      sendRpc: (to: string, rpc: { control: { prune: { topicID?: string }[] } }) => sent.push({ to, topics: rpc.control.prune.map((p) => p.topicID) }) > 0,
+      sendRpc: (to: string, rpc: { control: { prune: { topicID?: string; backoff?: number }[] } }) => {
+        if (!streamOpen) return false
+        expect(rpc.control.prune.every((p) => p.backoff === 10)).toBe(true)
+        return sent.push({ to, topics: rpc.control.prune.map((p) => p.topicID) }) > 0
+      },
     }
     state.ranked = ['r1', 'r2']
     state.mesh = ['r1']
     s.start(pool, g)
+    // No outbound stream to r2 yet: nothing sent, and it is told at the next refresh.
     s.refresh()
-    await new Promise((r) => setTimeout(r, 0))
+    expect(sent).toEqual([])
+    streamOpen = true
+    s.refresh()
+    s.refresh()
     expect(sent).toEqual([{ to: 'r2', topics: roomTopics(ROOM) }])
     // r2 becomes the mesh relay (r1 went away), then a standby again when r1 returns and meshes.
     state.ranked = ['r2']

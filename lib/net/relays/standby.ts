@@ -53,12 +53,11 @@ export function standbyRelays(ranked: readonly string[], inMesh: ReadonlySet<str
 }
 
 /** A PRUNE as gossipsub builds it (topic, backoff). */
-type Prune = { topicID?: string }
+type Prune = { topicID?: string; peers?: []; backoff?: number }
 
 /** What the standby choice uses of gossipsub: the mesh, its prune backoffs, and sending a PRUNE. */
 interface GossipView {
   getMeshPeers(topic: string): string[]
-  makePrune?(id: string, topic: string, doPX: boolean, onUnsubscribe: boolean): Promise<Prune>
   sendRpc?(id: string, rpc: { subscriptions: []; messages: []; control: { ihave: []; iwant: []; graft: []; prune: Prune[]; idontwant: [] } }): boolean
 }
 
@@ -161,13 +160,14 @@ export class RelayStandby {
   private tellStandbys(): void {
     const g = this.pubsub
     for (const id of this.told) if (!this.standby.has(id)) this.told.delete(id)
-    if (g?.makePrune == null || g.sendRpc == null) return
+    if (g?.sendRpc == null) return
     for (const id of this.standby) {
       if (this.told.has(id)) continue
-      this.told.add(id)
-      void Promise.all(roomTopics(this.room).map((topic) => g.makePrune?.(id, topic, false, false) as Promise<Prune>))
-        .then((prune) => g.sendRpc?.(id, { subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune, idontwant: [] } }))
-        .catch(() => this.told.delete(id))
+      // Written here, not by gossipsub's makePrune, which would also put the relay in our own
+      // backoff: we could then not graft it for the backoff if the mesh relay failed meanwhile.
+      const prune: Prune[] = roomTopics(this.room).map((topic) => ({ topicID: topic, peers: [], backoff: PRUNE_BACKOFF_MS / 1000 }))
+      // No outbound stream yet (just connected): told at a later heartbeat.
+      if (g.sendRpc(id, { subscriptions: [], messages: [], control: { ihave: [], iwant: [], graft: [], prune, idontwant: [] } }) === true) this.told.add(id)
     }
   }
 

@@ -254,4 +254,33 @@ describe('resolving a session', () => {
     expect(peer.authored).not.toContain('session.resolved')
     expect(resolvedDue()).toBe(false)
   })
+
+  it('behind the room, the resolution waits its lag once on top of the answer wait, not twice', async () => {
+    const r = await replicaRoom()
+    const { ann, bob, session } = await dependencySession(r)
+    const say = (who: typeof ann, type: 'agreement' | 'concern') => r.replica.author(who, 'session.message', { session, text: type, type })
+    for (const version of [1, 2]) {
+      await r.replica.author(ann, 'plan.proposed', { session, version, plan: planFor('t1', 't2') })
+      await say(ann, 'agreement')
+      r.clock.advance(6000)
+      await say(bob, 'concern')
+    }
+    await r.replica.author(ann, 'plan.proposed', { session, version: 3, plan: planFor('t1', 't2') })
+    await say(ann, 'agreement')
+    // Bob never answers v3: each emitter resolves once its wait is over; when, with and without lag?
+    const resolvesAt = async (lagMs: number): Promise<number> => {
+      const peer = stub(ann.peerId as PeerId, r.replica.state, lagMs)
+      let t = 0
+      const d = new DerivedEmitter({ peer, standing: () => 'heard', graceMs: 4000, now: () => t, wall: r.clock.now })
+      for (; t <= 300_000; t += 250) {
+        await d.tick()
+        if (peer.authored.includes('session.resolved')) return t
+      }
+      throw new Error('never resolved')
+    }
+    const calm = await resolvesAt(0)
+    const behind = await resolvesAt(10_000)
+    expect(behind - calm).toBeGreaterThanOrEqual(10_000 - 250)
+    expect(behind - calm).toBeLessThanOrEqual(10_000 + 250)
+  })
 })

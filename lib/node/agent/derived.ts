@@ -201,8 +201,9 @@ export class DerivedEmitter {
     // Behind the room, the event that settles this item may be among those still to be read.
     const lag = this.init.peer.host.lagMs
     const wait = turns > 0 || lag >= this.grace.ms ? turns + lag : 0
-    // The answer still to come may also be among the events this peer has yet to read.
-    const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? this.answerWait(s, e.payload.session) + (turns > 0 ? 0 : lag) : 0
+    // The answer still to come may also be among the events this peer has yet to read (the lag
+    // counts once: `wait` holds it already when it is not 0).
+    const settle = e.kind === 'session.resolved' && !allAnswered(s, e.payload.session) ? this.answerWait(s, e.payload.session) + (wait > 0 ? 0 : lag) : 0
     return settle + wait
   }
 

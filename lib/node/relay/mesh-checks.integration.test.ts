@@ -121,7 +121,8 @@ describe('mesh checks', () => {
     })
     await until('some events through the relay', () => agents.every((a) => replica(a).log.size > 40))
     // Every event an agent received from the *other* agent went through the relay, which
-    // forwards only what it has stored durably: all of those must survive the kill.
+    // forwards only what it has stored (committed, relaxed or not): all of those must survive
+    // the kill of its process.
     proc.child.kill('SIGKILL')
     await new Promise<void>((r) => proc.child.once('exit', () => r()))
     const forwarded = agents.flatMap((a, i) => replica(a).log.all().filter((e) => e.event.author === agents[1 - i].peer.signer.peerId).map((e) => e.id))
