@@ -186,33 +186,11 @@ describe('the derived duty', () => {
   })
 
   it('behind the room by 20 s (working through a backlog), it waits that much longer before taking over', async () => {
-    const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
-    const second = turns(s, () => 'quiet').ranked[1] as PeerId
-    let now = 0
-    const p = stub(second, s, 20_000)
-    const d = new DerivedEmitter({ peer: p, standing: () => 'quiet', graceMs: 4000, now: () => now })
-    await d.tick()
-    now += 23_999
-    await d.tick()
-    expect(p.authored).toEqual([])
-    now += 1
-    await d.tick()
-    expect(p.authored).toEqual(['dependency.detected'])
+    await emitsAfter(1, 'quiet', 20_000, 24_000)
   })
 
   it('the first-ranked behind the room by more than a grace period waits its lag too; a little behind, it emits at once', async () => {
-    const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
-    const first = turns(s, () => 'heard').ranked[0] as PeerId
-    let now = 0
-    const behind = stub(first, s, 20_000)
-    const d = new DerivedEmitter({ peer: behind, standing: () => 'heard', graceMs: 4000, now: () => now })
-    await d.tick()
-    now += 19_999
-    await d.tick()
-    expect(behind.authored).toEqual([])
-    now += 1
-    await d.tick()
-    expect(behind.authored).toEqual(['dependency.detected'])
+    const { s, candidate: first } = await emitsAfter(0, 'heard', 20_000, 20_000)
     const close = stub(first, s, 500)
     await new DerivedEmitter({ peer: close, standing: () => 'heard', graceMs: 4000, now: () => 0 }).tick()
     expect(close.authored).toEqual(['dependency.detected'])
@@ -220,21 +198,49 @@ describe('the derived duty', () => {
 })
 
 
+/**
+ * The candidate of rank `rank` in a two-agent room, `lagMs` behind the room, emits the due
+ * dependency exactly `waitMs` after first seeing it (not a millisecond earlier).
+ */
+async function emitsAfter(rank: 0 | 1, standing: 'quiet' | 'heard', lagMs: number, waitMs: number) {
+  const s = room([member(peer(0), 'agent'), member(peer(1), 'agent')], [peer(0), peer(1)])
+  const candidate = turns(s, () => standing).ranked[rank] as PeerId
+  let now = 0
+  const p = stub(candidate, s, lagMs)
+  const d = new DerivedEmitter({ peer: p, standing: () => standing, graceMs: 4000, now: () => now })
+  await d.tick()
+  now += waitMs - 1
+  await d.tick()
+  expect(p.authored).toEqual([])
+  now += 1
+  await d.tick()
+  expect(p.authored).toEqual(['dependency.detected'])
+  return { s, candidate }
+}
+
+/**
+ * A session in which bob has answered each of ann's plans 6 s after it was proposed, ann agrees
+ * with her own at once, and v3 is out with ann's agreement: one agreement of two participants is
+ * consensus, so the resolution is due while bob's answer is not in yet.
+ */
+async function awaitingBobOnV3() {
+  const r = await replicaRoom()
+  const { ann, bob, session } = await dependencySession(r)
+  const say = (who: typeof ann, type: 'agreement' | 'concern') => r.replica.author(who, 'session.message', { session, text: type, type })
+  for (const version of [1, 2]) {
+    await r.replica.author(ann, 'plan.proposed', { session, version, plan: planFor('t1', 't2') })
+    await say(ann, 'agreement')
+    r.clock.advance(6000)
+    await say(bob, 'concern')
+  }
+  await r.replica.author(ann, 'plan.proposed', { session, version: 3, plan: planFor('t1', 't2') })
+  await say(ann, 'agreement')
+  return { r, ann, bob, session, say }
+}
+
 describe('resolving a session', () => {
   it('waits for a participant’s answer as long as answers to plans have been taking, not a fixed 3 s', async () => {
-    const r = await replicaRoom()
-    const { ann, bob, session } = await dependencySession(r)
-    const say = (who: typeof ann, type: 'agreement' | 'concern') => r.replica.author(who, 'session.message', { session, text: type, type })
-    // Bob answers each plan 6 s after it is proposed; ann agrees with her own plans at once.
-    for (const version of [1, 2]) {
-      await r.replica.author(ann, 'plan.proposed', { session, version, plan: planFor('t1', 't2') })
-      await say(ann, 'agreement')
-      r.clock.advance(6000)
-      await say(bob, 'concern')
-    }
-    await r.replica.author(ann, 'plan.proposed', { session, version: 3, plan: planFor('t1', 't2') })
-    await say(ann, 'agreement')
-    // One agreement of two participants is consensus: the resolution is due, bob's answer not in yet.
+    const { r, ann, bob, session, say } = await awaitingBobOnV3()
     const key = `session.resolved|${session}`
     let t = 0
     const peer = stub(ann.peerId as PeerId, r.replica.state)
@@ -256,17 +262,7 @@ describe('resolving a session', () => {
   })
 
   it('behind the room, the resolution waits its lag once on top of the answer wait, not twice', async () => {
-    const r = await replicaRoom()
-    const { ann, bob, session } = await dependencySession(r)
-    const say = (who: typeof ann, type: 'agreement' | 'concern') => r.replica.author(who, 'session.message', { session, text: type, type })
-    for (const version of [1, 2]) {
-      await r.replica.author(ann, 'plan.proposed', { session, version, plan: planFor('t1', 't2') })
-      await say(ann, 'agreement')
-      r.clock.advance(6000)
-      await say(bob, 'concern')
-    }
-    await r.replica.author(ann, 'plan.proposed', { session, version: 3, plan: planFor('t1', 't2') })
-    await say(ann, 'agreement')
+    const { r, ann, session } = await awaitingBobOnV3()
     // Bob never answers v3: each emitter resolves once its wait is over; when, with and without lag?
     const resolvesAt = async (lagMs: number): Promise<number> => {
       const peer = stub(ann.peerId as PeerId, r.replica.state, lagMs)
