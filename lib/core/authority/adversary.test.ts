@@ -76,10 +76,13 @@ const PRELUDE: Move[] = [
   { t: 'sync' },
 ]
 
-/** Half the runs start with a revoked invite that a fresh key then redeems anyway. */
+/**
+ * Half the runs start with the owner revoking an invite on one partition while a fresh key
+ * redeems it on the other: the join is admitted where it is made and void once both meet.
+ */
 const REDEEM_REVOKED: Move[] = [
-  { t: 'inviteRevoke', who: 0, invite: 3 },
-  { t: 'evil', who: 7, kind: 'member.joined', pick: 1, target: 0, deps: [], time: 3, lamport: 'min', seq: 'next' },
+  { t: 'inviteRevoke', who: 0, invite: 1 },
+  { t: 'evil', who: 8, kind: 'member.joined', pick: 0, target: 0, deps: [], time: 3, lamport: 'min', seq: 'next' },
 ]
 
 /** Every event id the state mentions anywhere: what has had an effect. */

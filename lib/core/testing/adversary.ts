@@ -6,13 +6,14 @@
  * a pool that is later delivered to fresh replicas in random orders.
  */
 import { signEvent } from '../events/codec'
-import type { EncodedEvent, UnsignedEvent } from '../events/envelope'
+import type { AnyEvent, EncodedEvent, UnsignedEvent } from '../events/envelope'
 import type { EventKind, PayloadInput } from '../events/kinds'
 import type { Role } from '../events/kinds/common'
 import type { SignedInvite } from '../events/kinds/invite'
 import type { Signer } from '../events/signer'
 import { signInvite } from '../events/verify'
 import type { EventId } from '../ids'
+import { referencesOf } from '../log/admission'
 import { createGenesis, nextEnvelope } from '../log/author'
 import { EventRejectedError } from '../log/reasons'
 import { due } from '../sessions/due'
@@ -189,7 +190,9 @@ export async function attackedRoom(moves: readonly Move[]): Promise<AttackedRoom
       const seq = 1 + (m.pick % (env.seq - 1))
       env = { ...env, seq, prev: seq > 1 ? home.log.idsAt(who.signer.peerId, seq - 1)[0] ?? null : null }
     } else if (m.seq === 'skip') env = { ...env, seq: env.seq + 1 }
-    const refs = [genesis.id, ...(env.prev ? [env.prev] : []), ...deps]
+    // Everything admission counts as referenced (an invite's issuer join, evidence …), so a
+    // 'min' clock is the lowest one admission accepts, not one it refuses on sight.
+    const refs = [...(env.prev ? [env.prev] : []), ...referencesOf({ ...env, deps } as AnyEvent, genesis.id)]
     const min = Math.max(...refs.map((id) => home.log.get(id)?.event.lamport ?? 0)) + 1
     const lamport = m.lamport === 'min' ? min : m.lamport === 'low' ? 1 : min + 5
     const e = await signEvent({ ...env, deps, lamport, time: Math.max(0, clock.now() + TIME_OFFSETS[m.time % TIME_OFFSETS.length]) }, who.signer)

@@ -14,6 +14,7 @@ import { ChorusAgent } from '../agent/sdk'
 import { OPERATIONS } from '../ops/catalogue'
 import { AgentOps } from '../ops/ops'
 import { startRelay, type Relay } from '../relay'
+import { until } from '../testing/until'
 import { parseListen } from './run'
 import { startGateway, type Gateway } from './server'
 
@@ -28,6 +29,7 @@ const tmp = () => {
 let relay: Relay
 let gateway: Gateway
 let api: ChorusAgent
+let pyAgent: ChorusAgent
 const TOKEN = 'test-token-0123456789'
 
 beforeAll(async () => {
@@ -41,6 +43,7 @@ beforeAll(async () => {
   }
   const [py, sdk] = await Promise.all([join('py-agent'), join('api-agent')])
   api = sdk
+  pyAgent = py
   const ops = new AgentOps(py)
   gateway = await startGateway({ ops: async () => ops, host: '127.0.0.1', port: 0, token: TOKEN, keepAliveMs: 2000 })
   running.push(gateway)
@@ -81,6 +84,8 @@ describe('chorus-mesh gateway', () => {
   it('the Python example claims a task and receives the plan over SSE', async () => {
     api.on('plan', (e) => void api.reply(e.session.id, { type: 'agreement', text: 'Agreed.', re: e.event }))
     await api.claim({ taskId: 'auth-api', repository: 'acme/identity', title: 'Add the sign-in operation', artifacts: [{ id: 'openapi:POST /v1/login', role: 'define' }] })
+    // The claim's answer names the dependencies the gateway's agent knows of when it claims.
+    await until('the gateway agent to hear the auth-api claim', () => pyAgent.state.tasks.has('auth-api' as never), 30_000)
     const py = spawn('python3', ['examples/python/chorus_agent.py', '--gateway', gateway.url, '--token', TOKEN, '--task-id', 'login-page', '--repository', 'acme/web', '--title', 'Sign-in form', '--artifact', 'consume', 'openapi:POST /v1/login', '--agree', '--timeout', '100'], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
