@@ -166,6 +166,11 @@ export class ReplicaHost {
     return this.lag.ms
   }
 
+  /** A sync round begun at `at` found a peer holding nothing this replica lacks (lag.ts). */
+  caughtUp(at: number): void {
+    this.lag.caughtUp(at)
+  }
+
   /** The `n` (≤ 100) most recently stored events, newest first. */
   recent(n = RECENT): StoredEvent[] {
     return this.latest.slice(-Math.min(n, RECENT)).reverse()

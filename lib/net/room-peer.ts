@@ -113,6 +113,8 @@ export class RoomPeer {
         ingest: (events, from) => this.ingestSynced(events, from),
       },
       onRound: (peer, r, _direction, ms) => {
+        // Equal roots: this replica held everything the peer had when the round began.
+        if (r.equal) this.host.caughtUp(this.now() - ms)
         this.syncedOnce = true
         for (const w of this.firstRoundWaiters.splice(0)) w()
         init.onRound?.(peer, r, ms)
