@@ -34,6 +34,8 @@ export class Replica {
   private readonly fold: Fold
   private readonly clock: () => number
   private authoring: Promise<void> = Promise.resolve()
+  /** Signers whose signature has verified here once: their later events skip the check. */
+  private readonly provenSigners = new WeakSet<Signer>()
   private readonly dependencyCache = new DependencyCache()
   /** Bumped whenever the stored set or its quarantines change: the summary is a function of them. */
   private changes = 0
@@ -59,8 +61,8 @@ export class Replica {
   }
 
   /** Add an event from anywhere (network, storage, local). Never throws. */
-  async add(input: Uint8Array | EncodedEvent | SignedEvent): Promise<AddResult> {
-    const r = await this.log.add(input)
+  async add(input: Uint8Array | EncodedEvent | SignedEvent, signedHere = false): Promise<AddResult> {
+    const r = await this.log.add(input, signedHere)
     if (r.status !== 'accepted') return r
     const stored = this.log.get(r.id)
     return stored && !this.authority.counts(stored) ? { ...r, inert: true } : r
@@ -91,9 +93,12 @@ export class Replica {
       if (!a.ok) throw new EventRejectedError(a.reason, a.detail)
       await persist(enc)
     }
-    const r = await this.add(enc)
+    // A signer's first event here is verified like any other: a key that does not match its
+    // peer id is refused before anything it signs is trusted without a check.
+    const r = await this.add(enc, this.provenSigners.has(signer))
     if (r.status === 'rejected') throw new EventRejectedError(r.reason, r.detail)
     if (r.status === 'pending') throw new EventRejectedError('pending', `missing ${r.missing.join(', ')}`)
+    this.provenSigners.add(signer)
     return enc
   }
 
