@@ -81,6 +81,37 @@ describe('PresenceTracker', () => {
     expect(t.size).toBe(2)
   })
 
+  it('judges each peer by the interval its last beat named, within the cap', () => {
+    const t = new PresenceTracker({ intervalMs: 5000, maxIntervalMs: 30_000 })
+    t.beat('paced', info, 0, 15_000)
+    t.beat('room', info, 0)
+    t.beat('boastful', info, 0, 3_600_000)
+    // Twenty seconds on, the peer that beats every 15 s has missed one beat; the one at the room's interval four.
+    expect(t.tick(20_000)).toEqual([{ peerId: 'room', from: 'alive', to: 'suspect' }])
+    expect(t.missed('paced', 20_000)).toBe(1)
+    expect(t.intervalOf('paced')).toBe(15_000)
+    expect(t.intervalOf('boastful')).toBe(30_000)
+    t.beat('room', info, 20_000)
+    t.beat('room', info, 40_000)
+    expect(t.tick(44_999)).toEqual([])
+    expect(t.tick(45_000)).toEqual([{ peerId: 'paced', from: 'alive', to: 'suspect' }])
+    // An interval named beyond the cap is read as the cap: suspect after three of 30 s, not of an hour.
+    expect(t.tick(90_000)).toEqual([
+      { peerId: 'room', from: 'alive', to: 'dead' },
+      { peerId: 'boastful', from: 'alive', to: 'suspect' },
+    ])
+    // Against the room: dead once silent for eight of its own intervals while another peer beats.
+    t.beat('room', info, 100_000)
+    expect(t.statusVsRoom('paced')).toBe('suspect')
+    expect(t.statusAllowingLate('paced')).toBe('suspect')
+    t.beat('room', info, 120_000)
+    expect(t.statusVsRoom('paced')).toBe('dead')
+    // A beat naming no interval returns the peer to the room's.
+    t.beat('paced', info, 121_000)
+    expect(t.intervalOf('paced')).toBe(5000)
+    expect(t.heard).toBe(3)
+  })
+
   it('rejects nonsensical thresholds', () => {
     expect(() => new PresenceTracker({ intervalMs: 0 })).toThrow(RangeError)
     expect(() => new PresenceTracker({ intervalMs: 1000, suspectAfter: 5, deadAfter: 5 })).toThrow(RangeError)

@@ -1,10 +1,12 @@
 /**
  * Presence status from heartbeats (DESIGN §3, SWIM/Lifeguard style without the gossip of
  * suspicions): a peer is `alive` while its beats arrive, `suspect` after `suspectAfter` missed
- * beats, `dead` after `deadAfter` missed beats, `left` once it said goodbye. A direct ping that
+ * beats, `dead` after `deadAfter` missed beats, `left` once it said goodbye. Beats are missed in
+ * the interval the peer's last beat named (its pace grows with the room, pace.ts). A direct ping that
  * answers (`confirm`) counts as a beat, so a peer whose gossip path is broken but which is
  * still reachable is not declared dead. Pure: the caller passes the clock.
  */
+import { MAX_BEAT_INTERVAL_MS } from './pace'
 
 export type PresenceStatus = 'alive' | 'suspect' | 'dead' | 'left'
 export type PeerKind = 'human' | 'agent' | 'relay'
@@ -30,8 +32,10 @@ export interface PeerPresence extends PresenceInfo {
 }
 
 export interface PresenceTrackerInit {
-  /** Expected interval between a peer's heartbeats (ms). */
+  /** Expected interval between a peer's heartbeats (ms), for a peer whose beats name none. */
   intervalMs: number
+  /** The longest interval a beat may name; a longer one is read as this (ms). @default MAX_BEAT_INTERVAL_MS */
+  maxIntervalMs?: number
   /** Missed beats before `suspect`. @default 3 */
   suspectAfter?: number
   /** Missed beats before `dead`. @default 8 */
@@ -50,15 +54,21 @@ export interface PresenceChange {
   to: PresenceStatus
 }
 
+/** A tracked peer: its record, and the interval its last beat said its next one comes within (ms); missed beats count in it. */
+interface Tracked extends PeerPresence {
+  intervalMs: number
+}
+
 /** Tracks presence of remote peers from heartbeats; see the module comment. */
 export class PresenceTracker {
   readonly intervalMs: number
   readonly suspectAfter: number
   readonly deadAfter: number
   readonly maxPeers: number
+  readonly maxIntervalMs: number
   /** Beats of new peers not tracked because every place was taken by a live peer. */
   refused = 0
-  private readonly peers = new Map<string, PeerPresence>()
+  private readonly peers = new Map<string, Tracked>()
   /** Local clock of the latest beat or confirmation from anyone. */
   private freshest = Number.NEGATIVE_INFINITY
   /**
@@ -73,12 +83,17 @@ export class PresenceTracker {
     this.suspectAfter = init.suspectAfter ?? 3
     this.deadAfter = init.deadAfter ?? 8
     this.maxPeers = init.maxPeers ?? 1000
+    this.maxIntervalMs = Math.max(this.intervalMs, init.maxIntervalMs ?? MAX_BEAT_INTERVAL_MS)
     if (!(this.maxPeers >= 1)) throw new RangeError('maxPeers must be ≥ 1')
     if (this.deadAfter <= this.suspectAfter) throw new RangeError('deadAfter must exceed suspectAfter')
   }
 
-  /** Records a heartbeat; returns the status change it caused, if any. */
-  beat(peerId: string, info: PresenceInfo, now: number): PresenceChange | undefined {
+  /**
+   * Records a heartbeat; returns the status change it caused, if any. `intervalMs` is what the
+   * beat says of its sender's pace (its next beat comes within it), kept between the tracker's
+   * interval and `maxIntervalMs`; without it the tracker's interval applies.
+   */
+  beat(peerId: string, info: PresenceInfo, now: number, intervalMs?: number): PresenceChange | undefined {
     const known = this.peers.get(peerId)
     if (known == null && this.peers.size >= this.maxPeers && !this.evictGone(now)) {
       this.refused++
@@ -87,14 +102,16 @@ export class PresenceTracker {
     const from = known?.status
     this.freshest = Math.max(this.freshest, now)
     if (known != null && known.status !== 'left') {
-      const gap = Math.max(now - known.lastSeen, (this.slowGaps.get(peerId) ?? 0) - this.intervalMs / 2)
-      if (gap > this.intervalMs) this.slowGaps.set(peerId, gap)
+      // Judged by the pace the previous beat announced: this gap is what that beat promised.
+      const gap = Math.max(now - known.lastSeen, (this.slowGaps.get(peerId) ?? 0) - known.intervalMs / 2)
+      if (gap > known.intervalMs) this.slowGaps.set(peerId, gap)
       else this.slowGaps.delete(peerId)
     }
     this.peers.set(peerId, {
       ...info,
       peerId,
       status: 'alive',
+      intervalMs: Math.min(this.maxIntervalMs, Math.max(this.intervalMs, intervalMs ?? this.intervalMs)),
       lastSeen: now,
       firstSeen: known?.firstSeen ?? now,
       beats: (known?.beats ?? 0) + 1,
@@ -133,9 +150,21 @@ export class PresenceTracker {
     return this.peers.size
   }
 
+  /** Peers tracked as alive or suspect (as of the last `tick`): the room this peer hears. */
+  get heard(): number {
+    let n = 0
+    for (const p of this.peers.values()) if (p.status === 'alive' || p.status === 'suspect') n++
+    return n
+  }
+
+  /** The interval a peer's beats are judged by (ms): the one its last beat named, else the tracker's. */
+  intervalOf(peerId: string): number {
+    return this.peers.get(peerId)?.intervalMs ?? this.intervalMs
+  }
+
   /** Removes the peer gone longest (left, or dead by `now`); false if every peer is live. */
   private evictGone(now: number): boolean {
-    let oldest: PeerPresence | undefined
+    let oldest: Tracked | undefined
     for (const p of this.peers.values()) {
       const gone = p.status === 'left' || this.statusAt(p, now) === 'dead'
       if (gone && (oldest == null || p.lastSeen < oldest.lastSeen)) oldest = p
@@ -162,7 +191,7 @@ export class PresenceTracker {
   /** Missed beats since the last one, as a whole number. */
   missed(peerId: string, now: number): number {
     const p = this.peers.get(peerId)
-    return p == null ? 0 : Math.max(0, Math.floor((now - p.lastSeen) / this.intervalMs))
+    return p == null ? 0 : Math.max(0, Math.floor((now - p.lastSeen) / p.intervalMs))
   }
 
   /** The peer's status, without copying its record (duties ask this per candidate per tick). */
@@ -193,27 +222,33 @@ export class PresenceTracker {
     const p = this.peers.get(peerId)
     if (p == null || p.status === 'left') return p?.status
     const silent = this.freshest - p.lastSeen
-    if (silent >= this.deadAfter * this.intervalMs) return 'dead'
-    const patience = Math.max(this.suspectAfter * this.intervalMs, (this.slowGaps.get(peerId) ?? 0) + this.intervalMs)
+    if (silent >= this.deadAfter * p.intervalMs) return 'dead'
+    const patience = Math.max(this.suspectAfter * p.intervalMs, (this.slowGaps.get(peerId) ?? 0) + p.intervalMs)
     return silent >= patience ? 'suspect' : 'alive'
   }
 
   get(peerId: string): PeerPresence | undefined {
     const p = this.peers.get(peerId)
-    return p == null ? undefined : { ...p }
+    return p == null ? undefined : record(p)
   }
 
   /** All known peers, sorted by name then id so lists are stable. */
   list(): PeerPresence[] {
     return [...this.peers.values()]
-      .map((p) => ({ ...p }))
+      .map(record)
       .sort((a, b) => a.name.localeCompare(b.name) || a.peerId.localeCompare(b.peerId))
   }
 
-  private statusAt(p: PeerPresence, now: number): PresenceStatus {
-    const missed = Math.floor((now - p.lastSeen) / this.intervalMs)
+  private statusAt(p: Tracked, now: number): PresenceStatus {
+    const missed = Math.floor((now - p.lastSeen) / p.intervalMs)
     if (missed >= this.deadAfter) return 'dead'
     if (missed >= this.suspectAfter) return 'suspect'
     return 'alive'
   }
+}
+
+/** A copy of a tracked peer's record, as callers see it. */
+function record(p: Tracked): PeerPresence {
+  const { intervalMs: _, ...out } = p
+  return out
 }

@@ -2,8 +2,8 @@
  * The presence heartbeat on the wire: a 64-byte Ed25519 signature, then the JSON body. Gossip
  * messages carry no libp2p signature (ADR 0075), so the body names its sender (`from`) and the
  * sender signs it with its member key; the signature covers a domain tag and the room as well,
- * so no signed event and no other room's beat can pass for one. Apart from `from`, `root` and
- * `time`, the body only says what the sender claims about itself.
+ * so no signed event and no other room's beat can pass for one. Apart from `from`, `root`,
+ * `time` and `every`, the body only says what the sender claims about itself.
  */
 import { z } from 'zod'
 import type { PeerId } from '../../core/ids'
@@ -24,6 +24,11 @@ const heartbeatSchema = z.object({
   root: z.string().max(200).optional(),
   /** Sender's wall clock (ms): each sender's beats count only in increasing order of it. */
   time: z.number().int().nonnegative(),
+  /**
+   * The sender's next beat comes within this many ms (its pace grows with the room, ADR 0092);
+   * absent from peers that beat at the room's interval, which is then assumed.
+   */
+  every: z.number().int().positive().optional(),
 })
 export type Heartbeat = z.infer<typeof heartbeatSchema>
 
@@ -48,9 +53,9 @@ function signedBytes(room: string, body: Uint8Array): Uint8Array {
   return out
 }
 
-/** Encodes and signs a heartbeat for `room`'s presence topic. */
-export async function encodeHeartbeat(signer: Signer, room: string, type: Heartbeat['type'], info: PresenceInfo, time: number): Promise<Uint8Array> {
-  const beat: Heartbeat = { v: PRESENCE_VERSION, type, from: signer.peerId, ...info, time: Math.floor(time) }
+/** Encodes and signs a heartbeat for `room`'s presence topic; `every`: the sender's pace (ms), when it is not the room's. */
+export async function encodeHeartbeat(signer: Signer, room: string, type: Heartbeat['type'], info: PresenceInfo, time: number, every?: number): Promise<Uint8Array> {
+  const beat: Heartbeat = { v: PRESENCE_VERSION, type, from: signer.peerId, ...info, time: Math.floor(time), ...(every == null ? {} : { every: Math.round(every) }) }
   const body = encoder.encode(JSON.stringify(beat))
   const sig = await signer.sign(signedBytes(room, body))
   const out = new Uint8Array(SIG_BYTES + body.byteLength)

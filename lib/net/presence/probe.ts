@@ -1,6 +1,6 @@
 /**
- * Presence's probe of late peers: the peers whose last beat is more than one and a half
- * intervals old are pinged over a direct connection, and a reply counts as a beat, so a peer
+ * Presence's probe of late peers: the peers whose last beat is more than one and a half of
+ * their intervals old are pinged over a direct connection, and a reply counts as a beat, so a peer
  * whose gossip path is broken but which answers is never declared suspect or dead. Peers whose
  * beats arrive need no probe: the round-trip time shown for them is the one libp2p's connection
  * monitor measures on every connection anyway.
@@ -30,8 +30,8 @@ export class LateProbe {
     if (this.running) return false
     this.running = true
     try {
-      const lateBefore = this.now() - 1.5 * this.tracker.intervalMs
-      const late = new Set(this.tracker.list().filter((p) => p.status !== 'left' && p.lastSeen < lateBefore).map((p) => p.peerId))
+      const now = this.now()
+      const late = new Set(this.tracker.list().filter((p) => p.status !== 'left' && p.lastSeen < now - 1.5 * this.tracker.intervalOf(p.peerId)).map((p) => p.peerId))
       const targets = this.node.getPeers().filter((p) => late.has(p.toString()))
       await Promise.all(
         targets.map(async (peer) => {

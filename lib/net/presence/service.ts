@@ -1,6 +1,7 @@
 /**
  * Presence over gossipsub (DESIGN §3): publishes this peer's heartbeat on the room's presence
- * topic every interval, feeds received beats into a PresenceTracker, pings directly connected
+ * topic every interval — a longer one as the room grows (pace.ts, ADR 0092), named in the beat
+ * so that others judge its silence by it — feeds received beats into a PresenceTracker, pings directly connected
  * peers whose beats are late (probe.ts: an answer confirms them), and emits a snapshot on every
  * change.
  *
@@ -19,6 +20,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Signer, Verifier } from '../../core/events/signer'
 import { PresenceTracker, type PeerPresence, type PresenceInfo, type PresenceStatus } from '../../core/presence/tracker'
+import { beatInterval, MAX_BEAT_INTERVAL_MS, type PaceOptions } from '../../core/presence/pace'
 import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
 import { stallAware } from '../clock'
@@ -61,8 +63,10 @@ export interface PresenceServiceInit {
   members: (peerId: string) => MemberInfo | undefined
   /** Peers tracked at most (PresenceTracker's maxPeers). @default 1000 */
   maxPeers?: number
-  /** Heartbeat interval (ms). @default 2000 */
+  /** The room's heartbeat interval (ms): a small room's pace, and how often status is judged. @default 2000 */
   intervalMs?: number
+  /** How the pace grows with the peers heard (pace.ts); a relay keeps the room's interval. */
+  pace?: PaceOptions
   suspectAfter?: number
   deadAfter?: number
   /**
@@ -87,6 +91,11 @@ export class PresenceService {
   private readonly now: () => number
   private self: PresenceInfo
   private timer?: ReturnType<typeof setInterval>
+  private readonly pace: PaceOptions
+  /** Ticks until this peer's next beat. */
+  private beatIn = 0
+  /** The pace announced with the last beat (ms). */
+  private announced: number
   private readonly probe: LateProbe
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
   private emitTimer?: ReturnType<typeof setTimeout>
@@ -107,13 +116,17 @@ export class PresenceService {
     this.verifier = init.verifier ?? libp2pVerifier()
     this.self = init.self
     this.members = init.members
+    // Status is judged every room interval whatever this peer's pace, so the clock is read that often.
     this.now = init.now ?? stallAware(2 * (init.intervalMs ?? 2000))
+    this.pace = init.pace ?? {}
     this.tracker = new PresenceTracker({
       intervalMs: init.intervalMs ?? 2000,
       suspectAfter: init.suspectAfter,
       deadAfter: init.deadAfter,
       maxPeers: init.maxPeers,
+      maxIntervalMs: Math.max(MAX_BEAT_INTERVAL_MS, this.pace.maxMs ?? 0),
     })
+    this.announced = this.tracker.intervalMs
     this.probe = new LateProbe(node, this.tracker, this.now)
   }
 
@@ -142,6 +155,11 @@ export class PresenceService {
     this.self = { ...this.self, ...patch }
     this.publish('beat')
     this.emitChange()
+  }
+
+  /** The interval this peer's last beat promised its next one within (ms). */
+  get paceMs(): number {
+    return this.announced
   }
 
   /** A peer's presence status (undefined if never heard), without building a snapshot. */
@@ -181,7 +199,7 @@ export class PresenceService {
   }
 
   private tick(): void {
-    this.publish('beat')
+    if (--this.beatIn <= 0) this.publish('beat')
     // A member revoked or gone since its last beat is no longer tracked.
     for (const p of this.tracker.list()) if (this.members(p.peerId) == null) this.tracker.forget(p.peerId)
     for (const id of this.lastBeat.keys()) if (this.members(id) == null) this.lastBeat.delete(id)
@@ -192,7 +210,14 @@ export class PresenceService {
   }
 
   private publish(type: 'beat' | 'bye'): void {
-    encodeHeartbeat(this.signer, this.room, type, this.current(), Date.now())
+    // A relay's beats stay at the room's interval: a room has a few relays, so they cost each
+    // peer a few beats per interval whatever its size, and agents move off a relay whose beats
+    // stop (ADR 0029) after three of them.
+    const base = this.tracker.intervalMs
+    const every = this.self.kind === 'relay' ? base : beatInterval(base, this.tracker.heard, this.pace)
+    this.announced = every
+    this.beatIn = Math.round(every / base)
+    encodeHeartbeat(this.signer, this.room, type, this.current(), Date.now(), every === base ? undefined : every)
       .then((data) => this.node.services.pubsub.publish(this.topic, data))
       .catch(() => {
         // No subscribed peer yet (alone in the room): the next beat will try again.
@@ -230,7 +255,7 @@ export class PresenceService {
     if (member == null || h.beat.time <= (this.lastBeat.get(from) ?? -1)) return TopicValidatorResult.Ignore
     this.lastBeat.set(from, h.beat.time)
     if (h.beat.type === 'bye') this.tracker.leave(from)
-    else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now())
+    else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now(), h.beat.every)
     this.emitChange()
     return TopicValidatorResult.Accept
   }
