@@ -154,7 +154,7 @@ async function profile(what: string, relayProcs: RelayChild[], children: AgentCh
   const rs = await Promise.all(relayProcs.map((r) => r.status()))
   const cs = await Promise.all(children.map((c) => c.ask<Extract<Reply, { t: 'members' }>>({ t: 'members' }).catch(() => undefined)))
   const fmt = (l: Load) => `cpu ${l.cpu} lag ${l.lagMs} ms`
-  console.error(`scale-relays: ${what}; relays ${rs.map((r) => `[members ${r.members}, conns ${r.connections}, ${fmt(r.load)}]`).join(' ')}; agent processes ${cs.map((c) => (c == null ? '[busy]' : `[members ${c.min}–${c.max}, ${fmt(c.load)}]`)).join(' ')}`)
+  console.error(`scale-relays: ${what}; relays ${rs.map((r) => `[members ${r.members}, conns ${r.connections}, ${fmt(r.load)}]`).join(' ')}; agent processes ${cs.map((c) => (c == null ? '[busy]' : `[members ${c.min}–${c.max}, beats every ${c.paceMs} ms, ${fmt(c.load)}]`)).join(' ')}`)
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))

@@ -34,7 +34,7 @@ export type Reply =
   | { t: 'ready'; peers: string[] }
   | { t: 'authored'; id: string; start: number; authoredIn: number }
   | { t: 'arrivals'; times: (number | null)[] }
-  | { t: 'members'; min: number; max: number; load: Load }
+  | { t: 'members'; min: number; max: number; load: Load; paceMs: number }
   | { t: 'stats'; duplicates: number; syncBytes: number; syncReceived: number; syncAdded: number; offered: number }
   | { t: 'error'; message: string }
 
@@ -46,7 +46,9 @@ export class AgentChild {
   readonly ready: Promise<string[]>
 
   constructor(env: Record<string, string>) {
-    this.proc = fork(fileURLToPath(import.meta.url), ['--scale-child'], { execArgv: ['--import', 'tsx'], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
+    // SCALE_PROFILE_DIR: each agent process writes a V8 CPU profile there when it exits.
+    const profile = process.env.SCALE_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SCALE_PROFILE_DIR}`] : []
+    this.proc = fork(fileURLToPath(import.meta.url), ['--scale-child'], { execArgv: ['--import', 'tsx', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] })
     this.ready = new Promise((resolve, reject) => {
       this.waiter = (r) => (r.t === 'ready' ? resolve(r.peers) : reject(new Error(r.t === 'error' ? r.message : 'child failed')))
       this.proc.once('exit', (code) => reject(new Error(`scale child exited with ${code}`)))
@@ -126,7 +128,7 @@ async function runChild(): Promise<void> {
           send({ t: 'arrivals', times: agents.map((a, i) => (a.peer.host.replica.log.has(cmd.id as never) ? (seen[i].get(cmd.id) ?? wallNow()) : null)) })
         } else if (cmd.t === 'members') {
           const sizes = agents.map((a) => a.peer.host.replica.state.members.size)
-          send({ t: 'members', min: Math.min(...sizes), max: Math.max(...sizes), load: load() })
+          send({ t: 'members', min: Math.min(...sizes), max: Math.max(...sizes), load: load(), paceMs: Math.max(...agents.map((a) => a.presence.paceMs)) })
         } else if (cmd.t === 'stats') {
           send({ t: 'stats', ...sumStats(agents.map((a) => a.peer)) })
         } else {
