@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { EventId } from '../lib/core/ids'
 import type { RoomPeer } from '../lib/net/room-peer'
 import { genesisArrived } from '../lib/net/membership'
-import { startMeshAgent, type MeshAgent } from '../lib/node/agent/mesh-agent'
+import { startMeshAgent, type MeshAgent, type MeshAgentOptions } from '../lib/node/agent/mesh-agent'
 import { startRelay, type Relay } from '../lib/node/relay'
 import type { PeerLimits } from '../lib/net/rate-limit'
 
@@ -38,10 +38,10 @@ export async function until(what: string, fn: () => boolean, timeoutMs: number):
  * each agent waits up to `setupMs` for the genesis before joining, and a start whose
  * `/api/room` timed out is tried again.
  */
-export async function startAgents(relayUrl: string, invite: string, dir: string, n: number, syncIntervalMs: number, offset = 0, into: MeshAgent[] = [], setupMs = 120_000): Promise<MeshAgent[]> {
+export async function startAgents(relayUrl: string, invite: string, dir: string, n: number, syncIntervalMs: number, offset = 0, into: MeshAgent[] = [], setupMs = 120_000, extra: Partial<MeshAgentOptions> = {}): Promise<MeshAgent[]> {
   const start = async (name: string): Promise<MeshAgent> => {
     for (let attempt = 1; ; attempt++) {
-      const a = await startMeshAgent({ name, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' }).catch((err: Error) => {
+      const a = await startMeshAgent({ ...extra, name, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' }).catch((err: Error) => {
         if (attempt >= 3 || !/cannot reach|timed out|aborted/i.test(err.message)) throw err
         return undefined
       })

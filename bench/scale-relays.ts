@@ -286,7 +286,8 @@ export async function benchScaleRelays({ quick }: BenchOptions): Promise<BenchRe
     const [one, three] = [rows.find((r) => r.relays === 1), rows.find((r) => r.relays === 3)]
     if (one == null || three == null) continue
     const how = (r: Row) => `${r.relays} relay(s): p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.events} events, ${r.lost} agent-arrivals missed in 15 s, idle ${r.idle} B/s per agent, set up in ${r.setupS} s`
-    const note = `N = ${n} agents in ${three.children} child process(es) of ≤ ${AGENTS_PER_CHILD}, each relay in its own process, all on 127.0.0.1 (2 shared cores); agents keep 2 relays each, one of them in their gossip mesh. ${how(three)}; ${how(one)}`
+    const shared = process.env.SCALE_SHARED_VERIFY === '1' ? ' The agents of one process check each presence beat once between them (SCALE_SHARED_VERIFY).' : ''
+    const note = `N = ${n} agents in ${three.children} child process(es) of ≤ ${AGENTS_PER_CHILD}, each relay in its own process, all on 127.0.0.1 (2 shared cores); agents keep 2 relays each, one of them in their gossip mesh.${shared} ${how(three)}; ${how(one)}`
     out.push({ name: `scale.relays3-vs-1.reach-all.p50@${n}`, value: three.p50, unit: 'ms', baseline: { name: 'the same N over 1 relay, same run', value: one.p50, unit: 'ms' }, ratio: round(three.p50 / one.p50, 2), note })
     out.push({ name: `scale.relays3-vs-1.reach-all.p99@${n}`, value: three.p99, unit: 'ms', baseline: { name: 'the same N over 1 relay, same run', value: one.p99, unit: 'ms' }, ratio: round(three.p99 / one.p99, 2), note })
     out.push({ name: `scale.relays3-vs-1.idle-bytes-per-agent@${n}`, value: three.idle, unit: 'B/s', baseline: { name: 'the same N over 1 relay, same run', value: one.idle, unit: 'B/s' }, ratio: round(three.idle / one.idle, 2), note })

@@ -15,6 +15,7 @@ import type { MeshAgent } from '../lib/node/agent/mesh-agent'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { eventsTopic } from '../lib/net/topics'
 import { loadMeter, type Load } from './load-meter'
+import { sharedVerifier } from './shared-verifier'
 import { loopbackBytes, pct, startAgents, startMesh, storedTimes, until, wallNow } from './mesh'
 import { round } from './room'
 import type { BenchOptions, BenchResult } from './types'
@@ -105,7 +106,9 @@ async function runChild(): Promise<void> {
   const agents: MeshAgent[] = []
   const load = loadMeter()
   try {
-    await startAgents(env.SCALE_RELAY as string, env.SCALE_INVITE as string, env.SCALE_DIR as string, Number(env.SCALE_COUNT), Number(env.SCALE_SYNC_MS), Number(env.SCALE_OFFSET), agents)
+    // SCALE_SHARED_VERIFY=1: the agents of this process check each presence beat once (shared-verifier.ts).
+    const extra = env.SCALE_SHARED_VERIFY === '1' ? { presenceVerifier: sharedVerifier() } : {}
+    await startAgents(env.SCALE_RELAY as string, env.SCALE_INVITE as string, env.SCALE_DIR as string, Number(env.SCALE_COUNT), Number(env.SCALE_SYNC_MS), Number(env.SCALE_OFFSET), agents, undefined, extra)
   } catch (err) {
     send({ t: 'error', message: (err as Error).message })
     process.exit(1)

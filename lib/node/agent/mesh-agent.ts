@@ -12,6 +12,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { asEventId } from '../../core/ids'
+import type { Verifier } from '../../core/events/signer'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
@@ -56,6 +57,8 @@ export interface MeshAgentOptions {
   listen?: string[]
   /** With `listen`: how often the agent announces its addresses to the room (ms). @default 10000 */
   announceMs?: number
+  /** Checks members' presence beats (one verifier shared by the agents of a process checks each beat once). @default libp2pVerifier() */
+  presenceVerifier?: Verifier
 }
 
 export interface MeshAgent {
@@ -106,6 +109,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   await peer.start()
   const presence = new PresenceService(node, {
     signer: peer.signer,
+    ...(opts.presenceVerifier ? { verifier: opts.presenceVerifier } : {}),
     room: room.room,
     members: memberPresence(() => peer.host.replica.state),
     self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },
