@@ -44,7 +44,7 @@ async function runRelayChild(): Promise<void> {
     // Warnings counted by kind (sync failures, dropped connections): where a slow run loses time.
     const warns: Record<string, number> = {}
     const count: Logger = { ...silentLogger, warn: (event, f) => { const k = `${event}${f?.reason ? `:${String(f.reason).slice(0, 40)}` : ''}`; warns[k] = (warns[k] ?? 0) + 1 }, child: () => count }
-    const relay = await startRelay({ log: count, dataDir: env.RELAY_DIR as string, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs: 5000, join, invite: env.RELAY_ADMIN_INVITE, onLog: () => {} })
+    const relay = await startRelay({ log: count, dataDir: env.RELAY_DIR as string, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: Number(env.SCALE_PRESENCE_MS ?? 5000), syncIntervalMs: 5000, join, invite: env.RELAY_ADMIN_INVITE, onLog: () => {} })
     const first = join == null
     const load = loadMeter()
     const seen = storedTimes(relay.peer)
@@ -261,7 +261,10 @@ function sizes(quick: boolean): number[] {
   return quick ? [4] : [100]
 }
 
-/** Relay counts to run at each N, in order (`SCALE_RELAYS_COUNTS=3` runs one side alone, for a diagnosis). */
+/**
+ * Relay counts to run at each N, in order (`SCALE_RELAYS_COUNTS=3` runs one side alone, for a
+ * diagnosis). `SCALE_PRESENCE_MS` sets the room's presence interval (default 5000).
+ */
 function relayCounts(): number[] {
   const env = process.env.SCALE_RELAYS_COUNTS
   return env ? env.split(',').map(Number).filter((x) => x > 0) : [3, 1]
@@ -287,7 +290,7 @@ export async function benchScaleRelays({ quick }: BenchOptions): Promise<BenchRe
     if (one == null || three == null) continue
     const how = (r: Row) => `${r.relays} relay(s): p50 ${r.p50} ms, p99 ${r.p99} ms over ${r.events} events, ${r.lost} agent-arrivals missed in 15 s, idle ${r.idle} B/s per agent, set up in ${r.setupS} s`
     const shared = process.env.SCALE_SHARED_VERIFY === '1' ? ' The agents of one process check each presence beat once between them (SCALE_SHARED_VERIFY).' : ''
-    const note = `N = ${n} agents in ${three.children} child process(es) of ≤ ${AGENTS_PER_CHILD}, each relay in its own process, all on 127.0.0.1 (2 shared cores); agents keep 2 relays each, one of them in their gossip mesh.${shared} ${how(three)}; ${how(one)}`
+    const note = `N = ${n} agents in ${three.children} child process(es) of ≤ ${AGENTS_PER_CHILD}, each relay in its own process, all on 127.0.0.1 (2 shared cores); agents keep 2 relays each, one of them in their gossip mesh; the room's presence interval ${process.env.SCALE_PRESENCE_MS ?? 5000} ms, which agents stretch as the room grows (ADR 0092).${shared} ${how(three)}; ${how(one)}`
     out.push({ name: `scale.relays3-vs-1.reach-all.p50@${n}`, value: three.p50, unit: 'ms', baseline: { name: 'the same N over 1 relay, same run', value: one.p50, unit: 'ms' }, ratio: round(three.p50 / one.p50, 2), note })
     out.push({ name: `scale.relays3-vs-1.reach-all.p99@${n}`, value: three.p99, unit: 'ms', baseline: { name: 'the same N over 1 relay, same run', value: one.p99, unit: 'ms' }, ratio: round(three.p99 / one.p99, 2), note })
     out.push({ name: `scale.relays3-vs-1.idle-bytes-per-agent@${n}`, value: three.idle, unit: 'B/s', baseline: { name: 'the same N over 1 relay, same run', value: one.idle, unit: 'B/s' }, ratio: round(three.idle / one.idle, 2), note })
