@@ -5,8 +5,11 @@
  * whole stops by itself; it prints one row per run and the ratios, as JSON and as Markdown.
  *   node --import tsx bench/team/beside.ts [--agents 8] [--tasks 25] [--tabs 3]
  *     [--alone-timeout 180] [--beside-timeout 420] [--only alone|beside] [--out run.json] [--against alone.json]
+ *     [--profile relay.cpuprofile]
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
  * rows, and `--against` reads an earlier run's alone row to compare a beside run with.
+ * `--profile` writes the relay's CPU profile of the beside run (`profile.ts` reads it; the
+ * profiler slows the relay, so compare profiled runs only with profiled runs).
  */
 import '../../lib/node/polyfills'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -98,6 +101,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       only: { type: 'string' },
       out: { type: 'string' },
       against: { type: 'string' },
+      profile: { type: 'string' },
     },
   })
   if (values.only != null && values.only !== 'alone' && values.only !== 'beside') throw new Error(`--only ${values.only}: expected alone or beside`)
@@ -114,6 +118,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       demo: run === 'beside',
       tabs: run === 'beside' ? Number(values.tabs) : 0,
       timeoutMs: Number(values[run === 'alone' ? 'alone-timeout' : 'beside-timeout']) * 1000,
+      profile: run === 'beside' ? values.profile : undefined,
       log,
     })
     rows.push(rowOf(run, r, [start, load1()], at))
