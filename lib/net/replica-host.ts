@@ -63,9 +63,10 @@ export class ReplicaHost {
   /** Authored events already written, about to be added (their add must not write them again). */
   private readonly persisted = new Set<string>()
   private replaying = false
-  private flushing: Promise<void> = Promise.resolve()
   /** The next write, while it has not yet taken its batch: later callers join it. */
   private nextFlush?: Promise<void>
+  /** Writes holding received events that have not landed yet (a caller's events may be in any of them). */
+  private readonly outstanding = new Set<Promise<void>>()
   /** Store writes so far, and events written by them (group commit: events per write). */
   writes = 0
   private readonly listeners = new Set<() => void>()
@@ -205,16 +206,28 @@ export class ReplicaHost {
     return enc
   }
 
-  /** Writes one authored event in the chain of writes (not grouped: the UI waits for it). */
+  /**
+   * Writes one authored event at once (not grouped: the UI waits for it), with whatever received
+   * events are folded and not yet written — the ones it may reference — in the same strict
+   * transaction, so the store never holds an authored event without what it was written after.
+   */
   private persistOwn(enc: EncodedEvent): Promise<void> {
     const record: StoredRecord = { id: enc.id, bytes: enc.bytes, author: enc.event.author, seq: enc.event.seq, lamport: enc.event.lamport, kind: enc.event.kind }
-    const write = this.flushing.then(async () => {
-      await this.store.putMany(this.room, [record])
-      this.persisted.add(enc.id)
-      this.writes++
-      this.storedCount++
-    })
-    this.flushing = write.catch(() => undefined)
+    const received = this.unsaved
+    this.unsaved = []
+    const write = this.store.putMany(this.room, [...received, record]).then(
+      () => {
+        this.persisted.add(enc.id)
+        this.writes++
+        this.storedCount += received.length + 1
+      },
+      (err: unknown) => {
+        // The authored event exists nowhere; the received ones are in the replica and go back to be written.
+        if (received.length > 0) this.requeue(received)
+        throw err
+      },
+    )
+    if (received.length > 0) this.track(write)
     return write
   }
 
@@ -235,48 +248,65 @@ export class ReplicaHost {
   }
 
   /**
-   * Writes what is unsaved; resolves once the store holds it. Flushes are chained, so a caller
-   * whose events were picked up by a write already in progress still waits for that write to
-   * finish. Group commit: a write takes its batch once the previous write has landed and the
-   * lane pauses (no add left, or its slice spent), so events arriving together — concurrent
-   * gossip validators, one per message, and whatever came while the previous write was out —
-   * cost one transaction (one fsync with SQLite FULL) instead of one each. It never waits for
-   * adds queued behind the current slice, so under a backlog (one author's flood) an event's
-   * write goes out within a slice of its add.
-   * Nobody is answered before the write holding their events has resolved.
+   * Writes what is unsaved; resolves once the store holds it. Group commit: a write takes its
+   * batch when the lane pauses (no add left, or its slice spent), so events arriving together —
+   * concurrent gossip validators, one per message — cost one transaction instead of one each,
+   * and it never waits for adds queued behind the current slice. Writes are pipelined: one goes
+   * to the store without waiting for the previous one's answer (the stores run writes in the
+   * order they are asked for), so an event waits for its own write, not for a backlog's.
+   * A caller's events may have been taken by an earlier write still out, so nobody is answered
+   * before every write that was out when its batch was taken has landed, and a caller fails if
+   * any of them failed.
    */
   private flush(): Promise<void> {
     if (this.nextFlush != null) return this.nextFlush
-    const write = this.flushing.then(async () => {
+    const write = (async () => {
       await this.lane.paused()
       this.nextFlush = undefined
+      const waits = [...this.outstanding]
       const batch = this.unsaved
-      if (batch.length === 0) return
-      this.unsaved = []
-      try {
-        // Received events only (authored ones are written strictly by persistOwn): their author
-        // holds them durably and other peers hold copies, so a power loss costs a sync round,
-        // not the event.
-        await this.store.putMany(this.room, batch, { durability: 'relaxed' })
-      } catch (err) {
-        // Not stored: the events are in the replica, so they go back to be written by the next
-        // flush — which comes by itself, since nothing else may arrive to ask for one.
-        this.unsaved = batch.concat(this.unsaved)
-        this.retryLater()
-        throw err
+      if (batch.length > 0) {
+        this.unsaved = []
+        waits.push(this.track(this.writeReceived(batch)))
       }
-      this.retryMs = 0
-      this.writes++
-      this.storedCount += batch.length
-      this.notify()
-    })
+      for (const r of await Promise.allSettled(waits)) if (r.status === 'rejected') throw r.reason
+    })()
     this.nextFlush = write
-    // The chain goes on after a failed write: later flushes run (and retry its events); only
-    // the callers of the failed write see its error.
-    this.flushing = write.catch(() => {
+    write.catch(() => {
       if (this.nextFlush === write) this.nextFlush = undefined
     })
     return write
+  }
+
+  /** Writes received events relaxed; a failure puts them back to be written by a retry. */
+  private async writeReceived(batch: StoredRecord[]): Promise<void> {
+    try {
+      // Received events only (authored ones are written strictly by persistOwn): their author
+      // holds them durably and other peers hold copies, so a power loss costs a sync round,
+      // not the event.
+      await this.store.putMany(this.room, batch, { durability: 'relaxed' })
+    } catch (err) {
+      this.requeue(batch)
+      throw err
+    }
+    this.retryMs = 0
+    this.writes++
+    this.storedCount += batch.length
+    this.notify()
+  }
+
+  /** Counts `write` as outstanding until it settles (after a failed one has put its events back). */
+  private track(write: Promise<void>): Promise<void> {
+    this.outstanding.add(write)
+    const done = () => void this.outstanding.delete(write)
+    write.then(done, done)
+    return write
+  }
+
+  /** Not stored: the events are in the replica, so they go back to be written by the next flush — which comes by itself, since nothing else may arrive to ask for one. */
+  private requeue(batch: StoredRecord[]): void {
+    this.unsaved = batch.concat(this.unsaved)
+    this.retryLater()
   }
 
   /** Retries a failed write after a backoff (0.5 s doubling to 30 s) until one succeeds. */
