@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
+import { until } from '../node/testing/until'
 import { expectStoreError, record, runEventStoreContract } from './event-store.contract'
 import { migrate, SQLITE_SCHEMA_VERSION } from './sqlite-schema'
 import { DEFAULT_SQLITE_FILE, openSqliteStore } from './sqlite-store'
@@ -169,6 +170,58 @@ describe('sqlite store', () => {
     await normal.putMany('r', [record('b', 2)], { durability: 'relaxed' })
     expect(normal.commits).toEqual({ synced: 0, unsynced: 2 })
     await normal.close()
+  })
+
+  it('commits a small relaxed batch on the calling thread: it lands without waiting for a turn of the event loop', async () => {
+    const dir = freshDir()
+    const store = await openSqliteStore({ dataDir: dir })
+    let landed = false
+    const write = store.putMany('r', [record('a', 1), record('b', 2)], { durability: 'relaxed' }).then(() => void (landed = true))
+    // Microtasks only: an answer from the writer thread needs a task of its own.
+    for (let i = 0; i < 20 && !landed; i++) await Promise.resolve()
+    expect(landed).toBe(true)
+    await write
+    // Committed, not just queued: another connection sees it.
+    const other = new Database(join(dir, DEFAULT_SQLITE_FILE), { readonly: true })
+    expect(other.prepare('SELECT count(*) FROM events').pluck().get()).toBe(2)
+    other.close()
+    // Strict batches still go to the writer thread and are synced; the relaxed one counts as unsynced.
+    await store.putMany('r', [record('c', 3)])
+    expect(store.commits).toEqual({ synced: 1, unsynced: 1 })
+    await store.close()
+  })
+
+  it('hands a relaxed batch to the writer thread when another connection holds the write lock, never blocking the calling thread', async () => {
+    const dir = freshDir()
+    const store = await openSqliteStore({ dataDir: dir })
+    const other = new Database(join(dir, DEFAULT_SQLITE_FILE))
+    other.exec('BEGIN IMMEDIATE')
+    let landed = false
+    const write = store.putMany('r', [record('a', 1)], { durability: 'relaxed' }).then(() => void (landed = true))
+    // The thread is free (a task runs) and the batch waits for the lock instead of failing.
+    await new Promise((r) => setImmediate(r))
+    expect(landed).toBe(false)
+    other.exec('COMMIT')
+    other.close()
+    await write
+    expect(await store.count('r')).toBe(1)
+    await store.close()
+  })
+
+  it('checkpoints the WAL on the writer thread while relaxed batches commit on the calling thread', async () => {
+    const dir = freshDir()
+    const store = await openSqliteStore({ dataDir: dir })
+    const dbFile = join(dir, DEFAULT_SQLITE_FILE)
+    const before = statSync(dbFile).size
+    for (let b = 0; b < 200; b++) {
+      const batch = Array.from({ length: 8 }, (_, i) => ({ ...record(`ck${b * 8 + i}`, b * 8 + i), bytes: new Uint8Array(1024).fill(i) }))
+      await store.putMany('r', batch, { durability: 'relaxed' })
+      await new Promise((r) => setImmediate(r))
+    }
+    // The events reach the database file itself (a checkpoint), not only the WAL.
+    await until('a checkpoint', () => statSync(dbFile).size > before + 1024 * 1024, 20_000)
+    expect(await store.count('r')).toBe(1600)
+    await store.close()
   })
 
   it.each(['strict', 'relaxed'])('keeps every acknowledged %s batch when the writer is killed with SIGKILL', async (durability) => {

@@ -5,6 +5,9 @@
  * resolved putMany survives a process kill *and* a power cut; putMany is one transaction, so
  * the fsync is paid once per batch. A `relaxed` putMany (events received from peers, ADR 0067)
  * commits without it: it survives a process kill, and the next synced commit makes it durable.
+ * Without an fsync a commit is short, so a relaxed batch commits on the calling thread when the
+ * write lock is free (its answer then waits for no turn of the event loop) and goes to the writer
+ * thread when that thread holds the lock.
  * The schema is versioned with `PRAGMA user_version` and stamped with an `application_id`; a
  * file from a newer build or a file that is not ours is refused with an error naming it, never
  * opened and rewritten.
@@ -71,6 +74,18 @@ interface Row {
 }
 
 const COLUMNS = 'id, bytes, author, seq, lamport, kind'
+/** Relaxed commits on the calling thread between two checkpoints by the writer thread (SQLite's own default is every 1,000 WAL pages). */
+const CHECKPOINT_EVERY = 64
+
+/** Larger relaxed batches (a sync round's, a catch-up's) go to the writer thread: their commit is not short. */
+const HERE_MAX_BYTES = 64 * 1024
+
+const byteLength = (records: readonly StoredRecord[]): number => records.reduce((n, r) => n + r.bytes.byteLength, 0)
+
+const isBusy = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
+}
 const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA']
 
 /** Opens (creating or migrating) the event database in `init.dataDir`. */
@@ -89,7 +104,7 @@ export async function openSqliteStore(init: SqliteStoreInit): Promise<SqliteEven
     db.pragma(`synchronous = ${synchronous}`)
     migrate(db)
     const writer = init.writer === 'inline' ? undefined : new SqliteWriter({ file, synchronous, busyTimeoutMs })
-    return new SqliteStore(db, file, writer)
+    return new SqliteStore(db, file, busyTimeoutMs, writer)
   } catch (err) {
     db?.close()
     throw toStoreError(err, file, 'open')
@@ -100,7 +115,7 @@ class SqliteStore implements SqliteEventStore {
   readonly #db: Database.Database
   #closed = false
   readonly #insert: Database.Statement<[string, string, string, number, number, string, Uint8Array]>
-  readonly #putTx: (room: string, records: readonly StoredRecord[]) => number
+  readonly #putTx: Database.Transaction<(room: string, records: readonly StoredRecord[]) => number>
   readonly #has: Database.Statement<[string, string]>
   readonly #get: Database.Statement<[string, string]>
   readonly #first: Database.Statement<[string, number]>
@@ -115,15 +130,27 @@ class SqliteStore implements SqliteEventStore {
   readonly synchronous: string
 
   readonly #writer?: SqliteWriter
+  readonly #busyTimeoutMs: number
+  /** Relaxed batches committed on this thread, and since the writer thread last checkpointed. */
+  #here = 0
+  #hereSinceCheckpoint = 0
 
   constructor(
     db: Database.Database,
     readonly file: string,
+    busyTimeoutMs: number,
     writer?: SqliteWriter,
   ) {
     this.#db = db
     this.#writer = writer
+    this.#busyTimeoutMs = busyTimeoutMs
     this.synchronous = SYNCHRONOUS_NAMES[db.pragma('synchronous', { simple: true }) as number] ?? 'unknown'
+    if (writer) {
+      // With a writer thread this connection commits only relaxed batches; a checkpoint (which
+      // fsyncs) never runs here but on the writer thread (CHECKPOINT_EVERY).
+      db.pragma('synchronous = NORMAL')
+      db.pragma('wal_autocheckpoint = 0')
+    }
     this.#insert = db.prepare(
       'INSERT INTO events (room, id, author, seq, lamport, kind, bytes) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (room, id) DO NOTHING',
     )
@@ -153,13 +180,42 @@ class SqliteStore implements SqliteEventStore {
     this.#open()
     const records = checkedBatch(room, input)
     if (records.length === 0) return 0
-    if (this.#writer) return this.#write({ op: 'putMany', room, records, relaxed: options?.durability === 'relaxed' })
+    if (this.#writer) {
+      const relaxed = options?.durability === 'relaxed'
+      const added = relaxed && byteLength(records) <= HERE_MAX_BYTES ? this.#commitHere(room, records) : undefined
+      return added ?? this.#write({ op: 'putMany', room, records, relaxed })
+    }
     // Inline writes block the caller's thread anyway (tests, tools): every commit is as configured.
     return this.#run('putMany', () => this.#putTx(room, records))
   }
 
   get commits(): { readonly synced: number; readonly unsynced: number } {
-    return { ...(this.#writer?.commits ?? { synced: 0, unsynced: 0 }) }
+    const thread = this.#writer?.commits ?? { synced: 0, unsynced: 0 }
+    return { synced: thread.synced, unsynced: thread.unsynced + this.#here }
+  }
+
+  /**
+   * Commits a relaxed batch on this thread if the write lock is free, without waiting for it:
+   * while the writer thread holds it (a synced commit's fsync) this returns undefined at once
+   * and the batch goes to that thread, behind it.
+   */
+  #commitHere(room: string, records: readonly StoredRecord[]): number | undefined {
+    this.#db.pragma('busy_timeout = 0')
+    try {
+      const added = this.#putTx.immediate(room, records)
+      this.#here++
+      if (++this.#hereSinceCheckpoint >= CHECKPOINT_EVERY) {
+        this.#hereSinceCheckpoint = 0
+        // Not awaited: a failed checkpoint loses nothing (the WAL keeps the commits), and the next one retries.
+        this.#writer!.write({ op: 'checkpoint' }).catch(() => undefined)
+      }
+      return added
+    } catch (err) {
+      if (isBusy(err)) return undefined
+      throw toStoreError(err, this.file, 'putMany')
+    } finally {
+      this.#db.pragma(`busy_timeout = ${this.#busyTimeoutMs}`)
+    }
   }
 
   async has(room: string, id: string): Promise<boolean> {

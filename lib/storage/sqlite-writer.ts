@@ -16,6 +16,7 @@ export type WriteOp =
   | { op: 'putMany'; room: string; records: readonly StoredRecord[]; relaxed?: boolean }
   | { op: 'setMeta'; room: string; key: string; value: MetaValue }
   | { op: 'deleteMeta'; room: string; key: string }
+  | { op: 'checkpoint' }
 
 /** What a failed write reports: the SQLite error's code and message. */
 export interface WriteFailure {
@@ -55,6 +56,12 @@ parentPort.on('message', (m) => {
   }
   try {
     let result = 0
+    if (m.op === 'checkpoint') {
+      // Copies the WAL into the database as far as no reader needs it, never waiting for one.
+      db.pragma('wal_checkpoint(PASSIVE)')
+      parentPort.postMessage({ id: m.id, ok: true, result })
+      return
+    }
     // A relaxed write commits without the WAL fsync; the next synced commit's fsync covers it.
     const level = atLevel(m.op === 'putMany' && m.relaxed ? 'NORMAL' : workerData.synchronous)
     if (m.op === 'putMany') result = putTx(m.room, m.records)
