@@ -51,6 +51,19 @@ async function independentJoins(n: number) {
   return { room, events: { base, joins } }
 }
 
+/** A room's first events, then `n` events of one author (its join and renames, a chain), and a lone join by another. */
+async function oneAuthorsBurst(n: number) {
+  const { host: origin, room } = await setup()
+  const base = origin.replica.log.all().map((e) => e.bytes)
+  const flooder = testSigner('flooder')
+  const burst = [await origin.author(flooder, 'member.joined', { displayName: 'f', kind: 'agent', capabilities: [] })]
+  for (let i = 1; i < n; i++) burst.push(await origin.author(flooder, 'member.renamed', { displayName: `f${i}` }))
+  const other = new ReplicaHost({ room, store: createMemoryStore(), verifier: testVerifier })
+  await other.ingest(base)
+  const lone = await other.author(testSigner('honest'), 'member.joined', { displayName: 'h', kind: 'agent', capabilities: [] })
+  return { room, base, burst, lone }
+}
+
 describe('ReplicaHost', () => {
   it('resolves ingest and author only once the store holds the events', async () => {
     const { host, store, room } = await setup()
@@ -159,14 +172,14 @@ describe('ReplicaHost', () => {
   })
 
   it("an event's write does not wait for the adds queued behind it: it goes out when the lane's slice ends", async () => {
-    const { room, events } = await independentJoins(12)
+    const { room, base, burst } = await oneAuthorsBurst(12)
     // 3 ms of verify per event against 1 ms slices: the lane yields after every add.
     const verify: typeof testVerifier.verify = (p, b, s) => (busy(3), testVerifier.verify(p, b, s))
     const host = new ReplicaHost({ room, store: createMemoryStore(), verifier: { verify }, sliceMs: 1 })
-    await host.ingest(events.base)
+    await host.ingest(base)
     const before = host.replica.log.size
-    const [first, ...backlog] = events.joins
-    // The first event, then a backlog queued right behind it in the same turn (one author's burst).
+    const [first, ...backlog] = burst
+    // The first event, then one author's backlog queued right behind it in the same turn.
     const firstDone = host.ingest([first.bytes]).then(() => host.replica.log.size - before)
     const rest = Promise.all(backlog.map((e) => host.ingest([e.bytes])))
     const addedWhenFirstResolved = await firstDone
@@ -174,6 +187,23 @@ describe('ReplicaHost', () => {
     expect(host.replica.log.size - before).toBe(12)
     // Resolved after its own slice's write, not after all 11 adds behind it.
     expect(addedWhenFirstResolved).toBeLessThanOrEqual(3)
+  })
+
+  it("another author's lone event goes past one author's backlog in the lane, and the backlog keeps its order", async () => {
+    const { room, base, burst, lone } = await oneAuthorsBurst(12)
+    const verify: typeof testVerifier.verify = (p, b, s) => (busy(3), testVerifier.verify(p, b, s))
+    const host = new ReplicaHost({ room, store: createMemoryStore(), verifier: { verify }, sliceMs: 1 })
+    await host.ingest(base)
+    const before = host.replica.log.size
+    const backlog = Promise.all(burst.map((e) => host.ingest([e.bytes])))
+    const loneDone = host.ingest([lone.bytes]).then(() => host.replica.log.size - before)
+    const addedWhenLoneResolved = await loneDone
+    const results = await backlog
+    // Every link of the chain was accepted, so none arrived before the one it follows.
+    expect(results.every(([r]) => r.status === 'accepted')).toBe(true)
+    expect(host.replica.log.size - before).toBe(13)
+    // Itself and at most a slice or two of the backlog, not the 12 queued ahead of it.
+    expect(addedWhenLoneResolved).toBeLessThanOrEqual(4)
   })
 
   it('replays a big store in many short tasks, not one long one', async () => {

@@ -17,7 +17,9 @@ import type { StoredEvent } from '../core/log/stored'
 import { Replica } from '../core/state/replica'
 import type { EventStore, StoredRecord } from '../storage/event-store'
 import { FutureHold } from './future-hold'
+import { peekHeader } from './event-header'
 import { Lag } from './lag'
+import { LonePass } from './lone-pass'
 import { SLICE_MS, TimeSlicer } from './slice'
 
 export interface ReplicaHostInit {
@@ -82,6 +84,8 @@ export class ReplicaHost {
   private readonly now: () => number
   /** Every add from the network and the store goes through one lane that yields between slices. */
   readonly lane: TimeSlicer
+  /** Lone authors' gossiped adds let past the lane. */
+  readonly lone = new LonePass()
   private readonly lag: Lag
   private retryTimer?: ReturnType<typeof setTimeout>
   private retryMs = 0
@@ -150,9 +154,7 @@ export class ReplicaHost {
     const results: AddResult[] = new Array(events.length)
     const storedBefore = this.storedTotal
     for (let i = 0; i < events.length; i++) {
-      // A sync batch or a gossip backlog (one ingest per message, all at once) must not starve
-      // the relay's HTTP and the other sockets: the lane yields between slices.
-      const r = await this.lane.run(() => this.replica.add(events[i]))
+      const r = await this.add(events[i], events.length === 1)
       if (r.status === 'rejected' && r.reason === 'clock_ahead') this.future.offer(events[i], r.id)
       results[i] = r
     }
@@ -160,6 +162,18 @@ export class ReplicaHost {
     if (this.storedTotal > storedBefore) this.notifyFolded()
     await this.flush()
     return results
+  }
+
+  /**
+   * A sync batch or a gossip backlog (one ingest per message, all at once) must not starve the
+   * relay's HTTP and the other sockets: adds go through the lane, which yields between slices.
+   * A gossiped event whose author has nothing in the lane goes past it (lone-pass.ts).
+   */
+  private add(bytes: Uint8Array, gossiped: boolean): Promise<AddResult> {
+    const author = gossiped ? peekHeader(bytes)?.author : undefined
+    if (author == null) return this.lane.run(() => this.replica.add(bytes))
+    if (this.lone.take(author)) return this.replica.add(bytes)
+    return this.lone.track(author, this.lane.run(() => this.replica.add(bytes)))
   }
 
   /** How far behind the room this replica is (ms; lag.ts). */
