@@ -14,7 +14,6 @@ import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { patientConnectionMonitor, relayInboundLimits } from '../../net/relays/connections'
 import { meshServices, type MeshServices } from '../../net/services'
 import { roomTopics } from '../../net/topics'
-import { batchSocketWrites } from './socket-batch'
 
 export interface RelayNodeInit {
   privateKey: PrivateKey
@@ -44,8 +43,6 @@ export function wsListenAddr(host: string, port: number, tls: boolean): string {
 export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
   const listen = [wsListenAddr(init.host, init.port, init.tls != null)]
   if (init.tcpPort != null) listen.push(`/${init.host.includes(':') ? 'ip6' : 'ip4'}/${init.host}/tcp/${init.tcpPort}`)
-  // A hub writes to every subscriber for every event: one socket write per peer per tick.
-  batchSocketWrites()
   const node = await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen, announce: init.announce?.length ? init.announce : undefined },
