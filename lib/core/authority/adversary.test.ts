@@ -191,6 +191,6 @@ describe('authority under a searching adversary', () => {
       { numRuns: RUNS },
     )
     // What the runs exercised, so the property cannot hold vacuously.
-    for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0)
+    for (const [what, n] of Object.entries(seen)) expect(n, `${what} in ${JSON.stringify(seen)}`).toBeGreaterThan(0)
   }, 600_000)
 })

@@ -258,6 +258,6 @@ describe('convergence', () => {
       ),
       { numRuns: 25 },
     )
-    for (const [what, n] of Object.entries(seen)) expect(n, what).toBeGreaterThan(0)
+    for (const [what, n] of Object.entries(seen)) expect(n, `${what} in ${JSON.stringify(seen)}`).toBeGreaterThan(0)
   }, 120_000)
 })

@@ -60,6 +60,8 @@ describe('one emitter per derived event', () => {
     agreeAlways(api)
     agreeAlways(web)
     await until('every member known to every peer', () => [api, web, ...bystanders].every((a) => a.state.members.size >= 6))
+    // A member never heard is gone, not elected: both writers of the pair must have heard each other.
+    await until('api and web heard each other', () => api.mesh.presence.status(web.peerId) === 'alive' && web.mesh.presence.status(api.peerId) === 'alive')
     await api.claim(AUTH_API)
     await web.claim(LOGIN_PAGE)
     await until('resolved at the relay', () => relay.peer.host.replica.state.sessions.get(SESSION)?.status === 'resolved', 60_000)

@@ -114,4 +114,19 @@ describe('duty standing (ADR 0073)', () => {
       }),
     )
   })
+
+  it('an unheard member counts as heard for as long as the warm-up reads at each call, so it can grow with the room', () => {
+    let t = 0
+    let warmUp = 3000
+    const standing = dutyStanding({ status: () => undefined }, () => warmUp, () => t)
+    t = 2999
+    expect(standing('never-heard')).toBe('heard')
+    t = 5000
+    expect(standing('never-heard')).toBe('gone')
+    // The room turned out large: its members beat every 15 s, so three of those.
+    warmUp = 45_000
+    expect(standing('never-heard')).toBe('heard')
+    t = 45_000
+    expect(standing('never-heard')).toBe('gone')
+  })
 })

@@ -34,12 +34,16 @@ export interface PresenceLookup {
 const RANK: Record<Standing, number> = { gone: 0, quiet: 1, heard: 2 }
 const BY_STATUS: Record<PresenceStatus, Standing> = { alive: 'heard', suspect: 'quiet', dead: 'gone', left: 'gone' }
 
-/** The standing of peers for duties; `warmUpMs` from now on, unknown members count as heard. */
-export function dutyStanding(presence: PresenceLookup, warmUpMs: number, now: () => number = Date.now): (peer: string) => Standing {
+/**
+ * The standing of peers for duties; `warmUpMs` from now on, unknown members count as heard. A
+ * function is read at each call: how long a member may go unheard grows with its room (ADR 0092).
+ */
+export function dutyStanding(presence: PresenceLookup, warmUpMs: number | (() => number), now: () => number = Date.now): (peer: string) => Standing {
   const startedAt = now()
+  const warmUp = typeof warmUpMs === 'number' ? () => warmUpMs : warmUpMs
   return (peer) => {
     const status = presence.status(peer)
-    if (status == null) return now() - startedAt < warmUpMs ? 'heard' : 'gone'
+    if (status == null) return now() - startedAt < warmUp() ? 'heard' : 'gone'
     const byClock = BY_STATUS[status]
     if (byClock === 'heard' || status === 'left') return byClock
     const vsRoom = presence.statusAllowingLate?.(peer) ?? presence.statusVsRoom?.(peer)

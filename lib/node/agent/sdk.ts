@@ -10,6 +10,7 @@
  */
 import type { EventId, PeerId, SessionId } from '../../core/ids'
 import { parseTask, type ChorusTaskContext } from '../../core/rules/chorus'
+import { beatInterval } from '../../core/presence/pace'
 import type { ArtifactRef, Task } from '../../core/rules/types'
 import type { MessageType } from '../../core/events/kinds/message'
 import { selectSession, type SessionView } from '../../core/state/selectors'
@@ -118,7 +119,9 @@ export class ChorusAgent {
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
     const onError = opts.onError ?? (() => {})
-    const standing = dutyStanding(mesh.presence, Math.max(1000, 3 * mesh.room.presenceIntervalMs))
+    // A member not heard yet may beat as seldom as a room of this size paces it (ADR 0092).
+    const warmUp = () => Math.max(1000, 3 * beatInterval(mesh.room.presenceIntervalMs, mesh.peer.host.replica.state.members.size))
+    const standing = dutyStanding(mesh.presence, warmUp)
     const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, standing })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
     const primary = planner ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, standing }) : null

@@ -111,7 +111,8 @@ describe('backup and restore', () => {
     const agent = await agentOf(relay, await relay.invite({ role: 'agent' }))
     const ids: EventId[] = []
     for (let n = 0; n < 20; n++) ids.push((await claim(agent, n)).id)
-    await until('the relay to store them', () => ids.every((id) => relay.peer.host.replica.log.has(id)))
+    // The export reads the SQLite file, which holds a received event only once its write lands.
+    await until('the relay to store them', async () => ids.every((id) => relay.peer.host.replica.log.has(id)) && (await relay.store.count(relay.info().room)) === relay.peer.host.replica.log.size)
     const file = join(tmp(), 'room.ndjson')
     const exported = exportToFile(dir, file)
     expect(exported.events).toBe(relay.peer.host.replica.log.size)

@@ -93,7 +93,7 @@ export async function startDemo(o: DemoOptions): Promise<Demo> {
       const t = a.state.tasks.get(task.taskId)
       if (t?.status === 'claimed' && t.claimants.includes(a.peerId)) await a.complete(task.taskId, 'done as agreed in the session')
     }
-    await until(() => stopping || joined.every(({ agent }) => [AUTH_API, LOGIN_PAGE].every((t) => agent.state.tasks.get(t.taskId)?.status !== 'claimed')), 10_000)
+    await until(() => stopping || joined.every(({ agent }) => [AUTH_API, LOGIN_PAGE].every((t) => agent.state.tasks.get(t.taskId)?.status !== 'claimed')), Math.max(10_000, deadline - Date.now()))
     for (const { cast, agent } of joined) await claim(cast, agent)
     log('phase', { phase: 2, agents: agents.size })
   })()
