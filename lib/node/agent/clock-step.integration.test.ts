@@ -4,42 +4,25 @@
  * time, forward again and back, while the other agent keeps writing at an honest pace. Every
  * event must still reach it within seconds, and no budget may refuse or defer any of them.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { EventId } from '../../core/ids'
-import { startRelay, type Relay } from '../relay'
 import { until } from '../testing/until'
-import { startMeshAgent, type MeshAgent } from './mesh-agent'
+import { writerAndSkewedReader, type SkewedPair } from '../testing/skewed-pair'
 
 const MINUTES = 60_000
-let dir: string
-let relay: Relay
-let writer: MeshAgent
-let reader: MeshAgent
+let pair: SkewedPair
 /** The reader's wall clock: the real one plus this offset. */
 let offset = 3 * MINUTES
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'chorus-clock-step-'))
-  relay = await startRelay({ dataDir: join(dir, 'relay'), host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 500, syncIntervalMs: 500 })
-  const invite = await relay.invite({ role: 'agent', maxUses: 2 })
-  writer = await startMeshAgent({ name: 'writer', relayUrl: relay.httpUrl, dataDir: join(dir, 'writer'), invite, syncIntervalMs: 500 })
-  reader = await startMeshAgent({ name: 'reader', relayUrl: relay.httpUrl, dataDir: join(dir, 'reader'), invite, syncIntervalMs: 500, now: () => Date.now() + offset })
-  await writer.join()
-  await reader.join()
+  pair = await writerAndSkewedReader('chorus-clock-step-', () => offset)
 }, 120_000)
 
-afterAll(async () => {
-  for (const a of [reader, writer]) await a?.stop().catch(() => {})
-  await relay?.stop().catch(() => {})
-  rmSync(dir, { recursive: true, force: true })
-})
+afterAll(() => pair?.stop())
 
 describe('a wall clock stepped by minutes', () => {
   it('does not stop honest traffic: every event arrives within seconds, none refused or deferred by a budget', async () => {
-    await until('the reader to hear the writer', () => reader.peer.host.replica.state.members.has(writer.peer.signer.peerId as never), 30_000)
+    const { writer, reader } = pair
     const steps = [0, 3 * MINUTES, 0, 3 * MINUTES, 0]
     const delays: number[] = []
     let n = 0
