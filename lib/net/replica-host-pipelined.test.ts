@@ -105,9 +105,33 @@ describe('ReplicaHost: pipelined writes', () => {
     expect(calls[1].durability).toBeUndefined()
     calls[1].land()
     const enc = await own
-    expect(calls[1].ids).toEqual([enc.id])
+    // The received events still out go with it: that write may yet fail.
+    expect(calls[1].ids).toEqual([genesis.id, events[0].id, enc.id])
     calls[0].land()
     await received
     expect(await store.count(genesis.id)).toBe(3)
+  })
+
+  it('the store never holds an authored event without the received events it was written after, even when their own write fails', async () => {
+    const { genesis, joins: events } = await joins(1)
+    const { store, held, calls } = heldStore()
+    const host = new ReplicaHost({ room: genesis.id, store: held, verifier: testVerifier })
+    const received = host.ingest([genesis.bytes, events[0].bytes]).then(() => 'resolved', () => 'failed')
+    await until('the received write', () => calls.length === 1, 10_000)
+    const own = host.author(testSigner('erin'), 'member.joined', { displayName: 'erin', kind: 'human', capabilities: [] })
+    await until("the authored event's write", () => calls.length === 2, 10_000)
+    calls[1].land()
+    const enc = await own
+    expect(enc.event.deps).toContain(events[0].id)
+    calls[0].fail()
+    expect(await received).toBe('failed')
+    // Stopped here (a crash before any retry), the store holds what the authored event cites.
+    const ids = (await store.loadAll(genesis.id)).map((r) => r.id)
+    expect(ids.sort()).toEqual([genesis.id, events[0].id, enc.id].sort())
+    host.close()
+    // A restart on that store continues the author's chain instead of reusing its seq.
+    const again = new ReplicaHost({ room: genesis.id, store, verifier: testVerifier })
+    await again.load()
+    expect(again.replica.log.has(enc.id)).toBe(true)
   })
 })

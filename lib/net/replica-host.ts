@@ -68,7 +68,8 @@ export class ReplicaHost {
   /** The next write, while it has not yet taken its batch: later callers join it. */
   private nextFlush?: Promise<void>
   /** Writes holding received events that have not landed yet (a caller's events may be in any of them). */
-  private readonly outstanding = new Set<Promise<void>>()
+  /** Writes out, with the received records each carries (an authored event's write repeats them). */
+  private readonly outstanding = new Map<Promise<void>, readonly StoredRecord[]>()
   /** Store writes so far, and events written by them (group commit: events per write). */
   writes = 0
   private readonly listeners = new Set<() => void>()
@@ -222,14 +223,17 @@ export class ReplicaHost {
 
   /**
    * Writes one authored event at once (not grouped: the UI waits for it), with whatever received
-   * events are folded and not yet written — the ones it may reference — in the same strict
-   * transaction, so the store never holds an authored event without what it was written after.
+   * events are folded and not yet known written — unsaved, or in a write still out, which may
+   * yet fail — in the same strict transaction, so the store never holds an authored event
+   * without what it was written after. Stores keep a record already held as it is, so the
+   * repeat costs bytes, not correctness.
    */
   private persistOwn(enc: EncodedEvent): Promise<void> {
     const record: StoredRecord = { id: enc.id, bytes: enc.bytes, author: enc.event.author, seq: enc.event.seq, lamport: enc.event.lamport, kind: enc.event.kind }
     const received = this.unsaved
     this.unsaved = []
-    const write = this.store.putMany(this.room, [...received, record]).then(
+    const inFlight = [...this.outstanding.values()].flat()
+    const write = this.store.putMany(this.room, [...inFlight, ...received, record]).then(
       () => {
         this.persisted.add(enc.id)
         this.writes++
@@ -241,7 +245,7 @@ export class ReplicaHost {
         throw err
       },
     )
-    if (received.length > 0) this.track(write)
+    if (received.length > 0) this.track(write, received)
     return write
   }
 
@@ -266,8 +270,9 @@ export class ReplicaHost {
    * batch when the lane pauses (no add left, or its slice spent), so events arriving together —
    * concurrent gossip validators, one per message — cost one transaction instead of one each,
    * and it never waits for adds queued behind the current slice. Writes are pipelined: one goes
-   * to the store without waiting for the previous one's answer (the stores run writes in the
-   * order they are asked for), so an event waits for its own write, not for a backlog's.
+   * to the store without waiting for the previous one's answer (a store may land them in
+   * another order: answers never depend on it), so an event waits for its own write, not for a
+   * backlog's.
    * A caller's events may have been taken by an earlier write still out, so nobody is answered
    * before every write that was out when its batch was taken has landed, and a caller fails if
    * any of them failed.
@@ -277,11 +282,11 @@ export class ReplicaHost {
     const write = (async () => {
       await this.lane.paused()
       this.nextFlush = undefined
-      const waits = [...this.outstanding]
+      const waits = [...this.outstanding.keys()]
       const batch = this.unsaved
       if (batch.length > 0) {
         this.unsaved = []
-        waits.push(this.track(this.writeReceived(batch)))
+        waits.push(this.track(this.writeReceived(batch), batch))
       }
       for (const r of await Promise.allSettled(waits)) if (r.status === 'rejected') throw r.reason
     })()
@@ -310,8 +315,8 @@ export class ReplicaHost {
   }
 
   /** Counts `write` as outstanding until it settles (after a failed one has put its events back). */
-  private track(write: Promise<void>): Promise<void> {
-    this.outstanding.add(write)
+  private track(write: Promise<void>, records: readonly StoredRecord[]): Promise<void> {
+    this.outstanding.set(write, records)
     const done = () => void this.outstanding.delete(write)
     write.then(done, done)
     return write

@@ -49,4 +49,14 @@ describe('Replica: its own signatures', () => {
     expect(checked.filter((p) => p === liar.peerId)).toEqual([liar.peerId, liar.peerId])
     expect(replica.state.members.has(liar.peerId)).toBe(false)
   })
+
+  it('checks again when a proven signer object comes to name another peer', async () => {
+    const { replica, checked, invite } = await room()
+    const signer = { ...testSigner('carol') }
+    await replica.author(signer, 'member.joined', { displayName: 'carol', kind: 'agent', capabilities: [], invite: await invite('c') })
+    // The same object now claims dave's peer id but still signs with carol's key.
+    Object.assign(signer, { peerId: testSigner('dave').peerId })
+    await expect(replica.author(signer, 'member.joined', { displayName: 'dave', kind: 'agent', capabilities: [], invite: await invite('d') })).rejects.toThrow(/bad_signature/)
+    expect(checked.filter((p) => p === signer.peerId)).toHaveLength(1)
+  })
 })

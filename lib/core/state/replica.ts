@@ -34,8 +34,8 @@ export class Replica {
   private readonly fold: Fold
   private readonly clock: () => number
   private authoring: Promise<void> = Promise.resolve()
-  /** Signers whose signature has verified here once: their later events skip the check. */
-  private readonly provenSigners = new WeakSet<Signer>()
+  /** Signers whose signature has verified here once, with the peer id it verified for. */
+  private readonly provenSigners = new WeakMap<Signer, string>()
   private readonly dependencyCache = new DependencyCache()
   /** Bumped whenever the stored set or its quarantines change: the summary is a function of them. */
   private changes = 0
@@ -95,10 +95,10 @@ export class Replica {
     }
     // A signer's first event here is verified like any other: a key that does not match its
     // peer id is refused before anything it signs is trusted without a check.
-    const r = await this.add(enc, this.provenSigners.has(signer))
+    const r = await this.add(enc, this.provenSigners.get(signer) === enc.event.author)
     if (r.status === 'rejected') throw new EventRejectedError(r.reason, r.detail)
     if (r.status === 'pending') throw new EventRejectedError('pending', `missing ${r.missing.join(', ')}`)
-    this.provenSigners.add(signer)
+    this.provenSigners.set(signer, enc.event.author)
     return enc
   }
 

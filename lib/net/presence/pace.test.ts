@@ -85,10 +85,25 @@ describe('presence paces its beats by the size of the room', () => {
   })
 
   it('suspects a paced peer after three of its own intervals of silence, not three of the room', async () => {
+    const { service: s, beatAll } = await pacedRoom('agent', 29)
+    await beatAll()
+    await vi.advanceTimersByTimeAsync(INTERVAL)
+    await beatAll(3 * INTERVAL)
+    const statuses = () => new Set(s.snapshot().peers.map((p) => p.status))
+    await vi.advanceTimersByTimeAsync(8 * INTERVAL)
+    expect(statuses()).toEqual(new Set(['alive']))
+    await vi.advanceTimersByTimeAsync(2 * INTERVAL)
+    expect(statuses()).toEqual(new Set(['suspect']))
+  })
+
+  it('believes an announced pace only up to twice what the room, as it hears it, calls for', async () => {
+    // Three others at 100 ms each: the room's own interval; a 30 s announcement counts as 2 s.
     const { service: s, beatAll } = await pacedRoom('agent', 3)
-    await beatAll(5 * INTERVAL)
+    await beatAll()
+    await vi.advanceTimersByTimeAsync(INTERVAL)
+    await beatAll(30 * INTERVAL)
     const statuses = () => s.snapshot().peers.map((p) => p.status)
-    await vi.advanceTimersByTimeAsync(14 * INTERVAL)
+    await vi.advanceTimersByTimeAsync(5 * INTERVAL)
     expect(statuses()).toEqual(['alive', 'alive', 'alive'])
     await vi.advanceTimersByTimeAsync(2 * INTERVAL)
     expect(statuses()).toEqual(['suspect', 'suspect', 'suspect'])

@@ -119,8 +119,18 @@ export class ChorusAgent {
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
     const onError = opts.onError ?? (() => {})
-    // A member not heard yet may beat as seldom as a room of this size paces it (ADR 0092).
-    const warmUp = () => Math.max(1000, 3 * beatInterval(mesh.room.presenceIntervalMs, mesh.peer.host.replica.state.members.size))
+    // A member not heard yet may beat as seldom as a room of its current members paces it
+    // (ADR 0092); counted at most once a second, since duties ask for every candidate.
+    let warm = { at: -Infinity, ms: 0 }
+    const warmUp = () => {
+      const t = Date.now()
+      if (t - warm.at >= 1000) {
+        let current = 0
+        for (const m of mesh.peer.host.replica.state.members.values()) if (!m.left && !m.revoked) current++
+        warm = { at: t, ms: Math.max(1000, 3 * beatInterval(mesh.room.presenceIntervalMs, Math.max(0, current - 1))) }
+      }
+      return warm.ms
+    }
     const standing = dutyStanding(mesh.presence, warmUp)
     const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, standing })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
