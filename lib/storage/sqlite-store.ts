@@ -19,7 +19,6 @@ import {
   StoreError,
   checkedBatch,
   collect,
-  ownBytes,
   validateId,
   validateMeta,
   validateScan,
@@ -29,6 +28,7 @@ import {
   type ScanOptions,
   type StoredRecord,
 } from './event-store'
+import { COLUMNS, fromRow, isBusy, plainBytes, SYNCHRONOUS_NAMES, toStoreError, type Row } from './sqlite-rows'
 import { checkOwnership, migrate } from './sqlite-schema'
 import { SqliteWriter, type WriteOp } from './sqlite-writer'
 
@@ -64,16 +64,6 @@ export interface SqliteEventStore extends EventStore {
   readonly commits: { readonly synced: number; readonly unsynced: number }
 }
 
-interface Row {
-  id: string
-  bytes: Buffer
-  author: string
-  seq: number
-  lamport: number
-  kind: string
-}
-
-const COLUMNS = 'id, bytes, author, seq, lamport, kind'
 /** Relaxed commits on the calling thread between two checkpoints by the writer thread (SQLite's own default is every 1,000 WAL pages). */
 const CHECKPOINT_EVERY = 64
 
@@ -81,12 +71,6 @@ const CHECKPOINT_EVERY = 64
 const HERE_MAX_BYTES = 64 * 1024
 
 const byteLength = (records: readonly StoredRecord[]): number => records.reduce((n, r) => n + r.bytes.byteLength, 0)
-
-const isBusy = (err: unknown): boolean => {
-  const code = (err as { code?: unknown } | null)?.code
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY')
-}
-const SYNCHRONOUS_NAMES = ['OFF', 'NORMAL', 'FULL', 'EXTRA']
 
 /** Opens (creating or migrating) the event database in `init.dataDir`. */
 export async function openSqliteStore(init: SqliteStoreInit): Promise<SqliteEventStore> {
@@ -317,36 +301,4 @@ class SqliteStore implements SqliteEventStore {
       throw toStoreError(err, this.file, op)
     }
   }
-}
-
-function fromRow(row: Row): StoredRecord {
-  return { id: row.id, bytes: plainBytes(row.bytes), author: row.author, seq: row.seq, lamport: row.lamport, kind: row.kind }
-}
-
-/**
- * better-sqlite3 returns each BLOB as a Buffer that owns its whole ArrayBuffer: re-view it as a
- * plain Uint8Array without copying (50k × 1 KiB on start-up); copy only if it is a shared view.
- */
-function plainBytes(buf: Buffer): Uint8Array {
-  return buf.byteOffset === 0 && buf.byteLength === buf.buffer.byteLength
-    ? new Uint8Array(buf.buffer, 0, buf.byteLength)
-    : ownBytes(buf)
-}
-
-/** Maps SQLite result codes to a reason; the message always names the file. */
-function toStoreError(err: unknown, file: string, op: string): StoreError {
-  if (err instanceof StoreError) return err
-  const code = (err as { code?: unknown } | null)?.code
-  // From the writer thread a failure arrives as a plain {code, message}.
-  const text = err instanceof Error ? err.message : typeof (err as { message?: unknown } | null)?.message === 'string' ? (err as { message: string }).message : String(err)
-  const reason =
-    typeof code !== 'string'
-      ? 'io'
-      : code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB'
-        ? 'corrupt'
-        : code === 'SQLITE_FULL'
-          ? 'quota'
-          : 'io'
-  const hint = reason === 'corrupt' ? ' (the file is damaged or not a database; restore a backup or move it aside and resync from peers)' : ''
-  return new StoreError(reason, `${file}: ${op} failed: ${text}${typeof code === 'string' ? ` [${code}]` : ''}${hint}`, { cause: err })
 }
