@@ -22,7 +22,7 @@ import { installAgentKey } from './agent-key'
 import { dutyStanding } from './liveness'
 import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
-import { PLANNER_CAPABILITY } from './rank'
+import { isCurrent, PLANNER_CAPABILITY } from './rank'
 import { DutyLoop } from './schedule'
 import { SessionWatcher, type AgentEvent, type AgentEventType } from './watch'
 
@@ -125,8 +125,9 @@ export class ChorusAgent {
     const warmUp = () => {
       const t = Date.now()
       if (t - warm.at >= 1000) {
+        const state = mesh.peer.host.replica.state
         let current = 0
-        for (const m of mesh.peer.host.replica.state.members.values()) if (!m.left && !m.revoked) current++
+        for (const m of state.members.values()) if (isCurrent(state, m)) current++
         warm = { at: t, ms: Math.max(1000, 3 * beatInterval(mesh.room.presenceIntervalMs, Math.max(0, current - 1))) }
       }
       return warm.ms
