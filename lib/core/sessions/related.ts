@@ -1,24 +1,43 @@
 /** Related tasks: those within `hops` dependency edges of a session's tasks (DESIGN §2). */
 import type { DependencyState } from '../state/types'
 
-/** Task ids within `hops` of `tasks` in the dependency graph, excluding `tasks`, sorted. */
-export function relatedTasks(dependencies: Iterable<DependencyState>, tasks: readonly string[], hops: number): string[] {
-  const adjacent = new Map<string, Set<string>>()
-  const link = (a: string, b: string) => {
-    let s = adjacent.get(a)
-    if (!s) adjacent.set(a, (s = new Set()))
-    s.add(b)
+/** Each task's neighbours in the dependency graph: what `RoomState.links` holds. */
+export type TaskLinks = ReadonlyMap<string, readonly string[]>
+
+/**
+ * `links` with the dependency `a`–`b` added in both directions, as the changed entries to write
+ * (a pair already linked, through another relationship, changes nothing). Entries are new arrays,
+ * so a checkpoint sharing the old ones keeps them as they were.
+ */
+export function linkTasks(links: TaskLinks, a: string, b: string): Array<[string, string[]]> {
+  const out: Array<[string, string[]]> = []
+  const add = (from: string, to: string) => {
+    const old = links.get(from) ?? []
+    if (!old.includes(to)) out.push([from, [...old, to]])
   }
-  for (const { dependency: d } of dependencies) {
-    link(d.task1, d.task2)
-    link(d.task2, d.task1)
-  }
+  add(a, b)
+  if (a !== b) add(b, a)
+  return out
+}
+
+/**
+ * Task ids within `hops` of `tasks` in the dependency graph, excluding `tasks`, sorted. Walks
+ * only the neighbourhood, so opening a session costs what it reaches, not the room's size.
+ */
+export function relatedTasksByLinks(links: TaskLinks, tasks: readonly string[], hops: number): string[] {
   const seen = new Set(tasks)
   let frontier = [...tasks]
   for (let h = 0; h < hops && frontier.length > 0; h++) {
     const next: string[] = []
-    for (const t of frontier) for (const n of adjacent.get(t) ?? []) if (!seen.has(n)) (seen.add(n), next.push(n))
+    for (const t of frontier) for (const n of links.get(t) ?? []) if (!seen.has(n)) (seen.add(n), next.push(n))
     frontier = next
   }
   return [...seen].filter((t) => !tasks.includes(t)).sort()
+}
+
+/** The same answer from a list of dependencies (the links built first). */
+export function relatedTasks(dependencies: Iterable<DependencyState>, tasks: readonly string[], hops: number): string[] {
+  const links = new Map<string, string[]>()
+  for (const { dependency: d } of dependencies) for (const [k, v] of linkTasks(links, d.task1, d.task2)) links.set(k, v)
+  return relatedTasksByLinks(links, tasks, hops)
 }

@@ -17,6 +17,7 @@ export function initialState(room: RoomId): RoomState {
     tasks: new Map(),
     rules: new Map(),
     dependencies: new Map(),
+    links: new Map(),
     sessions: new Map(),
     awaitingWitness: new Map(),
     quarantined: new Map(),

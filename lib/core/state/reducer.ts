@@ -10,6 +10,7 @@ import type { AnyEvent } from '../events/envelope'
 import type { StoredEvent } from '../log/stored'
 import { copyMember, copyTask, inPlace, type Writer } from './journal'
 import { reduceSession, witnessCitation } from './reduce-session'
+import { linkTasks } from '../sessions/related'
 import type { PeerId } from '../ids'
 import type { MemberState, RoomState, TaskState } from './types'
 
@@ -100,6 +101,7 @@ function dispatch(s: RoomState, e: AnyEvent, id: StoredEvent['id'], w: Writer, f
       const key = `${d.task1}|${d.task2}|${d.relationship}`
       if (s.dependencies.has(key)) return 'duplicate_dependency'
       w.set(s.dependencies, key, { dependency: d, event: id, detectedBy: e.author })
+      for (const [task, linked] of linkTasks(s.links, d.task1, d.task2)) w.set(s.links, task, linked)
       return
     }
     default:

@@ -171,6 +171,8 @@ export interface RoomState {
   rules: Map<string, { rule: CustomRule; event: EventId }>
   /** Keyed `task1|task2|relationship`. */
   dependencies: Map<string, DependencyState>
+  /** Each task's neighbours through `dependencies` (both directions): a session's related tasks. */
+  links: Map<string, readonly string[]>
   sessions: Map<SessionId, SessionState>
   /** Activations not yet witnessed, by activating author: a later citation of its chain witnesses them. */
   awaitingWitness: Map<PeerId, Array<{ session: SessionId; event: EventId; seq: number }>>
