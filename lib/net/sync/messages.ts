@@ -2,6 +2,9 @@
  * Wire messages of the anti-entropy protocol `/chorus-mesh/sync/1.0.0` (DESIGN §4), dag-cbor
  * encoded, one per length-prefixed frame. The protocol id carries the major version (libp2p
  * multistream-select negotiates it); `hello.v` carries the minor so a peer can refuse politely.
+ * `/chorus-mesh/sync/1.1.0` is the same protocol with one more opening, `probe`: the root alone,
+ * so a round between equal replicas costs a few bytes instead of a head per author. A peer that
+ * speaks 1.1.0 also answers 1.0.0, and an initiator offers both, so older peers keep syncing.
  */
 import * as dagCbor from '@ipld/dag-cbor'
 import { z } from 'zod'
@@ -9,6 +12,8 @@ import { encodeCanonical } from '../../core/events/codec'
 import type { Summary } from '../../core/log/summary'
 
 export const SYNC_PROTOCOL = '/chorus-mesh/sync/1.0.0'
+/** The same protocol with the `probe` opening (see the module comment). */
+export const SYNC_PROTOCOL_PROBE = '/chorus-mesh/sync/1.1.0'
 export const SYNC_VERSION = 1
 /** Bounds that keep one round from exhausting a peer. */
 export const MAX_FRAME_BYTES = 4 * 1024 * 1024
@@ -29,6 +34,8 @@ const summarySchema = z.object({ root: z.string().max(128), authors: z.array(aut
 const messageSchema = z.discriminatedUnion('t', [
   /** Opens a round (initiator) or answers one (responder) with the sender's summary. */
   z.object({ t: z.literal('hello'), v: z.number().int(), room: z.string().max(128), summary: summarySchema }),
+  /** Opens a round (1.1.0) with the initiator's root only; unequal roots get the responder's hello. */
+  z.object({ t: z.literal('probe'), v: z.number().int(), room: z.string().max(128), root: z.string().max(128) }),
   /** Roots are equal: nothing to do, the round ends. */
   z.object({ t: z.literal('equal') }),
   /** A batch of encoded events the receiver may lack. */

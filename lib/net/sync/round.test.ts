@@ -25,9 +25,9 @@ function syncView(r: Replica): SyncReplica {
   }
 }
 
-async function round(a: Replica, b: Replica) {
+async function round(a: Replica, b: Replica, probe = false) {
   const [ca, cb] = memoryChannelPair()
-  const [ra, rb] = await Promise.all([initiateRound(ca, syncView(a)), respondRound(cb, syncView(b))])
+  const [ra, rb] = await Promise.all([initiateRound(ca, syncView(a), { probe }), respondRound(cb, syncView(b))])
   return { ra, rb }
 }
 
@@ -132,6 +132,47 @@ describe('anti-entropy round', () => {
     expect(results[0].status).toBe('rejected')
     expect((results[0] as PromiseRejectedResult).reason).toBeInstanceOf(SyncProtocolError)
     expect(((results[0] as PromiseRejectedResult).reason as SyncProtocolError).reason).toBe('remote')
+    expect(((results[1] as PromiseRejectedResult).reason as SyncProtocolError).reason).toBe('wrong_room')
+  })
+
+  it('opened by a probe, sends the root alone between equal replicas, whatever the number of authors', async () => {
+    const room = await replicaRoom()
+    for (let i = 0; i < 40; i++) await room.member(`agent-${i}`, 'agent')
+    const b = await emptyCopy(room.replica)
+    await round(b, room.replica)
+    const hello = await round(b, room.replica)
+    const probe = await round(b, room.replica, true)
+    expect(hello.ra.equal).toBe(true)
+    expect(probe.ra.equal).toBe(true)
+    expect(probe.rb.equal).toBe(true)
+    // 41 authors' heads in the summary against one root.
+    expect(hello.ra.bytesSent).toBeGreaterThan(41 * 60)
+    expect(probe.ra.bytesSent).toBeLessThan(200)
+  })
+
+  it('opened by a probe, brings two replicas that wrote on both sides to the same root', async () => {
+    const room = await replicaRoom()
+    const a = room.replica
+    const alice = await room.member('alice', 'agent')
+    const bob = await room.member('bob', 'agent')
+    const b = await emptyCopy(a)
+    await round(a, b, true)
+    expect(b.summary().root).toBe(a.summary().root)
+    await a.author(alice, 'task.claimed', { taskId: 't1', projectId: 'p', repository: 'api', title: 'Define user authentication API', description: '' })
+    await b.author(bob, 'task.claimed', { taskId: 't2', projectId: 'p', repository: 'web', title: 'Implement login page', description: '' })
+    const { ra, rb } = await round(a, b, true)
+    expect(ra).toMatchObject({ equal: false, sent: 1, received: 1, added: 1 })
+    expect(rb).toMatchObject({ equal: false, sent: 1, received: 1, added: 1 })
+    expect(a.digest()).toBe(b.digest())
+    expect((await round(a, b, true)).ra.equal).toBe(true)
+  })
+
+  it('refuses a probe from a peer of another room with a clear reason', async () => {
+    const one = await replicaRoom()
+    const other = await replicaRoom({ escalationThreshold: 3 })
+    const [ca, cb] = memoryChannelPair()
+    const results = await Promise.allSettled([initiateRound(ca, syncView(one.replica), { probe: true }), respondRound(cb, syncView(other.replica))])
+    expect(((results[0] as PromiseRejectedResult).reason as SyncProtocolError).message).toContain(`this peer serves room ${other.replica.log.room}`)
     expect(((results[1] as PromiseRejectedResult).reason as SyncProtocolError).reason).toBe('wrong_room')
   })
 })

@@ -30,35 +30,46 @@ export interface RoundResult {
   bytesReceived: number
 }
 
-/** Runs a round as the side that opened the stream. */
-export async function initiateRound(ch: Channel, replica: SyncReplica): Promise<RoundResult> {
-  await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(replica.summary()) })
+/**
+ * Runs a round as the side that opened the stream. `probe`: open with the root alone (the
+ * responder speaks 1.1.0) and send the summary only if the roots differ.
+ */
+export async function initiateRound(ch: Channel, replica: SyncReplica, opts: { probe?: boolean } = {}): Promise<RoundResult> {
+  const mine = replica.summary()
+  if (opts.probe) await ch.send({ t: 'probe', v: SYNC_VERSION, room: replica.room, root: mine.root })
+  else await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(mine) })
   const first = await ch.receive()
   if (first.t === 'equal') return result(ch, true, 0, 0, 0)
   if (first.t === 'error') throw new SyncProtocolError('remote', first.reason)
   if (first.t !== 'hello') throw new SyncProtocolError('unexpected', `expected hello, got ${first.t}`)
+  // The responder holds something else: it waits for the summary the probe left out.
+  if (opts.probe) await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(replica.summary()) })
   return exchange(ch, replica, fromWire(first.summary))
 }
 
-/** Answers a round on an incoming stream. */
+/** Answers a round on an incoming stream (opened by a hello, or by a probe in 1.1.0). */
 export async function respondRound(ch: Channel, replica: SyncReplica): Promise<RoundResult> {
-  const hello = await ch.receive()
-  if (hello.t !== 'hello') throw new SyncProtocolError('unexpected', `expected hello, got ${hello.t}`)
-  if (hello.room !== replica.room) {
+  const opening = await ch.receive()
+  if (opening.t !== 'hello' && opening.t !== 'probe') throw new SyncProtocolError('unexpected', `expected hello, got ${opening.t}`)
+  if (opening.room !== replica.room) {
     await ch.send({ t: 'error', reason: `this peer serves room ${replica.room}` })
-    throw new SyncProtocolError('wrong_room', hello.room)
+    throw new SyncProtocolError('wrong_room', opening.room)
   }
-  if (hello.v !== SYNC_VERSION) {
-    await ch.send({ t: 'error', reason: `sync version ${hello.v} not supported (have ${SYNC_VERSION})` })
-    throw new SyncProtocolError('version', String(hello.v))
+  if (opening.v !== SYNC_VERSION) {
+    await ch.send({ t: 'error', reason: `sync version ${opening.v} not supported (have ${SYNC_VERSION})` })
+    throw new SyncProtocolError('version', String(opening.v))
   }
   const mine = replica.summary()
-  if (mine.root === hello.summary.root) {
+  if (mine.root === (opening.t === 'probe' ? opening.root : opening.summary.root)) {
     await ch.send({ t: 'equal' })
     return result(ch, true, 0, 0, 0)
   }
   await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(mine) })
-  return exchange(ch, replica, fromWire(hello.summary))
+  if (opening.t === 'hello') return exchange(ch, replica, fromWire(opening.summary))
+  const theirs = await ch.receive()
+  if (theirs.t === 'error') throw new SyncProtocolError('remote', theirs.reason)
+  if (theirs.t !== 'hello') throw new SyncProtocolError('unexpected', `expected hello, got ${theirs.t}`)
+  return exchange(ch, replica, fromWire(theirs.summary))
 }
 
 /**

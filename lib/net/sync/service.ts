@@ -7,7 +7,7 @@
 import type { Connection, IdentifyResult, Libp2p, PeerId } from '@libp2p/interface'
 import { TokenBucket } from '../rate-limit'
 import { streamChannel } from './libp2p-channel'
-import { SYNC_PROTOCOL } from './messages'
+import { SYNC_PROTOCOL, SYNC_PROTOCOL_PROBE } from './messages'
 import { initiateRound, respondRound, type RoundResult, type SyncReplica } from './round'
 
 export interface SyncServiceInit {
@@ -66,7 +66,7 @@ export class SyncService {
   }
 
   async start(): Promise<void> {
-    await this.node.handle(SYNC_PROTOCOL, (stream, connection) => void this.respond(stream, connection), {
+    await this.node.handle([SYNC_PROTOCOL_PROBE, SYNC_PROTOCOL], (stream, connection) => void this.respond(stream, connection), {
       runOnLimitedConnection: false,
       maxInboundStreams: this.init.maxInboundStreams ?? 2,
     })
@@ -77,7 +77,7 @@ export class SyncService {
   async stop(): Promise<void> {
     clearInterval(this.timer)
     this.node.removeEventListener('peer:identify', this.onIdentify)
-    await this.node.unhandle(SYNC_PROTOCOL)
+    await this.node.unhandle([SYNC_PROTOCOL_PROBE, SYNC_PROTOCOL])
   }
 
   /** Runs one round with `peer` now (no-op if one is already running with it). */
@@ -88,10 +88,11 @@ export class SyncService {
     this.inFlight.add(id)
     const t0 = performance.now()
     try {
-      const stream = await conn.newStream(SYNC_PROTOCOL, { signal: AbortSignal.timeout(10_000) })
+      // A peer that speaks 1.1.0 is probed with the root alone; an older one gets the summary.
+      const stream = await conn.newStream([SYNC_PROTOCOL_PROBE, SYNC_PROTOCOL], { signal: AbortSignal.timeout(10_000) })
       const ch = streamChannel(stream)
       try {
-        const r = await initiateRound(ch, this.from(id))
+        const r = await initiateRound(ch, this.from(id), { probe: stream.protocol === SYNC_PROTOCOL_PROBE })
         this.record(id, r, 'out', performance.now() - t0)
         return r
       } finally {
