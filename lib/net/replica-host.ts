@@ -21,6 +21,7 @@ import { peekHeader } from './event-header'
 import { Lag } from './lag'
 import { LonePass } from './lone-pass'
 import { SLICE_MS, TimeSlicer } from './slice'
+import { WritePipeline } from './write-pipeline'
 
 export interface ReplicaHostInit {
   room: RoomId
@@ -60,24 +61,13 @@ export class ReplicaHost {
   readonly replica: Replica
   readonly room: RoomId
   private readonly store: EventStore
-  /** Stored by the replica, not yet by the store. */
-  private unsaved: StoredRecord[] = []
-  /** Authored events already written, about to be added (their add must not write them again). */
-  private readonly persisted = new Set<string>()
+  /** The store writes: group commit of received events, authored ones at once (write-pipeline.ts). */
+  private readonly writer: WritePipeline
   private replaying = false
-  /** The next write, while it has not yet taken its batch: later callers join it. */
-  private nextFlush?: Promise<void>
-  /** Writes holding received events that have not landed yet (a caller's events may be in any of them). */
-  /** Writes out, with the received records each carries (an authored event's write repeats them). */
-  private readonly outstanding = new Map<Promise<void>, readonly StoredRecord[]>()
-  /** Store writes so far, and events written by them (group commit: events per write). */
-  writes = 0
   private readonly listeners = new Set<() => void>()
   private readonly foldedListeners = new Set<() => void>()
   /** Events the log has kept, replay included: what tells an ingest that the state changed. */
   private storedTotal = 0
-  /** Events this host has stored since start (not counting the replay). */
-  storedCount = 0
   /** The last stored events (replayed ones included), for activity feeds. */
   private readonly latest: StoredEvent[] = []
   /** Future-stamped events waiting for their time (held, bounded, until due). */
@@ -88,9 +78,6 @@ export class ReplicaHost {
   /** Lone authors' gossiped adds let past the lane. */
   readonly lone = new LonePass()
   private readonly lag: Lag
-  private retryTimer?: ReturnType<typeof setTimeout>
-  private retryMs = 0
-  private closed = false
 
   constructor(init: ReplicaHostInit) {
     this.room = init.room
@@ -107,6 +94,7 @@ export class ReplicaHost {
       release: (events) => this.ingest(events).catch(() => undefined),
     })
     this.lane = new TimeSlicer(init.sliceMs ?? SLICE_MS)
+    this.writer = new WritePipeline({ room: init.room, store: init.store, lane: this.lane, onWritten: () => this.notify() })
     this.replica = new Replica({
       room: init.room,
       verifier: init.verifier,
@@ -118,9 +106,9 @@ export class ReplicaHost {
       maxClockSkewMs: init.clockToleranceMs ?? 1000,
       onStored: (e) => {
         this.storedTotal++
-        // An authored event was written before it was added (persistOwn).
-        if (!this.persisted.delete(e.id) && !this.replaying) {
-          this.unsaved.push(toRecord(e))
+        // An authored event was written before it was added (writeOwn).
+        if (!this.writer.takeWritten(e.id) && !this.replaying) {
+          this.writer.queue(toRecord(e))
           this.lag.note(e.event.time)
         }
         this.latest.push(e)
@@ -161,7 +149,7 @@ export class ReplicaHost {
     }
     // Whatever the log kept (accepted events, equivocation evidence that quarantines its author) changed the state.
     if (this.storedTotal > storedBefore) this.notifyFolded()
-    await this.flush()
+    await this.writer.flush()
     return results
   }
 
@@ -175,6 +163,16 @@ export class ReplicaHost {
     if (author == null) return this.lane.run(() => this.replica.add(bytes))
     if (this.lone.take(author)) return this.replica.add(bytes)
     return this.lone.track(author, this.lane.run(() => this.replica.add(bytes)))
+  }
+
+  /** Store writes so far (group commit: events per write). */
+  get writes(): number {
+    return this.writer.writes
+  }
+
+  /** Events this host has stored since start (not counting the replay). */
+  get storedCount(): number {
+    return this.writer.storedCount
   }
 
   /** How far behind the room this replica is (ms; lag.ts). */
@@ -204,9 +202,8 @@ export class ReplicaHost {
 
   /** Stops the hold and retry timers (the peer is shutting down). */
   close(): void {
-    this.closed = true
     this.future.close()
-    clearTimeout(this.retryTimer)
+    this.writer.close()
   }
 
   /**
@@ -215,38 +212,10 @@ export class ReplicaHost {
    * event exists nowhere (no sync round serves it, no retry writes it later).
    */
   async author<K extends EventKind>(signer: Signer, kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> {
-    const enc = await this.replica.author(signer, kind, payload, (e) => this.persistOwn(e))
+    const enc = await this.replica.author(signer, kind, payload, (e) => this.writer.writeOwn(e))
     this.notifyFolded()
     this.notify()
     return enc
-  }
-
-  /**
-   * Writes one authored event at once (not grouped: the UI waits for it), with whatever received
-   * events are folded and not yet known written — unsaved, or in a write still out, which may
-   * yet fail — in the same strict transaction, so the store never holds an authored event
-   * without what it was written after. Stores keep a record already held as it is, so the
-   * repeat costs bytes, not correctness.
-   */
-  private persistOwn(enc: EncodedEvent): Promise<void> {
-    const record: StoredRecord = { id: enc.id, bytes: enc.bytes, author: enc.event.author, seq: enc.event.seq, lamport: enc.event.lamport, kind: enc.event.kind }
-    const received = this.unsaved
-    this.unsaved = []
-    const inFlight = [...this.outstanding.values()].flat()
-    const write = this.store.putMany(this.room, [...inFlight, ...received, record]).then(
-      () => {
-        this.persisted.add(enc.id)
-        this.writes++
-        this.storedCount += received.length + 1
-      },
-      (err: unknown) => {
-        // The authored event exists nowhere; the received ones are in the replica and go back to be written.
-        if (received.length > 0) this.requeue(received)
-        throw err
-      },
-    )
-    if (received.length > 0) this.track(write, received)
-    return write
   }
 
   /** Calls `listener` after every change that reached the store; returns the unsubscribe function. */
@@ -263,80 +232,6 @@ export class ReplicaHost {
   subscribeFolded(listener: () => void): () => void {
     this.foldedListeners.add(listener)
     return () => this.foldedListeners.delete(listener)
-  }
-
-  /**
-   * Writes what is unsaved; resolves once the store holds it. Group commit: a write takes its
-   * batch when the lane pauses (no add left, or its slice spent), so events arriving together —
-   * concurrent gossip validators, one per message — cost one transaction instead of one each,
-   * and it never waits for adds queued behind the current slice. Writes are pipelined: one goes
-   * to the store without waiting for the previous one's answer (a store may land them in
-   * another order: answers never depend on it), so an event waits for its own write, not for a
-   * backlog's.
-   * A caller's events may have been taken by an earlier write still out, so nobody is answered
-   * before every write that was out when its batch was taken has landed, and a caller fails if
-   * any of them failed.
-   */
-  private flush(): Promise<void> {
-    if (this.nextFlush != null) return this.nextFlush
-    const write = (async () => {
-      await this.lane.paused()
-      this.nextFlush = undefined
-      const waits = [...this.outstanding.keys()]
-      const batch = this.unsaved
-      if (batch.length > 0) {
-        this.unsaved = []
-        waits.push(this.track(this.writeReceived(batch), batch))
-      }
-      for (const r of await Promise.allSettled(waits)) if (r.status === 'rejected') throw r.reason
-    })()
-    this.nextFlush = write
-    write.catch(() => {
-      if (this.nextFlush === write) this.nextFlush = undefined
-    })
-    return write
-  }
-
-  /** Writes received events relaxed; a failure puts them back to be written by a retry. */
-  private async writeReceived(batch: StoredRecord[]): Promise<void> {
-    try {
-      // Received events only (authored ones are written strictly by persistOwn): their author
-      // holds them durably and other peers hold copies, so a power loss costs a sync round,
-      // not the event.
-      await this.store.putMany(this.room, batch, { durability: 'relaxed' })
-    } catch (err) {
-      this.requeue(batch)
-      throw err
-    }
-    this.retryMs = 0
-    this.writes++
-    this.storedCount += batch.length
-    this.notify()
-  }
-
-  /** Counts `write` as outstanding until it settles (after a failed one has put its events back). */
-  private track(write: Promise<void>, records: readonly StoredRecord[]): Promise<void> {
-    this.outstanding.set(write, records)
-    const done = () => void this.outstanding.delete(write)
-    write.then(done, done)
-    return write
-  }
-
-  /** Not stored: the events are in the replica, so they go back to be written by the next flush — which comes by itself, since nothing else may arrive to ask for one. */
-  private requeue(batch: StoredRecord[]): void {
-    this.unsaved = batch.concat(this.unsaved)
-    this.retryLater()
-  }
-
-  /** Retries a failed write after a backoff (0.5 s doubling to 30 s) until one succeeds. */
-  private retryLater(): void {
-    if (this.retryTimer != null || this.closed) return
-    this.retryMs = Math.min(30_000, Math.max(500, this.retryMs * 2))
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined
-      // A failure schedules the next retry from within the write.
-      this.flush().catch(() => undefined)
-    }, this.retryMs)
   }
 
   private notify(): void {
