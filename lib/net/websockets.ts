@@ -8,6 +8,7 @@
 import { webSockets, type WebSocketsInit } from '@libp2p/websockets'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import type { Listener, Transport } from '@libp2p/interface'
+import { oneMessagePerWrite } from './ws-messages'
 
 /** The address without its `http-path` part (what the stock filter understands). */
 export function withoutHttpPath(ma: Multiaddr): Multiaddr {
@@ -30,9 +31,9 @@ export function acceptHttpPath<C>(make: (components: C) => Transport): (componen
   }
 }
 
-/** `webSockets()` whose dial filter also accepts addresses with an `http-path`. */
+/** `webSockets()` whose dial filter also accepts addresses with an `http-path`, one message per write (ws-messages.ts). */
 export function pathWebSockets(init: WebSocketsInit = {}): ReturnType<typeof webSockets> {
-  return acceptHttpPath(webSockets(init))
+  return acceptHttpPath(oneMessagePerWrite(webSockets(init)))
 }
 
 /** A tab's own circuit listen address (`…/p2p/R/p2p-circuit`), through a proxy's path (`…/http-path/…`) or not. */

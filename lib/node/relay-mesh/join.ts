@@ -13,6 +13,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { webSockets } from '@libp2p/websockets'
+import { oneMessagePerWrite } from '../../net/ws-messages'
 import { multiaddr } from '@multiformats/multiaddr'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Signer } from '../../core/events/signer'
@@ -104,7 +105,7 @@ async function clientNode(privateKey: PrivateKey): Promise<Libp2p<MeshServices>>
   return createLibp2p({
     privateKey,
     addresses: { listen: [] },
-    transports: [webSockets(), tcp()],
+    transports: [oneMessagePerWrite(webSockets()), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: () => false },

@@ -14,6 +14,7 @@ import type { ConnectionGater, PrivateKey } from '@libp2p/interface'
 import { patientConnectionMonitor, relayInboundLimits } from '../../net/relays/connections'
 import { meshServices, type MeshServices } from '../../net/services'
 import { roomTopics } from '../../net/topics'
+import { oneMessagePerWrite } from '../../net/ws-messages'
 
 export interface RelayNodeInit {
   privateKey: PrivateKey
@@ -46,7 +47,7 @@ export async function createRelayNode(init: RelayNodeInit): Promise<RelayNode> {
   const node = await createLibp2p({
     privateKey: init.privateKey,
     addresses: { listen, announce: init.announce?.length ? init.announce : undefined },
-    transports: [webSockets(init.tls ? { https: { cert: init.tls.cert, key: init.tls.key } } : {}), tcp()],
+    transports: [oneMessagePerWrite(webSockets(init.tls ? { https: { cert: init.tls.cert, key: init.tls.key } } : {})), tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: {
