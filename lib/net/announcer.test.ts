@@ -11,7 +11,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { discoveryValidator, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCEMENT_BYTES, openAnnouncement, readAccepted, signAnnouncement } from './announcer'
+import { discoveryValidator, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCEMENT_BYTES, openAnnouncement, readAccepted, signAnnouncement, VERIFIED_RECORDS } from './announcer'
 import { discoveryTopic } from './topics'
 
 const TOPIC = discoveryTopic('bafy-room')
@@ -126,5 +126,51 @@ describe('signed discovery announcements', () => {
     const crowded = new Uint8Array([...encodeAnnouncement(alice.publicKey, short), 26, 64, ...new Uint8Array(64)])
     expect(crowded.length).toBeLessThanOrEqual(MAX_ANNOUNCEMENT_BYTES)
     expect(await openAnnouncement(crowded, TOPIC)).toEqual({ status: 'invalid', reason: `more than ${MAX_ANNOUNCED_ADDRS} addresses` })
+  })
+
+  it('are checked once per validator: a repeat of an accepted record is accepted without a second check', async () => {
+    let checks = 0
+    const counting: typeof openAnnouncement = async (data, topic) => (checks++, openAnnouncement(data, topic))
+    const v = discoveryValidator(TOPIC, counting)
+    const from = peerIdFromPrivateKey(alice)
+    const record = await signAnnouncement(alice, TOPIC, [multiaddr('/ip4/10.0.0.2/tcp/7790').bytes])
+    for (let i = 0; i < 20; i++) expect(await v(from, { type: 'unsigned', topic: TOPIC, data: record.slice() })).toBe(TopicValidatorResult.Accept)
+    expect(checks).toBe(1)
+    const other = await signAnnouncement(mallory, TOPIC, [multiaddr('/ip4/10.0.0.3/tcp/7790').bytes])
+    expect(await v(from, { type: 'unsigned', topic: TOPIC, data: other })).toBe(TopicValidatorResult.Accept)
+    expect(checks).toBe(2)
+  })
+
+  it('never accept a changed copy of a record the validator already accepted', async () => {
+    const v = discoveryValidator(TOPIC)
+    const from = peerIdFromPrivateKey(alice)
+    const data = await signAnnouncement(alice, TOPIC, [multiaddr('/ip4/10.0.0.2/tcp/7790').bytes, multiaddr('/ip4/10.0.0.2/tcp/7791/ws').bytes])
+    expect(await v(from, { type: 'unsigned', topic: TOPIC, data })).toBe(TopicValidatorResult.Accept)
+    let changedBeforeSignature = 0
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: data.length - 1 }), fc.integer({ min: 1, max: 255 }), fc.boolean(), async (at, flip, truncate) => {
+        const changed = truncate ? data.slice(0, at) : data.slice()
+        if (!truncate) changed[at] ^= flip
+        if (at < data.length - 64) changedBeforeSignature++
+        expect(await v(from, { type: 'unsigned', topic: TOPIC, data: changed })).not.toBe(TopicValidatorResult.Accept)
+      }),
+      { numRuns: 300 },
+    )
+    // Most changes keep the signature bytes the cache is keyed by: the equal-bytes check is what stops them.
+    expect(changedBeforeSignature).toBeGreaterThan(100)
+    expect(await v(from, { type: 'unsigned', topic: TOPIC, data })).toBe(TopicValidatorResult.Accept)
+  })
+
+  it(`remember at most ${VERIFIED_RECORDS} records: the oldest is checked again`, async () => {
+    let checks = 0
+    const v = discoveryValidator(TOPIC, async () => (checks++, { status: 'signed', peerId: peerIdFromPrivateKey(alice), addrs: [] }))
+    const from = peerIdFromPrivateKey(alice)
+    const record = (i: number) => new Uint8Array(Array.from({ length: 80 }, (_, j) => (j < 4 ? (i >> (8 * j)) & 255 : j)).reverse())
+    for (let i = 0; i <= VERIFIED_RECORDS; i++) await v(from, { type: 'unsigned', topic: TOPIC, data: record(i) })
+    expect(checks).toBe(VERIFIED_RECORDS + 1)
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(VERIFIED_RECORDS) })
+    expect(checks).toBe(VERIFIED_RECORDS + 1)
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(0) })
+    expect(checks).toBe(VERIFIED_RECORDS + 2)
   })
 })
