@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { beatInterval, MAX_BEAT_INTERVAL_MS, MS_PER_PEER } from './pace'
+import { beatInterval, credibleInterval, MAX_BEAT_INTERVAL_MS, MS_PER_PEER } from './pace'
 
 describe('beatInterval', () => {
   it('keeps the room interval in a small room and grows with the peers heard, so each peer receives about one beat per 50 ms', () => {
@@ -29,5 +29,23 @@ describe('beatInterval', () => {
       { numRuns: 500 },
     )
     expect(MS_PER_PEER).toBe(50)
+  })
+})
+
+describe('credibleInterval', () => {
+  it('believes an announced pace up to twice the one this peer would keep, and nothing when none is announced', () => {
+    expect(credibleInterval(undefined, 2000, 10)).toBeUndefined()
+    expect(credibleInterval(4000, 2000, 10)).toBe(4000)
+    expect(credibleInterval(30_000, 2000, 10)).toBe(4000)
+    expect(credibleInterval(30_000, 2000, 299)).toBe(30_000)
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200_000 }), fc.integer({ min: 100, max: 20_000 }), fc.nat({ max: 5000 }), (announced, base, peers) => {
+        const believed = credibleInterval(announced, base, peers)!
+        expect(believed).toBeLessThanOrEqual(announced)
+        expect(believed).toBeLessThanOrEqual(2 * beatInterval(base, peers))
+        if (announced <= 2 * beatInterval(base, peers)) expect(believed).toBe(announced)
+      }),
+      { numRuns: 300 },
+    )
   })
 })

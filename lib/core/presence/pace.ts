@@ -27,3 +27,13 @@ export function beatInterval(baseMs: number, peers: number, opts: PaceOptions = 
   const wanted = Math.round(((peers + 1) * msPerPeer) / baseMs)
   return baseMs * Math.min(most, Math.max(1, wanted))
 }
+
+/**
+ * The pace a peer's beat announces, as far as it is believed (ms): at most twice the pace this
+ * peer would keep hearing `peers` others. Peers of one room hear about as many others, and a
+ * longer announcement would let a member of a small room stay alive, and keep its duties, long
+ * after it stopped. Undefined (the room's interval is assumed) when the beat announces none.
+ */
+export function credibleInterval(announced: number | undefined, baseMs: number, peers: number, opts: PaceOptions = {}): number | undefined {
+  return announced === undefined ? undefined : Math.min(announced, 2 * beatInterval(baseMs, peers, opts))
+}

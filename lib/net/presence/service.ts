@@ -20,7 +20,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import type { Libp2p, PeerId } from '@libp2p/interface'
 import type { Signer, Verifier } from '../../core/events/signer'
 import { PresenceTracker, type PeerPresence, type PresenceInfo, type PresenceStatus } from '../../core/presence/tracker'
-import { beatInterval, MAX_BEAT_INTERVAL_MS, type PaceOptions } from '../../core/presence/pace'
+import { beatInterval, credibleInterval, MAX_BEAT_INTERVAL_MS, type PaceOptions } from '../../core/presence/pace'
 import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
 import { stallAware } from '../clock'
@@ -209,15 +209,6 @@ export class PresenceService {
     void this.probe.run().then((ran) => ran && this.emitChange())
   }
 
-  /**
-   * A peer's announced pace, at most twice the one this peer would keep in the room as it hears
-   * it: peers of one room hear about as many others, and a longer announcement would let a
-   * member of a small room stay alive, and keep its duties, long after it stopped.
-   */
-  private credible(every: number | undefined): number | undefined {
-    return every === undefined ? undefined : Math.min(every, 2 * beatInterval(this.tracker.intervalMs, this.tracker.heard, this.pace))
-  }
-
   private publish(type: 'beat' | 'bye'): void {
     // A relay's beats stay at the room's interval: a room has a few relays, so they cost each
     // peer a few beats per interval whatever its size, and agents move off a relay whose beats
@@ -264,7 +255,7 @@ export class PresenceService {
     if (member == null || h.beat.time <= (this.lastBeat.get(from) ?? -1)) return TopicValidatorResult.Ignore
     this.lastBeat.set(from, h.beat.time)
     if (h.beat.type === 'bye') this.tracker.leave(from)
-    else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now(), this.credible(h.beat.every))
+    else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now(), credibleInterval(h.beat.every, this.tracker.intervalMs, this.tracker.heard, this.pace))
     this.emitChange()
     return TopicValidatorResult.Accept
   }
