@@ -1,14 +1,16 @@
 /**
- * Flood: honest delivery latency on a real loopback mesh (relay + 3 honest
- * agents in this process) without and then with a Byzantine member flooding 1,000 valid
- * events/s for 10 s. The attacker is a separate process (`chorus-mesh attack --attack flood`),
- * so its signing does not steal this process's event loop; both phases run in the same run.
+ * Flood: honest delivery latency on a real loopback mesh (relay + 3 honest agents) without and
+ * then with a Byzantine member flooding 1,000 valid events/s for 10 s, both phases in the same
+ * run. Each peer runs in its own process, as deployed (FLOOD_PEERS=one-process puts the relay
+ * and the agents on this process's one thread, as before); the attacker is a separate process
+ * (`chorus-mesh attack --attack flood`), so its signing steals no peer's event loop.
  */
 import { spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { arrivals, pct, startMesh, until, type BenchMesh } from './mesh'
-import { cpuMs, round } from './room'
+import { floodShape, startFloodMesh, type FloodMesh } from './flood-mesh'
+import { pct } from './mesh'
+import { round } from './room'
 import type { BenchOptions, BenchResult } from './types'
 
 /** Where an honest event's time went: authoring (sign + store), reaching the relay, the slowest agent. */
@@ -19,27 +21,26 @@ interface Parts {
 }
 
 /** Honest events, one every `gapMs`, while `running()`; returns author → stored-by-all latencies (NaN = missed). */
-async function honestLatencies(mesh: BenchMesh, running: () => boolean, tag: string, parts: Parts, gapMs = 100, max = 400): Promise<number[]> {
-  const peers = mesh.peers()
+async function honestLatencies(mesh: FloodMesh, running: () => boolean, tag: string, parts: Parts, gapMs = 100, max = 400): Promise<number[]> {
   const out: number[] = []
   for (let i = 0; running() && i < max; i++) {
-    const a = mesh.agents[i % mesh.agents.length]
-    const t = performance.now()
-    const enc = await a.peer.author('task.claimed', { taskId: `${tag}-${i}`, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${i}`, description: '' })
-    const authored = performance.now() - t
-    const times = await arrivals(peers.filter((p) => p !== a.peer), enc.id, 10_000)
-    out.push(times.some(Number.isNaN) ? Number.NaN : authored + Math.max(...times))
-    parts.authored.push(authored)
-    parts.relay.push(times[0]) // peers() lists the relay first
+    const a = i % mesh.agents
+    const { id, t0, authoredMs } = await mesh.author(a, `${tag}-${i}`)
+    // The relay first, then the other agents; each time counts from the end of authoring.
+    const others = [0, ...Array.from({ length: mesh.agents }, (_, j) => j + 1).filter((p) => p !== a + 1)]
+    const times = (await mesh.stored(others, id, 10_000)).map((t) => Math.max(0, t - t0 - authoredMs))
+    out.push(times.some(Number.isNaN) ? Number.NaN : authoredMs + Math.max(...times))
+    parts.authored.push(authoredMs)
+    parts.relay.push(times[0])
     parts.agents.push(Math.max(...times.slice(1)))
     await new Promise((r) => setTimeout(r, gapMs))
   }
   return out
 }
 
-function attacker(mesh: BenchMesh, invite: string, rate: number, durationMs: number): { done: Promise<string> } {
+function attacker(mesh: FloodMesh, invite: string, rate: number, durationMs: number): { done: Promise<string> } {
   const bin = fileURLToPath(new URL('../bin/chorus-mesh.js', import.meta.url))
-  const args = [bin, 'attack', '--relay', mesh.relay.httpUrl, '--invite', invite, '--data', join(mesh.dir, 'mallory'), '--name', 'mallory', '--attack', 'flood', '--rate', String(rate), '--duration', String(durationMs)]
+  const args = [bin, 'attack', '--relay', mesh.relayUrl, '--invite', invite, '--data', join(mesh.dir, 'mallory'), '--name', 'mallory', '--attack', 'flood', '--rate', String(rate), '--duration', String(durationMs)]
   const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   p.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -48,34 +49,42 @@ function attacker(mesh: BenchMesh, invite: string, rate: number, durationMs: num
   return { done: new Promise((resolve) => p.on('close', () => (clearTimeout(timer), resolve(out.trim().slice(-300))))) }
 }
 
+/** Polls `fn` every 50 ms until it holds; throws after `timeoutMs`. */
+async function untilAsync(what: string, fn: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 /** Runs the flood benchmark. */
 export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]> {
   const durationMs = quick ? 500 : 10_000
   const rate = 1000
-  const mesh = await startMesh(3, { syncIntervalMs: 2000 })
+  const shape = floodShape()
+  const mesh = await startFloodMesh(shape, 3, 2000)
   try {
-    const relayLog = mesh.relay.peer.host.replica.log
     let t0 = Date.now()
     const calmParts: Parts = { authored: [], relay: [], agents: [] }
     const floodParts: Parts = { authored: [], relay: [], agents: [] }
     const calm = await honestLatencies(mesh, () => Date.now() - t0 < durationMs, 'calm', calmParts)
-    const invite = await mesh.relay.invite({ role: 'agent', maxUses: 1 })
-    const members = mesh.relay.peer.host.replica.state.members.size
-    const before = relayLog.size
+    const invite = await mesh.invite(1)
+    const s0 = await mesh.stats()
     const atk = attacker(mesh, invite, rate, durationMs)
-    await until('the attacker to join', () => mesh.relay.peer.host.replica.state.members.size > members, 60_000)
+    await untilAsync('the attacker to join', async () => (await mesh.stats())[0].members > s0[0].members, 60_000)
     t0 = Date.now()
-    const received0 = mesh.relay.peer.gossip.received
-    const c0 = cpuMs()
+    const r0 = (await mesh.stats())[0].received
+    const c0 = await mesh.cpuMs()
     const stormy = await honestLatencies(mesh, () => Date.now() - t0 < durationMs + 1000, 'flood', floodParts)
-    const limited = mesh.peers().map((q) => `${q.gossip.forwarderLimited}/${q.gossip.authorLimited}`)
-    const offered = round((mesh.relay.peer.gossip.received - received0) / ((Date.now() - t0) / 1000), 0)
-    const deferred = mesh.peers().map((q) => q.syncBudget.deferred)
-    const pulls = mesh.peers().reduce((s, q) => s + q.syncBudget.pulls, 0)
-    const busy = round((cpuMs() - c0) / (Date.now() - t0), 2)
+    const s1 = await mesh.stats()
+    const busy = round((await mesh.cpuMs()) - c0) / (Date.now() - t0)
+    const offered = round((s1[0].received - r0) / ((Date.now() - t0) / 1000), 0)
     const tail = await atk.done
-    const accepted = relayLog.size - before
-    const stats = relayLog.stats()
+    const s2 = await mesh.stats()
+    const accepted = s2[0].logSize - s0[0].logSize
+    const pulls = s1.reduce((s, q) => s + q.pulls, 0)
+    const where = shape === 'processes' ? 'the 4 peer processes (relay + 3 agents, each ingesting every flood event) used' : 'this process (relay + 3 agents, each ingesting every flood event) used'
     const p = (xs: number[], q: number) => round(pct(xs, q), 1)
     const lost = stormy.filter(Number.isNaN).length
     const split = (x: Parts) => `authoring ${p(x.authored, 0.5)} ms, then the relay ${p(x.relay, 0.5)} ms, the slowest agent ${p(x.agents, 0.5)} ms`
@@ -86,7 +95,7 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
       .sort((a, b) => b.total - a.total)
       .slice(0, 3)
       .map(({ total, i }) => `${round(total, 0)} ms = ${round(floodParts.authored[i], 0)} + relay ${round(floodParts.relay[i], 0)} / slowest agent ${round(floodParts.agents[i], 0)}`)
-    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents, one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${mesh.relay.peer.authors.limits.perSec}/s, burst ${mesh.relay.peer.authors.limits.burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${limited.join(', ')}; sync events deferred on the author budget (relay, agents): ${deferred.join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(stats)}; this process (relay + 3 agents, each ingesting every flood event) used ${busy} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
+    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents (${shape === 'processes' ? 'one process each, as deployed' : 'all on one thread of one process'}; calm measured the same way), one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${s0[0].perSec}/s, burst ${s0[0].burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${s1.map((q) => q.limited).join(', ')}; sync events deferred on the author budget (relay, agents): ${s1.map((q) => q.deferred).join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(s2[0].logStats)}; ${where} ${round(busy, 2)} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {
