@@ -9,6 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { EventId } from '../lib/core/ids'
+import type { EventLog } from '../lib/core/log/log'
 import type { PeerAsk, PeerStats } from './flood-peer'
 import { startMesh, wallNow } from './mesh'
 import { cpuMs } from './room'
@@ -20,6 +22,20 @@ export interface Authored {
   id: string
   t0: number
   authoredMs: number
+  /** Which event of the busiest other author it cites: "seq S (head − k)" (the flooder's, during a flood). */
+  cites: string
+}
+
+/** What an authored event cites of the author (not `self`) with the most events in `log`. */
+export function busiestCited(log: EventLog, deps: readonly string[]): string {
+  let best: { seq: number; top: number } | undefined
+  for (const d of deps) {
+    const s = log.get(d as EventId)
+    if (!s) continue
+    const top = log.topSeq(s.event.author)
+    if (!best || top > best.top) best = { seq: s.event.seq, top }
+  }
+  return best ? `seq ${best.seq} (head − ${best.top - best.seq})` : 'none'
 }
 
 /** The mesh as the benchmark sees it; peer 0 is the relay, peer i + 1 agent i. */
@@ -104,8 +120,9 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
     agents: n,
     async author(agent, taskId) {
       const t0 = wallNow()
-      const enc = await mesh.agents[agent].peer.author('task.claimed', { taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${taskId}`, description: '' })
-      return { id: enc.id, t0, authoredMs: wallNow() - t0 }
+      const peer = mesh.agents[agent].peer
+      const enc = await peer.author('task.claimed', { taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${taskId}`, description: '' })
+      return { id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps) }
     },
     stored: (ps, id, timeoutMs) => arrivals.wait(ps, id, timeoutMs),
     invite: (maxUses) => mesh.relay.invite({ role: 'agent', maxUses }),
@@ -181,7 +198,8 @@ function forkPeer(args: string[], onStored: (ids: string[], t: number) => void):
 }
 
 async function startProcesses(n: number, syncIntervalMs: number): Promise<FloodMesh> {
-  const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-flood-'))
+  // FLOOD_DIR (e.g. /dev/shm) puts the peers' stores off a disk other work shares, to tell its fsyncs from the flood's cost.
+  const dir = await mkdtemp(join(process.env.FLOOD_DIR || tmpdir(), 'chorus-bench-flood-'))
   const arrivals = new Arrivals(n + 1)
   const children: Child[] = []
   const stop = async () => {

@@ -11,6 +11,7 @@ import { genesisArrived } from '../lib/net/membership'
 import type { RoomPeer } from '../lib/net/room-peer'
 import { startMeshAgent, type MeshAgent } from '../lib/node/agent/mesh-agent'
 import { startRelay, type Relay } from '../lib/node/relay'
+import { busiestCited } from './flood-mesh'
 import { wallNow } from './mesh'
 import { cpuMs } from './room'
 
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
         if (req.op === 'author') {
           const t0 = wallNow()
           const enc = await peer.author('task.claimed', { taskId: req.taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${req.taskId}`, description: '' })
-          return send({ n: req.n, id: enc.id, t0, authoredMs: wallNow() - t0 })
+          return send({ n: req.n, id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps) })
         }
         const stats: PeerStats = {
           members: peer.host.replica.state.members.size,
