@@ -19,10 +19,9 @@ const MAX_CITED = 2
 
 /**
  * An author is hot while it writes faster than HOT_RATE events/s of its own clock over its last
- * HOT_SPAN events or over its last HOT_SPAN / 8 (a burst after a pause, e.g. a flood right after
- * the join): faster than the default per-author budget, so peers admit its events at the
- * budget's pace, each through its own queue, and may hold fewer of them than this peer does.
- * Its events HOT_SPAN back are ones they hold too.
+ * HOT_SPAN events (or all of them, if at least HOT_SPAN / 4): faster than the default per-author
+ * budget, so peers admit its events at the budget's pace, each through its own queue, and may
+ * hold fewer of them than this peer does. Its events HOT_SPAN back are ones they hold too.
  */
 export const HOT_SPAN = 64
 export const HOT_RATE = 100
@@ -46,12 +45,10 @@ function eventAt(log: EventLog, author: PeerId, seq: number): StoredEvent | unde
 /** True if `author`, whose latest event is `head`, writes faster than the rule's rate (see HOT_SPAN). */
 export function isHot(log: EventLog, head: StoredEvent, rule: CiteRule = {}): boolean {
   const span = rule.hotSpan ?? HOT_SPAN
-  const rate = rule.hotRate ?? HOT_RATE
-  const fasterOver = (m: number): boolean => {
-    const back = m >= 1 && m < head.event.seq ? eventAt(log, head.event.author, head.event.seq - m) : undefined
-    return back !== undefined && (head.event.time - back.event.time) * rate < m * 1000
-  }
-  return fasterOver(Math.max(1, Math.floor(span / 8))) || fasterOver(span)
+  const m = Math.min(span, head.event.seq - 1)
+  if (m < span / 4) return false
+  const back = eventAt(log, head.event.author, head.event.seq - m)
+  return back !== undefined && (head.event.time - back.event.time) * (rule.hotRate ?? HOT_RATE) < m * 1000
 }
 
 /**
