@@ -22,16 +22,16 @@ export interface Authored {
   id: string
   t0: number
   authoredMs: number
-  /** Which event of the busiest other author it cites: "seq S (head − k)" (the flooder's, during a flood). */
+  /** Which event of the busiest author outside the mesh it cites: "seq S (head − k)" (the flooder's, during a flood). */
   cites: string
 }
 
-/** What an authored event cites of the author (not `self`) with the most events in `log`. */
-export function busiestCited(log: EventLog, deps: readonly string[]): string {
+/** What an authored event cites of the author with the most events in `log`, among those not in `mesh` (the bench's own peers). */
+export function busiestCited(log: EventLog, deps: readonly string[], mesh: readonly string[]): string {
   let best: { seq: number; top: number } | undefined
   for (const d of deps) {
     const s = log.get(d as EventId)
-    if (!s) continue
+    if (!s || mesh.includes(s.event.author)) continue
     const top = log.topSeq(s.event.author)
     if (!best || top > best.top) best = { seq: s.event.seq, top }
   }
@@ -122,7 +122,7 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
       const t0 = wallNow()
       const peer = mesh.agents[agent].peer
       const enc = await peer.author('task.claimed', { taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${taskId}`, description: '' })
-      return { id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps) }
+      return { id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps, peers.map((q) => q.signer.peerId)) }
     },
     stored: (ps, id, timeoutMs) => arrivals.wait(ps, id, timeoutMs),
     invite: (maxUses) => mesh.relay.invite({ role: 'agent', maxUses }),
@@ -135,6 +135,7 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
         pulls: p.syncBudget.pulls,
         logSize: p.host.replica.log.size,
         logStats: p.host.replica.log.stats(),
+        self: p.signer.peerId,
         cpuMs: 0,
         perSec: p.authors.limits.perSec,
         burst: p.authors.limits.burst,
@@ -223,16 +224,19 @@ async function startProcesses(n: number, syncIntervalMs: number): Promise<FloodM
     }
     const stats = () => Promise.all(children.map((c) => c.ask<PeerStats>({ op: 'stats' }, 'stats')))
     const deadline = Date.now() + 60_000 + 2000 * n
-    while (!(await stats()).every((s) => s.members >= n + 1)) {
+    let all = await stats()
+    while (!all.every((s) => s.members >= n + 1)) {
       if (Date.now() > deadline) throw new Error('timed out waiting for every join everywhere')
       await new Promise((r) => setTimeout(r, 100))
+      all = await stats()
     }
+    const ids = all.map((s) => s.self)
     return {
       shape: 'processes',
       relayUrl,
       dir,
       agents: n,
-      author: (agent, taskId) => children[agent + 1].ask<Authored>({ op: 'author', taskId }, undefined, 60_000),
+      author: (agent, taskId) => children[agent + 1].ask<Authored>({ op: 'author', taskId, mesh: ids }, undefined, 60_000),
       stored: (ps, id, timeoutMs) => arrivals.wait(ps, id, timeoutMs),
       invite: (maxUses) => children[0].ask<string>({ op: 'invite', maxUses }, 'invite'),
       stats,

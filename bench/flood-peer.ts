@@ -16,7 +16,7 @@ import { wallNow } from './mesh'
 import { cpuMs } from './room'
 
 /** What the parent asks of a peer. */
-export type PeerAsk = { op: 'author'; taskId: string } | { op: 'invite'; maxUses: number } | { op: 'stats' } | { op: 'stop' }
+export type PeerAsk = { op: 'author'; taskId: string; mesh: string[] } | { op: 'invite'; maxUses: number } | { op: 'stats' } | { op: 'stop' }
 /** A request as sent; `n` numbers the answer. */
 export type PeerRequest = PeerAsk & { n: number }
 
@@ -29,6 +29,8 @@ export interface PeerStats {
   pulls: number
   logSize: number
   logStats: unknown
+  /** This peer's id. */
+  self: string
   cpuMs: number
   perSec: number
   burst: number
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
         if (req.op === 'author') {
           const t0 = wallNow()
           const enc = await peer.author('task.claimed', { taskId: req.taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${req.taskId}`, description: '' })
-          return send({ n: req.n, id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps) })
+          return send({ n: req.n, id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps, req.mesh) })
         }
         const stats: PeerStats = {
           members: peer.host.replica.state.members.size,
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
           pulls: peer.syncBudget.pulls,
           logSize: peer.host.replica.log.size,
           logStats: peer.host.replica.log.stats(),
+          self: peer.signer.peerId,
           cpuMs: cpuMs(),
           perSec: peer.authors.limits.perSec,
           burst: peer.authors.limits.burst,
