@@ -189,6 +189,27 @@ describe('ReplicaHost', () => {
     expect(addedWhenFirstResolved).toBeLessThanOrEqual(3)
   })
 
+  it('a batch of events (a sync round) still gives the event loop a turn each time a slice is spent', async () => {
+    const { room, base, burst } = await oneAuthorsBurst(12)
+    // 3 ms of verify per event against 1 ms slices: a turn between every two adds.
+    const verify: typeof testVerifier.verify = (p, b, s) => (busy(3), testVerifier.verify(p, b, s))
+    const host = new ReplicaHost({ room, store: createMemoryStore(), verifier: { verify }, sliceMs: 1 })
+    await host.ingest(base)
+    let turns = 0
+    let counting = true
+    const tick = () => {
+      if (!counting) return
+      turns++
+      setImmediate(tick)
+    }
+    setImmediate(tick)
+    const results = await host.ingest(burst.map((e) => e.bytes))
+    counting = false
+    expect(results.map((r) => r.status)).toEqual(burst.map(() => 'accepted'))
+    // Not one 36 ms task: other work ran between the adds.
+    expect(turns).toBeGreaterThanOrEqual(8)
+  })
+
   it("another author's lone event goes past one author's backlog in the lane, and the backlog keeps its order", async () => {
     const { room, base, burst, lone } = await oneAuthorsBurst(12)
     const verify: typeof testVerifier.verify = (p, b, s) => (busy(3), testVerifier.verify(p, b, s))

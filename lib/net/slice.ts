@@ -26,7 +26,7 @@ export class TimeSlicer {
   yields = 0
 
   constructor(
-    private readonly sliceMs = SLICE_MS,
+    readonly sliceMs = SLICE_MS,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -38,6 +38,11 @@ export class TimeSlicer {
   paused(): Promise<void> {
     if (this.waiting === 0 || this.yielding) return Promise.resolve()
     return new Promise((resolve) => this.pauseWaiters.push(resolve))
+  }
+
+  /** Milliseconds the current slice has lasted: a task of several steps stops once it reaches `sliceMs`. */
+  elapsed(): number {
+    return this.now() - this.sliceStart
   }
 
   /** Runs `task` after the tasks queued before it, yielding the loop first if the slice is spent. */
