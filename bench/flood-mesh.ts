@@ -24,6 +24,8 @@ export interface Authored {
   authoredMs: number
   /** Which event of the busiest author outside the mesh it cites: "seq S (head − k)" (the flooder's, during a flood). */
   cites: string
+  /** Its references other than the author's own previous event. */
+  deps: string[]
 }
 
 /** What an authored event cites of the author with the most events in `log`, among those not in `mesh` (the bench's own peers). */
@@ -47,6 +49,8 @@ export interface FloodMesh {
   author(agent: number, taskId: string): Promise<Authored>
   /** Wall times at which `peers` stored `id` (NaN: not within `timeoutMs`). */
   stored(peers: readonly number[], id: string, timeoutMs: number): Promise<number[]>
+  /** When `peer` stored `id` (wall ms), if it has. */
+  storedAt(peer: number, id: string): number | undefined
   invite(maxUses: number): Promise<string>
   stats(): Promise<PeerStats[]>
   /** CPU ms used by the peers so far (this process in one-process, the children's sum otherwise). */
@@ -67,6 +71,10 @@ class Arrivals {
   private readonly waiters = new Set<() => void>()
   constructor(peers: number) {
     this.at = Array.from({ length: peers }, () => new Map())
+  }
+  /** When `peer` stored `id` (wall ms), if it did. */
+  when(peer: number, id: string): number | undefined {
+    return this.at[peer].get(id)
   }
   note(peer: number, ids: readonly string[], t: number): void {
     for (const id of ids) if (!this.at[peer].has(id)) this.at[peer].set(id, t)
@@ -122,9 +130,10 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
       const t0 = wallNow()
       const peer = mesh.agents[agent].peer
       const enc = await peer.author('task.claimed', { taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${taskId}`, description: '' })
-      return { id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps, peers.map((q) => q.signer.peerId)) }
+      return { id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps, peers.map((q) => q.signer.peerId)), deps: enc.event.deps }
     },
     stored: (ps, id, timeoutMs) => arrivals.wait(ps, id, timeoutMs),
+    storedAt: (peer, id) => arrivals.when(peer, id),
     invite: (maxUses) => mesh.relay.invite({ role: 'agent', maxUses }),
     stats: async () =>
       peers.map((p) => ({
@@ -238,6 +247,7 @@ async function startProcesses(n: number, syncIntervalMs: number): Promise<FloodM
       agents: n,
       author: (agent, taskId) => children[agent + 1].ask<Authored>({ op: 'author', taskId, mesh: ids }, undefined, 60_000),
       stored: (ps, id, timeoutMs) => arrivals.wait(ps, id, timeoutMs),
+      storedAt: (peer, id) => arrivals.when(peer, id),
       invite: (maxUses) => children[0].ask<string>({ op: 'invite', maxUses }, 'invite'),
       stats,
       cpuMs: async () => (await stats()).reduce((s, x) => s + x.cpuMs, 0),

@@ -90,7 +90,7 @@ async function main(): Promise<void> {
         if (req.op === 'author') {
           const t0 = wallNow()
           const enc = await peer.author('task.claimed', { taskId: req.taskId, projectId: 'p', repository: 'github.com/acme/honest', title: `Honest work ${req.taskId}`, description: '' })
-          return send({ n: req.n, id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps, req.mesh) })
+          return send({ n: req.n, id: enc.id, t0, authoredMs: wallNow() - t0, cites: busiestCited(peer.host.replica.log, enc.event.deps, req.mesh), deps: enc.event.deps })
         }
         const stats: PeerStats = {
           members: peer.host.replica.state.members.size,

@@ -16,6 +16,8 @@ import type { BenchOptions, BenchResult } from './types'
 /** Where an honest event's time went: authoring (sign + store), reaching the relay, the slowest agent. */
 interface Parts {
   cites: string[]
+  /** Per event: agents that stored one of its deps only after the relay had stored the event (it waited there, pending). */
+  pending: number[]
   authored: number[]
   relay: number[]
   agents: number[]
@@ -26,10 +28,12 @@ async function honestLatencies(mesh: FloodMesh, running: () => boolean, tag: str
   const out: number[] = []
   for (let i = 0; running() && i < max; i++) {
     const a = i % mesh.agents
-    const { id, t0, authoredMs, cites } = await mesh.author(a, `${tag}-${i}`)
+    const { id, t0, authoredMs, cites, deps } = await mesh.author(a, `${tag}-${i}`)
     // The relay first, then the other agents; each time counts from the end of authoring.
     const others = [0, ...Array.from({ length: mesh.agents }, (_, j) => j + 1).filter((p) => p !== a + 1)]
-    const times = (await mesh.stored(others, id, 10_000)).map((t) => Math.max(0, t - t0 - authoredMs))
+    const stored = await mesh.stored(others, id, 10_000)
+    const times = stored.map((t) => Math.max(0, t - t0 - authoredMs))
+    parts.pending.push(others.slice(1).filter((p) => deps.some((d) => (mesh.storedAt(p, d) ?? Number.POSITIVE_INFINITY) > stored[0])).length)
     out.push(times.some(Number.isNaN) ? Number.NaN : authoredMs + Math.max(...times))
     parts.authored.push(authoredMs)
     parts.cites.push(cites)
@@ -68,8 +72,8 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
   const mesh = await startFloodMesh(shape, 3, 2000)
   try {
     let t0 = Date.now()
-    const calmParts: Parts = { cites: [], authored: [], relay: [], agents: [] }
-    const floodParts: Parts = { cites: [], authored: [], relay: [], agents: [] }
+    const calmParts: Parts = { cites: [], pending: [], authored: [], relay: [], agents: [] }
+    const floodParts: Parts = { cites: [], pending: [], authored: [], relay: [], agents: [] }
     const calm = await honestLatencies(mesh, () => Date.now() - t0 < durationMs, 'calm', calmParts)
     const invite = await mesh.invite(1)
     const s0 = await mesh.stats()
@@ -96,8 +100,8 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
       .filter((e) => !Number.isNaN(e.total))
       .sort((a, b) => b.total - a.total)
       .slice(0, 3)
-      .map(({ total, i }) => `${round(total, 0)} ms = ${round(floodParts.authored[i], 0)} + relay ${round(floodParts.relay[i], 0)} / slowest agent ${round(floodParts.agents[i], 0)} (cites the flooder's ${floodParts.cites[i]})`)
-    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents (${shape === 'processes' ? 'one process each, as deployed' : 'all on one thread of one process'}; calm measured the same way), one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${s0[0].perSec}/s, burst ${s0[0].burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${s1.map((q) => q.limited).join(', ')}; sync events deferred on the author budget (relay, agents): ${s1.map((q) => q.deferred).join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(s2[0].logStats)}; ${where} ${round(busy, 2)} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
+      .map(({ total, i }) => `${round(total, 0)} ms = ${round(floodParts.authored[i], 0)} + relay ${round(floodParts.relay[i], 0)} / slowest agent ${round(floodParts.agents[i], 0)} (cites the flooder's ${floodParts.cites[i]}${floodParts.pending[i] > 0 ? ', pending at an agent' : ''})`)
+    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents (${shape === 'processes' ? 'one process each, as deployed' : 'all on one thread of one process'}; calm measured the same way), one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s; ${floodParts.pending.filter((n) => n > 0).length} held pending at an agent that got one of their references only after the relay had them); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the relay stored ${accepted} of its events (default budgets: per author ${s0[0].perSec}/s, burst ${s0[0].burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${s1.map((q) => q.limited).join(', ')}; sync events deferred on the author budget (relay, agents): ${s1.map((q) => q.deferred).join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(s2[0].logStats)}; ${where} ${round(busy, 2)} CPU s per s during the flood phase; attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {
