@@ -9,8 +9,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { EventId } from '../lib/core/ids'
+import type { EventId, PeerId } from '../lib/core/ids'
 import type { EventLog } from '../lib/core/log/log'
+import type { RoomPeer } from '../lib/net/room-peer'
 import type { PeerAsk, PeerStats } from './flood-peer'
 import { startMesh, wallNow } from './mesh'
 import { cpuMs } from './room'
@@ -65,6 +66,36 @@ export function floodShape(env = process.env.FLOOD_PEERS): FloodShape {
   throw new Error(`FLOOD_PEERS is processes or one-process, got ${env}`)
 }
 
+/**
+ * Calls `report` with the ids `peer` newly stored, after each of its writes. The host's recent
+ * list holds the last 100 only and one write can hold more (a sync batch of a flood), so the
+ * events of `watched()` authors (the mesh's own) are also read from their chains: an honest
+ * event is never missed.
+ */
+export function reportStores(peer: RoomPeer, watched: () => readonly string[], report: (ids: string[], t: number) => void): void {
+  const seen = new Set<string>()
+  const upTo = new Map<string, number>()
+  const log = peer.host.replica.log
+  peer.host.subscribe(() => {
+    const t = wallNow()
+    const fresh: string[] = []
+    const add = (id: string) => {
+      if (seen.has(id)) return false
+      seen.add(id)
+      fresh.push(id)
+      return true
+    }
+    for (const e of peer.host.recent(100)) if (!add(e.id)) break
+    for (const a of watched()) {
+      const top = log.topSeq(a as PeerId)
+      if (top <= (upTo.get(a) ?? 0)) continue
+      for (const e of log.eventsAfter(a as PeerId, upTo.get(a) ?? 0)) add(e.id)
+      upTo.set(a, top)
+    }
+    if (fresh.length > 0) report(fresh, t)
+  })
+}
+
 /** Wall times per event id per peer, filled as peers report stores; waiters are woken on each report. */
 class Arrivals {
   private readonly at: Map<string, number>[]
@@ -107,19 +138,10 @@ export async function startFloodMesh(shape: FloodShape, n: number, syncIntervalM
 async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodMesh> {
   const mesh = await startMesh(n, { syncIntervalMs })
   const peers = mesh.peers()
+  const ids = peers.map((q) => q.signer.peerId as string)
   const arrivals = new Arrivals(peers.length)
   peers.forEach((p, i) => {
-    const seen = new Set<string>()
-    p.host.subscribe(() => {
-      const t = wallNow()
-      const fresh: string[] = []
-      for (const e of p.host.recent(100)) {
-        if (seen.has(e.id)) break
-        seen.add(e.id)
-        fresh.push(e.id)
-      }
-      arrivals.note(i, fresh, t)
-    })
+    reportStores(p, () => ids, (fresh, t) => arrivals.note(i, fresh, t))
   })
   return {
     shape: 'one-process',
@@ -240,6 +262,7 @@ async function startProcesses(n: number, syncIntervalMs: number): Promise<FloodM
       all = await stats()
     }
     const ids = all.map((s) => s.self)
+    await Promise.all(children.map((c) => c.ask({ op: 'watch', authors: ids })))
     return {
       shape: 'processes',
       relayUrl,

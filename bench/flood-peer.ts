@@ -11,12 +11,12 @@ import { genesisArrived } from '../lib/net/membership'
 import type { RoomPeer } from '../lib/net/room-peer'
 import { startMeshAgent, type MeshAgent } from '../lib/node/agent/mesh-agent'
 import { startRelay, type Relay } from '../lib/node/relay'
-import { busiestCited } from './flood-mesh'
+import { busiestCited, reportStores } from './flood-mesh'
 import { wallNow } from './mesh'
 import { cpuMs } from './room'
 
 /** What the parent asks of a peer. */
-export type PeerAsk = { op: 'author'; taskId: string; mesh: string[] } | { op: 'invite'; maxUses: number } | { op: 'stats' } | { op: 'stop' }
+export type PeerAsk = { op: 'author'; taskId: string; mesh: string[] } | { op: 'invite'; maxUses: number } | { op: 'stats' } | { op: 'watch'; authors: string[] } | { op: 'stop' }
 /** A request as sent; `n` numbers the answer. */
 export type PeerRequest = PeerAsk & { n: number }
 
@@ -43,20 +43,6 @@ const send = (m: unknown): void => {
   if (process.connected) process.send?.(m)
 }
 
-function reportStores(peer: RoomPeer): void {
-  const seen = new Set<string>()
-  peer.host.subscribe(() => {
-    const t = wallNow()
-    const fresh: string[] = []
-    for (const e of peer.host.recent(100)) {
-      if (seen.has(e.id)) break
-      seen.add(e.id)
-      fresh.push(e.id)
-    }
-    if (fresh.length > 0) send({ stored: fresh, t })
-  })
-}
-
 async function main(): Promise<void> {
   const [role, dir, syncMs, name, relayUrl, invite] = process.argv.slice(2)
   const syncIntervalMs = Number(syncMs)
@@ -81,11 +67,13 @@ async function main(): Promise<void> {
     await agent.join()
   }
   const peer = (relay?.peer ?? agent?.peer) as RoomPeer
-  reportStores(peer)
+  let watched: readonly string[] = []
+  reportStores(peer, () => watched, (stored, t) => send({ stored, t }))
   process.on('message', (req: PeerRequest) => {
     void (async () => {
       try {
         if (req.op === 'stop') return void (await stop(0))
+        if (req.op === 'watch') return send({ n: req.n, watching: (watched = req.authors).length })
         if (req.op === 'invite') return send({ n: req.n, invite: await (relay as Relay).invite({ role: 'agent', maxUses: req.maxUses }) })
         if (req.op === 'author') {
           const t0 = wallNow()
