@@ -79,8 +79,6 @@ interface Author {
   key: PublicKey
   node?: unknown
   web?: Promise<CryptoKey | null>
-  /** The imported key once `web` has settled (null: WebCrypto refused it). */
-  webKey?: CryptoKey | null
 }
 
 /** Verifies with the public key embedded in an Ed25519 peer id; false for anything else. */
@@ -110,17 +108,7 @@ export function libp2pVerifier(opts: { backend?: VerifyBackend } = {}): Verifier
   }
   const webKey = (a: Author): Promise<CryptoKey | null> =>
     // A key WebCrypto refuses falls back to libp2p's verify for that author only.
-    (a.web ??= (subtle as SubtleCrypto)
-      .importKey('raw', a.key.raw.slice(), { name: 'Ed25519' }, false, ['verify'])
-      .catch(() => null)
-      .then((k) => (a.webKey = k)))
-  const libp2pVerify = async (a: Author, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> => {
-    try {
-      return await a.key.verify(bytes, sig)
-    } catch {
-      return false
-    }
-  }
+    (a.web ??= (subtle as SubtleCrypto).importKey('raw', a.key.raw.slice(), { name: 'Ed25519' }, false, ['verify']).catch(() => null))
   const verifyAsync = async (a: Author, bytes: Uint8Array, sig: Uint8Array): Promise<boolean> => {
     if (webOk) {
       try {
@@ -130,27 +118,18 @@ export function libp2pVerifier(opts: { backend?: VerifyBackend } = {}): Verifier
         // e.g. a view on a SharedArrayBuffer, which WebCrypto refuses: libp2p copies it.
       }
     }
-    return libp2pVerify(a, bytes, sig)
+    try {
+      return await a.key.verify(bytes, sig)
+    } catch {
+      return false
+    }
   }
   return {
     /** Synchronous with node:crypto (no promise per event), a promise otherwise. */
     verify(peerId, bytes, sig) {
       const a = authorOf(peerId)
       if (a == null) return false
-      if (!node) {
-        // Every event after an author's first: WebCrypto's promise as it is, without an async
-        // frame around it (a tab verifies thousands of events in a catch-up).
-        if (webOk && a.webKey) {
-          try {
-            return (subtle as SubtleCrypto)
-              .verify({ name: 'Ed25519' }, a.webKey, sig as Uint8Array<ArrayBuffer>, bytes as Uint8Array<ArrayBuffer>)
-              .catch(() => libp2pVerify(a, bytes, sig))
-          } catch {
-            return libp2pVerify(a, bytes, sig)
-          }
-        }
-        return verifyAsync(a, bytes, sig)
-      }
+      if (!node) return verifyAsync(a, bytes, sig)
       try {
         return node.verify(null, bytes, a.node, sig)
       } catch {
