@@ -21,3 +21,6 @@ try {
   console.error(err)
   process.exitCode = 1
 }
+// A command that failed has nothing left to serve: whatever it started and could not stop (a
+// dial being retried, a half-started node) must not keep the process alive after the error.
+if (process.exitCode) process.exit()

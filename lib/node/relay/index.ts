@@ -79,6 +79,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     throw err
   }
   const say = opts.onLog ?? ((level: 'info' | 'warn' | 'error', message: string) => log[level]('relay_mesh', { message }))
+  // What has started so far, stopped in reverse if a later step fails (a port in use): a relay
+  // that failed to start must not keep its node listening or its timers running.
+  const started: Array<() => unknown> = []
   try {
     const joined = opts.join && opts.join.length > 0 ? await joinRoom({ store, privateKey, signer, targets: opts.join, invite: opts.invite, log: say }) : undefined
     const served = await openServedRoom(store, signer, { name: opts.roomName ?? 'Chorus room', open: opts.open ?? false })
@@ -86,6 +89,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     let peer: RoomPeer | undefined
     const gate = reservationGate({ isMember: (id) => isCurrentMember(peer, id), isBarred: (id) => isTakenBack(peer, id), maxGuests: opts.maxGuestReservations ?? 64 })
     const node = await createRelayNode({ privateKey, room: served.room, host: opts.host, port: opts.port, tcpPort: opts.tcpPort, announce, tls, gater: gate.gater })
+    started.push(() => node.stop())
     gate.attach(node)
     const inst = relayInstruments()
     const syncFailures = new SampledLog((reason, f) => log.warn('sync_failed', { reason, ...f }))
@@ -101,7 +105,9 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       onSyncError: (p, err) => syncFailures.hit(err.message, { peer: p }),
     })
     const observed = observeRelay({ node, peer, log })
+    started.push(() => observed.stop())
     await peer.start()
+    started.push(() => peer?.stop())
     const presence = new PresenceService(node, {
       signer: peer.signer,
       room: served.room,
@@ -130,6 +136,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       requests?.kick()
     })
     presence.start()
+    started.push(() => presence.stop(), unsubscribe, () => webhook?.stop(), () => requests?.stop())
     webhook?.kick()
     requests?.kick()
     let draining = false
@@ -162,6 +169,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         }),
       },
     })
+    started.push(() => http.close())
     const httpUrl = `${tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${(http.address() as AddressInfo).port}`
     mesh = await startRelayMesh({
       node,
@@ -224,6 +232,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       },
     }
   } catch (err) {
+    for (const stop of started.reverse()) await Promise.resolve().then(stop).catch(() => {})
     await store.close()
     release()
     throw err
