@@ -1,5 +1,5 @@
 /**
- * One peer of the flood benchmark in its own process (bench/flood-procs.ts forks it): a relay
+ * One peer of the flood benchmark in its own process (bench/flood-mesh.ts forks it): a relay
  * or a mesh agent, as deployed, so its socket reads wait for its own event loop only. It
  * reports every event it stores with the wall time, and answers the parent's requests over the
  * IPC channel. It stops when told, when the parent goes away, or after its time limit.

@@ -2,7 +2,7 @@
  * Flood: honest delivery latency on a real loopback mesh (relay + 3 honest agents) without and
  * then with a Byzantine member flooding 1,000 valid events/s for 10 s, both phases in the same
  * run. Each peer runs in its own process, as deployed (FLOOD_PEERS=one-process puts the relay
- * and the agents on this process's one thread, as before); the attacker is a separate process
+ * and the agents on this process's one thread); the attacker is a separate process
  * (`chorus-mesh attack --attack flood`), so its signing steals no peer's event loop.
  */
 import { spawn } from 'node:child_process'

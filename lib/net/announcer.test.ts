@@ -11,7 +11,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import fc from 'fast-check'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { discoveryValidator, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCEMENT_BYTES, openAnnouncement, readAccepted, signAnnouncement, VERIFIED_RECORDS } from './announcer'
+import { discoveryValidator, encodeAnnouncement, MAX_ANNOUNCED_ADDRS, MAX_ANNOUNCEMENT_BYTES, openAnnouncement, readAccepted, signAnnouncement, VERIFIED_BYTES, VERIFIED_RECORDS } from './announcer'
 import { discoveryTopic } from './topics'
 
 const TOPIC = discoveryTopic('bafy-room')
@@ -172,5 +172,24 @@ describe('signed discovery announcements', () => {
     expect(checks).toBe(VERIFIED_RECORDS + 1)
     await v(from, { type: 'unsigned', topic: TOPIC, data: record(0) })
     expect(checks).toBe(VERIFIED_RECORDS + 2)
+  })
+
+  it(`remember at most ${VERIFIED_BYTES} bytes of records: large ones push the oldest out sooner`, async () => {
+    let checks = 0
+    const v = discoveryValidator(TOPIC, async () => (checks++, { status: 'signed', peerId: peerIdFromPrivateKey(alice), addrs: [] }))
+    const from = peerIdFromPrivateKey(alice)
+    const record = (i: number) => new Uint8Array(Array.from({ length: MAX_ANNOUNCEMENT_BYTES }, (_, j) => (j < 4 ? (i >> (8 * j)) & 255 : j & 255)).reverse())
+    const fit = Math.floor(VERIFIED_BYTES / MAX_ANNOUNCEMENT_BYTES)
+    for (let i = 0; i < fit; i++) await v(from, { type: 'unsigned', topic: TOPIC, data: record(i) })
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(0) })
+    expect(checks).toBe(fit)
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(fit) })
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(fit) })
+    expect(checks).toBe(fit + 1)
+    // The oldest, record(0), made room and is checked again; record(1) is still remembered.
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(1) })
+    expect(checks).toBe(fit + 1)
+    await v(from, { type: 'unsigned', topic: TOPIC, data: record(0) })
+    expect(checks).toBe(fit + 2)
   })
 })

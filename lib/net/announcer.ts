@@ -152,6 +152,8 @@ export function readAccepted(data: Uint8Array): { peerId: PeerId; addrs: Uint8Ar
 
 /** Records a validator remembers as verified (a room has about this many announcing peers at most). */
 export const VERIFIED_RECORDS = 1024
+/** And at most this many bytes of them: any member can announce records of the largest size. */
+export const VERIFIED_BYTES = 1024 * 1024
 
 /**
  * The records a validator has verified, by their bytes. A peer announces the same record every
@@ -161,6 +163,7 @@ export const VERIFIED_RECORDS = 1024
  */
 class VerifiedRecords {
   private readonly seen = new Map<string, Uint8Array>()
+  private bytes = 0
 
   /** The record's signature (its last bytes) names it; the whole record must then be equal. */
   private static keyOf(data: Uint8Array): string {
@@ -178,9 +181,17 @@ class VerifiedRecords {
 
   add(data: Uint8Array): void {
     const key = VerifiedRecords.keyOf(data)
-    this.seen.delete(key)
-    if (this.seen.size >= VERIFIED_RECORDS) this.seen.delete(this.seen.keys().next().value as string)
+    this.forget(key)
+    while (this.seen.size > 0 && (this.seen.size >= VERIFIED_RECORDS || this.bytes + data.length > VERIFIED_BYTES)) this.forget(this.seen.keys().next().value as string)
     this.seen.set(key, data.slice())
+    this.bytes += data.length
+  }
+
+  private forget(key: string): void {
+    const old = this.seen.get(key)
+    if (old == null) return
+    this.seen.delete(key)
+    this.bytes -= old.length
   }
 }
 

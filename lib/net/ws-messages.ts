@@ -2,8 +2,8 @@
  * One WebSocket message per write (ADR 0094). libp2p's WebSocket connection sends every chunk
  * of a write as its own WebSocket message, and noise writes each frame as two chunks (its
  * 2-byte length prefix and the ciphertext): two messages, two socket writes (`writev`) and two
- * message events at the receiver for every frame. A relay forwarding one event to twenty
- * subscribers paid forty writes for it. Here a connection's write of several chunks leaves as
+ * message events at the receiver for every frame, so a relay forwarding one event to twenty
+ * subscribers would make forty writes. Here a connection's write of several chunks leaves as
  * one message holding them in order (a few, for a write above `MAX_MESSAGE`); the receiver
  * reads a byte stream, so where message boundaries fall changes nothing it decodes.
  *

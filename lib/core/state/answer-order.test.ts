@@ -27,6 +27,16 @@ describe('an authored event folds after everything its author held', () => {
     expect([...room.replica.state.ignored]).toEqual([])
   })
 
+  it('a revocation written after a burst cuts the member after everything its author saw', async () => {
+    const room = await replicaRoom()
+    const ann = await room.member('ann', 'agent')
+    for (let i = 0; i < 9; i++) await room.replica.author(ann, 'task.claimed', { taskId: `t${i}`, projectId: 'p', repository: `r${i}`, title: `Task ${i}`, description: '' })
+    room.clock.advance(60_000)
+    await room.replica.author(room.owner, 'member.revoked', { member: ann.peerId })
+    // The claims were made while ann was a member, and the owner saw them all: they stand.
+    expect([...room.replica.state.tasks.keys()].sort()).toEqual(Array.from({ length: 9 }, (_, i) => `t${i}`).sort())
+  })
+
   it('whatever the authors and their paces (fast-check)', async () => {
     let bursts = 0
     const burst = fc.record({ who: fc.integer({ min: 0, max: 2 }), count: fc.integer({ min: 1, max: 16 }), gapMs: fc.integer({ min: 0, max: 30 }) })

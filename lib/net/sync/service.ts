@@ -14,7 +14,7 @@ export interface SyncServiceInit {
   replica: SyncReplica
   /** Between periodic rounds (ms). @default 5000 */
   intervalMs?: number
-  /** Concurrent inbound rounds per connection. @default 2 */
+  /** Concurrent inbound rounds per connection and protocol version (1.1.0, 1.0.0 each). @default 2 */
   maxInboundStreams?: number
   /** After each completed round; `ms` is its duration on a monotonic clock. */
   onRound?: (peer: string, result: RoundResult, direction: 'out' | 'in', ms: number) => void

@@ -105,9 +105,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       onSyncError: (p, err) => syncFailures.hit(err.message, { peer: p }),
     })
     const observed = observeRelay({ node, peer, log })
-    started.push(() => observed.stop())
+    started.push(() => observed.stop(), () => peer?.stop())
     await peer.start()
-    started.push(() => peer?.stop())
     const presence = new PresenceService(node, {
       signer: peer.signer,
       room: served.room,
@@ -169,7 +168,11 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
         }),
       },
     })
-    started.push(() => http.close())
+    started.push(() => {
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()))
+      http.closeAllConnections()
+      return closed
+    })
     const httpUrl = `${tls ? 'https' : 'http'}://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${(http.address() as AddressInfo).port}`
     mesh = await startRelayMesh({
       node,
@@ -179,6 +182,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       seed: joined?.records,
       onWrongRoom: (w) => say('error', `relay ${w.relay}${w.via ? ` at ${w.via}` : ''} serves room ${w.room}, but this relay serves room ${w.ours}: not using it`),
     })
+    started.push(() => mesh?.stop())
     const relayMesh = mesh
     log.info('relay_started', {
       peer: node.peerId.toString(),

@@ -24,9 +24,9 @@ it('stops its node when its HTTP port is taken, so it starts again on the same p
   const [port, httpPort] = await freePorts(2)
   blocker = createServer()
   await new Promise<void>((r) => blocker!.listen(httpPort, '127.0.0.1', r))
-  await expect(startRelay({ dataDir, host: '127.0.0.1', port, httpPort })).rejects.toThrow(/EADDRINUSE/)
+  await expect(startRelay({ dataDir, host: '127.0.0.1', port, httpPort, presenceIntervalMs: 1000 })).rejects.toThrow(/EADDRINUSE/)
   await new Promise((r) => blocker!.close(r))
   blocker = undefined
-  relay = await startRelay({ dataDir, host: '127.0.0.1', port, httpPort })
+  relay = await startRelay({ dataDir, host: '127.0.0.1', port, httpPort, presenceIntervalMs: 1000 })
   expect(relay.node.getMultiaddrs().some((a) => a.toString().includes(`/tcp/${port}/`))).toBe(true)
 })
