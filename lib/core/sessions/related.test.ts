@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { linkTasks, relatedTasksByLinks } from './related'
+import { linkTasks, relatedTasks } from './related'
 
 /** The definition, by brute force: tasks reached in ≤ `hops` steps along any edge, either way. */
 function reference(edges: ReadonlyArray<readonly [string, string]>, tasks: readonly string[], hops: number): string[] {
@@ -26,7 +26,7 @@ describe('related tasks from the links the fold keeps', () => {
         for (const [a, b] of edges) for (const [k, v] of linkTasks(links, a, b)) links.set(k, v)
         const want = reference(edges, tasks, hops)
         if (want.length > 0) reachedSomething++
-        expect(relatedTasksByLinks(links, tasks, hops)).toEqual(want)
+        expect(relatedTasks(links, tasks, hops)).toEqual(want)
       }),
       { numRuns: 300 },
     )

@@ -1,5 +1,4 @@
 /** Related tasks: those within `hops` dependency edges of a session's tasks (DESIGN §2). */
-import type { DependencyState } from '../state/types'
 
 /** Each task's neighbours in the dependency graph: what `RoomState.links` holds. */
 export type TaskLinks = ReadonlyMap<string, readonly string[]>
@@ -24,7 +23,7 @@ export function linkTasks(links: TaskLinks, a: string, b: string): Array<[string
  * Task ids within `hops` of `tasks` in the dependency graph, excluding `tasks`, sorted. Walks
  * only the neighbourhood, so opening a session costs what it reaches, not the room's size.
  */
-export function relatedTasksByLinks(links: TaskLinks, tasks: readonly string[], hops: number): string[] {
+export function relatedTasks(links: TaskLinks, tasks: readonly string[], hops: number): string[] {
   const seen = new Set(tasks)
   let frontier = [...tasks]
   for (let h = 0; h < hops && frontier.length > 0; h++) {
@@ -33,11 +32,4 @@ export function relatedTasksByLinks(links: TaskLinks, tasks: readonly string[], 
     frontier = next
   }
   return [...seen].filter((t) => !tasks.includes(t)).sort()
-}
-
-/** The same answer from a list of dependencies (the links built first). */
-export function relatedTasks(dependencies: Iterable<DependencyState>, tasks: readonly string[], hops: number): string[] {
-  const links = new Map<string, string[]>()
-  for (const { dependency: d } of dependencies) for (const [k, v] of linkTasks(links, d.task1, d.task2)) links.set(k, v)
-  return relatedTasksByLinks(links, tasks, hops)
 }

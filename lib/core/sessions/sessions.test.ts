@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { DEFAULT_ROOM_CONFIG } from '../events/kinds/room'
-import { asEventId, asPeerId, type PeerId } from '../ids'
+import { asEventId, asPeerId } from '../ids'
 import type { MemberState, MessageState, SessionState } from '../state/types'
 import { consensusOf, requiredAgreements } from './consensus'
 import { canonicalTasks, sessionIdOf } from './ids'
 import { approvalsNeeded, reviewerCount } from './quorum'
-import { relatedTasks } from './related'
+import { linkTasks, relatedTasks } from './related'
 
 const P = (s: string) => asPeerId(s)
 const msg = (author: string, type: MessageState['type'], planVersion: number): MessageState => ({
@@ -67,8 +67,8 @@ describe('approval quorum', () => {
 })
 
 describe('related tasks', () => {
-  const dep = (task1: string, task2: string) => ({ dependency: { task1, task2, relationship: 'r', confidence: 1, reason: '' }, event: asEventId('e'), detectedBy: P('p') as PeerId })
-  const chain = [dep('a', 'b'), dep('b', 'c'), dep('c', 'd'), dep('d', 'e'), dep('x', 'y')]
+  const chain = new Map<string, readonly string[]>()
+  for (const [a, b] of [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['x', 'y']]) for (const [k, v] of linkTasks(chain, a, b)) chain.set(k, v)
   it('are the tasks within the hop limit, excluding the session tasks', () => {
     expect(relatedTasks(chain, ['a', 'b'], 0)).toEqual([])
     expect(relatedTasks(chain, ['a', 'b'], 1)).toEqual(['c'])

@@ -10,7 +10,7 @@ import type { EventId, PeerId } from '../ids'
 import { consensusOf } from '../sessions/consensus'
 import { durationStart } from '../sessions/duration'
 import { approvalsNeeded } from '../sessions/quorum'
-import { relatedTasksByLinks } from '../sessions/related'
+import { relatedTasks } from '../sessions/related'
 import { copySession, type Writer } from './journal'
 import type { RoomState, SessionState } from './types'
 
@@ -117,7 +117,7 @@ function opened(s: RoomState, e: Extract<AnyEvent, { kind: 'session.opened' }>, 
     rule: p.rule,
     status: 'active',
     participants: participants.slice(0, s.config.maxParticipants),
-    relatedTasks: relatedTasksByLinks(s.links, p.tasks, s.config.coordinationHops),
+    relatedTasks: relatedTasks(s.links, p.tasks, s.config.coordinationHops),
     openedAt: e.time,
     openedBy: e.author,
     openedEvent: id,

@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Replica } from '../../core/state/replica'
-import { testVerifier } from '../../core/testing/ed25519'
 import { replicaRoom } from '../../core/testing/replica'
-import { Replica as ReplicaClass } from '../../core/state/replica'
 import { memoryChannelPair } from './channel'
 import { SyncProtocolError } from './messages'
-import { initiateRound, respondRound, type SyncReplica } from './round'
-
-/** The sync view of a core replica, as the network layer builds it. */
-function syncView(r: Replica): SyncReplica {
-  return {
-    room: r.log.room,
-    summary: () => r.summary(),
-    missingFrom: (remote) =>
-      r
-        .missingFrom(remote)
-        .sort((x, y) => x.event.lamport - y.event.lamport || (x.id < y.id ? -1 : 1))
-        .map((e) => e.bytes),
-    async ingest(events) {
-      let added = 0
-      for (const e of events) if ((await r.add(e)).status === 'accepted') added++
-      return added
-    },
-  }
-}
+import { initiateRound, respondRound } from './round'
+import { emptyCopy, syncView } from './testing'
 
 async function round(a: Replica, b: Replica, probe = false) {
   const [ca, cb] = memoryChannelPair()
@@ -31,21 +12,14 @@ async function round(a: Replica, b: Replica, probe = false) {
   return { ra, rb }
 }
 
-/** A second replica of the same room holding only the genesis. */
-async function emptyCopy(source: Replica): Promise<Replica> {
-  const r = new ReplicaClass({ room: source.log.room, verifier: testVerifier, now: () => Date.UTC(2026, 10, 22, 12) })
-  await r.add(source.log.get(source.log.room)!)
-  return r
-}
-
 describe('anti-entropy round', () => {
-  it('brings two replicas that wrote on both sides to the same root and state in one round', async () => {
+  it.each([['hello', false], ['probe', true]])('opened by a %s, brings two replicas that wrote on both sides to the same root and state in one round', async (_, probe) => {
     const room = await replicaRoom()
     const a = room.replica
     const alice = await room.member('alice', 'agent')
     const bob = await room.member('bob', 'agent')
     const b = await emptyCopy(a)
-    await round(a, b)
+    await round(a, b, probe)
     expect(b.summary().root).toBe(a.summary().root)
 
     // A partition: each side writes on its own.
@@ -54,13 +28,13 @@ describe('anti-entropy round', () => {
     await b.author(bob, 'task.claimed', { taskId: 't3', projectId: 'p', repository: 'db', title: 'Add user preferences table', description: '' })
     expect(a.summary().root).not.toBe(b.summary().root)
 
-    const { ra, rb } = await round(a, b)
+    const { ra, rb } = await round(a, b, probe)
     expect(ra).toMatchObject({ equal: false, sent: 1, received: 2, added: 2 })
     expect(rb).toMatchObject({ equal: false, sent: 2, received: 1, added: 1 })
     expect(a.summary().root).toBe(b.summary().root)
     expect(a.digest()).toBe(b.digest())
     // A second round finds nothing to do.
-    expect((await round(a, b)).ra.equal).toBe(true)
+    expect((await round(a, b, probe)).ra.equal).toBe(true)
   })
 
   it('spreads equivocation evidence both ways so both sides quarantine the forking author', async () => {
@@ -148,23 +122,6 @@ describe('anti-entropy round', () => {
     // 41 authors' heads in the summary against one root.
     expect(hello.ra.bytesSent).toBeGreaterThan(41 * 60)
     expect(probe.ra.bytesSent).toBeLessThan(200)
-  })
-
-  it('opened by a probe, brings two replicas that wrote on both sides to the same root', async () => {
-    const room = await replicaRoom()
-    const a = room.replica
-    const alice = await room.member('alice', 'agent')
-    const bob = await room.member('bob', 'agent')
-    const b = await emptyCopy(a)
-    await round(a, b, true)
-    expect(b.summary().root).toBe(a.summary().root)
-    await a.author(alice, 'task.claimed', { taskId: 't1', projectId: 'p', repository: 'api', title: 'Define user authentication API', description: '' })
-    await b.author(bob, 'task.claimed', { taskId: 't2', projectId: 'p', repository: 'web', title: 'Implement login page', description: '' })
-    const { ra, rb } = await round(a, b, true)
-    expect(ra).toMatchObject({ equal: false, sent: 1, received: 1, added: 1 })
-    expect(rb).toMatchObject({ equal: false, sent: 1, received: 1, added: 1 })
-    expect(a.digest()).toBe(b.digest())
-    expect((await round(a, b, true)).ra.equal).toBe(true)
   })
 
   it('refuses a probe from a peer of another room with a clear reason', async () => {

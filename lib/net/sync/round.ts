@@ -43,7 +43,7 @@ export async function initiateRound(ch: Channel, replica: SyncReplica, opts: { p
   if (first.t === 'error') throw new SyncProtocolError('remote', first.reason)
   if (first.t !== 'hello') throw new SyncProtocolError('unexpected', `expected hello, got ${first.t}`)
   // The responder holds something else: it waits for the summary the probe left out.
-  if (opts.probe) await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(replica.summary()) })
+  if (opts.probe) await ch.send({ t: 'hello', v: SYNC_VERSION, room: replica.room, summary: toWire(mine) })
   return exchange(ch, replica, fromWire(first.summary))
 }
 

@@ -3,14 +3,12 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Replica } from '../../core/state/replica'
-import { Replica as ReplicaClass } from '../../core/state/replica'
-import { testVerifier } from '../../core/testing/ed25519'
 import { replicaRoom } from '../../core/testing/replica'
 import { streamChannel } from './libp2p-channel'
 import { SYNC_PROTOCOL, type SyncMessage } from './messages'
-import { respondRound, type SyncReplica } from './round'
+import { respondRound } from './round'
 import { SyncService } from './service'
+import { emptyCopy, syncView } from './testing'
 
 const nodes: Libp2p[] = []
 const services: SyncService[] = []
@@ -25,25 +23,10 @@ async function node(): Promise<Libp2p> {
   return n
 }
 
-function syncView(r: Replica): SyncReplica {
-  return {
-    room: r.log.room,
-    summary: () => r.summary(),
-    missingFrom: (remote) => r.missingFrom(remote).sort((x, y) => x.event.lamport - y.event.lamport || (x.id < y.id ? -1 : 1)).map((e) => e.bytes),
-    async ingest(events) {
-      let added = 0
-      for (const e of events) if ((await r.add(e)).status === 'accepted') added++
-      return added
-    },
-  }
-}
-
 async function roomWithAuthors(n: number) {
   const room = await replicaRoom()
   for (let i = 0; i < n; i++) await room.member(`agent-${i}`, 'agent')
-  const copy = new ReplicaClass({ room: room.replica.log.room, verifier: testVerifier, now: () => Date.UTC(2026, 10, 22, 12) })
-  await copy.add(room.replica.log.get(room.replica.log.room)!)
-  return { full: room.replica, copy }
+  return { full: room.replica, copy: await emptyCopy(room.replica) }
 }
 
 describe('sync service over libp2p', () => {
