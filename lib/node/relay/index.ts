@@ -79,8 +79,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
     throw err
   }
   const say = opts.onLog ?? ((level: 'info' | 'warn' | 'error', message: string) => log[level]('relay_mesh', { message }))
-  // What has started so far, stopped in reverse if a later step fails (a port in use): a relay
-  // that failed to start must not keep its node listening or its timers running.
+  // What has started so far, stopped in reverse by stop() and if a later step fails (a port in
+  // use): a relay that failed to start must not keep its node listening or its timers running.
   const started: Array<() => unknown> = []
   try {
     const joined = opts.join && opts.join.length > 0 ? await joinRoom({ store, privateKey, signer, targets: opts.join, invite: opts.invite, log: say }) : undefined
@@ -219,17 +219,7 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
           await new Promise((r) => setTimeout(r, drainMs))
         }
         log.info('relay_stopping', { connections: node.getConnections().length })
-        await relayMesh.stop()
-        unsubscribe()
-        observed.stop()
-        webhook?.stop()
-        requests?.stop()
-        await presence.stop()
-        const closed = new Promise<void>((resolve) => http.close(() => resolve()))
-        http.closeAllConnections()
-        await closed
-        await roomPeer.stop()
-        await node.stop()
+        for (const stop of [...started].reverse()) await stop()
         await store.close()
         release()
         log.info('relay_stopped', { events: roomPeer.host.replica.log.size })
