@@ -17,6 +17,9 @@ import { InboxDetail } from './InboxDetail'
 import { InboxList } from './InboxList'
 import { KeyHelp } from './KeyHelp'
 
+/** Time one render may spend building inbox rows: well under a frame budget's long task. */
+const ROW_SLICE_MS = 30
+
 const focusList = () => document.getElementById('inbox-list')?.focus()
 
 /** The inbox page. */
@@ -37,8 +40,17 @@ export function InboxView() {
   const lastPending = useUiDecisions((s) => s.pending[s.pending.length - 1])
   const state = useRoom((s) => s)
   // Kept across replica changes: only changed sessions' rows are rebuilt (10,000 stay cheap).
-  const [rowsOf] = useState(createInboxRows)
-  const rows = useDerived((s) => rowsOf(s, filter), [filter])
+  // A room opening with thousands of requests builds them a slice per task, so the page keeps
+  // answering; each slice's rows show as they come, as they do while a room catches up.
+  const [rowsOf] = useState(() => createInboxRows({ ms: ROW_SLICE_MS }))
+  const [slices, setSlices] = useState(0)
+  const rows = useDerived((s) => rowsOf(s, filter), [filter, slices])
+  const building = rowsOf.unfinished
+  useEffect(() => {
+    if (!building) return
+    const t = setTimeout(() => setSlices((n) => n + 1))
+    return () => clearTimeout(t)
+  }, [rows, slices, building])
   const list = useMemo(() => {
     const all = rows ?? []
     return dismissed.size === 0 || filter === 'decided' ? all : all.filter((r) => r.decided || !dismissed.has(r.id))
@@ -98,7 +110,7 @@ export function InboxView() {
       {state == null ? (
         <p className="text-sm text-muted">Loading the room …</p>
       ) : list.length === 0 ? (
-        <Empty filter={filter} />
+        building ? <p className="text-sm text-muted">Loading requests …</p> : <Empty filter={filter} />
       ) : (
         <div className="grid gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
           <InboxList

@@ -73,6 +73,50 @@ describe('inbox rows kept across changes', () => {
   })
 })
 
+describe('inbox rows built a slice at a time', () => {
+  /** True when every row of `part` is in `whole`, in the same order. */
+  const inOrder = (part: { session: string }[], whole: { session: string }[]) => {
+    let i = 0
+    for (const r of part) {
+      while (i < whole.length && whole[i].session !== r.session) i++
+      if (i++ === whole.length) return false
+    }
+    return true
+  }
+
+  it('show the rows built so far in order, and end equal to rows built at once through changes between slices', async () => {
+    const { room, rob, session } = await escalatedRoom()
+    const a = await room.member('cat', 'agent')
+    const escalate = async (i: number) => {
+      const other = sessionIdOf('planning', [`t${i}`], 'later')
+      await room.replica.author(a, 'session.opened', { session: other, type: 'planning', tasks: [`t${i}`], rule: 'later', evidence: [] })
+      room.clock.advance(10)
+      await room.replica.author(a, 'session.escalated', { session: other, reason: 'requested', note: `n${i}` })
+    }
+    for (let i = 0; i < 70; i++) await escalate(i)
+    // Every read of the clock moves it on: a slice of 0 ms ends at the first check.
+    let t = 0
+    const rows = createInboxRows({ ms: 0, clock: () => t++ })
+    const sizes: number[] = []
+    let shown = rows(room.replica.state, 'open')
+    while (rows.unfinished && sizes.length < 20) {
+      expect(inOrder(shown, inboxRows(room.replica.state, 'open'))).toBe(true)
+      sizes.push(shown.length)
+      if (sizes.length === 1) {
+        await room.replica.author(rob, 'escalation.resolved', { session, decision: 'Use JWT' })
+        await escalate(70)
+      }
+      shown = rows(room.replica.state, 'open')
+    }
+    expect(sizes.length).toBeGreaterThanOrEqual(2)
+    expect(sizes[0]).toBeLessThan(40)
+    expect(sizes).toEqual([...sizes].sort((x, y) => x - y))
+    for (const f of ['open', 'claimed', 'decided', 'all'] as const) expect(rows(room.replica.state, f)).toEqual(inboxRows(room.replica.state, f))
+    expect(rows(room.replica.state, 'open')).toHaveLength(71)
+    expect(rows.unfinished).toBe(false)
+  })
+})
+
 describe('action availability', () => {
   it('disables actions for guests and observers with a reason, and shows a claim by someone else', async () => {
     const { room, rob, eve, obs, session } = await escalatedRoom()

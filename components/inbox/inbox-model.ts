@@ -97,25 +97,63 @@ function unchanged(s: RoomState, x: SessionState, e: Entry): boolean {
 const openOrder = (a: InboxRow, b: InboxRow) => a.raisedAt - b.raisedAt || (a.session < b.session ? -1 : 1)
 const decidedOrder = (a: InboxRow, b: InboxRow) => b.raisedAt - a.raisedAt || (a.session < b.session ? -1 : 1)
 
+/** Rows for a filter, kept across replica changes (see `createInboxRows`). */
+export interface InboxRowsOf {
+  (s: RoomState, filter: InboxFilter): InboxRow[]
+  /**
+   * True when the last call spent its slice with rows still to build: the rows it returned
+   * are what is built so far, and the caller calls again after yielding to the browser.
+   */
+  readonly unfinished: boolean
+}
+
+/** How long one call may spend building rows, and the clock it is judged by. */
+export interface InboxSlice {
+  ms: number
+  clock?: () => number
+}
+
+/** Rows built between two reads of the clock: a row costs microseconds, a read is cheap. */
+const ROWS_PER_CHECK = 32
+
+/** Two lists sorted by `order`, as one: a linear merge, since the kept rows are in order already. */
+function merged(a: InboxRow[], b: InboxRow[], order: (x: InboxRow, y: InboxRow) => number): InboxRow[] {
+  if (b.length === 0) return a
+  const out: InboxRow[] = new Array(a.length + b.length)
+  let i = 0
+  let j = 0
+  for (let k = 0; k < out.length; k++) out[k] = j === b.length || (i < a.length && order(a[i], b[j]) <= 0) ? a[i++] : b[j++]
+  return out
+}
+
 /**
  * Inbox rows kept across replica changes (10,000 escalations cost ~100 ms to rebuild; a change
  * touches a few): each call still visits every session, but only compares a few references
- * for each, rebuilds only the rows whose session changed, re-sorts only when a row changed
- * (the previous order is nearly sorted), and returns the very same arrays when nothing did,
- * so React skips the list.
+ * for each, rebuilds only the rows whose session changed, sorts only the rows that changed and
+ * merges them into the kept order, and returns the very same arrays when nothing did,
+ * so React skips the list. With a `slice`, a call that has many rows to build (a tab opening
+ * on a replayed room) stops building when the slice is spent and returns the rows so far, in
+ * order, so no single task of the page builds them all; the next call goes on from there.
  */
-export function createInboxRows(): (s: RoomState, filter: InboxFilter) => InboxRow[] {
+export function createInboxRows(slice?: InboxSlice): InboxRowsOf {
+  const clock = slice?.clock ?? (() => performance.now())
   const cache = new Map<string, Entry>()
   let lastNeeded = -1
   let pass = 0
   let open: InboxRow[] = []
   let decided: InboxRow[] = []
+  let unfinished = false
   const derived = new Map<InboxFilter, { from: [InboxRow[], InboxRow[]]; rows: InboxRow[] }>()
   const update = (s: RoomState) => {
     pass++
     const fresh: InboxRow[] = []
+    const deadline = slice ? clock() + slice.ms : Infinity
     let stale = false
     let seen = 0
+    // Sessions seen for the first time but left for a later call: not in the cache yet.
+    let deferred = 0
+    let built = 0
+    unfinished = false
     const needed = approvalsNeeded(s.config, s.members.values())
     if (needed !== lastNeeded) (cache.clear(), (lastNeeded = needed))
     for (const x of s.sessions.values()) {
@@ -126,23 +164,31 @@ export function createInboxRows(): (s: RoomState, filter: InboxFilter) => InboxR
         had.seen = pass
         continue
       }
+      // Out of time: a changed session keeps its previous row (its entry stays out of date, so
+      // the next call rebuilds it); a new one waits for the next call.
+      if (unfinished || (++built % ROWS_PER_CHECK === 0 && clock() > deadline)) {
+        unfinished = true
+        if (had) had.seen = pass
+        else deferred++
+        continue
+      }
       const row = rowOf(s, x, needed)
       cache.set(x.id, { status: x.status, length: x.history.length, last: x.history[x.history.length - 1], claims: x.tasks.map((t) => claimOf(s, t)), row, seen: pass })
       if (row) fresh.push(row)
       stale ||= had?.row != null
     }
     // Sessions gone from the state (a replay can drop one): forget them.
-    if (seen !== cache.size) {
+    if (seen - deferred !== cache.size) {
       for (const [id, e] of cache) if (e.seen !== pass) cache.delete(id)
       stale = true
     }
     if (fresh.length === 0 && !stale) return
-    // Rows still current, in their previous order, then the new ones: a nearly sorted input.
+    // Rows still current, in their previous order, merged with the new ones.
     const current = (r: InboxRow) => cache.get(r.session)?.row === r
-    open = [...(stale ? open.filter(current) : open), ...fresh.filter((r) => !r.decided)].sort(openOrder)
-    decided = [...(stale ? decided.filter(current) : decided), ...fresh.filter((r) => r.decided)].sort(decidedOrder)
+    open = merged(stale ? open.filter(current) : open, fresh.filter((r) => !r.decided).sort(openOrder), openOrder)
+    decided = merged(stale ? decided.filter(current) : decided, fresh.filter((r) => r.decided).sort(decidedOrder), decidedOrder)
   }
-  return (s, filter) => {
+  const rowsOf = (s: RoomState, filter: InboxFilter): InboxRow[] => {
     update(s)
     if (filter === 'open') return open
     if (filter === 'decided') return decided
@@ -152,6 +198,7 @@ export function createInboxRows(): (s: RoomState, filter: InboxFilter) => InboxR
     derived.set(filter, { from: [open, decided], rows })
     return rows
   }
+  return Object.defineProperty(rowsOf, 'unfinished', { get: () => unfinished }) as InboxRowsOf
 }
 
 /** Rows for a filter (one-off; a view keeps a `createInboxRows()` across changes). */
