@@ -13,6 +13,7 @@ import type { EventId, PeerId } from '../lib/core/ids'
 import type { EventLog } from '../lib/core/log/log'
 import type { RoomPeer } from '../lib/net/room-peer'
 import type { PeerAsk, PeerStats } from './flood-peer'
+import type { Watched } from './flood-sched'
 import { startMesh, wallNow } from './mesh'
 import { cpuMs } from './room'
 
@@ -56,6 +57,8 @@ export interface FloodMesh {
   stats(): Promise<PeerStats[]>
   /** CPU ms used by the peers so far (this process in one-process, the children's sum otherwise). */
   cpuMs(): Promise<number>
+  /** The processes running the peers, named for the note. */
+  pids(): Watched[]
   stop(): Promise<void>
 }
 
@@ -72,7 +75,7 @@ export function floodShape(env = process.env.FLOOD_PEERS): FloodShape {
  * events of `watched()` authors (the mesh's own) are also read from their chains: an honest
  * event is never missed.
  */
-export function reportStores(peer: RoomPeer, watched: () => readonly string[], report: (ids: string[], t: number) => void): void {
+export function reportStores(peer: RoomPeer, watched: () => readonly string[], report: (ids: string[], t: number) => void, outside?: OutsideStores): void {
   const seen = new Set<string>()
   const upTo = new Map<string, number>()
   const log = peer.host.replica.log
@@ -85,7 +88,10 @@ export function reportStores(peer: RoomPeer, watched: () => readonly string[], r
       fresh.push(id)
       return true
     }
-    for (const e of peer.host.recent(100)) if (!add(e.id)) break
+    for (const e of peer.host.recent(100)) {
+      if (!add(e.id)) break
+      if (outside != null && watched().length > 0 && !watched().includes(e.event.author)) outside.note(t)
+    }
     for (const a of watched()) {
       const top = log.topSeq(a as PeerId)
       if (top <= (upTo.get(a) ?? 0)) continue
@@ -94,6 +100,14 @@ export function reportStores(peer: RoomPeer, watched: () => readonly string[], r
     }
     if (fresh.length > 0) report(fresh, t)
   })
+}
+
+/** When a peer stored events of authors outside the mesh (the flooder's, in a flood): wall times, the first 20,000. */
+export class OutsideStores {
+  readonly times: number[] = []
+  note(t: number): void {
+    if (this.times.length < 20_000) this.times.push(t)
+  }
 }
 
 /** Wall times per event id per peer, filled as peers report stores; waiters are woken on each report. */
@@ -140,8 +154,9 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
   const peers = mesh.peers()
   const ids = peers.map((q) => q.signer.peerId as string)
   const arrivals = new Arrivals(peers.length)
+  const outside = peers.map(() => new OutsideStores())
   peers.forEach((p, i) => {
-    reportStores(p, () => ids, (fresh, t) => arrivals.note(i, fresh, t))
+    reportStores(p, () => ids, (fresh, t) => arrivals.note(i, fresh, t), outside[i])
   })
   return {
     shape: 'one-process',
@@ -158,7 +173,7 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
     storedAt: (peer, id) => arrivals.when(peer, id),
     invite: (maxUses) => mesh.relay.invite({ role: 'agent', maxUses }),
     stats: async () =>
-      peers.map((p) => ({
+      peers.map((p, i) => ({
         members: p.host.replica.state.members.size,
         received: p.gossip.received,
         limited: `${p.gossip.forwarderLimited}/${p.gossip.authorLimited}`,
@@ -170,8 +185,10 @@ async function startInProcess(n: number, syncIntervalMs: number): Promise<FloodM
         cpuMs: 0,
         perSec: p.authors.limits.perSec,
         burst: p.authors.limits.burst,
+        outside: outside[i].times,
       })),
     cpuMs: async () => cpuMs(),
+    pids: () => [{ label: 'bench (relay + agents)', pid: process.pid }],
     stop: () => mesh.stop(),
   }
 }
@@ -274,6 +291,7 @@ async function startProcesses(n: number, syncIntervalMs: number): Promise<FloodM
       invite: (maxUses) => children[0].ask<string>({ op: 'invite', maxUses }, 'invite'),
       stats,
       cpuMs: async () => (await stats()).reduce((s, x) => s + x.cpuMs, 0),
+      pids: () => children.map((c, i) => ({ label: i === 0 ? 'relay' : `a${i - 1}`, pid: c.proc.pid as number })),
       stop,
     }
   } catch (err) {

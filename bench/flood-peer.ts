@@ -11,7 +11,7 @@ import { genesisArrived } from '../lib/net/membership'
 import type { RoomPeer } from '../lib/net/room-peer'
 import { startMeshAgent, type MeshAgent } from '../lib/node/agent/mesh-agent'
 import { startRelay, type Relay } from '../lib/node/relay'
-import { busiestCited, reportStores } from './flood-mesh'
+import { busiestCited, OutsideStores, reportStores } from './flood-mesh'
 import { wallNow } from './mesh'
 import { cpuMs } from './room'
 
@@ -34,6 +34,8 @@ export interface PeerStats {
   cpuMs: number
   perSec: number
   burst: number
+  /** When events of authors outside the mesh were stored (wall ms; flood-mesh.ts OutsideStores). */
+  outside: number[]
 }
 
 /** The longest a peer lives: a parent that died without a word never leaves one behind for long. */
@@ -68,7 +70,8 @@ async function main(): Promise<void> {
   }
   const peer = (relay?.peer ?? agent?.peer) as RoomPeer
   let watched: readonly string[] = []
-  reportStores(peer, () => watched, (stored, t) => send({ stored, t }))
+  const outside = new OutsideStores()
+  reportStores(peer, () => watched, (stored, t) => send({ stored, t }), outside)
   process.on('message', (req: PeerRequest) => {
     void (async () => {
       try {
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
           cpuMs: cpuMs(),
           perSec: peer.authors.limits.perSec,
           burst: peer.authors.limits.burst,
+          outside: outside.times,
         }
         send({ n: req.n, stats })
       } catch (err) {
