@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
 import { sessionIdOf } from '@/lib/core/sessions/ids'
 import { dependencySession, planFor, replicaRoom } from '@/lib/core/testing/replica'
+import { INBOX_FILTERS } from '@/lib/stores/ui-inbox'
 import { availability } from '@/components/session/permissions'
 import { createInboxRows, inboxRows, step, unreadCount } from './inbox-model'
 
@@ -15,6 +17,16 @@ async function escalatedRoom() {
   room.clock.advance(1000)
   await room.replica.author(bob, 'session.escalated', { session, reason: 'requested', note: 'We disagree on the token format' })
   return { room, ann, rob, eve, obs, session }
+}
+
+/** True when every row of `part` is in `whole`, in the same order. */
+function inOrder(part: { session: string }[], whole: { session: string }[]): boolean {
+  let i = 0
+  for (const r of part) {
+    while (i < whole.length && whole[i].session !== r.session) i++
+    if (i++ === whole.length) return false
+  }
+  return true
 }
 
 describe('inbox rows', () => {
@@ -74,16 +86,6 @@ describe('inbox rows kept across changes', () => {
 })
 
 describe('inbox rows built a slice at a time', () => {
-  /** True when every row of `part` is in `whole`, in the same order. */
-  const inOrder = (part: { session: string }[], whole: { session: string }[]) => {
-    let i = 0
-    for (const r of part) {
-      while (i < whole.length && whole[i].session !== r.session) i++
-      if (i++ === whole.length) return false
-    }
-    return true
-  }
-
   it('show the rows built so far in order, and end equal to rows built at once through changes between slices', async () => {
     const { room, rob, session } = await escalatedRoom()
     const a = await room.member('cat', 'agent')
@@ -115,6 +117,57 @@ describe('inbox rows built a slice at a time', () => {
     expect(rows(room.replica.state, 'open')).toHaveLength(71)
     expect(rows.unfinished).toBe(false)
   })
+})
+
+describe('inbox rows under any changes and slices', () => {
+  /** One change to the room between two reads of the rows. */
+  const change = fc.oneof(
+    fc.constant({ op: 'escalate' as const }),
+    fc.record({ op: fc.constantFrom('claim' as const, 'resolve' as const), pick: fc.nat() }),
+    fc.constant({ op: 'reviewer' as const }),
+  )
+
+  it('end equal to rows built at once, for every filter, and show only rows in their final order meanwhile', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ change, filter: fc.constantFrom(...INBOX_FILTERS), reads: fc.integer({ min: 0, max: 2 }) }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 1, max: 3 }),
+        async (steps, ms, tick) => {
+          // A quorum of two thirds of the reviewers: a reviewer joining changes every row's quorum.
+          const room = await replicaRoom({ approvalQuorum: 'two-thirds' })
+          const agent = await room.member('cat', 'agent')
+          const rob = await room.member('rob', 'reviewer')
+          const escalated: string[] = []
+          let t = 0
+          const rows = createInboxRows({ ms, clock: () => (t += tick) })
+          for (const [i, { change: c, filter, reads }] of steps.entries()) {
+            if (c.op === 'escalate') {
+              const session = sessionIdOf('planning', [`t${i}`], 'later')
+              await room.replica.author(agent, 'session.opened', { session, type: 'planning', tasks: [`t${i}`], rule: 'later', evidence: [] })
+              room.clock.advance(10)
+              await room.replica.author(agent, 'session.escalated', { session, reason: 'requested', note: `n${i}` })
+              escalated.push(session)
+            } else if (c.op === 'reviewer') await room.member(`r${i}`, 'reviewer')
+            else if (escalated.length > 0) {
+              const [session] = escalated.splice(c.pick % escalated.length, 1)
+              if (c.op === 'claim') (await room.replica.author(rob, 'escalation.claimed', { session }), escalated.push(session))
+              else await room.replica.author(rob, 'escalation.resolved', { session, decision: `d${i}` })
+            }
+            for (let r = 0; r < reads; r++) {
+              const shown = rows(room.replica.state, filter)
+              const whole = inboxRows(room.replica.state, filter)
+              expect(new Set(shown.map((x) => x.session)).size).toBe(shown.length)
+              expect(inOrder(shown, whole)).toBe(true)
+            }
+          }
+          for (let n = 0; n < 1000 && (rows(room.replica.state, 'all'), rows.unfinished); n++);
+          for (const f of INBOX_FILTERS) expect(rows(room.replica.state, f)).toEqual(inboxRows(room.replica.state, f))
+        },
+      ),
+      { numRuns: 40, endOnFailure: true },
+    )
+  }, 120_000)
 })
 
 describe('action availability', () => {

@@ -127,13 +127,13 @@ function merged(a: InboxRow[], b: InboxRow[], order: (x: InboxRow, y: InboxRow) 
 }
 
 /**
- * Inbox rows kept across replica changes (10,000 escalations cost ~100 ms to rebuild; a change
- * touches a few): each call still visits every session, but only compares a few references
- * for each, rebuilds only the rows whose session changed, sorts only the rows that changed and
- * merges them into the kept order, and returns the very same arrays when nothing did,
- * so React skips the list. With a `slice`, a call that has many rows to build (a tab opening
- * on a replayed room) stops building when the slice is spent and returns the rows so far, in
- * order, so no single task of the page builds them all; the next call goes on from there.
+ * Inbox rows kept across replica changes (a change touches a few of thousands): each call
+ * still visits every session, but only compares a few references for each, rebuilds only the
+ * rows whose session changed, sorts only those and merges them into the kept order, and
+ * returns the very same arrays when nothing changed, so React skips the list. With a `slice`,
+ * a call that has many rows to build (a tab opening on a replayed room) stops building when
+ * the slice is spent and returns the rows so far, in order, so no single task of the page
+ * builds them all; the next call goes on from there.
  */
 export function createInboxRows(slice?: InboxSlice): InboxRowsOf {
   const clock = slice?.clock ?? (() => performance.now())
@@ -155,7 +155,14 @@ export function createInboxRows(slice?: InboxSlice): InboxRowsOf {
     let built = 0
     unfinished = false
     const needed = approvalsNeeded(s.config, s.members.values())
-    if (needed !== lastNeeded) (cache.clear(), (lastNeeded = needed))
+    // Every row depends on the quorum: when it changes, they are all built again.
+    if (needed !== lastNeeded) {
+      cache.clear()
+      lastNeeded = needed
+      open = []
+      decided = []
+      stale = true
+    }
     for (const x of s.sessions.values()) {
       if (x.escalations.length === 0 && x.approvals.length === 0 && !x.decisions.some((d) => d.kind === 'approved')) continue
       seen++
