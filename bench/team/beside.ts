@@ -5,11 +5,12 @@
  * whole stops by itself; it prints one row per run and the ratios, as JSON and as Markdown.
  *   node --import tsx bench/team/beside.ts [--agents 8] [--tasks 25] [--tabs 3]
  *     [--alone-timeout 180] [--beside-timeout 420] [--only alone|beside] [--out run.json] [--against alone.json]
- *     [--profile relay.cpuprofile]
+ *     [--profile relay.cpuprofile] [--port-base 3240]
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
  * rows, and `--against` reads an earlier run's alone row to compare a beside run with.
  * `--profile` writes the relay's CPU profile of the beside run (`profile.ts` reads it; the
- * profiler slows the relay, so compare profiled runs only with profiled runs).
+ * profiler slows the relay, so compare profiled runs only with profiled runs). `--port-base`: the
+ * alone run's relay listens on it and the next two ports, the beside run's on the three after.
  */
 import '../../lib/node/polyfills'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -42,6 +43,8 @@ export interface BesideRow {
   tabLongestMs: number | null
   tabOver200: number
   agentLagMaxMs: number
+  /** The relay's presence beats by outcome (verified, skipped, …) over the whole run, start-up included. */
+  relayBeats: Record<string, number>
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number]
   at: string
@@ -70,6 +73,7 @@ export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, nu
     tabLongestMs: r.tabs.length === 0 ? null : Math.max(...r.tabs.map((t) => t.longest)),
     tabOver200: r.tabs.reduce((n, t) => n + t.over200, 0),
     agentLagMaxMs: r.agentLagMaxMs,
+    relayBeats: r.relayBeats,
     load,
     at,
   }
@@ -102,6 +106,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       out: { type: 'string' },
       against: { type: 'string' },
       profile: { type: 'string' },
+      'port-base': { type: 'string' },
     },
   })
   if (values.only != null && values.only !== 'alone' && values.only !== 'beside') throw new Error(`--only ${values.only}: expected alone or beside`)
@@ -119,6 +124,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       tabs: run === 'beside' ? Number(values.tabs) : 0,
       timeoutMs: Number(values[run === 'alone' ? 'alone-timeout' : 'beside-timeout']) * 1000,
       profile: run === 'beside' ? values.profile : undefined,
+      portBase: values['port-base'] == null ? undefined : Number(values['port-base']) + (run === 'beside' ? 3 : 0),
       log,
     })
     rows.push(rowOf(run, r, [start, load1()], at))

@@ -34,6 +34,8 @@ export interface RoomRunOptions {
   /** Also profile each workload agent (beside the relay's file, suffixed with its name); it slows them. */
   profileAgents?: boolean
   timeoutMs: number
+  /** The relay's libp2p, HTTP and web ports are this and the next two (a shared machine's assigned range); free ports when absent. */
+  portBase?: number
   log?: (line: string) => void
 }
 
@@ -64,6 +66,8 @@ export interface RoomRunResult {
    * the rest came by gossip).
    */
   relaySync: Record<string, number>
+  /** The relay's presence beats at the end (/metrics `chorus_presence_beats_total`), by outcome: verified, skipped, not_member, forged. */
+  relayBeats: Record<string, number>
   /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
   agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
   dir: string
@@ -127,7 +131,7 @@ function invitesOf(p: ChildProcess, timeoutMs: number): Promise<{ agent: string;
 export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
   const log = o.log ?? (() => {})
   const dir = mkdtempSync(join(tmpdir(), `chorus-bench-team-${o.label}-`))
-  const [http, port, web] = [await freePort(), await freePort(), await freePort()]
+  const [http, port, web] = o.portBase != null ? [o.portBase, o.portBase + 1, o.portBase + 2] : [await freePort(), await freePort(), await freePort()]
   const useStart = o.demo || o.tabs > 0
   if (useStart) ensureBuilt()
   const relayArgs = useStart
@@ -227,6 +231,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const metrics = await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text(), () => '')
     const relayOutcomes = Object.fromEntries([...metrics.matchAll(/^chorus_events_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]).filter(([, n]) => (n as number) > 0))
     const relaySync = Object.fromEntries([...metrics.matchAll(/^chorus_sync_events_total\{direction="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))
+    const relayBeats = Object.fromEntries([...metrics.matchAll(/^chorus_presence_beats_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))
     const counted = nextMessage(agents[0], (m) => ((m as AgentChildReport).type === 'census' ? (m as Extract<AgentChildReport, { type: 'census' }>).census : undefined), 60_000, 'a census')
     agents[0].send({ type: 'census' })
     const census = await counted
@@ -246,6 +251,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       tabJoinRetries: tabRetries,
       relayOutcomes,
       relaySync,
+      relayBeats,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
       dir,
     }

@@ -124,6 +124,8 @@ describe('presence is authenticated by the room log', () => {
     expect(service.forgedBeats).toBe(3)
     expect(await deliver(alice, { name: 'alice', kind: 'human', role: 'reviewer' })).toBe(TopicValidatorResult.Accept)
     expect(rows()).toEqual([{ id: alice.peerId, name: 'alice', kind: 'human', role: 'reviewer', status: 'alive' }])
+    // Four signatures checked, one of them held.
+    expect([verified, service.verifiedBeats]).toEqual([4, 1])
   })
 
   it('a replayed beat does not keep a silent member alive, and is never verified again', async () => {
@@ -136,6 +138,7 @@ describe('presence is authenticated by the room log', () => {
       expect(await receive(old)).toBe(TopicValidatorResult.Ignore)
     }
     expect(verified).toBe(before)
+    expect([service.verifiedBeats, service.skippedBeats]).toEqual([1, 10])
     expect(service.snapshot().peers.map((p) => p.status)).toEqual(['dead'])
   })
 

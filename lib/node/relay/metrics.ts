@@ -87,6 +87,12 @@ export function relayMetrics(inst: RelayInstruments, s: RelayCollectors): Regist
     this.reset()
     for (const p of presence.snapshot().peers) this.inc({ status: p.status })
   }, ['status'])
+  counter('chorus_presence_beats_total', 'Presence beats received, by outcome: verified (signature checked), skipped (replay or over budget, not checked), not_member, forged', () => [
+    [{ outcome: 'verified' }, presence.verifiedBeats],
+    [{ outcome: 'skipped' }, presence.skippedBeats],
+    [{ outcome: 'not_member' }, presence.droppedBeats],
+    [{ outcome: 'forged' }, presence.forgedBeats],
+  ], ['outcome'])
   gauge('chorus_events_stored', 'Events of the room held by this relay', function () {
     this.set(peer.host.replica.log.size)
   })
