@@ -3,7 +3,8 @@
  * ./bench/team/loop-monitor.ts bin/chorus-mesh.js …`), so the product command runs unchanged:
  * it measures the event loop (perf_hooks' delay histogram, and every stall over 50 ms as
  * seen by a 10 ms timer, with the CPU time the process used meanwhile) and, with
- * CHORUS_BENCH_PROFILE=<file>, takes a CPU profile through the inspector until asked to stop.
+ * CHORUS_BENCH_PROFILE=<file>, takes a CPU profile through the inspector until asked to stop
+ * (with CHORUS_BENCH_HEAP=1 also a sampling heap profile of what was allocated, `<file>.heapprofile`).
  * It answers the parent over IPC. On a loaded machine a stall is partly the process waiting for
  * a core: a stall whose CPU time is far below its length was mostly the scheduler's, one whose
  * CPU time is close to it was code holding the loop.
@@ -52,6 +53,8 @@ if (process.send != null) {
     session.post('Profiler.enable')
     session.post('Profiler.setSamplingInterval', { interval: 500 })
     session.post('Profiler.start')
+    // Allocations sampled every 64 KiB, those already collected kept: where GC pressure comes from.
+    if (process.env.CHORUS_BENCH_HEAP === '1') session.post('HeapProfiler.startSampling', { samplingInterval: 65536, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as object)
   }
 
   process.on('message', (m: MonitorRequest) => {
@@ -66,7 +69,11 @@ if (process.send != null) {
     } else if (m.type === 'profile-stop' && session && file) {
       session.post('Profiler.stop', (err, res) => {
         if (!err) writeFileSync(file, JSON.stringify(res.profile))
-        process.send?.({ type: 'profile', written: !err })
+        if (process.env.CHORUS_BENCH_HEAP !== '1') return void process.send?.({ type: 'profile', written: !err })
+        session.post('HeapProfiler.stopSampling', (herr, hres) => {
+          if (!herr) writeFileSync(`${file}.heapprofile`, JSON.stringify(hres.profile))
+          process.send?.({ type: 'profile', written: !err })
+        })
       })
     }
   })
