@@ -156,3 +156,30 @@ describe('presence is authenticated by the room log', () => {
     expect(rows().map((r) => r.status)).toEqual(['alive'])
   })
 })
+
+describe('a hub forwards the beats of a window together', () => {
+  it('counts each beat on arrival, answers Accept for all of a window at its end, and rejects a forged one at once', async () => {
+    await service.stop()
+    const fake = connectedNode(testSigner('hub').peerId)
+    validators = fake.topicValidators
+    service = startPresence(fake.node, room, testSigner('hub'), { intervalMs: INTERVAL, me: { kind: 'relay', role: 'relay' }, forwardWindowMs: 200 })
+    const members = [await room.member('a', 'agent'), await room.member('b', 'agent'), await room.member('c', 'reviewer')]
+    const verdicts: Array<[string, TopicValidatorResult, number]> = []
+    const start = Date.now()
+    for (const [i, m] of members.entries()) {
+      void deliver(m, { name: 'x', kind: 'agent', role: 'agent' }).then((v) => verdicts.push([m.peerId, v, Date.now() - start]))
+      await vi.advanceTimersByTimeAsync(50 * (i + 1) - (Date.now() - start))
+    }
+    // Mallory signs a beat under Alice's name: rejected without waiting for the window.
+    const impostor: Signer = { peerId: members[0].peerId, sign: (b) => members[1].sign(b) }
+    vi.advanceTimersByTime(1)
+    expect(await deliver(impostor, { name: 'x', kind: 'agent', role: 'agent' })).toBe(TopicValidatorResult.Reject)
+    // Every member is counted alive at once; nobody's Accept has gone yet.
+    expect(service.snapshot().peers.map((p) => p.status)).toEqual(['alive', 'alive', 'alive'])
+    expect(verdicts).toEqual([])
+    await vi.advanceTimersByTimeAsync(200)
+    expect(verdicts.map(([id, v]) => [id, v])).toEqual(members.map((m) => [m.peerId, TopicValidatorResult.Accept]))
+    // One release for the three: all at the window's end, 200 ms after the first arrived.
+    expect(new Set(verdicts.map(([, , at]) => at))).toEqual(new Set([200]))
+  })
+})

@@ -25,6 +25,7 @@ import { presenceTopic } from '../topics'
 import { bestKind, type TransportKind } from '../transport-kind'
 import { stallAware } from '../clock'
 import { libp2pVerifier } from '../keys'
+import { Batch } from './batch'
 import { decodeHeartbeat, encodeHeartbeat, verifyHeartbeat } from './message'
 import { LateProbe } from './probe'
 
@@ -70,6 +71,11 @@ export interface PresenceServiceInit {
   suspectAfter?: number
   deadAfter?: number
   /**
+   * A hub's accepted beats are forwarded together, at most this long after they arrive (ms,
+   * batch.ts), instead of each with its own write to every subscriber. @default 0 (each at once)
+   */
+  forwardWindowMs?: number
+  /**
    * The tracker's clock (tests inject one). @default a stall-aware monotonic clock (clock.ts):
    * time this process was not running does not make the others miss beats.
    */
@@ -97,6 +103,7 @@ export class PresenceService {
   /** The pace announced with the last beat (ms). */
   private announced: number
   private readonly probe: LateProbe
+  private readonly forwards?: Batch
   private readonly listeners = new Set<(snapshot: PresenceSnapshot) => void>()
   private emitTimer?: ReturnType<typeof setTimeout>
   private rootSource?: () => string
@@ -130,6 +137,7 @@ export class PresenceService {
     })
     this.announced = this.tracker.intervalMs
     this.probe = new LateProbe(node, this.tracker, this.now)
+    if ((init.forwardWindowMs ?? 0) > 0) this.forwards = new Batch(init.forwardWindowMs ?? 0)
   }
 
   start(): void {
@@ -149,6 +157,7 @@ export class PresenceService {
     if (this.node.services.pubsub.topicValidators.get(this.topic) === this.validate) this.node.services.pubsub.topicValidators.delete(this.topic)
     this.node.removeEventListener('connection:open', this.onConnectionChange)
     this.node.removeEventListener('connection:close', this.onConnectionChange)
+    this.forwards?.release()
     this.publish('bye')
   }
 
@@ -260,6 +269,8 @@ export class PresenceService {
     if (h.beat.type === 'bye') this.tracker.leave(from)
     else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now(), credibleInterval(h.beat.every, this.tracker.intervalMs, this.tracker.heard, this.pace))
     this.emitChange()
+    // Counted at once; only the forward waits for the window's other beats.
+    await this.forwards?.wait()
     return TopicValidatorResult.Accept
   }
 

@@ -39,7 +39,7 @@ export function connectedNode(self: string, opts: { peers?: () => PeerId[]; rtt?
 }
 
 /** A started presence service of `self` on `node` for `room`, whose members the room's log says. */
-export function startPresence(node: PresenceNode, room: ReplicaRoom, self: Signer, opts: { intervalMs: number; me: Pick<MemberInfo, 'kind' | 'role'>; verifier?: Verifier }): PresenceService {
+export function startPresence(node: PresenceNode, room: ReplicaRoom, self: Signer, opts: { intervalMs: number; me: Pick<MemberInfo, 'kind' | 'role'>; verifier?: Verifier; forwardWindowMs?: number }): PresenceService {
   const service = new PresenceService(node, {
     signer: self,
     ...(opts.verifier ? { verifier: opts.verifier } : {}),
@@ -47,6 +47,7 @@ export function startPresence(node: PresenceNode, room: ReplicaRoom, self: Signe
     self: { name: 'self', ...opts.me },
     members: memberPresence(() => room.replica.state),
     intervalMs: opts.intervalMs,
+    forwardWindowMs: opts.forwardWindowMs,
     now: () => Date.now(),
   })
   service.start()

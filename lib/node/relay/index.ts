@@ -41,6 +41,9 @@ import { relayRoutes } from './routes'
 
 export type { RelayOptions } from './options'
 
+/** The longest a beat waits on this hub for others to share its forward (ms). */
+const FORWARD_WINDOW_MAX_MS = 250
+
 export interface Relay {
   node: RelayNode
   peer: RoomPeer
@@ -114,6 +117,8 @@ export async function startRelay(opts: RelayOptions): Promise<Relay> {
       members: authorityPresence((id) => peer.host.replica.authority.member(id)),
       self: { name: 'relay', kind: 'relay', role: relayAuthority(peer.host.replica.state, signer.peerId).role, root: peer.host.replica.summary().root },
       intervalMs: opts.presenceIntervalMs,
+      // A hub forwards each beat to every subscriber: an eighth of an interval's beats share each write.
+      forwardWindowMs: Math.min(FORWARD_WINDOW_MAX_MS, opts.presenceIntervalMs / 8),
     })
     const roomPeer = peer
     const webhookUrl = opts.outcomeWebhook ?? process.env.CHORUS_OUTCOME_WEBHOOK
