@@ -45,6 +45,9 @@ export interface BesideRow {
   agentLagMaxMs: number
   /** The relay's presence beats by outcome (verified, skipped, …) over the whole run, start-up included. */
   relayBeats: Record<string, number>
+  /** The relay's WebSocket messages sent (socket writes) over the whole run, and events it stored. */
+  relayWrites: number
+  relayEvents: number
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number]
   at: string
@@ -74,6 +77,8 @@ export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, nu
     tabOver200: r.tabs.reduce((n, t) => n + t.over200, 0),
     agentLagMaxMs: r.agentLagMaxMs,
     relayBeats: r.relayBeats,
+    relayWrites: r.relayWrites,
+    relayEvents: r.relayOutcomes.accepted ?? 0,
     load,
     at,
   }

@@ -68,6 +68,8 @@ export interface RoomRunResult {
   relaySync: Record<string, number>
   /** The relay's presence beats at the end (/metrics `chorus_presence_beats_total`), by outcome: verified, skipped, not_member, forged. */
   relayBeats: Record<string, number>
+  /** WebSocket messages the relay sent over the whole run (`chorus_websocket_messages_sent_total`): its socket writes to peers. */
+  relayWrites: number
   /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
   agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
   dir: string
@@ -232,6 +234,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const relayOutcomes = Object.fromEntries([...metrics.matchAll(/^chorus_events_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]).filter(([, n]) => (n as number) > 0))
     const relaySync = Object.fromEntries([...metrics.matchAll(/^chorus_sync_events_total\{direction="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))
     const relayBeats = Object.fromEntries([...metrics.matchAll(/^chorus_presence_beats_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))
+    const relayWrites = Number(/^chorus_websocket_messages_sent_total (\d+)/m.exec(metrics)?.[1] ?? NaN)
     const counted = nextMessage(agents[0], (m) => ((m as AgentChildReport).type === 'census' ? (m as Extract<AgentChildReport, { type: 'census' }>).census : undefined), 60_000, 'a census')
     agents[0].send({ type: 'census' })
     const census = await counted
@@ -252,6 +255,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       relayOutcomes,
       relaySync,
       relayBeats,
+      relayWrites,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
       dir,
     }

@@ -18,6 +18,9 @@ export const MAX_MESSAGE = 256 * 1024
 
 const JOINED = Symbol('chorus-mesh/ws-messages')
 
+/** WebSocket messages this process has sent (each one socket write), for a relay's metrics. */
+export const sentMessages = { count: 0 }
+
 /**
  * A write as the stock connection's `sendData` reads it: its chunks in order (one message each)
  * and their total length (a Uint8ArrayList; only these two members are used).
@@ -68,6 +71,7 @@ export function joinWrites(maConn: MultiaddrConnection): MultiaddrConnection {
   const send = conn.sendData.bind(conn)
   conn.sendData = (data) => {
     const joined = joinChunks(data)
+    sentMessages.count += joined.length
     return send({ byteLength: data.byteLength, [Symbol.iterator]: () => joined[Symbol.iterator]() })
   }
   conn[JOINED] = true

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { processGuardCounts } from '../process-guard'
+import { sentMessages } from '../../net/ws-messages'
 import type { PresenceService } from '../../net/presence/service'
 import type { RoomPeer } from '../../net/room-peer'
 import type { RelayNode } from './node'
@@ -93,6 +94,7 @@ export function relayMetrics(inst: RelayInstruments, s: RelayCollectors): Regist
     [{ outcome: 'not_member' }, presence.droppedBeats],
     [{ outcome: 'forged' }, presence.forgedBeats],
   ], ['outcome'])
+  counter('chorus_websocket_messages_sent_total', 'WebSocket messages sent by this process (each one socket write)', () => [[{}, sentMessages.count]])
   gauge('chorus_events_stored', 'Events of the room held by this relay', function () {
     this.set(peer.host.replica.log.size)
   })
