@@ -48,6 +48,8 @@ export interface BesideRow {
   /** The relay's WebSocket messages sent (socket writes) over the whole run, and events it stored. */
   relayWrites: number
   relayEvents: number
+  /** CPU seconds per kind of process from `go` until settled (cpu-share.ts). */
+  cpu: Record<string, number>
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number]
   at: string
@@ -79,6 +81,7 @@ export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, nu
     relayBeats: r.relayBeats,
     relayWrites: r.relayWrites,
     relayEvents: r.relayOutcomes.accepted ?? 0,
+    cpu: r.cpu,
     load,
     at,
   }

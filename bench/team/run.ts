@@ -15,6 +15,7 @@ import type { AgentChildConfig, AgentChildReport } from './agent-child'
 import type { Census } from './census'
 import type { LoopReport, MonitorRequest } from './loop-monitor'
 import { Prober, type ProbeStats } from './probe'
+import { cpuShare, cpuSnapshot } from './cpu-share'
 import type { WorkloadAgent } from './workload'
 import { ensureBuilt, freePort, launchChromium, waitHttp } from '../web-app'
 
@@ -70,6 +71,8 @@ export interface RoomRunResult {
   relayBeats: Record<string, number>
   /** WebSocket messages the relay sent over the whole run (`chorus_websocket_messages_sent_total`): its socket writes to peers. */
   relayWrites: number
+  /** CPU seconds each kind of process used from `go` until settled (cpu-share.ts): who had the machine's cores. */
+  cpu: Record<string, number>
   /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
   agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
   dir: string
@@ -209,6 +212,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     await loop(true)
     const healthz = new Prober(`${relayUrl}/healthz`, 250)
     const apiRoom = new Prober(`${relayUrl}/api/room`, 2000)
+    const cpuAtGo = cpuSnapshot()
     const go = Date.now()
     states.clear()
     for (const p of agents) p.send({ type: 'go' })
@@ -222,6 +226,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     }
     if (failed) throw new Error(failed)
     const until = Date.now()
+    const cpu = cpuShare(cpuAtGo, cpuSnapshot(), { relay: relay.pid, agents: agents.map((p) => p.pid ?? -1) })
     log(`${o.label}: ${settleMs == null ? `not settled after ${o.timeoutMs} ms` : `settled in ${settleMs} ms`}`)
     const [hz, api, lp] = [await healthz.stop(), await apiRoom.stop(), await loop(false)]
     const tabs = await Promise.all(
@@ -256,6 +261,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       relaySync,
       relayBeats,
       relayWrites,
+      cpu,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
       dir,
     }
