@@ -12,7 +12,8 @@
  * in the topic's validator, so a forged one stops at the first honest peer and lowers the
  * score of the peer that sent it. The cost is bounded before any signature work: only beats
  * naming a current member are verified, at most BEATS_PER_INTERVAL per (forwarder, member),
- * and only beats newer than that member's last counted one (a replay is never verified).
+ * and only beats newer than that member's last counted one (a replay is never verified). A hub
+ * forwards what it accepts in windows (`forwardWindowMs`), so a beat costs it no write of its own.
  */
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
 import type { Ping } from '@libp2p/ping'
@@ -70,10 +71,7 @@ export interface PresenceServiceInit {
   pace?: PaceOptions
   suspectAfter?: number
   deadAfter?: number
-  /**
-   * A hub's accepted beats are forwarded together, at most this long after they arrive (ms,
-   * batch.ts), instead of each with its own write to every subscriber. @default 0 (each at once)
-   */
+  /** A hub forwards the beats it accepts within this many ms together, one write per subscriber (batch.ts). @default 0 (each at once) */
   forwardWindowMs?: number
   /**
    * The tracker's clock (tests inject one). @default a stall-aware monotonic clock (clock.ts):
@@ -137,7 +135,7 @@ export class PresenceService {
     })
     this.announced = this.tracker.intervalMs
     this.probe = new LateProbe(node, this.tracker, this.now)
-    if ((init.forwardWindowMs ?? 0) > 0) this.forwards = new Batch(init.forwardWindowMs ?? 0)
+    if (init.forwardWindowMs != null && init.forwardWindowMs > 0) this.forwards = new Batch(init.forwardWindowMs)
   }
 
   start(): void {
