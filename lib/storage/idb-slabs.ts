@@ -1,10 +1,10 @@
 /**
- * The IndexedDB event store's record layout (ADR 0069): the events of one write are kept as
- * slabs, one IndexedDB record of up to {@link SLAB_MAX_EVENTS} events whose bytes sit in one
- * buffer, instead of one record (and one request, one structured clone, one index entry in a
- * separate store) per event. Every event id stays findable through the multi-entry unique
- * index `ids`, whose keys are `room + ' ' + id` (ids and rooms are printable ASCII, so the
- * space cannot occur inside either and a room's keys form one string range).
+ * The IndexedDB event store's record layout (ADRs 0069, 0097): the events of one write are kept
+ * as slabs, one IndexedDB record of up to {@link SLAB_MAX_EVENTS} events whose bytes sit in one
+ * buffer, instead of one record (and one request, one structured clone, one index entry) per
+ * event. A room's slabs are numbered 1, 2, 3… in the order they were committed, with no gaps;
+ * the key `[room, n]` is all IndexedDB indexes, so a write of 256 events is one record and no
+ * index entry per event. Which ids a room holds is known from its slabs (`idb-catalog.ts`).
  */
 import { ownBytes, type StoredRecord } from './event-store'
 
@@ -13,13 +13,12 @@ export const SLAB_MAX_EVENTS = 512
 /** Bytes per slab at most (a record this size is still written as one value). */
 export const SLAB_MAX_BYTES = 1 << 20
 
-/** One slab as stored: keyed by [room, id of its first event]. */
+/** One slab as stored: keyed by [room, n]. */
 export interface Slab {
   room: string
-  /** The id of the slab's first event: unique, since every id is in at most one slab. */
-  id: string
-  /** `room + ' ' + id` of each event: the multi-entry unique index `ids`. */
-  keys: string[]
+  /** The slab's place in its room's commit order: 1, 2, 3… without gaps. */
+  n: number
+  ids: string[]
   lamports: Float64Array
   seqs: Float64Array
   authors: string[]
@@ -27,15 +26,6 @@ export interface Slab {
   /** End offset of each event's bytes in {@link Slab.bytes}. */
   ends: Uint32Array
   bytes: Uint8Array
-}
-
-/** The key of an event in the `ids` index. */
-export const idKey = (room: string, id: string): string => `${room} ${id}`
-
-/** The `ids` index range of one room: every key that starts with `room + ' '`. */
-export function roomIdRange(room: string): IDBKeyRange {
-  // '!' is the next code unit after ' ', and every id character is '!' or above.
-  return IDBKeyRange.bound(`${room} `, `${room}!`, false, true)
 }
 
 /** Splits records (ids already unique) into slab-sized runs. */
@@ -56,38 +46,38 @@ export function chunk(records: readonly StoredRecord[]): StoredRecord[][] {
   return out
 }
 
-/** The slab holding these records (at least one), their bytes copied into one buffer. */
-export function toSlab(room: string, records: readonly StoredRecord[]): Slab {
-  const n = records.length
+/** Slab `n` of `room` holding these records (at least one), their bytes copied into one buffer. */
+export function toSlab(room: string, n: number, records: readonly StoredRecord[]): Slab {
+  const count = records.length
   let total = 0
   for (const r of records) total += r.bytes.byteLength
   const bytes = new Uint8Array(total)
-  const ends = new Uint32Array(n)
-  const lamports = new Float64Array(n)
-  const seqs = new Float64Array(n)
-  const keys: string[] = new Array(n)
-  const authors: string[] = new Array(n)
-  const kinds: string[] = new Array(n)
+  const ends = new Uint32Array(count)
+  const lamports = new Float64Array(count)
+  const seqs = new Float64Array(count)
+  const ids: string[] = new Array(count)
+  const authors: string[] = new Array(count)
+  const kinds: string[] = new Array(count)
   let at = 0
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < count; i++) {
     const r = records[i]
     bytes.set(r.bytes, at)
     at += r.bytes.byteLength
     ends[i] = at
-    keys[i] = idKey(room, r.id)
+    ids[i] = r.id
     lamports[i] = r.lamport
     seqs[i] = r.seq
     authors[i] = r.author
     kinds[i] = r.kind
   }
-  return { room, id: records[0].id, keys, lamports, seqs, authors, kinds, ends, bytes }
+  return { room, n, ids, lamports, seqs, authors, kinds, ends, bytes }
 }
 
 /** The `i`th event of a slab as a record with its own copy of the bytes. */
 export function recordAt(slab: Slab, i: number): StoredRecord {
   const start = i === 0 ? 0 : slab.ends[i - 1]
   return {
-    id: slab.keys[i].slice(slab.room.length + 1),
+    id: slab.ids[i],
     bytes: ownBytes(slab.bytes.subarray(start, slab.ends[i])),
     author: slab.authors[i],
     seq: slab.seqs[i],
@@ -107,8 +97,7 @@ export interface SlabEntry {
 /** Every event of these slabs as an entry (bytes not copied yet). */
 export function entries(slabs: readonly Slab[], into: SlabEntry[] = []): SlabEntry[] {
   for (const slab of slabs) {
-    const cut = slab.room.length + 1
-    for (let i = 0; i < slab.keys.length; i++) into.push({ lamport: slab.lamports[i], id: slab.keys[i].slice(cut), slab, at: i })
+    for (let i = 0; i < slab.ids.length; i++) into.push({ lamport: slab.lamports[i], id: slab.ids[i], slab, at: i })
   }
   return into
 }

@@ -8,8 +8,9 @@
  * an event this tab authored is written strictly; events received from peers may be written
  * relaxed (ADR 0067: the author and the relay hold them durably, and sync brings back what a
  * power loss took). All tabs of a browser share the database; puts are idempotent, so that is safe.
- * The events of one write are stored as slabs (`idb-slabs.ts`, ADR 0069): one record per write
- * rather than per event, every id still found through a unique index.
+ * The events of one write are stored as numbered slabs (`idb-slabs.ts`, ADRs 0069, 0097): one
+ * record per write and no index entry per event; which ids a room holds is learned from its
+ * slabs (`idb-catalog.ts`).
  */
 import { openDB, unwrap, type DBSchema, type IDBPDatabase } from 'idb'
 import {
@@ -27,16 +28,18 @@ import {
   type ScanOptions,
   type StoredRecord,
 } from './event-store'
-import { chunk, entries, firstOfEach, idKey, recordAt, roomIdRange, toSlab, type Slab, type SlabEntry } from './idb-slabs'
+import { RoomCatalog } from './idb-catalog'
+import { chunk, entries, firstOfEach, recordAt, toSlab, type Slab, type SlabEntry } from './idb-slabs'
+import { toStoreError } from './idb-errors'
 import { upgradeEventsDb } from './idb-upgrade'
 
 /** Default IndexedDB database name of the event store. */
 export const IDB_EVENTS_DB = 'chorus-mesh-events'
 /** The IndexedDB schema version this build writes. */
-export const IDB_SCHEMA_VERSION = 3
+export const IDB_SCHEMA_VERSION = 4
 
 interface EventsDB extends DBSchema {
-  slabs: { key: [string, string]; value: Slab; indexes: { ids: string } }
+  roomSlabs: { key: [string, number]; value: Slab }
   meta: { key: [string, string]; value: { room: string; key: string; value: MetaValue } }
 }
 
@@ -48,6 +51,12 @@ export interface IdbStoreInit {
 
 /** Slabs read per request while scanning: a bounded structured-clone read per task. */
 const SCAN_SLABS = 16
+/**
+ * Writes in a row that find another connection's new slab in their place before this one gives
+ * up: each retry has read every slab committed before it, so only another tab writing to the
+ * room as fast as this one retries can exhaust it.
+ */
+const MAX_WRITE_ATTEMPTS = 16
 
 /** Opens (creating or upgrading) the event database. */
 export async function openIdbStore(init: IdbStoreInit = {}): Promise<EventStore> {
@@ -85,15 +94,13 @@ export async function requestPersistentStorage(): Promise<boolean> {
   return (await navigator.storage.persisted()) || navigator.storage.persist()
 }
 
-/** All keys of a room: [room] sorts before [room, x] and [room, []] after it (arrays sort last). */
-function roomRange(room: string): IDBKeyRange {
-  return IDBKeyRange.bound([room], [room, []])
-}
-
 class IdbStore implements EventStore {
   readonly #db: IDBPDatabase<EventsDB>
   readonly #name: string
   #closedBecause: string | undefined
+  readonly #catalogs = new Map<string, RoomCatalog>()
+  /** The last write queued: the next one starts after it settles. */
+  #writes: Promise<unknown> = Promise.resolve()
 
   constructor(db: IDBPDatabase<EventsDB>, name: string) {
     this.#db = db
@@ -105,61 +112,62 @@ class IdbStore implements EventStore {
     const records = firstOfEach(checkedBatch(room, input))
     if (records.length === 0) return 0
     const durability = options?.durability === 'relaxed' ? 'relaxed' : 'strict'
-    return this.#run('putMany', async () => {
-      const tx = this.#db.transaction('slabs', 'readwrite', { durability })
-      // Raw requests, one per slab. A slab holding an id that is already stored fails as a
-      // whole (the `ids` index is unique); then this transaction asks the index which of its
-      // ids are new and writes those — rare (another tab of this browser wrote the same
-      // events, or a re-put), so the common write costs one request per slab.
-      const slabs = unwrap(tx.store)
-      const ids = slabs.index('ids')
-      let added = 0
-      const write = (run: StoredRecord[], retry: boolean) => {
-        const req = slabs.add(toSlab(room, run))
-        req.onsuccess = () => {
-          added += run.length
-        }
-        req.onerror = (event) => {
-          if (!retry || req.error?.name !== 'ConstraintError') return
-          event.preventDefault()
-          event.stopPropagation()
-          const fresh: (StoredRecord | undefined)[] = new Array(run.length)
-          let pending = run.length
-          run.forEach((r, i) => {
-            const q = ids.getKey(idKey(room, r.id))
-            q.onsuccess = () => {
-              if (q.result === undefined) fresh[i] = r
-              if (--pending > 0) return
-              const rest = fresh.filter((x): x is StoredRecord => x !== undefined)
-              // None of these ids is stored, so neither is a slab keyed by the first of them.
-              if (rest.length > 0) write(rest, false)
-            }
-          })
-        }
-      }
+    // One write at a time per connection (IndexedDB serialises them anyway): each is checked
+    // against the ids the previous ones committed, so none needs a retry to learn them.
+    const write = this.#writes.then(() => this.#run('putMany', () => this.#write(room, records, durability)))
+    this.#writes = write.catch(() => undefined)
+    return write
+  }
+
+  /** Writes the records not yet stored as the room's next slabs; see `idb-catalog.ts`. */
+  async #write(room: string, records: readonly StoredRecord[], durability: 'strict' | 'relaxed'): Promise<number> {
+    const catalog = this.#catalog(room)
+    for (let attempt = 1; ; attempt++) {
+      this.#open()
+      const fresh = records.filter((r) => !catalog.ids.has(r.id))
+      if (fresh.length === 0) return 0
+      const slabs = chunk(fresh).map((run, i) => toSlab(room, catalog.through + 1 + i, run))
+      const tx = this.#db.transaction('roomSlabs', 'readwrite', { durability })
+      // Slab `through + 1` exists: another connection wrote to the room. The add fails, the
+      // transaction aborts with nothing written, and the write goes again once the catalog
+      // has learned what the other wrote.
+      let taken = false
       try {
-        for (const run of chunk(records)) write(run, true)
+        const store = unwrap(tx.store)
+        for (const slab of slabs) {
+          store.add(slab).onerror = (event) => {
+            taken ||= (event.target as IDBRequest).error?.name === 'ConstraintError'
+          }
+        }
       } catch (err) {
         // A request that throws synchronously must not leave the earlier ones to commit.
         tx.done.catch(() => {})
         tx.abort()
         throw err
       }
-      await tx.done
-      return added
-    })
+      try {
+        await tx.done
+      } catch (err) {
+        if (!taken || attempt >= MAX_WRITE_ATTEMPTS) throw err
+        await this.#catchUp(room)
+        continue
+      }
+      catalog.learn(slabs)
+      return fresh.length
+    }
   }
 
   async has(room: string, id: string): Promise<boolean> {
     this.#open()
-    return this.#run('has', async () => (await this.#db.getKeyFromIndex('slabs', 'ids', idKey(room, id))) !== undefined)
+    return (await this.#catchUp(room)).ids.has(id)
   }
 
   async get(room: string, id: string): Promise<StoredRecord | undefined> {
     this.#open()
-    const key = idKey(room, id)
-    const slab = await this.#run('get', () => this.#db.getFromIndex('slabs', 'ids', key))
-    return slab && recordAt(slab, slab.keys.indexOf(key))
+    const n = (await this.#catchUp(room)).ids.get(id)
+    if (n === undefined) return undefined
+    const slab = await this.#run('get', () => this.#db.get('roomSlabs', [room, n]))
+    return slab && recordAt(slab, slab.ids.indexOf(id))
   }
 
   async loadAll(room: string): Promise<StoredRecord[]> {
@@ -173,15 +181,7 @@ class IdbStore implements EventStore {
     // here: the room's slabs are read (a few per short transaction, none spans a yield), their
     // entries sorted, and bytes copied out one batch at a time.
     const all: SlabEntry[] = []
-    let after: IDBValidKey | undefined
-    for (;;) {
-      this.#open()
-      const range = after === undefined ? roomRange(room) : IDBKeyRange.bound(after, [room, []], true, false)
-      const slabs = await this.#run('scan', () => this.#db.getAll('slabs', range, SCAN_SLABS))
-      entries(slabs, all)
-      if (slabs.length < SCAN_SLABS) break
-      after = [room, slabs[slabs.length - 1].id]
-    }
+    await this.#readSlabs(room, 0, (slabs) => entries(slabs, all))
     all.sort(compareRecords)
     const cursor = options?.after
     let i = 0
@@ -194,7 +194,7 @@ class IdbStore implements EventStore {
 
   async count(room: string): Promise<number> {
     this.#open()
-    return this.#run('count', () => this.#db.countFromIndex('slabs', 'ids', roomIdRange(room)))
+    return (await this.#catchUp(room)).ids.size
   }
 
   async getMeta(room: string, key: string): Promise<MetaValue | undefined> {
@@ -225,14 +225,14 @@ class IdbStore implements EventStore {
     this.#open()
     return this.#run('rooms', async () => {
       const found = new Set<string>()
-      const tx = this.#db.transaction(['slabs', 'meta'], 'readonly')
-      for (const name of ['slabs', 'meta'] as const) {
+      const tx = this.#db.transaction(['roomSlabs', 'meta'], 'readonly')
+      for (const name of ['roomSlabs', 'meta'] as const) {
         // One seek per distinct room: jump from [room, id] straight past [room, []].
         let cursor = await tx.objectStore(name).openKeyCursor()
         while (cursor) {
           const room = cursor.key[0]
           found.add(room)
-          cursor = await cursor.continue([room, []] as unknown as [string, string])
+          cursor = await cursor.continue([room, []] as unknown as [string, never])
         }
       }
       await tx.done
@@ -251,6 +251,37 @@ class IdbStore implements EventStore {
     if (this.#closedBecause !== undefined) return
     this.#closedBecause = because
     this.#db.close()
+  }
+
+  /** This connection's catalog of the room (empty until it reads or writes the room's slabs). */
+  #catalog(room: string): RoomCatalog {
+    let catalog = this.#catalogs.get(room)
+    if (catalog === undefined) this.#catalogs.set(room, (catalog = new RoomCatalog()))
+    return catalog
+  }
+
+  /** Learns the room's slabs committed after those this connection knows (by any connection). */
+  async #catchUp(room: string): Promise<RoomCatalog> {
+    const catalog = this.#catalog(room)
+    await this.#readSlabs(room, catalog.through, () => undefined)
+    return catalog
+  }
+
+  /**
+   * Reads the room's slabs numbered above `after` in order, a few per short transaction (none
+   * spans the caller's await), handing each page to `page` once the catalog has learned it.
+   */
+  async #readSlabs(room: string, after: number, page: (slabs: Slab[]) => void): Promise<void> {
+    const catalog = this.#catalog(room)
+    for (;;) {
+      this.#open()
+      const range = IDBKeyRange.bound([room, after], [room, []], true, false)
+      const slabs = await this.#run('read', () => this.#db.getAll('roomSlabs', range, SCAN_SLABS))
+      catalog.learn(slabs)
+      page(slabs)
+      if (slabs.length < SCAN_SLABS) return
+      after = slabs[slabs.length - 1].n
+    }
   }
 
   #open(): void {
@@ -276,23 +307,4 @@ class IdbStore implements EventStore {
 function cloneable(bytes: Uint8Array): Uint8Array {
   const plain = Object.getPrototypeOf(bytes) === Uint8Array.prototype
   return plain && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : ownBytes(bytes)
-}
-
-/** Maps DOMException names to a reason; the message names the database. */
-function toStoreError(err: unknown, name: string, op: string): StoreError {
-  if (err instanceof StoreError) return err
-  const errName = (err as { name?: unknown } | null)?.name
-  const text = err instanceof Error ? err.message : String(err)
-  const reason =
-    errName === 'QuotaExceededError'
-      ? 'quota'
-      : errName === 'VersionError'
-        ? 'version'
-        : errName === 'InvalidStateError'
-          ? 'closed'
-          : errName === 'DataError'
-            ? 'invalid'
-            : 'io'
-  const hint = reason === 'version' ? ' (the database was created by a newer Chorus Mesh; reload to get it)' : ''
-  return new StoreError(reason, `IndexedDB ${name}: ${op} failed: ${String(errName ?? 'Error')}: ${text}${hint}`, { cause: err })
 }
