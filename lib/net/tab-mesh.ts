@@ -8,7 +8,7 @@ import type { EncodedEvent } from '../core/events/envelope'
 import type { EventKind, PayloadInput } from '../core/events/kinds'
 import { asEventId, asPeerId } from '../core/ids'
 import { selectRole } from '../core/state/selectors'
-import { describeEvent, type ActivityItem } from '../core/state/activity'
+import type { ActivityItem } from '../core/state/activity'
 import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
 import { openIdbStore } from '../storage/idb-store'
@@ -21,6 +21,7 @@ import type { RelayState, WrongRoom } from './relays/pool'
 import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
 import { RoomPeer } from './room-peer'
+import { RecentActivity } from './tab-activity'
 import { webCryptoSigner } from './tab-signer'
 import { discoveryTopic } from './topics'
 import type { SyncStats } from './sync/service'
@@ -132,6 +133,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     // by the report would otherwise run before the publish and delay every other peer.
     let authoring = 0
     let deferred = false
+    const activity = new RecentActivity()
     const author = async <K extends EventKind>(kind: K, payload: PayloadInput<K>): Promise<EncodedEvent> => {
       authoring++
       try {
@@ -152,7 +154,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
         rejectedFrom: Object.fromEntries(peer.gossip.rejectedFrom),
         equivocators: [...r.log.quarantined()].map(([peerId, fromSeq]) => ({ peerId, fromSeq, evidence: r.log.idsAt(peerId, fromSeq) })),
       }
-      const recent = peer.host.recent(30).map((e) => describeEvent(r.state, e.id, e.event))
+      const recent = activity.of(r.state, peer.host.recent(30))
       cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount, flags, recent })
     }
     // Shown once folded, before the write of received events lands (ADR 0067).
