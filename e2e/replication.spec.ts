@@ -73,16 +73,19 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
   expect(await tab.events()).toBe(joined + 1)
 
-  // A tab database written by the previous schema (one record per event) is upgraded in place
-  // by this build, in Chromium itself: still with no peer, the reload shows the whole room.
+  // A tab database written by an earlier schema — one record per event (2), or slabs with an
+  // index entry per event (3) — is upgraded in place by this build, in Chromium itself: still
+  // with no peer, the reload shows the whole room.
   const url = tab.page.url()
-  await tab.page.goto(new URL('/icon.svg', url).toString())
-  const written = await tab.page.evaluate(rewriteAsVersion2, 'chorus-mesh-events')
-  expect(written).toBe(joined + 1)
-  await tab.page.goto(url)
-  await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
-  expect(await tab.events()).toBe(joined + 1)
-  expect(await tab.page.evaluate(storesOf, 'chorus-mesh-events')).toEqual({ version: 3, stores: ['meta', 'slabs'] })
+  for (const rewrite of [rewriteAsVersion2, rewriteAsVersion3]) {
+    await tab.page.goto(new URL('/icon.svg', url).toString())
+    const written = await tab.page.evaluate(rewrite, 'chorus-mesh-events')
+    expect(written).toBe(joined + 1)
+    await tab.page.goto(url)
+    await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
+    expect(await tab.events()).toBe(joined + 1)
+    expect(await tab.page.evaluate(storesOf, 'chorus-mesh-events')).toEqual({ version: 4, stores: ['meta', 'roomSlabs'] })
+  }
 })
 
 /**
@@ -100,14 +103,14 @@ async function rewriteAsVersion2(name: string): Promise<number> {
       r.onerror = () => fail(r.error)
       r.onblocked = () => fail(new Error('blocked by an open connection'))
     })
-  const now = await open(3)
-  const read = now.transaction(['slabs', 'meta'])
-  const slabs = await done(read.objectStore('slabs').getAll()) as Array<{ room: string; keys: string[]; authors: string[]; seqs: Float64Array; lamports: Float64Array; kinds: string[]; ends: Uint32Array; bytes: Uint8Array }>
+  const now = await open(4)
+  const read = now.transaction(['roomSlabs', 'meta'])
+  const slabs = await done(read.objectStore('roomSlabs').getAll()) as Array<{ room: string; ids: string[]; authors: string[]; seqs: Float64Array; lamports: Float64Array; kinds: string[]; ends: Uint32Array; bytes: Uint8Array }>
   const meta = await done(read.objectStore('meta').getAll())
   now.close()
   await done(indexedDB.deleteDatabase(name))
-  const rows = slabs.flatMap((s) => s.keys.map((k, i) => ({
-    room: s.room, id: k.slice(s.room.length + 1), author: s.authors[i], seq: s.seqs[i], lamport: s.lamports[i], kind: s.kinds[i],
+  const rows = slabs.flatMap((s) => s.ids.map((id, i) => ({
+    room: s.room, id, author: s.authors[i], seq: s.seqs[i], lamport: s.lamports[i], kind: s.kinds[i],
     bytes: s.bytes.slice(i === 0 ? 0 : s.ends[i - 1], s.ends[i]),
   })))
   const old = await open(2, (db) => {
@@ -120,6 +123,40 @@ async function rewriteAsVersion2(name: string): Promise<number> {
   await new Promise((ok, fail) => ((write.oncomplete = ok), (write.onerror = () => fail(write.error))))
   old.close()
   return rows.length
+}
+
+/**
+ * Rewrites the tab's event database as schema version 3 (slabs keyed by [room, id of their first
+ * event], every id as `room + ' ' + id` in the unique multi-entry index `ids`), the `meta` records
+ * as they are; returns the events written. Runs in a page of the app's origin that does not open
+ * the database itself.
+ */
+async function rewriteAsVersion3(name: string): Promise<number> {
+  const done = <T>(r: IDBRequest<T>) => new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))))
+  const open = (version: number, upgrade?: (db: IDBDatabase) => void) =>
+    new Promise<IDBDatabase>((ok, fail) => {
+      const r = indexedDB.open(name, version)
+      r.onupgradeneeded = () => upgrade?.(r.result)
+      r.onsuccess = () => ok(r.result)
+      r.onerror = () => fail(r.error)
+      r.onblocked = () => fail(new Error('blocked by an open connection'))
+    })
+  const now = await open(4)
+  const read = now.transaction(['roomSlabs', 'meta'])
+  const slabs = await done(read.objectStore('roomSlabs').getAll()) as Array<{ room: string; n: number; ids: string[] }>
+  const meta = await done(read.objectStore('meta').getAll())
+  now.close()
+  await done(indexedDB.deleteDatabase(name))
+  const old = await open(3, (db) => {
+    db.createObjectStore('slabs', { keyPath: ['room', 'id'] }).createIndex('ids', 'keys', { unique: true, multiEntry: true })
+    db.createObjectStore('meta', { keyPath: ['room', 'key'] })
+  })
+  const write = old.transaction(['slabs', 'meta'], 'readwrite')
+  for (const { n: _n, ids, ...slab } of slabs) write.objectStore('slabs').put({ ...slab, id: ids[0], keys: ids.map((id) => `${slab.room} ${id}`) })
+  for (const m of meta) write.objectStore('meta').put(m)
+  await new Promise((ok, fail) => ((write.oncomplete = ok), (write.onerror = () => fail(write.error))))
+  old.close()
+  return slabs.reduce((k, s) => k + s.ids.length, 0)
 }
 
 /** The event database's version and object stores, read without upgrading it. */
