@@ -95,12 +95,19 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
     const parts = (): Parts => ({ cites: [], pending: [], authored: [], relay: [], agents: [], start: [], end: [], at: [] })
     const calmParts = parts()
     const floodParts = parts()
+    // The calm phase is sampled as the flood is: the sampler's own reads weigh on both alike.
+    const bench = shape === 'processes' ? [{ label: 'bench', pid: process.pid }] : []
+    const calmSched = new SchedSampler([...mesh.pids(), ...bench])
+    calmSched.start()
+    const cw0 = wallNow()
     const calm = await honestLatencies(mesh, () => Date.now() - t0 < durationMs, 'calm', calmParts)
+    calmSched.stop()
+    const calmRunWait = calmSched.window(cw0, wallNow())
     const invite = await mesh.invite(1)
     const s0 = await mesh.stats()
     const atk = attacker(mesh, invite, rate, durationMs)
     await untilAsync('the attacker to join', async () => (await mesh.stats())[0].members > s0[0].members, 60_000)
-    const sched = new SchedSampler([...mesh.pids(), { label: 'attacker', pid: atk.pid }, ...(shape === 'processes' ? [{ label: 'bench', pid: process.pid }] : [])])
+    const sched = new SchedSampler([...mesh.pids(), { label: 'attacker', pid: atk.pid }, ...bench])
     sched.start()
     t0 = Date.now()
     const w0 = wallNow()
@@ -134,7 +141,7 @@ export async function benchFlood({ quick }: BenchOptions): Promise<BenchResult[]
       .sort((a, b) => b.total - a.total)
       .slice(0, 3)
       .map(({ total, i }) => `${round(total, 0)} ms = ${round(floodParts.authored[i], 0)} + relay ${round(floodParts.relay[i], 0)} / slowest agent ${round(floodParts.agents[i], 0)} (cites the flooder's ${floodParts.cites[i]}${floodParts.pending[i] > 0 ? ', pending at an agent' : ''}; authored ${round(floodParts.start[i] - w0, 0)} ms into the phase; stored by the other agents / the last of its deps there (the relay had that dep at) ms after authoring: ${floodParts.at[i]}; ${sched.window(floodParts.start[i], floodParts.end[i])})`)
-    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents (${shape === 'processes' ? 'one process each, as deployed' : 'all on one thread of one process'}; calm measured the same way), one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s; ${floodParts.pending.filter((n) => n > 0).length} held pending at an agent that got one of their references only after the relay had them); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the flooder's events each peer stored (at least; first–last, ms into the phase): ${burst}; the relay stored ${accepted} of its events (default budgets: per author ${s0[0].perSec}/s, burst ${s0[0].burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${s1.map((q) => q.limited).join(', ')}; sync events deferred on the author budget (relay, agents): ${s1.map((q) => q.deferred).join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(s2[0].logStats)}; ${where} ${round(busy, 2)} CPU s per s during the flood phase; main threads' ${sched.window(w0, w0 + 1000)}, then ${sched.window(w0 + 1000, w1)}; attacker said: ${tail.replace(/\s+/g, ' ')}`
+    const note = `medians calm: ${split(calmParts)}; flood: ${split(floodParts)}; the 3 slowest in the flood (authoring + arrival at the relay / at the slowest agent): ${slowest.join(', ')}; relay + 3 honest agents (${shape === 'processes' ? 'one process each, as deployed' : 'all on one thread of one process'}; calm measured the same way), one honest event per 100 ms → stored by the relay and the 2 other agents; calm ${calm.length} events, flood ${stormy.length} events (${lost} not everywhere within 10 s; ${floodParts.pending.filter((n) => n > 0).length} held pending at an agent that got one of their references only after the relay had them); attacker process offered ${rate}/s × ${durationMs / 1000} s, the relay's validator saw ${offered} messages/s during the phase (what the attacker achieved on this machine); the flooder's events each peer stored (at least; first–last, ms into the phase): ${burst}; the relay stored ${accepted} of its events (default budgets: per author ${s0[0].perSec}/s, burst ${s0[0].burst}); gossip messages dropped on the forwarder/author budget (relay, agents): ${s1.map((q) => q.limited).join(', ')}; sync events deferred on the author budget (relay, agents): ${s1.map((q) => q.deferred).join(', ')}; sync rounds pulled for events missing references: ${pulls}; relay log stats: ${JSON.stringify(s2[0].logStats)}; ${where} ${round(busy, 2)} CPU s per s during the flood phase; main threads' ${sched.window(w0, w0 + 1000)}, then ${sched.window(w0 + 1000, w1)} (calm: ${calmRunWait}); attacker said: ${tail.replace(/\s+/g, ' ')}`
     const fig = (q: number, goal: string, limit: number): BenchResult => {
       const ratio = round(pct(stormy, q) / pct(calm, q), 2)
       return {
