@@ -12,8 +12,15 @@ describe('cpuShare', () => {
 
   it('reads this process among the others, with the CPU it has used', () => {
     const t0 = cpuSnapshot().get(process.pid)?.s ?? Number.NaN
-    const end = performance.now() + 120
-    while (performance.now() < end) Math.sqrt(Math.random())
+    // Spin until this process has used 100 ms of CPU by its own count (however long a loaded
+    // machine makes that take, within 20 s), then ask /proc.
+    const u0 = process.cpuUsage()
+    const deadline = performance.now() + 20_000
+    while (performance.now() < deadline) {
+      for (let i = 0; i < 1e5; i++) Math.sqrt(Math.random())
+      const u = process.cpuUsage(u0)
+      if (u.user + u.system >= 100_000) break
+    }
     const t1 = cpuSnapshot().get(process.pid)?.s ?? Number.NaN
     expect(t1 - t0).toBeGreaterThanOrEqual(0.05)
   })

@@ -182,4 +182,20 @@ describe('a hub forwards the beats of a window together', () => {
     // One release for the three: all at the window's end, 200 ms after the first arrived.
     expect(new Set(verdicts.map(([, , at]) => at))).toEqual(new Set([200]))
   })
+
+  it('does not forward the beat of a member revoked while its window was open', async () => {
+    await service.stop()
+    const fake = connectedNode(testSigner('hub').peerId)
+    validators = fake.topicValidators
+    service = startPresence(fake.node, room, testSigner('hub'), { intervalMs: INTERVAL, me: { kind: 'relay', role: 'relay' }, forwardWindowMs: 200 })
+    const alice = await room.member('alice', 'reviewer')
+    const bob = await room.member('bob', 'agent')
+    const verdicts = new Map<string, TopicValidatorResult>()
+    for (const [m, who] of [[alice, 'human'], [bob, 'agent']] as const) void deliver(m, { name: 'x', kind: who, role: 'agent' }).then((v) => verdicts.set(m.peerId, v))
+    await vi.advanceTimersByTimeAsync(50)
+    await room.replica.author(room.owner, 'member.revoked', { member: alice.peerId })
+    await vi.advanceTimersByTimeAsync(200)
+    expect(verdicts.get(alice.peerId)).toBe(TopicValidatorResult.Ignore)
+    expect(verdicts.get(bob.peerId)).toBe(TopicValidatorResult.Accept)
+  })
 })

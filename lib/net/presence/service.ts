@@ -267,9 +267,10 @@ export class PresenceService {
     if (h.beat.type === 'bye') this.tracker.leave(from)
     else this.tracker.beat(from, { ...member, root: h.beat.root }, this.now(), credibleInterval(h.beat.every, this.tracker.intervalMs, this.tracker.heard, this.pace))
     this.emitChange()
-    // Counted at once; only the forward waits for the window's other beats.
+    // Counted at once; only the forward waits for the window's other beats, and a member
+    // revoked meanwhile is not forwarded.
     await this.forwards?.wait()
-    return TopicValidatorResult.Accept
+    return this.members(from) == null ? TopicValidatorResult.Ignore : TopicValidatorResult.Accept
   }
 
   private readonly onConnectionChange = (): void => {
