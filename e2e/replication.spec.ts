@@ -77,9 +77,9 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
   // index entry per event (3) — is upgraded in place by this build, in Chromium itself: still
   // with no peer, the reload shows the whole room.
   const url = tab.page.url()
-  for (const rewrite of [rewriteAsVersion2, rewriteAsVersion3]) {
+  for (const version of [2, 3] as const) {
     await tab.page.goto(new URL('/icon.svg', url).toString())
-    const written = await tab.page.evaluate(rewrite, 'chorus-mesh-events')
+    const written = await tab.page.evaluate(rewriteAs, { name: 'chorus-mesh-events', version })
     expect(written).toBe(joined + 1)
     await tab.page.goto(url)
     await expect(tab.page.getByTestId('self-role')).toHaveText('admin', { timeout: 30_000 })
@@ -89,15 +89,17 @@ test('a reload restores the room from IndexedDB without any peer; a partition is
 })
 
 /**
- * Rewrites the tab's event database as schema version 2 (one record per event in `events`,
- * the `meta` records as they are); returns the events written. Runs in a page of the app's
- * origin that does not open the database itself.
+ * Rewrites the tab's event database as an earlier schema, the `meta` records as they are, and
+ * returns the events written: version 2 keeps one record per event in `events`; version 3 keeps
+ * slabs keyed by [room, id of their first event], every id as `room + ' ' + id` in the unique
+ * multi-entry index `ids`. Runs in a page of the app's origin that does not open the database
+ * itself (so it is one self-contained function).
  */
-async function rewriteAsVersion2(name: string): Promise<number> {
+async function rewriteAs({ name, version }: { name: string; version: 2 | 3 }): Promise<number> {
   const done = <T>(r: IDBRequest<T>) => new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))))
-  const open = (version: number, upgrade?: (db: IDBDatabase) => void) =>
+  const open = (v: number, upgrade?: (db: IDBDatabase) => void) =>
     new Promise<IDBDatabase>((ok, fail) => {
-      const r = indexedDB.open(name, version)
+      const r = indexedDB.open(name, v)
       r.onupgradeneeded = () => upgrade?.(r.result)
       r.onsuccess = () => ok(r.result)
       r.onerror = () => fail(r.error)
@@ -105,54 +107,22 @@ async function rewriteAsVersion2(name: string): Promise<number> {
     })
   const now = await open(4)
   const read = now.transaction(['roomSlabs', 'meta'])
-  const slabs = await done(read.objectStore('roomSlabs').getAll()) as Array<{ room: string; ids: string[]; authors: string[]; seqs: Float64Array; lamports: Float64Array; kinds: string[]; ends: Uint32Array; bytes: Uint8Array }>
+  type Slab = { room: string; n: number; ids: string[]; authors: string[]; seqs: Float64Array; lamports: Float64Array; kinds: string[]; ends: Uint32Array; bytes: Uint8Array }
+  const slabs = (await done(read.objectStore('roomSlabs').getAll())) as Slab[]
   const meta = await done(read.objectStore('meta').getAll())
   now.close()
   await done(indexedDB.deleteDatabase(name))
-  const rows = slabs.flatMap((s) => s.ids.map((id, i) => ({
-    room: s.room, id, author: s.authors[i], seq: s.seqs[i], lamport: s.lamports[i], kind: s.kinds[i],
-    bytes: s.bytes.slice(i === 0 ? 0 : s.ends[i - 1], s.ends[i]),
-  })))
-  const old = await open(2, (db) => {
-    db.createObjectStore('events', { keyPath: ['room', 'id'] }).createIndex('order', ['room', 'lamport', 'id'])
+  const store = version === 2 ? 'events' : 'slabs'
+  const old = await open(version, (db) => {
+    if (version === 2) db.createObjectStore('events', { keyPath: ['room', 'id'] }).createIndex('order', ['room', 'lamport', 'id'])
+    else db.createObjectStore('slabs', { keyPath: ['room', 'id'] }).createIndex('ids', 'keys', { unique: true, multiEntry: true })
     db.createObjectStore('meta', { keyPath: ['room', 'key'] })
   })
-  const write = old.transaction(['events', 'meta'], 'readwrite')
-  for (const r of rows) write.objectStore('events').put(r)
-  for (const m of meta) write.objectStore('meta').put(m)
-  await new Promise((ok, fail) => ((write.oncomplete = ok), (write.onerror = () => fail(write.error))))
-  old.close()
-  return rows.length
-}
-
-/**
- * Rewrites the tab's event database as schema version 3 (slabs keyed by [room, id of their first
- * event], every id as `room + ' ' + id` in the unique multi-entry index `ids`), the `meta` records
- * as they are; returns the events written. Runs in a page of the app's origin that does not open
- * the database itself.
- */
-async function rewriteAsVersion3(name: string): Promise<number> {
-  const done = <T>(r: IDBRequest<T>) => new Promise<T>((ok, fail) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => fail(r.error))))
-  const open = (version: number, upgrade?: (db: IDBDatabase) => void) =>
-    new Promise<IDBDatabase>((ok, fail) => {
-      const r = indexedDB.open(name, version)
-      r.onupgradeneeded = () => upgrade?.(r.result)
-      r.onsuccess = () => ok(r.result)
-      r.onerror = () => fail(r.error)
-      r.onblocked = () => fail(new Error('blocked by an open connection'))
-    })
-  const now = await open(4)
-  const read = now.transaction(['roomSlabs', 'meta'])
-  const slabs = await done(read.objectStore('roomSlabs').getAll()) as Array<{ room: string; n: number; ids: string[] }>
-  const meta = await done(read.objectStore('meta').getAll())
-  now.close()
-  await done(indexedDB.deleteDatabase(name))
-  const old = await open(3, (db) => {
-    db.createObjectStore('slabs', { keyPath: ['room', 'id'] }).createIndex('ids', 'keys', { unique: true, multiEntry: true })
-    db.createObjectStore('meta', { keyPath: ['room', 'key'] })
-  })
-  const write = old.transaction(['slabs', 'meta'], 'readwrite')
-  for (const { n: _n, ids, ...slab } of slabs) write.objectStore('slabs').put({ ...slab, id: ids[0], keys: ids.map((id) => `${slab.room} ${id}`) })
+  const write = old.transaction([store, 'meta'], 'readwrite')
+  for (const { n: _n, ids, ...s } of slabs) {
+    if (version === 3) write.objectStore(store).put({ ...s, id: ids[0], keys: ids.map((id) => `${s.room} ${id}`) })
+    else ids.forEach((id, i) => write.objectStore(store).put({ room: s.room, id, author: s.authors[i], seq: s.seqs[i], lamport: s.lamports[i], kind: s.kinds[i], bytes: s.bytes.slice(i === 0 ? 0 : s.ends[i - 1], s.ends[i]) }))
+  }
   for (const m of meta) write.objectStore('meta').put(m)
   await new Promise((ok, fail) => ((write.oncomplete = ok), (write.onerror = () => fail(write.error))))
   old.close()
