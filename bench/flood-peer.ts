@@ -11,7 +11,8 @@ import { genesisArrived } from '../lib/net/membership'
 import type { RoomPeer } from '../lib/net/room-peer'
 import { startMeshAgent, type MeshAgent } from '../lib/node/agent/mesh-agent'
 import { startRelay, type Relay } from '../lib/node/relay'
-import { busiestCited, OutsideStores, reportStores } from './flood-mesh'
+import { busiestCited } from './flood-mesh'
+import { OutsideStores, reportStores } from './flood-stores'
 import { wallNow } from './mesh'
 import { cpuMs } from './room'
 
@@ -34,7 +35,7 @@ export interface PeerStats {
   cpuMs: number
   perSec: number
   burst: number
-  /** When events of authors outside the mesh were stored (wall ms; flood-mesh.ts OutsideStores). */
+  /** When events of authors outside the mesh were stored (wall ms; flood-stores.ts OutsideStores). */
   outside: number[]
 }
 
