@@ -9,6 +9,8 @@ import { E2E } from './e2e/fixtures/ports'
 export default defineConfig({
   testDir: './e2e',
   timeout: 120_000,
+  // A whole run ends with a report naming what was still running, never by the CI's own limit.
+  globalTimeout: 45 * 60_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
   workers: 1,
