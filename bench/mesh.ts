@@ -35,24 +35,15 @@ export async function until(what: string, fn: () => boolean, timeoutMs: number):
  * Starts `n` agents named `a<offset + i>` against relays (comma-separated URLs), in small
  * parallel groups, each joined. A loaded relay answers slowly while many agents join at once
  * (the room's genesis, sent by the first sync round, took over the join's own 30 s at N = 75+):
- * each agent waits up to `setupMs` for the genesis before joining, and a start whose
- * `/api/room` timed out is tried again.
+ * each agent keeps asking for `/api/room` and waits for the genesis for up to `setupMs` before
+ * joining.
  */
 export async function startAgents(relayUrl: string, invite: string, dir: string, n: number, syncIntervalMs: number, offset = 0, into: MeshAgent[] = [], setupMs = 120_000, extra: Partial<MeshAgentOptions> = {}): Promise<MeshAgent[]> {
   const start = async (name: string): Promise<MeshAgent> => {
-    for (let attempt = 1; ; attempt++) {
-      const a = await startMeshAgent({ ...extra, name, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' }).catch((err: Error) => {
-        if (attempt >= 3 || !/cannot reach|timed out|aborted/i.test(err.message)) throw err
-        return undefined
-      })
-      if (a == null) {
-        await new Promise((r) => setTimeout(r, 2000 * attempt))
-        continue
-      }
-      into.push(a)
-      await genesisArrived(a.peer, setupMs)
-      return a
-    }
+    const a = await startMeshAgent({ startPatience: { totalMs: setupMs }, ...extra, name, relayUrl, dataDir: dir, invite, syncIntervalMs, synchronous: 'NORMAL' })
+    into.push(a)
+    await genesisArrived(a.peer, setupMs)
+    return a
   }
   // Start in small parallel groups: start-up is mostly waiting on handshakes.
   for (let i = 0; i < n; i += 5) {
@@ -83,10 +74,10 @@ export function storedTimes(peer: RoomPeer): Map<string, number> {
 }
 
 /** Starts a relay and `n` joined agents on 127.0.0.1; everyone holds every join when it resolves. */
-export async function startMesh(n: number, opts: { syncIntervalMs?: number; peerLimits?: PeerLimits; agentsHere?: boolean } = {}): Promise<BenchMesh> {
+export async function startMesh(n: number, opts: { syncIntervalMs?: number; peerLimits?: PeerLimits; agentsHere?: boolean; portBase?: number } = {}): Promise<BenchMesh> {
   const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-mesh-'))
   const syncIntervalMs = opts.syncIntervalMs ?? 5000
-  const relay = await startRelay({ dataDir: join(dir, 'relay'), host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 5000, syncIntervalMs, peerLimits: opts.peerLimits })
+  const relay = await startRelay({ dataDir: join(dir, 'relay'), host: '127.0.0.1', port: opts.portBase ?? 0, httpPort: opts.portBase == null ? 0 : opts.portBase + 1, presenceIntervalMs: 5000, syncIntervalMs, peerLimits: opts.peerLimits })
   const agents: MeshAgent[] = []
   const mesh: BenchMesh = {
     relay,

@@ -181,7 +181,9 @@ function meshSize(pubsub: unknown, topic: string): number {
 
 async function one(n: number, events: number): Promise<ScaleRow> {
   const syncIntervalMs = 5000
-  const mesh = await startMesh(n, { syncIntervalMs, agentsHere: false })
+  // SCALE_PORT_BASE: the relay listens on it and the next port (a shared machine's assigned range).
+  const portBase = process.env.SCALE_PORT_BASE ? Number(process.env.SCALE_PORT_BASE) : undefined
+  const mesh = await startMesh(n, { syncIntervalMs, agentsHere: false, portBase })
   const children: AgentChild[] = []
   try {
     const relay = mesh.relay
@@ -272,7 +274,8 @@ async function one(n: number, events: number): Promise<ScaleRow> {
 
 /** Runs the scale simulation. */
 export async function benchScale({ quick }: BenchOptions): Promise<BenchResult[]> {
-  const sizes = quick ? [3] : [10, 25, 50, 100]
+  // SCALE_SIZES (comma-separated) measures some sizes alone, e.g. the largest after a change to start-up.
+  const sizes = process.env.SCALE_SIZES ? process.env.SCALE_SIZES.split(',').map(Number) : quick ? [3] : [10, 25, 50, 100]
   const rows: ScaleRow[] = []
   // A size that cannot be set up on a loaded machine (an agent process that cannot reach the
   // relay in time) is reported beside the others instead of losing the sizes already measured.

@@ -43,21 +43,65 @@ export interface FetchRoomInfoOptions {
   token?: string
 }
 
-/** GET `<base>/api/room`; throws an error naming the URL when it is unreachable or not room info. */
+/**
+ * Why `/api/room` gave no room info. `transient` when asking again later may get an answer: the
+ * request timed out, the connection was reset, or the relay (or a proxy before it) said to come
+ * back later (408, 429, 502, 503, 504). Anything else — a refusal such as a missing token, or an
+ * answer that is not room info — gets the same answer again.
+ */
+export class RoomInfoError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+    readonly status?: number,
+  ) {
+    super(message)
+    this.name = 'RoomInfoError'
+  }
+}
+
+/** Statuses that say "not now" rather than "no". */
+const LATER_STATUSES = new Set([408, 429, 502, 503, 504])
+/** Socket errors of a connection that was made and then dropped, or that a busy peer never accepted in time. */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+
+/** True for a fetch failure that asking again may cure: a time-out or a dropped connection. */
+export function isTransientFetchError(err: unknown): boolean {
+  const e = err as { name?: string; cause?: { code?: string } } | null
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return true
+  return DROPPED_CODES.has(e?.cause?.code ?? '')
+}
+
+/** The `error` a relay puts in a refusal's JSON body, if any. */
+async function reasonOf(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => null)) as { error?: unknown } | null
+  return typeof body?.error === 'string' ? `: ${body.error}` : ''
+}
+
+/** GET `<base>/api/room`; throws a RoomInfoError naming the URL when it is unreachable or not room info. */
 export async function fetchRoomInfo(base: string, timeoutMs = 5000, opts: FetchRoomInfoOptions = {}): Promise<RoomInfo> {
   const url = roomInfoUrl(base)
   let res: Response
+  let body: unknown
   try {
     res = await fetch(url, {
       cache: 'no-store',
       signal: AbortSignal.timeout(timeoutMs),
       headers: opts.token ? { authorization: `Bearer ${opts.token}` } : undefined,
     })
+    if (!res.ok) throw new RoomInfoError(`${url} answered HTTP ${res.status}${await reasonOf(res)}`, LATER_STATUSES.has(res.status), res.status)
+    // The time-out covers the body too: a relay that stalls mid-answer is unreachable, not wrong.
+    body = await res.json().catch((err: Error) => {
+      if (isTransientFetchError(err)) throw err
+      return null
+    })
   } catch (err) {
-    throw new Error(`cannot reach the relay at ${url}: ${(err as Error).message}`)
+    if (err instanceof RoomInfoError) throw err
+    const cause = (err as { cause?: { message?: string; code?: string } }).cause
+    const detail = cause?.message ?? cause?.code
+    throw new RoomInfoError(`cannot reach the relay at ${url}: ${(err as Error).message}${detail ? ` (${detail})` : ''}`, isTransientFetchError(err))
   }
-  if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`)
-  const parsed = roomInfoSchema.safeParse(await res.json().catch(() => null))
-  if (!parsed.success) throw new Error(`${url} did not return room info: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`)
+  const parsed = roomInfoSchema.safeParse(body)
+  if (!parsed.success) throw new RoomInfoError(`${url} did not return room info: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`, false, res.status)
   return parsed.data
 }

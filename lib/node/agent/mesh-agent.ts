@@ -31,6 +31,7 @@ import { openSqliteStore } from '../../storage/sqlite-store'
 import { loadOrCreateKey } from '../identity'
 import { isAgentMember, isRelayMember } from '../relay-mesh/authority'
 import { locateRoom, startPeerRelays } from '../relay-mesh/locate'
+import type { Patience } from '../relay-mesh/patient'
 import { splitTargets } from '../relay-mesh/targets'
 
 export interface MeshAgentOptions {
@@ -57,6 +58,8 @@ export interface MeshAgentOptions {
   listen?: string[]
   /** With `listen`: how often the agent announces its addresses to the room (ms). @default 10000 */
   announceMs?: number
+  /** How long a first start keeps asking a relay that does not answer in time (relay-mesh/patient.ts); `false` asks once. @default 60 s */
+  startPatience?: Patience | false
   /** Checks members' presence beats (one verifier shared by the agents of a process checks each beat once). @default libp2pVerifier() */
   presenceVerifier?: Verifier
 }
@@ -85,7 +88,7 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
   const privateKey = await loadOrCreateKey(join(dir, 'agent.key'))
   const store = await openSqliteStore({ dataDir: dir, synchronous: opts.synchronous })
   const urls = splitTargets(opts.relayUrl)
-  const located = await locateRoom({ targets: urls, store, invite: opts.invite }).catch(async (err: Error) => {
+  const located = await locateRoom({ targets: urls, store, invite: opts.invite, patience: opts.startPatience }).catch(async (err: Error) => {
     await store.close()
     throw err
   })

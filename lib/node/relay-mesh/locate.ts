@@ -12,6 +12,7 @@ import { RelayPool, directAddr, wrongRoomMessage, type RelayState, type WrongRoo
 import { relayRecordSchema, type RelayRecord } from '../../net/relays/record'
 import { roomInfoSchema, type RoomInfo } from '../../net/room-info'
 import type { EventStore } from '../../storage/event-store'
+import { resolveRoomPatiently, type Patience } from './patient'
 import { recordsOf, resolveRoom } from './targets'
 
 const INFO_KEY = 'room-info'
@@ -32,6 +33,11 @@ export interface LocateInit {
   /** The invite this start redeems, if any: its room is where the peer means to be. */
   invite?: string
   log?: (level: 'warn' | 'error', message: string) => void
+  /**
+   * How long a first start (nothing cached) keeps asking a relay that times out or drops the
+   * connection; `false` asks once. A start with a cached room asks once and starts from the cache.
+   */
+  patience?: Patience | false
 }
 
 /** See the module comment; throws only when no relay answers and nothing is cached. */
@@ -41,7 +47,10 @@ export async function locateRoom(init: LocateInit): Promise<LocatedRoom> {
   const cache = pinned != null ? await readCache(init.store, pinned) : { records: [] }
   const cachedUrls = cache.records.flatMap((r) => (r.http ? [r.http] : []))
   const targets = [...new Set([...init.targets, ...cachedUrls])]
-  const answer = await resolveRoom(targets).catch((err: Error) => err)
+  // Without a cached room there is nothing to start from: wait for a busy relay (patient.ts).
+  const patient = init.patience !== false && !(pinned != null && cache.info)
+  const ask = patient ? resolveRoomPatiently(targets, init.patience || {}, (m) => log('warn', m)) : resolveRoom(targets)
+  const answer = await ask.catch((err: Error) => err)
   const inviteRoom = init.invite ? decodeInviteText(init.invite)?.room : undefined
   if (!(answer instanceof Error) && answer.info && (pinned == null || answer.room === pinned || inviteRoom === answer.room)) {
     if (pinned != null && answer.room !== pinned) log('warn', `moving from room ${pinned} to room ${answer.room}: the invite is for it`)

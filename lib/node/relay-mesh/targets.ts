@@ -8,7 +8,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from '@libp2p/interface'
 import { askRelays } from '../../net/relays/protocol'
 import { recordsOf, type RelayRecord } from '../../net/relays/record'
-import { fetchRoomInfo, type RoomInfo } from '../../net/room-info'
+import { fetchRoomInfo, RoomInfoError, type RoomInfo } from '../../net/room-info'
 
 export { recordsOf }
 
@@ -47,23 +47,50 @@ export function isMultiaddrTarget(target: string): boolean {
   return false
 }
 
-/**
- * A relay's room info, tried twice: right after a relay restart a pooled keep-alive socket to
- * the old process fails once ("fetch failed") before a fresh one is opened.
- */
-async function roomInfoWithRetry(url: string): Promise<RoomInfo> {
-  const token = process.env.CHORUS_API_TOKEN
-  try {
-    return await fetchRoomInfo(url, 5000, { token })
-  } catch {
-    await new Promise((r) => setTimeout(r, 250))
-    return await fetchRoomInfo(url, 5000, { token })
+/** Every target failed; `transient` when each failure is one that asking again may cure. */
+export class NoRelayAnswered extends Error {
+  constructor(readonly failures: ReadonlyArray<{ target: string; error: Error }>) {
+    super(`no relay answered (${failures.map((f) => `${f.target}: ${f.error.message}`).join('; ')})`)
+    this.name = 'NoRelayAnswered'
+  }
+
+  get transient(): boolean {
+    return this.failures.length > 0 && this.failures.every((f) => isTransient(f.error))
   }
 }
 
-/** Asks each target in turn; resolves with the first answer or throws naming every failure. */
-export async function resolveRoom(targets: readonly string[], node?: Libp2p): Promise<ResolvedRoom> {
-  const failures: string[] = []
+/** True for a failure that asking again may cure (a time-out, a dropped connection, "come back later"). */
+export function isTransient(err: Error): boolean {
+  return err instanceof RoomInfoError ? err.transient : err.name === 'TimeoutError' || err.name === 'AbortError'
+}
+
+export interface ResolveOptions {
+  /** Each HTTP request's time-out. @default 5000 */
+  timeoutMs?: number
+  /**
+   * Ask a target a second time, 250 ms later, when the first try got no answer or a "later":
+   * right after a relay restart a pooled keep-alive socket to the old process fails once before
+   * a fresh one is opened. @default true
+   */
+  again?: boolean
+}
+
+async function roomInfoOf(url: string, o: ResolveOptions): Promise<RoomInfo> {
+  const token = process.env.CHORUS_API_TOKEN
+  const timeoutMs = o.timeoutMs ?? 5000
+  try {
+    return await fetchRoomInfo(url, timeoutMs, { token })
+  } catch (err) {
+    const answered = err instanceof RoomInfoError && err.status != null && !err.transient
+    if (o.again === false || answered) throw err
+    await new Promise((r) => setTimeout(r, 250))
+    return await fetchRoomInfo(url, timeoutMs, { token })
+  }
+}
+
+/** Asks each target in turn; resolves with the first answer or throws a NoRelayAnswered naming every failure. */
+export async function resolveRoom(targets: readonly string[], node?: Libp2p, o: ResolveOptions = {}): Promise<ResolvedRoom> {
+  const failures: { target: string; error: Error }[] = []
   for (const target of targets) {
     try {
       if (isMultiaddrTarget(target)) {
@@ -72,11 +99,11 @@ export async function resolveRoom(targets: readonly string[], node?: Libp2p): Pr
         const answer = await askRelays(conn)
         return { room: answer.room, records: answer.relays, from: target }
       }
-      const info = await roomInfoWithRetry(target)
+      const info = await roomInfoOf(target, o)
       return { room: info.room, records: recordsOf(info, target), info, from: target }
     } catch (err) {
-      failures.push(`${target}: ${(err as Error).message}`)
+      failures.push({ target, error: err as Error })
     }
   }
-  throw new Error(`no relay answered (${failures.join('; ')})`)
+  throw new NoRelayAnswered(failures)
 }
