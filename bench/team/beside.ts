@@ -5,9 +5,14 @@
  * whole stops by itself; it prints one row per run and the ratios, as JSON and as Markdown.
  *   node --import tsx bench/team/beside.ts [--agents 8] [--tasks 25] [--tabs 3]
  *     [--alone-timeout 180] [--beside-timeout 420] [--only alone|beside] [--out run.json] [--against alone.json]
- *     [--profile relay.cpuprofile] [--port-base 3240]
+ *     [--profile relay.cpuprofile] [--port-base 3240] [--nice 10] [--with a.json,b.json]
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
- * rows, and `--against` reads an earlier run's alone row to compare a beside run with.
+ * rows, and `--against` reads an earlier run's alone row to compare a beside run with; `--with`
+ * puts earlier runs' rows (every run) in the table too, and runs nothing when `--only none`.
+ * `--nice 10` runs the workload's agents and the tabs' browser at nice 10 and the relay at this
+ * process's priority: the relay as it runs on a host of its own (or as a service given the CPU
+ * first, docs/deploy.md); without it every process the bench starts has the same priority (the
+ * demo's agents are at nice 10 in both, `start --demo` lowers them).
  * `--profile` writes the relay's CPU profile of the beside run (`profile.ts` reads it; the
  * profiler slows the relay, so compare profiled runs only with profiled runs). `--port-base`: the
  * alone run's relay listens on it and the next two ports, the beside run's on the three after.
@@ -22,6 +27,10 @@ import { workload } from './workload'
 /** One run's figures, as the goals name them. */
 export interface BesideRow {
   run: 'alone' | 'beside'
+  /** The nice value of the workload's agents and the tabs (0: the relay's own priority, as everything else). */
+  nice: number
+  /** The nice value each kind of process ran at, as read at `go`. */
+  niceByGroup: Record<string, string>
   tasks: number
   settleS: number | null
   unsettled: string[]
@@ -58,9 +67,11 @@ export interface BesideRow {
 const STALL_GOAL_MS = 100
 
 /** Reduces a run's result to its row. */
-export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, number], at: string): BesideRow {
+export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, load: [number, number], at: string): BesideRow {
   return {
     run,
+    nice,
+    niceByGroup: r.nice,
     tasks: r.tasks,
     settleS: r.settleMs == null ? null : Math.round(r.settleMs / 100) / 10,
     unsettled: r.unsettled.slice(0, 5),
@@ -87,18 +98,32 @@ export function rowOf(run: BesideRow['run'], r: RoomRunResult, load: [number, nu
   }
 }
 
-/** A Markdown table of the rows, and the beside/alone settle ratio when both are there. */
+const config = (r: BesideRow) => (r.nice > 0 ? `relay first (others nice ${r.nice})` : 'same priority')
+const ratio = (a: number, b: number) => `${Math.round((a / b) * 100) / 100}×`
+
+/**
+ * A Markdown table of the rows, then each configuration's beside runs against the alone runs
+ * of the same configuration (paired in order: the first beside with the first alone, …).
+ */
 export function table(rows: readonly BesideRow[]): string {
-  const head = '| run | tasks | settle | events per task (copies derived / plans) | relay loop p99 / max, stalls > 100 ms (of them > 100 ms CPU; longest CPU) | `/healthz` p50 / p99 / max, time-outs | `/api/room` p99, time-outs | tabs\' longest task (> 200 ms) | load |'
-  const lines = [head, '| --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+  const head = '| run | priorities | tasks | settle | events per task (copies derived / plans) | relay loop p99 / max, stalls > 100 ms (of them > 100 ms CPU; longest CPU) | `/healthz` p50 / p99 / max, time-outs | `/api/room` p99, time-outs | tabs\' longest task (> 200 ms) | CPU-s relay / workload agents / demo agents / tabs / web app | load |'
+  const lines = [head, `|${' --- |'.repeat(11)}`]
+  const cpu = (r: BesideRow, g: string) => (r.cpu[g] == null ? '—' : String(r.cpu[g]))
   for (const r of rows) {
     lines.push(
-      `| ${r.run} (${r.at}) | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} (${r.cpuStallsOver100}; ${r.cpuStallMaxMs} ms) | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${r.load[0]} → ${r.load[1]} |`,
+      `| ${r.run} (${r.at}) | ${config(r)} | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} (${r.cpuStallsOver100}; ${r.cpuStallMaxMs} ms) | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${['relay', 'workload agents', 'demo agents', 'tabs (browser)', 'web app'].map((g) => cpu(r, g)).join(' / ')} | ${r.load[0]} → ${r.load[1]} |`,
     )
   }
-  const alone = rows.find((r) => r.run === 'alone')
-  const beside = rows.find((r) => r.run === 'beside')
-  if (alone?.settleS != null && beside?.settleS != null) lines.push('', `settle beside / alone: ${Math.round((beside.settleS / alone.settleS) * 100) / 100}× (goal ≤ 2×)`)
+  for (const nice of [...new Set(rows.map((r) => r.nice))]) {
+    const alone = rows.filter((r) => r.nice === nice && r.run === 'alone')
+    const beside = rows.filter((r) => r.nice === nice && r.run === 'beside')
+    if (beside.length === 0) continue
+    const settle = beside.map((b, i) => (b.settleS == null || alone[i]?.settleS == null ? 'not settled' : ratio(b.settleS, alone[i].settleS!)))
+    const loop = beside.map((b, i) => (alone[i] ? `${ratio(b.loopP99Ms, alone[i].loopP99Ms)}` : '—'))
+    const hz = beside.map((b) => `${b.healthz.p99} ms (${b.healthz.timeouts} time-outs)`)
+    const tabs = beside.map((b) => (b.tabLongestMs == null ? '—' : `${b.tabLongestMs} ms`))
+    lines.push('', `${config(beside[0])}: settle beside / alone ${settle.join(', ')} (goal ≤ 2×); relay loop p99 beside / alone ${loop.join(', ')}; \`/healthz\` p99 beside ${hz.join(', ')} (goal < 250 ms, none); tabs' longest task ${tabs.join(', ')} (goal ≤ 200 ms)`)
+  }
   return lines.join('\n')
 }
 
@@ -115,12 +140,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       against: { type: 'string' },
       profile: { type: 'string' },
       'port-base': { type: 'string' },
+      nice: { type: 'string', default: '0' },
+      with: { type: 'string' },
     },
   })
-  if (values.only != null && values.only !== 'alone' && values.only !== 'beside') throw new Error(`--only ${values.only}: expected alone or beside`)
+  if (values.only != null && !['alone', 'beside', 'none'].includes(values.only)) throw new Error(`--only ${values.only}: expected alone, beside or none`)
+  const nice = Number(values.nice)
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`--nice ${values.nice}: expected 0…19`)
   const log = (l: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${l}`)
   const load1 = () => Math.round(loadavg()[0] * 10) / 10
-  const rows: BesideRow[] = values.against != null ? (JSON.parse(readFileSync(values.against, 'utf8')) as BesideRow[]).filter((r) => r.run === 'alone') : []
+  const read = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as BesideRow[]).map((r) => ({ ...r, nice: r.nice ?? 0, niceByGroup: r.niceByGroup ?? {} }))
+  const earlier = (values.with ?? '').split(',').filter((f) => f !== '').flatMap(read)
+  const rows: BesideRow[] = values.against != null ? read(values.against).filter((r) => r.run === 'alone') : []
   for (const run of ['alone', 'beside'] as const) {
     if (values.only != null && values.only !== run) continue
     const start = load1()
@@ -133,13 +164,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       timeoutMs: Number(values[run === 'alone' ? 'alone-timeout' : 'beside-timeout']) * 1000,
       profile: run === 'beside' ? values.profile : undefined,
       portBase: values['port-base'] == null ? undefined : Number(values['port-base']) + (run === 'beside' ? 3 : 0),
+      nice,
       log,
     })
-    rows.push(rowOf(run, r, [start, load1()], at))
+    rows.push(rowOf(run, nice, r, [start, load1()], at))
     log(`${run}: ${JSON.stringify(rows[rows.length - 1])}`)
   }
   if (values.out != null) writeFileSync(values.out, JSON.stringify(rows, null, 2))
   console.log(JSON.stringify(rows, null, 2))
-  console.log(table(rows))
+  console.log(table([...earlier, ...rows].sort((a, b) => a.at.localeCompare(b.at))))
   process.exit(0)
 }

@@ -10,14 +10,15 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { Browser, Page } from '@playwright/test'
+import type { Browser } from '@playwright/test'
 import type { AgentChildConfig, AgentChildReport } from './agent-child'
 import type { Census } from './census'
 import type { LoopReport, MonitorRequest } from './loop-monitor'
 import { Prober, type ProbeStats } from './probe'
-import { cpuShare, cpuSnapshot } from './cpu-share'
+import { cpuShare, cpuSnapshot, niceByGroup } from './cpu-share'
 import type { WorkloadAgent } from './workload'
-import { ensureBuilt, freePort, launchChromium, waitHttp } from '../web-app'
+import { longTasks, openTabs } from './tabs'
+import { ensureBuilt, freePort, waitHttp } from '../web-app'
 
 const root = resolve(import.meta.dirname, '..', '..')
 const BIN = join(root, 'bin', 'chorus-mesh.js')
@@ -35,6 +36,13 @@ export interface RoomRunOptions {
   /** Also profile each workload agent (beside the relay's file, suffixed with its name); it slows them. */
   profileAgents?: boolean
   timeoutMs: number
+  /**
+   * Runs the workload's agents and the tabs' browser at this nice value, the relay (and the web
+   * app `start` serves) at this process's own: the relay as it runs on a host of its own, or as
+   * a service given the CPU first. The demo's agents are at nice 10 either way (`start --demo`).
+   * 0 or absent: everything at this process's priority.
+   */
+  nice?: number
   /** The relay's libp2p, HTTP and web ports are this and the next two (a shared machine's assigned range); free ports when absent. */
   portBase?: number
   log?: (line: string) => void
@@ -73,24 +81,21 @@ export interface RoomRunResult {
   relayWrites: number
   /** CPU seconds each kind of process used from `go` until settled (cpu-share.ts): who had the machine's cores. */
   cpu: Record<string, number>
+  /** The nice value each kind of process ran at (niceByGroup): the priorities the run gave. */
+  nice: Record<string, string>
   /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
   agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
   dir: string
 }
 
-/** Installed before any page script: every long task of the document, as [wall start, duration]. */
-const OBSERVE = `(() => {
-  const tasks = (window.__longTasks = [])
-  try {
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push([performance.timeOrigin + e.startTime, e.duration]) }).observe({ type: 'longtask', buffered: true })
-  } catch {}
-})()`
-
-const VIEWS = ['/inbox', '/graph', '/sessions']
-
-/** A child process with IPC whose output goes to a log file in the run's directory. */
-function child(args: string[], dir: string, name: string, env: Record<string, string> = {}): ChildProcess {
-  const p = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } })
+/**
+ * A child process with IPC whose output goes to a log file in the run's directory; with `nice`,
+ * started through `nice` (which execs node in place: same pid, IPC channel inherited), so every
+ * thread Node starts has the lower priority from the first instruction.
+ */
+function child(args: string[], dir: string, name: string, env: Record<string, string> = {}, nice = 0): ChildProcess {
+  const [cmd, argv] = nice > 0 ? ['nice', ['-n', String(nice), process.execPath, ...args]] : [process.execPath, args]
+  const p = spawn(cmd, argv, { cwd: root, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env: { ...process.env, ...env } })
   const out = createWriteStream(join(dir, `${name}.log`))
   p.stdout?.pipe(out)
   p.stderr?.pipe(out)
@@ -157,7 +162,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     for (const [i, a] of o.agents.entries()) {
       const profiled = o.profile != null && o.profileAgents === true
       const monitor = profiled ? ['--import', join(root, 'bench', 'team', 'loop-monitor.ts')] : []
-      const p = child([...TSX, ...monitor, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name, profiled ? { CHORUS_BENCH_PROFILE: `${o.profile}.${a.name}.cpuprofile` } : {})
+      const p = child([...TSX, ...monitor, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name, profiled ? { CHORUS_BENCH_PROFILE: `${o.profile}.${a.name}.cpuprofile` } : {}, o.nice)
       p.on('message', (m: AgentChildReport) => {
         if (m.type === 'state') states.set(i, m)
         if (m.type === 'failed') failed = `${a.name}: ${m.message}`
@@ -169,40 +174,8 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     await Promise.all(agents.map((p, i) => nextMessage(p, (m) => ((m as AgentChildReport).type === 'joined' ? true : undefined), 180_000, `${o.agents[i].name} to join`)))
     log(`${o.label}: ${agents.length} agents joined`)
 
-    const pages: Page[] = []
-    let tabRetries = 0
-    if (o.tabs > 0) {
-      await waitHttp(`http://127.0.0.1:${web}/peers`)
-      browser = await launchChromium()
-      for (let i = 0; i < o.tabs; i++) {
-        const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage()
-        await page.addInitScript(OBSERVE)
-        const consoleLog = createWriteStream(join(dir, `tab-${i}.console.log`))
-        page.on('console', (m) => consoleLog.write(`${m.type()} ${m.text()}\n`))
-        // An open room (the demo's) makes every tab a reviewer by itself; the invite then finds it already a member.
-        const joined = page.getByTestId('join-status').and(page.locator('[data-role="reviewer"]').or(page.getByText('already a member')))
-        // The app's /api/room gives up after 3 s and the tab does not retry (it shows the banner):
-        // a busy relay at start-up needs a reload, as a reviewer would do.
-        const failed = page.getByTestId('banner-error')
-        for (let attempt = 1; ; attempt++) {
-          await page.goto(`http://127.0.0.1:${web}/join#invite=${invites.reviewer}`)
-          const outcome = await Promise.race([joined.waitFor({ timeout: 300_000 }).then(() => 'joined'), failed.waitFor({ timeout: 300_000 }).then(() => 'failed')]).catch(() => 'timeout')
-          if (outcome === 'joined') break
-          const status = await page.getByTestId('join-status').or(failed).first().textContent({ timeout: 1000 }).catch(() => null)
-          if (attempt >= 10 || outcome === 'timeout') {
-            await page.screenshot({ path: join(dir, `tab-${i}.png`) }).catch(() => {})
-            throw new Error(`tab ${i} did not join as a reviewer after ${attempt} attempts (${status ?? 'no status shown'})`)
-          }
-          tabRetries++
-          const why = await fetch(`http://127.0.0.1:${web}/api/room`).then((r) => r.text(), (e: Error) => e.message)
-          log(`${o.label}: tab ${i} could not join (${status}; the app's /api/room now says ${why.slice(0, 200)}); reloading in ${attempt} s`)
-          await new Promise((r) => setTimeout(r, attempt * 1000))
-        }
-        await page.goto(`http://127.0.0.1:${web}${VIEWS[i % VIEWS.length]}`)
-        pages.push(page)
-      }
-      log(`${o.label}: ${pages.length} reviewer tabs open`)
-    }
+    const tabs = o.tabs > 0 ? await openTabs({ web: `http://127.0.0.1:${web}`, reviewerInvite: invites.reviewer, count: o.tabs, dir, nice: o.nice, label: o.label, log }) : undefined
+    browser = tabs?.browser
 
     const loop = (reset: boolean) => {
       const answer = nextMessage(relay, (m) => ((m as LoopReport).type === 'loop' ? (m as LoopReport) : undefined), 120_000, 'the relay loop report')
@@ -213,6 +186,9 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const healthz = new Prober(`${relayUrl}/healthz`, 250)
     const apiRoom = new Prober(`${relayUrl}/api/room`, 2000)
     const cpuAtGo = cpuSnapshot()
+    const known = { relay: relay.pid, agents: agents.map((p) => p.pid ?? -1), root: process.pid }
+    const nice = niceByGroup(cpuAtGo, known)
+    log(`${o.label}: nice values at go: ${JSON.stringify(nice)}`)
     const go = Date.now()
     states.clear()
     for (const p of agents) p.send({ type: 'go' })
@@ -226,15 +202,10 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     }
     if (failed) throw new Error(failed)
     const until = Date.now()
-    const cpu = cpuShare(cpuAtGo, cpuSnapshot(), { relay: relay.pid, agents: agents.map((p) => p.pid ?? -1) })
+    const cpu = cpuShare(cpuAtGo, cpuSnapshot(), known)
     log(`${o.label}: ${settleMs == null ? `not settled after ${o.timeoutMs} ms` : `settled in ${settleMs} ms`}`)
     const [hz, api, lp] = [await healthz.stop(), await apiRoom.stop(), await loop(false)]
-    const tabs = await Promise.all(
-      pages.map(async (page, i) => {
-        const tasks = (await page.evaluate(() => (window as unknown as { __longTasks: number[][] }).__longTasks)).filter(([s]) => s >= go && s <= until).map(([, d]) => d)
-        return { view: VIEWS[i % VIEWS.length], longest: Math.round(Math.max(0, ...tasks)), over200: tasks.filter((d) => d > 200).length, longTasks: tasks.length }
-      }),
-    )
+    const tabTasks = await longTasks(tabs?.pages ?? [], go, until)
     const metrics = await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text(), () => '')
     const relayOutcomes = Object.fromEntries([...metrics.matchAll(/^chorus_events_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]).filter(([, n]) => (n as number) > 0))
     const relaySync = Object.fromEntries([...metrics.matchAll(/^chorus_sync_events_total\{direction="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))
@@ -253,15 +224,16 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       loop: lp,
       healthz: hz,
       apiRoom: api,
-      tabs,
+      tabs: tabTasks,
       agentLagMaxMs: Math.round(Math.max(0, ...last.map((s) => s.lagMaxMs))),
       agentErrors: last.reduce((n, s) => n + s.errors, 0),
-      tabJoinRetries: tabRetries,
+      tabJoinRetries: tabs?.retries ?? 0,
       relayOutcomes,
       relaySync,
       relayBeats,
       relayWrites,
       cpu,
+      nice,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
       dir,
     }
