@@ -5,7 +5,7 @@
  * whole stops by itself; it prints one row per run and the ratios, as JSON and as Markdown.
  *   node --import tsx bench/team/beside.ts [--agents 8] [--tasks 25] [--tabs 3]
  *     [--alone-timeout 180] [--beside-timeout 420] [--only alone|beside] [--out run.json] [--against alone.json]
- *     [--profile relay.cpuprofile] [--port-base 3240] [--nice 10] [--with a.json,b.json]
+ *     [--profile relay.cpuprofile] [--tab-profile tab] [--port-base 3240] [--nice 10] [--with a.json,b.json]
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
  * rows, and `--against` reads an earlier run's alone row to compare a beside run with; `--with`
  * puts earlier runs' rows (every run) in the table too, and runs nothing when `--only none`.
@@ -14,7 +14,8 @@
  * first, docs/deploy.md); without it every process the bench starts has the same priority (the
  * demo's agents are at nice 10 in both, `start --demo` lowers them).
  * `--profile` writes the relay's CPU profile of the beside run (`profile.ts` reads it; the
- * profiler slows the relay, so compare profiled runs only with profiled runs). `--port-base`: the
+ * profiler slows the relay, so compare profiled runs only with profiled runs); `--tab-profile`
+ * each tab's (`<prefix>.<view>.cpuprofile`). `--port-base`: the
  * alone run's relay listens on it and the next two ports, the beside run's on the three after.
  */
 import '../../lib/node/polyfills'
@@ -141,6 +142,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       profile: { type: 'string' },
       'port-base': { type: 'string' },
       nice: { type: 'string', default: '0' },
+      'tab-profile': { type: 'string' },
       with: { type: 'string' },
     },
   })
@@ -163,6 +165,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       tabs: run === 'beside' ? Number(values.tabs) : 0,
       timeoutMs: Number(values[run === 'alone' ? 'alone-timeout' : 'beside-timeout']) * 1000,
       profile: run === 'beside' ? values.profile : undefined,
+      tabProfile: run === 'beside' ? values['tab-profile'] : undefined,
       portBase: values['port-base'] == null ? undefined : Number(values['port-base']) + (run === 'beside' ? 3 : 0),
       nice,
       log,

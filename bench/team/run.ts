@@ -17,7 +17,7 @@ import type { LoopReport, MonitorRequest } from './loop-monitor'
 import { Prober, type ProbeStats } from './probe'
 import { cpuShare, cpuSnapshot, niceByGroup } from './cpu-share'
 import type { WorkloadAgent } from './workload'
-import { longTasks, openTabs } from './tabs'
+import { longTasks, openTabs, profileTabs } from './tabs'
 import { ensureBuilt, freePort, waitHttp } from '../web-app'
 
 const root = resolve(import.meta.dirname, '..', '..')
@@ -33,6 +33,8 @@ export interface RoomRunOptions {
   tabs: number
   /** Write the relay's CPU profile here. */
   profile?: string
+  /** Write each tab's CPU profile from `go` until settled here (`<prefix>.<view>.cpuprofile`). */
+  tabProfile?: string
   /** Also profile each workload agent (beside the relay's file, suffixed with its name); it slows them. */
   profileAgents?: boolean
   timeoutMs: number
@@ -185,6 +187,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     await loop(true)
     const healthz = new Prober(`${relayUrl}/healthz`, 250)
     const apiRoom = new Prober(`${relayUrl}/api/room`, 2000)
+    const tabProfiles = o.tabProfile != null && tabs ? await profileTabs(tabs.pages, o.tabProfile) : undefined
     const cpuAtGo = cpuSnapshot()
     const known = { relay: relay.pid, agents: agents.map((p) => p.pid ?? -1), root: process.pid }
     const nice = niceByGroup(cpuAtGo, known)
@@ -206,6 +209,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     log(`${o.label}: ${settleMs == null ? `not settled after ${o.timeoutMs} ms` : `settled in ${settleMs} ms`}`)
     const [hz, api, lp] = [await healthz.stop(), await apiRoom.stop(), await loop(false)]
     const tabTasks = await longTasks(tabs?.pages ?? [], go, until)
+    if (tabProfiles) log(`${o.label}: tab profiles in ${(await tabProfiles.stop()).join(', ')}`)
     const metrics = await fetch(`${relayUrl}/metrics`, { signal: AbortSignal.timeout(30_000) }).then((r) => r.text(), () => '')
     const relayOutcomes = Object.fromEntries([...metrics.matchAll(/^chorus_events_total\{outcome="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]).filter(([, n]) => (n as number) > 0))
     const relaySync = Object.fromEntries([...metrics.matchAll(/^chorus_sync_events_total\{direction="([^"]+)"\} (\d+)/gm)].map((m) => [m[1], Number(m[2])]))

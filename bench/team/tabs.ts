@@ -116,3 +116,32 @@ export async function longTasks(pages: readonly Page[], from: number, to: number
     }),
   )
 }
+
+/**
+ * Starts a V8 CPU profile of each tab's main thread (1 ms samples, through the DevTools
+ * protocol); `stop` writes them as `<prefix>.<view>.cpuprofile` (profile.ts reads them) and
+ * returns the paths. Profiling slows a tab: compare profiled runs only with profiled runs.
+ */
+export async function profileTabs(pages: readonly Page[], prefix: string): Promise<{ stop(): Promise<string[]> }> {
+  const sessions = await Promise.all(
+    pages.map(async (page) => {
+      const cdp = await page.context().newCDPSession(page)
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 1000 })
+      await cdp.send('Profiler.start')
+      return cdp
+    }),
+  )
+  return {
+    async stop() {
+      return Promise.all(
+        sessions.map(async (cdp, i) => {
+          const { profile } = await cdp.send('Profiler.stop')
+          const path = `${prefix}.${VIEWS[i % VIEWS.length].slice(1)}.cpuprofile`
+          writeFileSync(path, JSON.stringify(profile))
+          return path
+        }),
+      )
+    },
+  }
+}
