@@ -13,10 +13,11 @@ import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
-import { chromium, type CDPSession, type Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
 import type { BrowserBench } from './browser/entry'
 import { loadRoom, round } from './room'
 import type { BenchOptions, BenchResult } from './types'
+import { launchProfile } from './web-app'
 
 async function bundle(): Promise<string> {
   const entry = fileURLToPath(new URL('./browser/entry.ts', import.meta.url))
@@ -66,10 +67,12 @@ async function chromiumCpuMs(cdp: CDPSession): Promise<number> {
 export async function benchChromium({ quick }: BenchOptions): Promise<BenchResult[]> {
   const server = await serve(await bundle())
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] })
+  const profile = await launchProfile()
+  const { context } = profile
+  const browser = context.browser()!
   try {
     const out: BenchResult[] = []
-    const page = await browser.newPage()
+    const page = await context.newPage()
     const n = quick ? 1000 : 5000
     await open(page, base, n)
     const processes = await browser.newBrowserCDPSession()
@@ -86,7 +89,7 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
     const rate = (k: string, f: 'cpu' | 'wall' = 'cpu') => n / (median(s[k].map((x) => x[f])) / 1000)
     const verify = { name: 'raw Ed25519 verify (WebCrypto, key imported once), same events, same tab', value: round(rate('verify'), 0), unit: 'events/CPU s' }
     const labels: Record<string, string> = {
-      idb: 'ReplicaHost.ingest, IndexedDB store (what a tab runs: received events written relaxed, ADR 0067, one slab record per write, ADR 0069; ids hashed with hash-wasm\'s SHA-256 as a tab\'s RoomPeer does, ADR 0091)',
+      idb: 'ReplicaHost.ingest, IndexedDB store in a profile on disk (what a tab runs: received events written relaxed, ADR 0067, one slab record per write, ADR 0069; ids hashed with hash-wasm\'s SHA-256 as a tab\'s RoomPeer does, ADR 0091)',
       'idb-strict': 'breakdown: as ingest.chromium.idb with every write strict (as received events were written before ADR 0067)',
       memory: 'ReplicaHost.ingest, memory store (ids hashed as in a tab)',
       replica: 'breakdown: Replica.add alone',
@@ -103,7 +106,7 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
     }
     await page.close()
     const m = quick ? 1000 : 50_000
-    const tab = await browser.newPage()
+    const tab = await context.newPage()
     await open(tab, base, m)
     const cdp = await tab.context().newCDPSession(tab)
     const heap = async () => {
@@ -119,7 +122,7 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
     out.push({ name: `memory.chromium.replica@${quick ? '1k' : '50k'}`, value: round(used / 2 ** 20, 1), unit: 'MiB', baseline: { name: 'raw event bytes', value: round(raw / 2 ** 20, 1), unit: 'MiB' }, ratio, goal: '≤ 2× raw bytes (ratio = heap / bytes, lower is better)', met: ratio <= 2, note: `core Replica in a tab (fresh copies of ${m} events), V8 usedSize (+ backing stores when CDP reports them) after forced GC` })
     return out
   } finally {
-    await browser.close()
+    await profile.close()
     server.close()
   }
 }

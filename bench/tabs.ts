@@ -1,6 +1,6 @@
 /**
  * Tab → tab delivery latency: two Chromium tabs of the built app on a direct
- * WebRTC link; tab A authors an event (sign, store in IndexedDB, publish), tab B has it folded.
+ * WebRTC link, each in a browser with a profile on disk; tab A authors an event (sign, store in IndexedDB, publish), tab B has it folded.
  * The limit in the same run: a raw RTCDataChannel ping between the same two
  * pages (one way = RTT / 2) plus one WebCrypto Ed25519 sign and one verify of an event-sized
  * message in the same tab — the work no design can skip. Percentiles of the limit are taken
@@ -14,7 +14,7 @@ import type { Page } from '@playwright/test'
 import { startRelay } from '../lib/node/relay'
 import { pct } from './mesh'
 import type { BenchOptions, BenchResult } from './types'
-import { launchChromium, startWebApp, type WebApp } from './web-app'
+import { launchProfile, startWebApp, type WebApp } from './web-app'
 
 
 /** Runs the tab → tab benchmark; (re)builds the app first when sources are newer than the build. */
@@ -23,12 +23,14 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-tabs-'))
   const relay = await startRelay({ dataDir: dir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 1000 })
   let web: WebApp | undefined
-  const browser = await launchChromium()
+  // Each tab in its own browser with a profile on disk, so the author's strict write is the
+  // fsync'd write a user's tab makes.
+  const browsers = await Promise.all([0, 1].map(() => launchProfile()))
   try {
     web = await startWebApp(relay.httpUrl)
     const { base } = web
     const invite = await relay.invite({ role: 'agent', maxUses: 5 })
-    const [a, b] = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()))
+    const [a, b] = await Promise.all(browsers.map(({ context }) => context.newPage()))
     for (const p of [a, b]) {
       await p.goto(`${base}/join#invite=${invite}`)
       await p.getByTestId('join-status').and(p.locator('[data-role="agent"]')).waitFor({ timeout: 60_000 })
@@ -71,7 +73,7 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
     }
     return [result(50, 2), result(99, 4)]
   } finally {
-    await browser.close()
+    await Promise.all(browsers.map((b) => b.close()))
     web?.stop()
     await relay.stop()
     rmSync(dir, { recursive: true, force: true })

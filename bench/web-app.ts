@@ -3,9 +3,11 @@
  * production build `npm start` serves, rebuilt first when sources are newer than it.
  */
 import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
-import { chromium, type Browser } from '@playwright/test'
+import { chromium, type Browser, type BrowserContext } from '@playwright/test'
 import { buildIsStale } from '../lib/node/start'
 
 const root = resolve(import.meta.dirname, '..')
@@ -15,6 +17,23 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 
 /** System Chromium (CHROMIUM_PATH overrides), headless, fresh profile per context. */
 export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+
+/**
+ * System Chromium with a fresh profile on disk, as a user's browser has: IndexedDB is LevelDB
+ * files with real writes and fsyncs there, while a context of `launchChromium` is incognito and
+ * keeps IndexedDB in memory. `close` ends the browser and removes the profile.
+ */
+export async function launchProfile(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-profile-'))
+  const context = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+  return {
+    context,
+    close: async () => {
+      await context.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
 
 /** A running `next start` of the production build. */
 export interface WebApp {
