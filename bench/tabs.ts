@@ -23,10 +23,11 @@ export async function benchTabs(opts: BenchOptions): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-tabs-'))
   const relay = await startRelay({ dataDir: dir, host: '127.0.0.1', port: 0, httpPort: 0, presenceIntervalMs: 1000 })
   let web: WebApp | undefined
-  // Each tab in its own browser with a profile on disk, so the author's strict write is the
-  // fsync'd write a user's tab makes.
-  const browsers = await Promise.all([0, 1].map(() => launchProfile()))
+  const browsers: Awaited<ReturnType<typeof launchProfile>>[] = []
   try {
+    // Each tab in its own browser with a profile on disk, so the author's strict write is the
+    // fsync'd write a user's tab makes.
+    for (let i = 0; i < 2; i++) browsers.push(await launchProfile())
     web = await startWebApp(relay.httpUrl)
     const { base } = web
     const invite = await relay.invite({ role: 'agent', maxUses: 5 })

@@ -25,14 +25,12 @@ export const launchChromium = (): Promise<Browser> => chromium.launch({ executab
  */
 export async function launchProfile(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'chorus-bench-profile-'))
-  const context = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
-  return {
-    context,
-    close: async () => {
-      await context.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
+  const remove = () => rmSync(dir, { recursive: true, force: true })
+  const context = await chromium.launchPersistentContext(dir, { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS }).catch((e: unknown) => {
+    remove()
+    throw e
+  })
+  return { context, close: () => context.close().finally(remove) }
 }
 
 /** A running `next start` of the production build. */

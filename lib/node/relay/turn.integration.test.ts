@@ -64,28 +64,42 @@ async function startCoturn(port: number, user: string): Promise<{ log: () => str
  * what arrived over their data channel (or nothing). The child is killed once it has answered,
  * or at the deadline if native code hangs, so a deadlock fails this test instead of the run.
  */
-function relayOnlyChannel(iceServers: ReturnType<typeof parseIceServers>, waitMs: number): Promise<{ received?: string; relayCandidates: number; error?: string }> {
+type ChannelResult = { received?: string; relayCandidates: number; error?: string }
+
+function relayOnlyChannel(iceServers: ReturnType<typeof parseIceServers>, waitMs: number): Promise<ChannelResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', channelScript, JSON.stringify(iceServers), String(waitMs)], { stdio: ['ignore', 'pipe', 'pipe'] })
+  // Killed on every path, a vitest time-out included: a deadlocked child never outlives the test.
+  cleanup.push(() => child.kill('SIGKILL'))
   let out = ''
   let err = ''
   child.stderr.on('data', (d) => (err += d))
+  child.stdout.on('data', (d) => (out += d))
+  /** The child's one JSON line, once it is whole. */
+  const answer = (): ChannelResult | undefined => {
+    const line = out.split('\n').slice(0, -1).find((l) => l.startsWith('{'))
+    try {
+      return line == null ? undefined : (JSON.parse(line) as ChannelResult)
+    } catch {
+      return { relayCandidates: 0, error: `unreadable answer: ${line}` }
+    }
+  }
   return new Promise((resolve) => {
-    const done = (r: { received?: string; relayCandidates: number; error?: string }) => {
+    let settled = false
+    const done = (r: ChannelResult) => {
+      if (settled) return
+      settled = true
       clearTimeout(timer)
       child.kill('SIGKILL')
       resolve(r)
     }
-    const timer = setTimeout(() => done({ relayCandidates: 0, error: `no answer within ${waitMs + 15_000} ms: ${err.slice(-1000)}` }), waitMs + 15_000)
-    const answer = () => out.split('\n').slice(0, -1).find((l) => l.startsWith('{'))
-    child.stdout.on('data', (d) => {
-      out += d
-      const line = answer()
-      if (line != null) done(JSON.parse(line))
+    const timer = setTimeout(() => done({ relayCandidates: 0, error: `no answer within ${waitMs + 10_000} ms: ${err.slice(-1000)}` }), waitMs + 10_000)
+    child.stdout.on('data', () => {
+      const r = answer()
+      if (r != null) done(r)
     })
-    child.on('exit', () => {
-      const line = answer()
-      done(line != null ? JSON.parse(line) : { relayCandidates: 0, error: `exited without an answer: ${err.slice(-1000)}` })
-    })
+    child.on('error', (e) => done({ relayCandidates: 0, error: `could not start: ${e.message}` }))
+    // 'close', not 'exit': every byte of stdout has been read by then.
+    child.on('close', () => done(answer() ?? { relayCandidates: 0, error: `exited without an answer: ${err.slice(-1000)}` }))
   })
 }
 
@@ -112,5 +126,5 @@ describe('TURN with coturn', () => {
     expect(bad.error).toBeUndefined()
     expect(bad.relayCandidates).toBe(0)
     expect(bad.received).toBeUndefined()
-  }, 120_000)
+  }, 150_000)
 })
