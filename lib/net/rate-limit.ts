@@ -89,8 +89,14 @@ export interface AuthorLimits {
   burst: number
 }
 
-/** Far above an honest author (a busy agent writes a few events a second, a plan a few dozen at once). */
-export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = { perSec: 100, burst: 500 }
+/**
+ * Well above an honest author's rate (a busy agent writes a few events a second, a plan a few
+ * dozen at once), and a burst of one second's worth: an author that never writes more than
+ * `perSec` events within a second is never refused, while a flooding member can make every peer
+ * take in at most two seconds' worth within its first second (ADR 0105) — a saved-up burst is
+ * work every peer does at once, on the same cores as everybody's honest events.
+ */
+export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = { perSec: 100, burst: 100 }
 
 /**
  * Budgets per event *author* (ADR 0061). Two rules keep an unverified author claim from hurting
