@@ -14,16 +14,19 @@
  * The goal is absolute (no task > 200 ms) and the machine is shared, so each phase reports
  * beside it a fixed pure-JS reference task timed in the same page right after the phase (its
  * fastest of 3 runs approximates the uncontended cost) and the load average.
- * CHORUS_UI_PHASES=graph measures only the graph phases (after the cold inbox, which loads the room).
- * CHORUS_UI_PROFILE=<dir> also writes a CPU profile of the page per phase (for finding causes).
+ * CHORUS_UI_PHASES=graph measures only the graph phases (after the cold inbox, which loads the room);
+ * names or prefixes, e.g. inbox.warm,graph.load (a later graph phase runs the ones it starts from).
+ * CHORUS_UI_PROFILE=<dir> also writes a CPU profile of the page per phase (for finding causes);
+ * CHORUS_UI_TRACE=<dir> a Chrome trace per phase and what its longest tasks ran (bench/ui-trace.ts).
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import type { CDPSession, Page } from '@playwright/test'
+import type { Browser, CDPSession, Page } from '@playwright/test'
 import { startRelay } from '../lib/node/relay'
 import type { BenchOptions, BenchResult } from './types'
 import { uiRoom } from './ui-room'
+import { startTrace, stopTrace } from './ui-trace'
 import { launchChromium, startWebApp, type WebApp } from './web-app'
 
 const GOAL_MS = 200
@@ -82,26 +85,29 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
     await page.addInitScript(OBSERVE)
     const cdp = profileDir ? await page.context().newCDPSession(page) : undefined
     if (cdp && profileDir) (mkdirSync(profileDir, { recursive: true }), await cdp.send('Profiler.enable'), await cdp.send('Profiler.setSamplingInterval', { interval: 200 }))
+    const traceDir = process.env.CHORUS_UI_TRACE
+    if (traceDir) mkdirSync(traceDir, { recursive: true })
+    const probe: Probe = { cdp, trace: traceDir ? { browser, dir: traceDir } : undefined }
     const phases: Phase[] = []
-    // CHORUS_UI_PHASES=graph (names or prefixes) skips the inbox's reload and scroll phases, to
-    // keep a full-size run short; the cold inbox always runs, it is the catch-up the rest needs.
+    // CHORUS_UI_PHASES (names or prefixes) keeps a full-size run short; the cold inbox always
+    // runs, it is the catch-up the rest needs, and focus needs find, as every graph phase needs load.
     const only = process.env.CHORUS_UI_PHASES?.split(',').filter(Boolean)
-    const want = (name: string) => !only?.length || only.some((p) => name.startsWith(p))
+    const want = (...names: string[]) => !only?.length || names.some((name) => only.some((p) => name.startsWith(p)))
     const list = `[data-testid="inbox-list"][data-count="${size.escalations}"]`
     const timeout = opts.quick ? 120_000 : 600_000
 
-    phases.push(await measure(page, cdp, 'inbox.cold', `/inbox in a fresh profile: catch-up by sync of ${room.events} events from the relay, the list of ${size.escalations} shown`, async () => {
+    phases.push(await measure(page, probe, 'inbox.cold', `/inbox in a fresh profile: catch-up by sync of ${room.events} events from the relay, the list of ${size.escalations} shown`, async () => {
       await page.goto(`${base}/inbox`)
       await page.waitForSelector(list, { timeout })
       await page.waitForFunction((n) => (window.chorus?.store.getState().replica?.events ?? 0) >= n, room.events, { timeout, polling: 500 })
       await settle(page)
     }))
-    if (want('inbox.warm')) phases.push(await measure(page, cdp, 'inbox.warm', `the same tab reloaded: ${room.events} events replayed from IndexedDB, the list shown`, async () => {
+    if (want('inbox.warm')) phases.push(await measure(page, probe, 'inbox.warm', `the same tab reloaded: ${room.events} events replayed from IndexedDB, the list shown`, async () => {
       await page.reload()
       await page.waitForSelector(list, { timeout })
       await settle(page)
     }))
-    if (want('inbox.scroll')) phases.push(await measure(page, cdp, 'inbox.scroll', `the list of ${size.escalations} scrolled top to bottom, one viewport per frame`, async () => {
+    if (want('inbox.scroll')) phases.push(await measure(page, probe, 'inbox.scroll', `the list of ${size.escalations} scrolled top to bottom, one viewport per frame`, async () => {
       await page.evaluate(async () => {
         const el = document.querySelector('[data-testid="inbox-list"]') as HTMLElement
         // No named inner functions: tsx would wrap them in a helper the page does not have.
@@ -114,13 +120,13 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       })
       await settle(page)
     }))
-    phases.push(await measure(page, cdp, 'graph.load', `client navigation to /graph: ${room.tasks} tasks, ${room.dependencies} dependencies, ELK layout in its worker, React Flow render and fit`, async () => {
+    if (want('graph.load', 'graph.pan', 'graph.find', 'graph.focus')) phases.push(await measure(page, probe, 'graph.load', `client navigation to /graph: ${room.tasks} tasks, ${room.dependencies} dependencies, ELK layout in its worker, React Flow render and fit`, async () => {
       await page.getByRole('navigation').getByRole('link', { name: 'Graph' }).click()
       await page.waitForFunction((n) => document.querySelector('[data-testid="graph-counts"]')?.textContent?.startsWith(`${n} tasks`) && document.querySelector('[data-testid="graph-node"], [data-testid="graph-repo"]') != null && !document.body.textContent?.includes('laying out'), room.tasks, { timeout, polling: 200 })
       await settle(page, 1500)
     }))
     let cards = 0
-    phases.push(await measure(page, cdp, 'graph.pan', 'pan and zoom over the canvas: 6 drags at the fitted zoom, then 8 wheel steps in (×1.5 each) and 8 back out, a drag after each', async () => {
+    if (want('graph.pan')) phases.push(await measure(page, probe, 'graph.pan', 'pan and zoom over the canvas: 6 drags at the fitted zoom, then 8 wheel steps in (×1.5 each) and 8 back out, a drag after each', async () => {
       const box = (await page.getByTestId('graph-canvas').boundingBox())!
       const [cx, cy] = [box.x + box.width / 2, box.y + box.height / 2]
       const MOVES = [[200, 0], [0, 150], [-200, 0], [0, -150], [150, 100], [-150, -100]]
@@ -140,15 +146,15 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       }
       await settle(page)
     }))
-    phases[phases.length - 1].what += `; at most ${cards} task cards mounted at once`
-    phases.push(await measure(page, cdp, 'graph.find', `the busiest task (${room.hub.degree} dependencies) found by its title: its details and its first dependencies listed`, async () => {
+    if (want('graph.pan')) phases[phases.length - 1].what += `; at most ${cards} task cards mounted at once`
+    if (want('graph.find', 'graph.focus')) phases.push(await measure(page, probe, 'graph.find', `the busiest task (${room.hub.degree} dependencies) found by its title: its details and its first dependencies listed`, async () => {
       await page.getByTestId('find-task').fill(room.hub.title)
       await page.getByTestId('find-task').press('Enter')
       await page.getByRole('complementary', { name: 'Task details' }).getByRole('heading', { name: room.hub.title }).waitFor({ timeout })
       await settle(page)
     }))
     let focusShown = ''
-    phases.push(await measure(page, cdp, 'graph.focus', `focus on the busiest task's neighbourhood (1 hop, ${room.hub.degree} neighbours): the capped neighbourhood laid out, rendered and fitted`, async () => {
+    if (want('graph.focus')) phases.push(await measure(page, probe, 'graph.focus', `focus on the busiest task's neighbourhood (1 hop, ${room.hub.degree} neighbours): the capped neighbourhood laid out, rendered and fitted`, async () => {
       await page.getByTestId('focus-toggle').click()
       await page.waitForFunction(() => {
         const counts = document.querySelector('[data-testid="graph-counts"]')?.textContent ?? ''
@@ -158,7 +164,7 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       await settle(page, 1500)
       focusShown = `${await page.getByTestId('graph-counts').textContent()}; ${(await page.getByTestId('focus-bar').textContent())?.replace(/\s+/g, ' ')}`
     }))
-    phases[phases.length - 1].what += ` (shown: ${focusShown})`
+    if (want('graph.focus')) phases[phases.length - 1].what += ` (shown: ${focusShown})`
 
     const note = (p: Phase) => {
       const over = (ms: number) => p.tasks.filter((d) => d > ms).length
@@ -189,15 +195,23 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
   }
 }
 
+/** Optional instruments around each phase: a V8 CPU profile, a Chrome trace. */
+interface Probe {
+  cdp?: CDPSession
+  trace?: { browser: Browser; dir: string }
+}
+
 /**
  * Runs `act` and returns the long tasks that started during it: those after the previous
  * phase's reference (`__cut`; a navigation starts a new document, where it is unset).
  */
-async function measure(page: Page, cdp: CDPSession | undefined, name: string, what: string, act: () => Promise<void>): Promise<Phase> {
+async function measure(page: Page, { cdp, trace }: Probe, name: string, what: string, act: () => Promise<void>): Promise<Phase> {
   if (cdp) await cdp.send('Profiler.start')
+  if (trace) await startTrace(trace.browser, page)
   const start = performance.now()
   await act()
   const wallMs = performance.now() - start
+  if (trace) console.error(`ui ${name}:\n${await stopTrace(trace.browser, join(trace.dir, name))}`)
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop')
     writeFileSync(join(process.env.CHORUS_UI_PROFILE!, `${name}.cpuprofile`), JSON.stringify(profile))

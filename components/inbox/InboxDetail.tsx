@@ -3,7 +3,7 @@
  * The selected request: its card, the actions with their keys (a approve, e edit, r resolve,
  * g return — all through the one review dialog — c claim, d dismiss), and the dialog itself.
  */
-import { useEffect } from 'react'
+import { lazy, Suspense, useEffect } from 'react'
 import type { RoomState } from '@/lib/core/state/types'
 import { useUiDecisions, useUiInbox } from '@/components/ui/UiProvider'
 import type { Availability } from '@/components/session/permissions'
@@ -14,8 +14,11 @@ import type { ActionForm } from '@/lib/stores/ui-inbox'
 import type { InboxRow } from './inbox-model'
 import { commandFor } from './keys'
 import { RequestCard } from './RequestCard'
-import { ReviewDialog } from './ReviewDialog'
 import { useDecide, type Choice } from './use-decide'
+
+// The dialog validates edited plans with the event schemas: loaded when a reviewer opens it,
+// so opening the inbox does not evaluate the schema library with the page.
+const ReviewDialog = lazy(() => import('./ReviewDialog').then((m) => ({ default: m.ReviewDialog })))
 
 type Mode = Exclude<ActionForm, null>
 
@@ -98,7 +101,11 @@ export function InboxDetail({ state, row, now, onDecided }: { state: RoomState; 
         {reasons.length === 4 && !row.decided && <p className="text-sm text-muted" data-testid="actions-disabled-reason">{reasons[0].reason}</p>}
         {actions.error && <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">{actions.error}</p>}
       </section>
-      {form != null && <ReviewDialog key={`${session.id}-${session.plans.length}`} state={state} session={session} mode={form} avail={(m) => avail(m)} onSubmit={submit} onClose={() => setForm(null)} />}
+      {form != null && (
+        <Suspense fallback={null}>
+          <ReviewDialog key={`${session.id}-${session.plans.length}`} state={state} session={session} mode={form} avail={(m) => avail(m)} onSubmit={submit} onClose={() => setForm(null)} />
+        </Suspense>
+      )}
     </div>
   )
 }

@@ -1,14 +1,14 @@
 'use client'
 /**
  * Starts this tab's mesh node once per mount and feeds the stores. The libp2p code is loaded
- * with a dynamic import inside the effect, so it never runs on the server and never becomes a
+ * with dynamic imports inside the effect (load-mesh.ts), so it never runs on the server and never becomes a
  * module-level singleton (StrictMode's double mount stops the first node cleanly). Redeeming
  * an invite lives here too, because it may restart the node under a new identity.
  */
 import { createContext, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { createMeshStore, type MeshStore } from '@/lib/stores/mesh-store'
 import { createRoomStore, type RoomStore } from '@/lib/stores/room-store'
-import { afterJoin } from './invite-flow'
+import { loadTabMesh } from './load-mesh'
 
 export const MeshStoreContext = createContext<MeshStore | null>(null)
 export const RoomStoreContext = createContext<RoomStore | null>(null)
@@ -46,7 +46,10 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     pending.current = undefined
     s.inviteChanged({ kind: 'joining' })
     try {
-      const next = afterJoin(invite, await mesh.join(invite))
+      // Decoding an invite needs the event schemas and codecs: loaded when one is redeemed,
+      // not with every page.
+      const [{ afterJoin }, outcome] = await Promise.all([import('./invite-flow'), mesh.join(invite)])
+      const next = afterJoin(invite, outcome)
       if (next.kind === 'done') return store.getState().inviteChanged(next.phase)
       store.getState().inviteChanged({ kind: 'switching', from: next.from, to: next.to })
       await mesh.retire(`joined again as ${next.to} with an invite`)
@@ -85,7 +88,7 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     void (async () => {
       try {
         await stopped.current
-        const { startTabMesh } = await import('@/lib/net/tab-mesh')
+        const { startTabMesh } = await loadTabMesh()
         const handle = await startTabMesh({
           onPresence: (snapshot) => mesh.presence(snapshot),
           onRelayState: (state) => mesh.relayState(state),

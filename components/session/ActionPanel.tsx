@@ -3,14 +3,18 @@
  * Approve / edit / resolve / return / claim for one session. Disabled buttons say why (guest,
  * role, state); a refused action shows the room's reason and keeps the form's text.
  */
+import { lazy, Suspense } from 'react'
 import type { RoomState, SessionState } from '@/lib/core/state/types'
 import { approvalsNeeded } from '@/lib/core/sessions/quorum'
 import type { ActionForm } from '@/lib/stores/ui-inbox'
 import type { Availability } from './permissions'
 import { peerName } from './names'
-import { PlanEditor } from './PlanEditor'
 import { TextForm } from './TextForm'
 import type { SessionActions } from './use-session-actions'
+
+// The editor validates plans with the event schemas: loaded when a reviewer opens it, so a page
+// showing this panel (or only its approval progress) does not evaluate the schema library.
+const PlanEditor = lazy(() => import('./PlanEditor').then((m) => ({ default: m.PlanEditor })))
 
 function ActionButton({ a, label, hotkey, onClick, pending }: { a: Availability; label: string; hotkey?: string; onClick(): void; pending: boolean }) {
   return (
@@ -72,7 +76,9 @@ export function ActionPanel({ state, session, actions, form, setForm, hotkeys = 
       {reasons.length > 0 && reasons.length === 5 && <p className="text-sm text-muted" data-testid="actions-disabled-reason">{reasons[0].reason}</p>}
       {error && <p role="alert" className="rounded border border-rose-300 bg-rose-50 p-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">{error}</p>}
       {form === 'edit' && latest && avail('edit').ok && (
-        <PlanEditor key={latest.event} plan={latest.plan} pending={pending} onCancel={close} onSubmit={async (p) => (await actions.edit(p)) && (close(), true)} />
+        <Suspense fallback={null}>
+          <PlanEditor key={latest.event} plan={latest.plan} pending={pending} onCancel={close} onSubmit={async (p) => (await actions.edit(p)) && (close(), true)} />
+        </Suspense>
       )}
       {form === 'resolve' && avail('resolve').ok && (
         <TextForm label="Resolve escalation" submit="Resolve" pending={pending} onCancel={close}
