@@ -152,7 +152,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const log = (l: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${l}`)
   const load1 = () => Math.round(loadavg()[0] * 10) / 10
   const read = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as BesideRow[]).map((r) => ({ ...r, nice: r.nice ?? 0, niceByGroup: r.niceByGroup ?? {} }))
-  const earlier = (values.with ?? '').split(',').filter((f) => f !== '').flatMap(read)
+  // A beside run's file repeats the alone row it was compared with: keep each run once.
+  const earlier = [...new Map((values.with ?? '').split(',').filter((f) => f !== '').flatMap(read).map((r) => [`${r.run} ${r.nice} ${r.at}`, r])).values()]
   const rows: BesideRow[] = values.against != null ? read(values.against).filter((r) => r.run === 'alone') : []
   for (const run of ['alone', 'beside'] as const) {
     if (values.only != null && values.only !== run) continue
