@@ -8,6 +8,8 @@
 import { createContext, useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { createMeshStore, type MeshStore } from '@/lib/stores/mesh-store'
 import { createRoomStore, type RoomStore } from '@/lib/stores/room-store'
+import type { ReplicaInfo } from '@/lib/net/tab-mesh'
+import { coalesced } from './coalesce'
 import { loadTabMesh } from './load-mesh'
 
 export const MeshStoreContext = createContext<MeshStore | null>(null)
@@ -85,6 +87,11 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     let retry: ReturnType<typeof setTimeout> | undefined
     window.chorus = { store, room }
     const mesh = store.getState()
+    // One render per task however many batches the replica folded in it (coalesce.ts).
+    const replica = coalesced<ReplicaInfo>(({ state, root, events, pending, flags, recent }) => {
+      room.getState().changed(state)
+      mesh.replicaChanged({ root, events, pending, flags, recent })
+    })
     void (async () => {
       try {
         await stopped.current
@@ -93,10 +100,7 @@ export function MeshProvider({ children }: { children: ReactNode }) {
           onPresence: (snapshot) => mesh.presence(snapshot),
           onRelayState: (state) => mesh.relayState(state),
           onWrongRoom: (w) => mesh.relayWrongRoom(w),
-          onReplica: ({ state, root, events, pending, flags, recent }) => {
-            room.getState().changed(state)
-            mesh.replicaChanged({ root, events, pending, flags, recent })
-          },
+          onReplica: (info) => replica.push(info),
           onSync: (stats) => mesh.syncChanged(stats),
           onMembership: (outcome) => mesh.membershipChanged(outcome),
         }, { invitePending: () => pending.current != null })
@@ -119,6 +123,7 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     return () => {
       cancelled = true
       clearTimeout(retry)
+      replica.cancel()
       stopped.current = stop?.().catch(() => undefined) ?? Promise.resolve()
     }
   }, [store, room, generation, redeemNow])
