@@ -78,6 +78,9 @@ export class RoomPeer {
   readonly syncOffers: SyncOfferStats = { stored: 0, pending: 0, pendingCovered: 0 }
   loaded = 0
   private readonly pulling = new Set<string>()
+  /** Peers a deferring round is owed to: see askAgainWhenRefilled. */
+  private readonly owed = new Map<string, { again: boolean; delay: number; failures: number }>()
+  private stopped = false
   private readonly timers = new Set<ReturnType<typeof setTimeout>>()
   private readonly now: () => number
   private readonly onIngest: RoomPeerInit['onIngest']
@@ -144,6 +147,7 @@ export class RoomPeer {
   private async ingestSynced(events: Uint8Array[], from: string | undefined): Promise<number> {
     const gated = gateBatch(events, from, this.authors, this.host.replica.log, this.now())
     this.syncBudget.deferred += gated.deferred
+    if (gated.deferred > 0 && from != null) this.askAgainWhenRefilled(from)
     this.syncBudget.needed += gated.needed
     const t0 = performance.now()
     const results = await this.host.ingest(gated.admit)
@@ -167,17 +171,50 @@ export class RoomPeer {
     this.pulling.add(from)
     this.syncBudget.pulls++
     this.later(() => {
-      this.sync.syncWithId(from)
+      void this.sync.syncWithId(from)
       this.later(() => this.pulling.delete(from))
     })
   }
 
-  /** Runs `fn` after PULL_DELAY_MS unless this peer stops first. */
-  private later(fn: () => void): void {
+  /**
+   * A round deferred events over an author's budget: ask the same peer again once a burst has
+   * refilled rather than at the next periodic round, so catching up on a busy author's fresh
+   * events runs at the budget's rate (a burst per refill), not at one burst per sync interval.
+   * One loop per peer: it asks again while rounds keep deferring, backs off when a round does
+   * not run (refused by the peer's own round budget, in flight, failed) and gives up after a
+   * few of those. A flooder's deferred events still come in no faster than its budget admits.
+   */
+  private askAgainWhenRefilled(from: string): void {
+    const owed = this.owed.get(from)
+    if (owed != null) return void (owed.again = true)
+    const refill = Math.ceil((this.authors.limits.burst / this.authors.limits.perSec) * 1000)
+    const state = { again: false, delay: refill, failures: 0 }
+    this.owed.set(from, state)
+    const next = () =>
+      this.later(() => {
+        void this.sync.syncWithId(from).then((r) => {
+          if (r == null) {
+            state.again = ++state.failures <= 5
+            state.delay = Math.min(state.delay * 2, 8 * refill)
+          } else {
+            state.failures = 0
+            state.delay = refill
+          }
+          if (!state.again) return void this.owed.delete(from)
+          state.again = false
+          next()
+        })
+      }, state.delay)
+    next()
+  }
+
+  /** Runs `fn` after `ms` (PULL_DELAY_MS by default) unless this peer stops first. */
+  private later(fn: () => void, ms = PULL_DELAY_MS): void {
+    if (this.stopped) return
     const t = setTimeout(() => {
       this.timers.delete(t)
       fn()
-    }, PULL_DELAY_MS)
+    }, ms)
     this.timers.add(t)
   }
 
@@ -188,6 +225,7 @@ export class RoomPeer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true
     for (const t of this.timers) clearTimeout(t)
     this.timers.clear()
     this.host.close()

@@ -112,10 +112,10 @@ export class SyncService {
     return { ...this.replica, ingest: (events) => this.replica.ingest(events, peer) }
   }
 
-  /** Runs a round with the connected peer whose id is `peer` soon after (no-op if not connected). */
-  syncWithId(peer: string): void {
+  /** Runs a round with the connected peer whose id is `peer`; undefined if it did not run or failed. */
+  async syncWithId(peer: string): Promise<RoundResult | undefined> {
     const p = this.node.getPeers().find((q) => q.toString() === peer)
-    if (p != null) void this.syncWith(p)
+    return p == null ? undefined : this.syncWith(p)
   }
 
   /** Runs a round with every usable peer now (e.g. after a publish that reached nobody). */
