@@ -40,7 +40,7 @@ describe('cpuShare', () => {
     try {
       // nice execs node in place: wait until the pid runs node, then read.
       const deadline = Date.now() + 5000
-      while (!cpuSnapshot().get(child.pid!)?.cmd.includes('setTimeout') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+      while (!cpuSnapshot().get(child.pid!)?.cmd.startsWith(process.execPath) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
       const groups = niceByGroup(cpuSnapshot(), { relay: process.pid, agents: [child.pid!], root: process.pid })
       expect(groups.relay).toBe(String(own))
       expect(groups['workload agents']).toBe(String(Math.min(own + 7, constants.priority.PRIORITY_LOW)))

@@ -62,10 +62,14 @@ export class RoomInfoError extends Error {
 
 /** Statuses that say "not now" rather than "no". */
 const LATER_STATUSES = new Set([408, 429, 502, 503, 504])
-/** Socket errors of a connection that was made and then dropped, or that a busy peer never accepted in time. */
-const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+/**
+ * Socket errors of a connection that was made and then dropped, that a busy peer never accepted
+ * in time, that nothing accepted yet (a relay starting or restarting) or whose name did not
+ * resolve for now.
+ */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNABORTED', 'ECONNREFUSED', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** True for a fetch failure that asking again may cure: a time-out or a dropped connection. */
+/** True for a fetch failure that asking again may cure: a time-out, a dropped or refused connection. */
 export function isTransientFetchError(err: unknown): boolean {
   const e = err as { name?: string; cause?: { code?: string } } | null
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return true
