@@ -21,7 +21,7 @@ import { eventsTopic } from '../lib/net/topics'
 import { idleBreakdown, tallyGossip } from './gossip-tally'
 import { loopbackBytes, pct, storedTimes, wallNow } from './mesh'
 import { round } from './room'
-import { AGENTS_PER_CHILD, AgentChild, type Reply } from './scale'
+import { AGENTS_PER_CHILD, AgentChild, type Reply } from './scale-child'
 import { loadMeter, type Load } from './load-meter'
 import type { BenchOptions, BenchResult } from './types'
 
