@@ -5,8 +5,9 @@
  * relay that answers in 8 s is never reached by requests that give up at 5 s), with a pause
  * between rounds that doubles up to a cap and is drawn at random between half and all of it, so
  * peers that failed together do not all ask again together. Only failures that asking again can
- * cure are retried — a time-out, a dropped connection, a "come back later"; a refusal (a 4xx such
- * as a missing token, an answer that is not room info) fails at once with the relay's reason.
+ * cure are retried — a time-out, a dropped or refused connection, a "come back later"; a
+ * refusal (a 4xx such as a missing token, an answer that is not room info) fails at once with
+ * the relay's reason.
  */
 import { NoRelayAnswered, resolveRoom, type ResolvedRoom } from './targets'
 
