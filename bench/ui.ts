@@ -209,12 +209,17 @@ async function measure(page: Page, { cdp, trace }: Probe, name: string, what: st
   if (cdp) await cdp.send('Profiler.start')
   if (trace) await startTrace(trace.browser, page)
   const start = performance.now()
-  await act()
-  const wallMs = performance.now() - start
-  if (trace) console.error(`ui ${name}:\n${await stopTrace(trace.browser, join(trace.dir, name))}`)
-  if (cdp) {
-    const { profile } = await cdp.send('Profiler.stop')
-    writeFileSync(join(process.env.CHORUS_UI_PROFILE!, `${name}.cpuprofile`), JSON.stringify(profile))
+  let wallMs: number
+  // A phase that throws still stops its instruments: what they hold shows where it got stuck.
+  try {
+    await act()
+  } finally {
+    wallMs = performance.now() - start
+    if (trace) console.error(`ui ${name}:\n${await stopTrace(trace.browser, join(trace.dir, name))}`)
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop')
+      writeFileSync(join(process.env.CHORUS_UI_PROFILE!, `${name}.cpuprofile`), JSON.stringify(profile))
+    }
   }
   const load = loadavg()[0]
   type Win = { __longTasks?: number[][]; __cut?: number }

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { startMeshAgent } from '../agent/mesh-agent'
 import { startRelay, type Relay } from '../relay'
 import { scratch } from '../testing/scratch'
-import type { Patience } from './patient'
+import { resolveRoomPatiently, type Patience } from './patient'
 
 const { running, tmp } = scratch('patient')
 
@@ -100,5 +100,20 @@ describe("an agent's first start against a slow relay", () => {
     // Well short of the 60 s a real start allows: the bound is the one given.
     expect(took).toBeLessThan(patience.totalMs + 10_000)
     expect(f.requests()).toBeGreaterThanOrEqual(3)
+  })
+
+  it('keeps to its bound when several relays are listed and none answers', async () => {
+    // Targets are asked in turn: without the deadline, each of three stalled relays took a whole time-out.
+    const stalled = await Promise.all([0, 1, 2].map(async () => {
+      const server = createServer(() => {})
+      await new Promise<void>((res) => server.listen(0, '127.0.0.1', res))
+      running.push({ stop: async () => (server.closeAllConnections(), await new Promise((res) => server.close(() => res(undefined)))) })
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    }))
+    const t0 = Date.now()
+    const patience = { totalMs: 3000, firstTryMs: 2500, maxTryMs: 2500, firstPauseMs: 50, maxPauseMs: 50 }
+    await expect(resolveRoomPatiently(stalled, patience)).rejects.toThrow(/giving up/)
+    // The last request may take its one-second floor past the bound; three time-outs would be 7.5 s.
+    expect(Date.now() - t0).toBeLessThan(patience.totalMs + 2500)
   })
 })

@@ -50,7 +50,7 @@ export async function resolveRoomPatiently(targets: readonly string[], patience:
   for (let i = 0; ; i++) {
     const { tryMs, pauseMs } = roundPlan(i, p, p.random())
     const timeoutMs = Math.min(tryMs, Math.max(MIN_TRY_MS, deadline - Date.now()))
-    const answer = await resolveRoom(targets, undefined, { timeoutMs, again: false }).catch((err: Error) => err)
+    const answer = await resolveRoom(targets, undefined, { timeoutMs, again: false, deadline }).catch((err: Error) => err)
     if (!(answer instanceof Error)) return answer
     if (!(answer instanceof NoRelayAnswered) || !answer.transient) throw answer
     const spent = Date.now() - started

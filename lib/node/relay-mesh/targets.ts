@@ -73,6 +73,12 @@ export interface ResolveOptions {
    * a fresh one is opened. @default true
    */
   again?: boolean
+  /**
+   * A time (epoch ms) after which no further target is asked, and to which each request's
+   * time-out is cut (never below a second): targets are asked in turn, so without it a list of
+   * several slow relays takes several time-outs.
+   */
+  deadline?: number
 }
 
 async function roomInfoOf(url: string, o: ResolveOptions): Promise<RoomInfo> {
@@ -92,6 +98,9 @@ async function roomInfoOf(url: string, o: ResolveOptions): Promise<RoomInfo> {
 export async function resolveRoom(targets: readonly string[], node?: Libp2p, o: ResolveOptions = {}): Promise<ResolvedRoom> {
   const failures: { target: string; error: Error }[] = []
   for (const target of targets) {
+    const left = o.deadline === undefined ? Infinity : o.deadline - Date.now()
+    if (left <= 0 && failures.length > 0) break
+    const timeoutMs = Math.min(o.timeoutMs ?? 5000, Math.max(1000, left))
     try {
       if (isMultiaddrTarget(target)) {
         if (!node) throw new Error('a multiaddr needs a libp2p node to ask')
@@ -99,7 +108,7 @@ export async function resolveRoom(targets: readonly string[], node?: Libp2p, o: 
         const answer = await askRelays(conn)
         return { room: answer.room, records: answer.relays, from: target }
       }
-      const info = await roomInfoOf(target, o)
+      const info = await roomInfoOf(target, { ...o, timeoutMs })
       return { room: info.room, records: recordsOf(info, target), info, from: target }
     } catch (err) {
       failures.push({ target, error: err as Error })

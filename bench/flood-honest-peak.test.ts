@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { neededBurst, peakIn } from './honest-peak'
+import { neededBurst, peakIn } from './flood-honest-peak'
 
 /** The token bucket of AuthorBudget, replayed: true if every event at `times` finds a token. */
 function admitsAll(times: readonly number[], perSec: number, burst: number): boolean {

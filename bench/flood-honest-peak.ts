@@ -4,10 +4,10 @@
  * it wrote within any 1 s and 5 s, and the smallest token bucket (at the budget's rate) that
  * would have let every one of its events through on arrival. Times are the authors' own stamps,
  * which is when each event reaches its first hop give or take the network.
- *   node --import tsx bench/flood/honest-peak.ts <events.sqlite> [--rate 100]
+ *   node --import tsx bench/flood-honest-peak.ts <events.sqlite> [--rate 100]
  */
 import Database from 'better-sqlite3'
-import { decodeEvent } from '../../lib/core/events/codec'
+import { decodeEvent } from '../lib/core/events/codec'
 
 /**
  * The smallest burst B such that a bucket of B tokens refilling at `perSec`, full at the first
