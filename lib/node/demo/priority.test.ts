@@ -41,10 +41,12 @@ describe('demo priority', () => {
     await new Promise<void>((r) => child.stdout!.once('data', () => r()))
     const own = getPriority()
     expect(Math.min(...niceOfThreads(child.pid!))).toBe(own)
-    expect(lowerPriority(child.pid!)).toBeGreaterThan(1)
-    expect(niceOfThreads(child.pid!).every((n) => n >= DEMO_NICE)).toBe(true)
+    // Below this process's priority even when the tests themselves run niced (at 19 nothing is lower).
+    const target = Math.min(19, Math.max(DEMO_NICE, own + 1))
+    expect(lowerPriority(child.pid!, target)).toBeGreaterThan(own < 19 ? 1 : -1)
+    expect(niceOfThreads(child.pid!).every((n) => n >= target)).toBe(true)
     expect(getPriority()).toBe(own)
-    expect(lowerPriority(child.pid!)).toBe(0) // already there: nothing raised or lowered again
+    expect(lowerPriority(child.pid!, target)).toBe(0) // already there: nothing raised or lowered again
   })
 
   it('start --demo runs its agents at the lower priority', async () => {
