@@ -15,8 +15,8 @@ const nextBin = join(root, 'node_modules', 'next', 'dist', 'bin', 'next')
 /** The flags Chromium needs on these machines (see playwright.config.ts), WebRTC on loopback included. */
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
 
-/** System Chromium (CHROMIUM_PATH overrides), headless, fresh profile per context. */
-export const launchChromium = (): Promise<Browser> => chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS })
+/** System Chromium (CHROMIUM_PATH overrides, `executablePath` over both), headless, fresh profile per context. */
+export const launchChromium = (executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'): Promise<Browser> => chromium.launch({ executablePath, args: ARGS })
 
 /**
  * System Chromium with a fresh profile on disk, as a user's browser has: IndexedDB is LevelDB

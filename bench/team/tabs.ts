@@ -49,20 +49,12 @@ export interface OpenTabs {
  */
 async function launch(dir: string, nice: number | undefined): Promise<Browser> {
   if (!nice) return launchChromium()
-  const before = process.env.CHROMIUM_PATH
-  const real = before ?? '/usr/bin/chromium'
+  const real = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
   const wrapper = join(dir, 'chromium-niced.sh')
   const noRaise = process.getuid?.() === 0 ? 'setpriv --bounding-set -sys_nice ' : ''
   writeFileSync(wrapper, `#!/bin/sh\nexec ${noRaise}nice -n ${nice} ${JSON.stringify(real)} "$@"\n`)
   chmodSync(wrapper, 0o755)
-  // launchChromium reads the override when called: set it for this launch only.
-  process.env.CHROMIUM_PATH = wrapper
-  try {
-    return await launchChromium()
-  } finally {
-    if (before === undefined) delete process.env.CHROMIUM_PATH
-    else process.env.CHROMIUM_PATH = before
-  }
+  return launchChromium(wrapper)
 }
 
 /** Opens `count` reviewer tabs; see the module comment. */
@@ -119,7 +111,8 @@ export async function longTasks(pages: readonly Page[], from: number, to: number
 
 /**
  * Starts a V8 CPU profile of each tab's main thread (1 ms samples, through the DevTools
- * protocol); `stop` writes them as `<prefix>.<view>.cpuprofile` (profile.ts reads them) and
+ * protocol); `stop` writes them as `<prefix>.<view>.cpuprofile`, or `<prefix>.<i>.<view>.cpuprofile`
+ * with more tabs than views (profile.ts reads them), and
  * returns the paths. Profiling slows a tab: compare profiled runs only with profiled runs.
  */
 export async function profileTabs(pages: readonly Page[], prefix: string): Promise<{ stop(): Promise<string[]> }> {
@@ -137,7 +130,9 @@ export async function profileTabs(pages: readonly Page[], prefix: string): Promi
       return Promise.all(
         sessions.map(async (cdp, i) => {
           const { profile } = await cdp.send('Profiler.stop')
-          const path = `${prefix}.${VIEWS[i % VIEWS.length].slice(1)}.cpuprofile`
+          // The view names the file; past one tab per view, the tab's index keeps them apart.
+          const view = VIEWS[i % VIEWS.length].slice(1)
+          const path = pages.length > VIEWS.length ? `${prefix}.${i}.${view}.cpuprofile` : `${prefix}.${view}.cpuprofile`
           writeFileSync(path, JSON.stringify(profile))
           return path
         }),
