@@ -6,7 +6,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
 import { useRoom } from '@/components/mesh/use-room'
 import { GraphDetails } from './GraphDetails'
-import { filterGraph, fullGraph, orientEdge, ruleColour, type GraphEdge, type GraphFilter } from './graph-model'
+import { filterGraph, fullGraph, keepGraph, orientEdge, ruleColour, type Graph, type GraphEdge, type GraphFilter } from './graph-model'
+import { keepEqual } from './keep'
 import { GraphLegend } from './GraphLegend'
 import { WaitList } from './WaitList'
 import { ruleName } from '@/components/session/names'
@@ -42,7 +43,11 @@ const FIT = { padding: { top: '16px', right: '16px', bottom: '16px', left: '56px
 /** The dependency graph page. */
 export function GraphView() {
   const state = useRoom((s) => s)
-  const full = useRoom(fullGraph)
+  // The same graph object while the room's changes leave the graph as it was (most events:
+  // messages, answers, beats), so nothing below is rebuilt for them.
+  const fresh = useRoom(fullGraph)
+  const keptFull = useRef<Graph | undefined>(undefined)
+  const full = useMemo(() => (keptFull.current = keepGraph(keptFull.current, fresh)), [fresh])
   const hopsDefault = useRoom((s) => s.config.coordinationHops) ?? 3
   const [filter, setFilter] = useState<GraphFilter>({ repository: '', rule: '', status: '', focus: null, hops: -1 })
   const [task, setTask] = useState<string | null>(null)
@@ -118,18 +123,19 @@ export function GraphView() {
   }, [big, overview, area, detail])
   const mounted = useMounted(target, CHUNK)
 
-  // … and what React Flow gets; the selection touches only its own card.
+  // … and what React Flow gets; the selection touches only its own card, and every node and
+  // edge equal to the one it had before is that same object (keep.ts).
+  const kept = useRef<{ nodes: readonly Node[]; edges: readonly Edge[] }>({ nodes: [], edges: [] })
   const { nodes, edges } = useMemo(() => {
-    if (!detail) return { nodes: [] as Node[], edges: [] as Edge[] }
+    if (!detail) return (kept.current = { nodes: [] as Node[], edges: [] as Edge[] })
     const here = (id: string) => mounted.has(id)
     const tasks = detail.tasks.filter((t) => here(t.id)).map((t) => (t.id === task ? { ...t, data: { ...t.data, selected: true } } : t))
-    const animate = detail.edges.length < 300
     const titleOf = (id: string) => detail.titles.get(id) ?? id
     const es: Edge[] = detail.edges.filter((e) => here(e.source) && here(e.target)).map((raw) => {
       const e = state && raw.order !== 'rule' && raw.why === '' ? orientEdge(state, raw) : raw
       const colour = ruleColour(e.rule)
       return {
-        id: e.id, source: e.source, target: e.target, animated: animate && e.sessionStatus === 'active',
+        id: e.id, source: e.source, target: e.target,
         style: { stroke: colour, strokeWidth: e.sessionStatus === 'escalated' ? 3.5 : e.id === edge ? 3 : 1.75, strokeDasharray: e.session ? undefined : '5 4' },
         markerEnd: e.order === 'none' ? undefined : { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
         label: ruleName(e.rule), labelStyle: { fontSize: 11, fill: '#27272a' }, labelBgStyle: { fill: '#fff' }, data: { rule: e.rule },
@@ -137,7 +143,8 @@ export function GraphView() {
         domAttributes: { 'data-first': e.source, 'data-then': e.target, 'data-order': e.order } as Record<string, string>,
       }
     })
-    return { nodes: [...detail.groups, ...tasks] as Node[], edges: overview ? [...es, ...detail.links] : es }
+    const next = { nodes: keepEqual(kept.current.nodes, [...detail.groups, ...tasks] as Node[]), edges: keepEqual(kept.current.edges, overview ? [...es, ...detail.links] : es) }
+    return (kept.current = next)
   }, [detail, overview, mounted, task, edge, state])
 
   return (
@@ -167,8 +174,8 @@ export function GraphView() {
         <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_18rem]">
           <div className="h-[55vh] rounded md:h-[72vh] border border-zinc-200 dark:border-zinc-800" ref={canvas} data-testid="graph-canvas" data-layout={mode} data-detail={overview ? 'repositories' : 'tasks'} aria-label="Dependency graph canvas" role="region">
             <ReactFlow
-              nodes={nodes}
-              edges={edges}
+              nodes={nodes as Node[]}
+              edges={edges as Edge[]}
               nodeTypes={NODE_TYPES}
               onlyRenderVisibleElements={big}
               nodesConnectable={false}

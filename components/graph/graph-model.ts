@@ -7,6 +7,7 @@
  */
 import { sequence } from '@/lib/core/planner/order'
 import { FOCUS_CAP, focusNeighbourhood } from './focus'
+import { keepEqual } from './keep'
 import type { DependencyState, RoomState, SessionState, SessionStatus, TaskState } from '@/lib/core/state/types'
 
 export interface GraphNode {
@@ -108,6 +109,15 @@ export function fullGraph(s: RoomState): Graph {
     edges.push({ id: key, source, target, order: planned ? 'plan' : 'none', rule: relationship, confidence, reason, why: '', session: session?.id ?? null, sessionStatus: session?.status ?? null })
   }
   return { nodes, edges }
+}
+
+/** `next`, or `prev` when the two are equal as data; equal nodes and edges are `prev`'s objects (keep.ts). */
+export function keepGraph(prev: Graph | undefined, next: Graph | undefined): Graph | undefined {
+  if (prev == null || next == null) return next
+  const nodes = keepEqual(prev.nodes, next.nodes)
+  const edges = keepEqual(prev.edges, next.edges)
+  if (nodes === prev.nodes && edges === prev.edges && prev.more === undefined && next.more === undefined) return prev
+  return { ...next, nodes: nodes as GraphNode[], edges: edges as GraphEdge[] }
 }
 
 /**
