@@ -87,8 +87,10 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     let retry: ReturnType<typeof setTimeout> | undefined
     window.chorus = { store, room }
     const mesh = store.getState()
-    // One render per task however many batches the replica folded in it (coalesce.ts).
-    const replica = coalesced<ReplicaInfo>(({ state, root, events, pending, flags, recent }) => {
+    // One render per task however many batches the replica folded in it, paced in a busy room
+    // (coalesce.ts); the report is made only for the changes shown.
+    const replica = coalesced<() => ReplicaInfo>((read) => {
+      const { state, root, events, pending, flags, recent } = read()
       room.getState().changed(state)
       mesh.replicaChanged({ root, events, pending, flags, recent })
     })
@@ -96,11 +98,12 @@ export function MeshProvider({ children }: { children: ReactNode }) {
       try {
         await stopped.current
         const { startTabMesh } = await loadTabMesh()
+        if (cancelled) return
         const handle = await startTabMesh({
           onPresence: (snapshot) => mesh.presence(snapshot),
           onRelayState: (state) => mesh.relayState(state),
           onWrongRoom: (w) => mesh.relayWrongRoom(w),
-          onReplica: (info) => replica.push(info),
+          onReplica: (read) => replica.push(read),
           onSync: (stats) => mesh.syncChanged(stats),
           onMembership: (outcome) => mesh.membershipChanged(outcome),
         }, { invitePending: () => pending.current != null })

@@ -3,13 +3,17 @@ import { describe, expect, it } from 'vitest'
 import { coalesced } from './coalesce'
 
 const turn = () => new Promise<void>((r) => setImmediate(r))
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await turn()
+}
 
 describe('coalesced', () => {
   it('applies only the last value of each task, on a later macrotask', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.array(fc.integer(), { maxLength: 5 }), { minLength: 1, maxLength: 6 }), async (tasks) => {
         const applied: number[] = []
-        const c = coalesced<number>((v) => applied.push(v))
+        // The whole thread: no pacing between these tasks.
+        const c = coalesced<number>((v) => applied.push(v), { share: 1 })
         const expected: number[] = []
         for (const values of tasks) {
           for (const v of values) c.push(v)
@@ -23,6 +27,72 @@ describe('coalesced', () => {
       }),
       { numRuns: 50 },
     )
+  })
+
+  /**
+   * Pushes 0, 1, … with the virtual clock moved by each step's gap first, `between` turns apart;
+   * each apply costs its value's `cost`. Time that passes before an apply's next turn counts as
+   * its cost, as other tasks' time does in a tab.
+   */
+  async function paced(steps: ReadonlyArray<{ gap: number; cost: number }>, share: number, between = 1) {
+    let t = 0
+    const pushedAt: number[] = []
+    const applies: Array<{ at: number; value: number }> = []
+    const c = coalesced<number>(
+      (v) => {
+        applies.push({ at: t, value: v })
+        t += steps[v].cost
+      },
+      { share, now: () => t, hidden: () => false, wait: async (ms) => ((t += Math.max(0, ms)), await turn()) },
+    )
+    for (const [i, s] of steps.entries()) {
+      t += s.gap
+      pushedAt.push(t)
+      c.push(i)
+      await turns(between)
+    }
+    await turns(12)
+    return { applies, pushedAt }
+  }
+
+  const step = fc.record({ gap: fc.integer({ min: 0, max: 50 }), cost: fc.integer({ min: 0, max: 40 }) })
+
+  it('gives the applies at most their share of the time, and applies the latest value in the end', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 20 }), fc.constantFrom(0.1, 0.2, 0.5), async (steps, share) => {
+        const { applies } = await paced(steps, share)
+        expect(applies.at(-1)?.value).toBe(steps.length - 1)
+        for (let k = 1; k < applies.length; k++) {
+          expect(applies[k].value).toBeGreaterThan(applies[k - 1].value)
+          expect(applies[k].at - applies[k - 1].at).toBeGreaterThanOrEqual(steps[applies[k - 1].value].cost / share)
+        }
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('applies a change that comes after a quiet spell without waiting', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step.map((s) => ({ ...s, gap: s.gap + 1000 })), { minLength: 1, maxLength: 8 }), async (steps) => {
+        const { applies, pushedAt } = await paced(steps, 0.1, 4)
+        expect(applies).toEqual(pushedAt.map((at, value) => ({ at, value })))
+      }),
+      { numRuns: 30 },
+    )
+  })
+
+  it('waits at least the hidden gap between applies while the document is hidden', async () => {
+    let t = 0
+    const at: number[] = []
+    const c = coalesced<number>(() => at.push(t), { now: () => t, hidden: () => true, hiddenGapMs: 1000, wait: async (ms) => ((t += Math.max(0, ms)), await turn()) })
+    for (let i = 0; i < 5; i++) {
+      t += 10
+      c.push(i)
+      await turns(3)
+    }
+    await turns(12)
+    expect(at.length).toBeGreaterThan(1)
+    for (let k = 1; k < at.length; k++) expect(at[k] - at[k - 1]).toBeGreaterThanOrEqual(1000)
   })
 
   it('drops what waits when cancelled, and everything after', async () => {

@@ -1,29 +1,65 @@
 /**
- * The latest of a burst of values, applied once on the next macrotask. The replica reports each
- * folded batch; a catch-up or a replay folds several in one task, and each report re-renders
- * every view of the room. Applied a turn later, a task's reports become one render, in a task
- * of its own rather than inside the fold's.
+ * The latest of a burst of values, applied on a later macrotask, and paced. The replica reports
+ * each folded batch; a catch-up or a replay folds several in one task, and each report
+ * re-renders every view of the room. Applied a turn later, a task's reports become one render,
+ * in a task of its own rather than inside the fold's.
+ *
+ * In a busy room events arrive one per task, many a second, and a render per event would keep
+ * the tab's thread busy with views nobody can read that fast. So the applies get at most a
+ * share of the thread: an apply's cost is the time from its start to the next turn (its render
+ * and the tasks that render queued), and the next apply waits until that cost is that share of
+ * the time since. A quiet tab applies an event on the next turn, as before; a busy one shows the
+ * latest state a few times a second. While the document is hidden, at most once a second.
  */
 import { nextTurn } from '@/lib/net/turn'
 
-/** A coalescing buffer in front of `apply`; `cancel` drops what is waiting and stops it. */
-export function coalesced<T>(apply: (value: T) => void): { push(value: T): void; cancel(): void } {
+export interface CoalesceOptions {
+  /** The share of the thread the applies may take (0 < share ≤ 1). @default 0.2 */
+  share?: number
+  /** The least time between two applies while `hidden()` (ms). @default 1000 */
+  hiddenGapMs?: number
+  hidden?: () => boolean
+  now?: () => number
+  /** Resolves after `ms` (0: on the next turn). */
+  wait?: (ms: number) => Promise<void>
+}
+
+const documentHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden'
+const waitMs = (ms: number) => (ms <= 0 ? nextTurn() : new Promise<void>((r) => setTimeout(r, ms)))
+
+/** A coalescing, paced buffer in front of `apply`; `cancel` drops what is waiting and stops it. */
+export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {}): { push(value: T): void; cancel(): void } {
+  const share = o.share ?? 0.2
+  const hiddenGap = o.hiddenGapMs ?? 1000
+  const hidden = o.hidden ?? documentHidden
+  const now = o.now ?? (() => performance.now())
+  const wait = o.wait ?? waitMs
   let waiting: { value: T } | null = null
   let scheduled = false
   let cancelled = false
-  const flush = () => {
-    scheduled = false
+  /** No apply before this time. */
+  let notBefore = -Infinity
+  const schedule = () => {
+    scheduled = true
+    void wait(notBefore - now()).then(flush)
+  }
+  const flush = async () => {
     const w = waiting
     waiting = null
-    if (w && !cancelled) apply(w.value)
+    if (w == null || cancelled) return void (scheduled = false)
+    const start = now()
+    apply(w.value)
+    await nextTurn()
+    const cost = now() - start
+    notBefore = start + Math.max(cost / share, hidden() ? hiddenGap : 0)
+    if (waiting != null && !cancelled) schedule()
+    else scheduled = false
   }
   return {
     push(value) {
       if (cancelled) return
       waiting = { value }
-      if (scheduled) return
-      scheduled = true
-      void nextTurn().then(flush)
+      if (!scheduled) schedule()
     },
     cancel() {
       cancelled = true

@@ -48,7 +48,11 @@ export interface PeerFlags {
 export interface TabMeshCallbacks {
   onPresence(snapshot: PresenceSnapshot): void
   onRelayState(state: RelayState): void
-  onReplica(info: ReplicaInfo): void
+  /**
+   * The replica changed; `read` makes the report (the Merkle root, the feed's descriptions: not
+   * free), so a caller that shows fewer changes than happen calls it only for those it shows.
+   */
+  onReplica(read: () => ReplicaInfo): void
   onSync(stats: SyncStats): void
   onMembership(outcome: JoinOutcome): void
   /** A relay this tab reached serves another room (it is not used). */
@@ -145,18 +149,21 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
         }
       }
     }
-    const report = () => {
-      if (authoring > 0) return void (deferred = true)
-      const r = peer.host.replica
-      const root = r.summary().root
-      presence.setRoot(root)
+    const r = peer.host.replica
+    const read = (): ReplicaInfo => {
       const flags: PeerFlags = {
         rejectedFrom: Object.fromEntries(peer.gossip.rejectedFrom),
         equivocators: [...r.log.quarantined()].map(([peerId, fromSeq]) => ({ peerId, fromSeq, evidence: r.log.idsAt(peerId, fromSeq) })),
       }
       const recent = activity.of(r.state, peer.host.recent(30))
-      cb.onReplica({ state: r.state, root, events: r.log.size, pending: r.log.pendingCount, flags, recent })
+      return { state: r.state, root: r.summary().root, events: r.log.size, pending: r.log.pendingCount, flags, recent }
     }
+    const report = () => {
+      if (authoring > 0) return void (deferred = true)
+      cb.onReplica(read)
+    }
+    // The root a beat announces is read when the beat goes out, not after every change.
+    presence.trackRoot(() => r.summary().root)
     // Shown once folded, before the write of received events lands (ADR 0067).
     cleanup.unshift(peer.host.subscribeFolded(report))
     await peer.start()
