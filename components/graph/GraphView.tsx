@@ -1,7 +1,7 @@
 'use client'
 /** `/graph`: tasks grouped by repository, dependencies coloured by rule, live, laid out by ELK in a worker. */
 import '@xyflow/react/dist/style.css'
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node, type ReactFlowInstance, type Viewport } from '@xyflow/react'
+import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node, type ReactFlowInstance, type ReactFlowProps, type Viewport } from '@xyflow/react'
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
 import { useRoom } from '@/components/mesh/use-room'
@@ -85,6 +85,17 @@ export function GraphView() {
     const t = setTimeout(() => void flow.fitView(FIT), 60)
     return () => clearTimeout(t)
   }, [flow, layout])
+  // React Flow copies each handler into its store when it changes, which runs every node's and
+  // edge's selectors: handlers made once keep a render of this page (one per shown change of the
+  // room) from reaching the canvas.
+  const handlers = useMemo((): Pick<ReactFlowProps, 'onInit' | 'onMoveStart' | 'onNodeClick' | 'onSelectionChange' | 'onEdgeClick' | 'onPaneClick'> => ({
+    onInit: (rf) => setFlow(rf as unknown as ReactFlowInstance),
+    onMoveStart: (e) => void (e != null && (userMoved.current = true)),
+    onNodeClick: (_, n) => void (n.type === 'task' && (setTask(n.id), setEdge(null))),
+    onSelectionChange: ({ nodes: sel }) => void (sel[0]?.type === 'task' && (setTask(sel[0].id), setEdge(null))),
+    onEdgeClick: (_, e) => void (e.data?.count == null && (setEdge(e.id), setTask(null))),
+    onPaneClick: () => (setTask(null), setEdge(null)),
+  }), [])
   const repos = useMemo(() => [...new Set(full?.nodes.map((n) => n.repository))].sort(), [full])
   const rules = useMemo(() => [...new Set([...BUILTIN_RELATIONSHIPS, ...(full?.edges.map((e) => e.rule) ?? [])])].sort(), [full])
 
@@ -181,16 +192,11 @@ export function GraphView() {
               nodesConnectable={false}
               fitView
               fitViewOptions={FIT}
-              onInit={(rf) => setFlow(rf as unknown as ReactFlowInstance)}
-              onMoveStart={(e) => e != null && (userMoved.current = true)}
+              {...handlers}
               onMove={onMove}
               nodesDraggable={false}
               edgesFocusable={false}
               minZoom={0.05}
-              onNodeClick={(_, n) => n.type === 'task' && (setTask(n.id), setEdge(null))}
-              onSelectionChange={({ nodes: sel }) => sel[0]?.type === 'task' && (setTask(sel[0].id), setEdge(null))}
-              onEdgeClick={(_, e) => e.data?.count == null && (setEdge(e.id), setTask(null))}
-              onPaneClick={() => (setTask(null), setEdge(null))}
             >
               <Background />
               <Controls />

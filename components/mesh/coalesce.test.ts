@@ -20,8 +20,8 @@ describe('coalesced', () => {
           // Nothing is applied inside the task that pushed.
           expect(applied.length).toBe(expected.length)
           if (values.length > 0) expected.push(values[values.length - 1])
-          await turn()
-          await turn()
+          // The apply, and the two turns that measure it.
+          await turns(4)
         }
         expect(applied).toEqual(expected)
       }),

@@ -6,15 +6,15 @@
  *
  * In a busy room events arrive one per task, many a second, and a render per event would keep
  * the tab's thread busy with views nobody can read that fast. So the applies get at most a
- * share of the thread: an apply's cost is the time from its start to the next turn (its render
- * and the tasks that render queued), and the next apply waits until that cost is that share of
- * the time since. A quiet tab applies an event on the next turn, as before; a busy one shows the
+ * share of the thread: an apply's cost is the time from its start to the second turn after it
+ * (its render, and the effects that render queued), and the next apply waits until that cost is
+ * that share of the time since. A quiet tab applies an event on the next turn, as before; a busy one shows the
  * latest state a few times a second. While the document is hidden, at most once a second.
  */
 import { nextTurn } from '@/lib/net/turn'
 
 export interface CoalesceOptions {
-  /** The share of the thread the applies may take (0 < share ≤ 1). @default 0.2 */
+  /** The share of the thread the applies may take (0 < share ≤ 1). @default 0.1 */
   share?: number
   /** The least time between two applies while `hidden()` (ms). @default 1000 */
   hiddenGapMs?: number
@@ -29,7 +29,7 @@ const waitMs = (ms: number) => (ms <= 0 ? nextTurn() : new Promise<void>((r) => 
 
 /** A coalescing, paced buffer in front of `apply`; `cancel` drops what is waiting and stops it. */
 export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {}): { push(value: T): void; cancel(): void } {
-  const share = o.share ?? 0.2
+  const share = o.share ?? 0.1
   const hiddenGap = o.hiddenGapMs ?? 1000
   const hidden = o.hidden ?? documentHidden
   const now = o.now ?? (() => performance.now())
@@ -49,6 +49,9 @@ export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {})
     if (w == null || cancelled) return void (scheduled = false)
     const start = now()
     apply(w.value)
+    // Two turns: React renders a store change in a microtask of this task and runs the effects
+    // the render queued in a task of its own, posted during the render.
+    await nextTurn()
     await nextTurn()
     const cost = now() - start
     notBefore = start + Math.max(cost / share, hidden() ? hiddenGap : 0)
