@@ -27,3 +27,78 @@ function root(leaves: readonly Uint8Array[]): Uint8Array {
 
 /** Hex Merkle root of the given leaf encodings (in the given order). */
 export const merkleRoot = (leaves: readonly Uint8Array[]): string => bytesToHex(root(leaves))
+
+/** True if a sorted list of indices holds one in [lo, hi). */
+function anyIn(sorted: readonly number[], lo: number, hi: number): boolean {
+  let a = 0
+  let b = sorted.length
+  while (a < b) {
+    const m = (a + b) >>> 1
+    if (sorted[m] < lo) a = m + 1
+    else b = m
+  }
+  return a < sorted.length && sorted[a] < hi
+}
+
+/**
+ * The same root as `merkleRoot` over a list of leaves that changes a few at a time: inner
+ * nodes are kept, and a changed leaf costs the hashes on its path to the root. Inserting a
+ * leaf shifts every later position, so it drops the kept nodes (leaves are inserted far
+ * less often than they change: one per author, against one change per event).
+ */
+export class MerkleTree {
+  /** Hash of each leaf, domain-separated as in `root`. */
+  private readonly leaves: Uint8Array[] = []
+  /** Inner nodes of the current shape, by `lo * (leaf count + 1) + hi` of the leaves they cover. */
+  private readonly nodes = new Map<number, Uint8Array>()
+  /** Leaves changed since the last root. */
+  private readonly changed = new Set<number>()
+  /** The same, sorted, while a root is computed. */
+  private dirty: number[] = []
+  private cached: string | undefined
+
+  /** Number of leaves. */
+  get size(): number {
+    return this.leaves.length
+  }
+
+  /** Replaces the leaf at `i`. */
+  set(i: number, leaf: Uint8Array): void {
+    if (i < 0 || i >= this.leaves.length) throw new RangeError(`no leaf ${i}`)
+    this.leaves[i] = sha256(prefixed(0x00, leaf))
+    this.changed.add(i)
+    this.cached = undefined
+  }
+
+  /** Inserts a leaf before position `i` (at the end when `i` is the size). */
+  insert(i: number, leaf: Uint8Array): void {
+    if (i < 0 || i > this.leaves.length) throw new RangeError(`no position ${i}`)
+    this.leaves.splice(i, 0, sha256(prefixed(0x00, leaf)))
+    this.nodes.clear()
+    this.changed.clear()
+    this.cached = undefined
+  }
+
+  /** Hex root, equal to `merkleRoot` of the leaves in order. */
+  root(): string {
+    if (this.cached !== undefined) return this.cached
+    const n = this.leaves.length
+    this.dirty = [...this.changed].sort((a, b) => a - b)
+    const top = n === 0 ? sha256(new Uint8Array(0)) : this.node(0, n)
+    this.changed.clear()
+    this.dirty = []
+    return (this.cached = bytesToHex(top))
+  }
+
+  private node(lo: number, hi: number): Uint8Array {
+    if (hi - lo === 1) return this.leaves[lo]
+    const key = lo * (this.leaves.length + 1) + hi
+    const kept = this.nodes.get(key)
+    if (kept && !anyIn(this.dirty, lo, hi)) return kept
+    let k = 1
+    while (k * 2 < hi - lo) k *= 2
+    const h = sha256(prefixed(0x01, this.node(lo, lo + k), this.node(lo + k, hi)))
+    this.nodes.set(key, h)
+    return h
+  }
+}

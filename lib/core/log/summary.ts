@@ -25,24 +25,30 @@ export interface Summary {
   authors: AuthorSummary[]
 }
 
-const leaf = (a: AuthorSummary): Uint8Array => encodeCanonical([a.author, a.seq, a.head, a.forked ?? null])
+/** The leaf of one author's entry in the Merkle tree. */
+export const leafOf = (a: AuthorSummary): Uint8Array => encodeCanonical([a.author, a.seq, a.head, a.forked ?? null])
 
-/** The log's summary: one entry per author, sorted by author, and its Merkle root. */
+/** One author's entry: its top seq and head, or for a quarantined author the fork and its digest. */
+export function authorSummary(log: EventLog, author: PeerId): AuthorSummary {
+  const fork = log.quarantined().get(author)
+  if (fork === undefined) {
+    const seq = log.topSeq(author)
+    return { author, seq, head: log.idsAt(author, seq)[0] }
+  }
+  const ids = log.eventsAfter(author, fork - 1).map((e) => e.id).sort()
+  return { author, seq: fork, head: log.idsAt(author, fork)[0], forked: bytesToHex(sha256(encodeCanonical(ids))) }
+}
+
+/**
+ * The log's summary: one entry per author, sorted by author, and its Merkle root, computed
+ * from scratch (a replica keeps it up to date instead: live-summary.ts).
+ */
 export function summarize(log: EventLog): Summary {
-  const forks = log.quarantined()
   const authors = log
     .authors()
     .sort()
-    .map((author): AuthorSummary => {
-      const fork = forks.get(author)
-      if (fork === undefined) {
-        const seq = log.topSeq(author)
-        return { author, seq, head: log.idsAt(author, seq)[0] }
-      }
-      const ids = log.eventsAfter(author, fork - 1).map((e) => e.id).sort()
-      return { author, seq: fork, head: log.idsAt(author, fork)[0], forked: bytesToHex(sha256(encodeCanonical(ids))) }
-    })
-  return { root: merkleRoot(authors.map(leaf)), authors }
+    .map((author) => authorSummary(log, author))
+  return { root: merkleRoot(authors.map(leafOf)), authors }
 }
 
 const same = (a: AuthorSummary, b: AuthorSummary): boolean => a.seq === b.seq && a.head === b.head && a.forked === b.forked

@@ -11,7 +11,8 @@ import { admit, referencesOf } from '../log/admission'
 import { nextEnvelope } from '../log/author'
 import { EventLog, type EventLogInit } from '../log/log'
 import { EventRejectedError, type AddResult } from '../log/reasons'
-import { eventsMissingFrom, summarize, type Summary } from '../log/summary'
+import { LiveSummary } from '../log/live-summary'
+import { eventsMissingFrom, type Summary } from '../log/summary'
 import type { StoredEvent } from '../log/stored'
 import { DependencyCache } from '../sessions/dependency-cache'
 import { due, type DueEvent } from '../sessions/due'
@@ -37,26 +38,26 @@ export class Replica {
   /** Signers whose signature has verified here once, with the peer id it verified for. */
   private readonly provenSigners = new WeakMap<Signer, string>()
   private readonly dependencyCache = new DependencyCache()
-  /** Bumped whenever the stored set or its quarantines change: the summary is a function of them. */
-  private changes = 0
-  private summarized: { at: number; summary: Summary } | undefined
+  /** The sync summary, told of every stored event and quarantine: it is a function of them. */
+  private readonly live: LiveSummary
 
   constructor(init: ReplicaInit) {
     this.clock = init.now ?? (() => Date.now())
     this.log = new EventLog({
       ...init,
       onStored: (e) => {
-        this.changes++
+        this.live.touch(e.event.author)
         this.fold.insert(e, this.authority.observe(e))
         init.onStored?.(e)
       },
       onQuarantine: (author, seq) => {
-        this.changes++
+        this.live.touch(author)
         this.fold.quarantineAuthor(author, seq)
         this.fold.revise(this.authority.reevaluate())
       },
     })
     this.authority = new Authority(this.log)
+    this.live = new LiveSummary(this.log)
     this.fold = new Fold(init.room, init.checkpoints, this.authority)
   }
 
@@ -118,13 +119,12 @@ export class Replica {
   }
 
   /**
-   * The sync summary (version vector + Merkle root), computed once per change of the stored
-   * set: every sync round reads it on both sides, and a hub answers many rounds between changes.
-   * Treat as read-only.
+   * The sync summary (version vector + Merkle root), kept up to date per stored event: every
+   * sync round reads it on both sides, and a tab reads its root after every folded change.
+   * The same object until the next change. Treat as read-only.
    */
   summary(): Summary {
-    if (this.summarized?.at !== this.changes) this.summarized = { at: this.changes, summary: summarize(this.log) }
-    return this.summarized.summary
+    return this.live.summary()
   }
 
   /** Events a peer with `remote` summary may lack. */
