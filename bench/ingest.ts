@@ -75,6 +75,15 @@ async function replicaOnly(r: RoomEvents, native = false): Promise<void> {
   lastReplica = replica
 }
 
+/** Replica.add with the sync summary's root read after every event, as a tab's report to its views does. */
+async function replicaSummary(r: RoomEvents): Promise<void> {
+  const replica = new Replica({ room: r.room as RoomId, verifier: libp2pVerifier(), sha256: nativeSha256() })
+  for (const bytes of r.events) {
+    await replica.add(bytes)
+    void replica.summary().root
+  }
+}
+
 /** The log alone (decode + verify + admission), no fold: splits Replica.add into log and fold. */
 async function logOnly(r: RoomEvents): Promise<void> {
   const log = new EventLog({ room: r.room as RoomId, verifier: libp2pVerifier() })
@@ -95,7 +104,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
   const n = r.events.length
   const inputs = verifyInputs(r)
   const dir = await mkdtemp(join(tmpdir(), 'chorus-bench-ingest-'))
-  const s: Record<string, Sample[]> = { verify: [], libp2p: [], decode: [], log: [], replica: [], replicaNative: [], duplicate: [], memory: [], sqlite: [], sqliteNormal: [] }
+  const s: Record<string, Sample[]> = { verify: [], libp2p: [], decode: [], log: [], replica: [], replicaNative: [], replicaSummary: [], duplicate: [], memory: [], sqlite: [], sqliteNormal: [] }
   try {
     for (let rep = 0; rep < (quick ? 1 : 5); rep++) {
       s.verify.push(
@@ -112,6 +121,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
       s.log.push(await timed(() => logOnly(r)))
       s.replicaNative.push(await timed(() => replicaOnly(r, true)))
       s.replica.push(await timed(() => replicaOnly(r)))
+      s.replicaSummary.push(await timed(() => replicaSummary(r)))
       s.duplicate.push(await timed(() => duplicates(r)))
       s.memory.push(await timed(() => hostIngest(r, createMemoryStore())))
       for (const sync of ['FULL', 'NORMAL'] as const) {
@@ -144,6 +154,7 @@ export async function benchIngest({ quick }: BenchOptions): Promise<BenchResult[
     fig('ingest.node.memory', 'memory', 'ReplicaHost.ingest in 256-event batches, memory store'),
     fig('ingest.node.replica-add', 'replica', 'breakdown: Replica.add alone (decode + verify + fold, no host, no store)', false),
     fig('ingest.node.replica-add-native-sha256', 'replicaNative', 'breakdown: Replica.add with node:crypto sha256 injected for ids (EventLogInit.sha256, what RoomPeer passes in Node)', false),
+    fig('ingest.node.replica-add-summary', 'replicaSummary', 'breakdown: Replica.add (node:crypto sha256 for ids) with the sync summary read after every event, as a tab reports each folded change (ADR 0112)', false),
     fig('ingest.node.log-add', 'log', 'breakdown: EventLog.add alone (decode + verify + admission, no fold)', false),
     fig('ingest.node.duplicate', 'duplicate', 'breakdown: Replica.add of an event already held (answered from the hash, before decoding)', false),
     fig('ingest.node.decode', 'decode', 'breakdown: decodeEvent alone (validating decoder: decode and canonical check in one pass, signing bytes cut from the input + envelope checks + zod payload + id)', false),
