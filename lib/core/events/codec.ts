@@ -106,31 +106,9 @@ function sigEntryAt(bytes: Uint8Array): number | undefined {
   return seqBytes > 0 && matchesAt(bytes, at, SIG_ENTRY_HEAD) && bytes.length >= at + SIG_ENTRY_BYTES ? at : undefined
 }
 
-/**
- * Signing bytes live in views of shared blocks: a typed array of an event's size gets a backing
- * store of its own, which costs the engine more than copying the bytes into it, and every
- * received event needs one. A block is never written twice, so a view stays valid for as long as
- * anyone holds it (an asynchronous verifier may read it after an await).
- */
-const BLOCK = 64 * 1024
-let block = new Uint8Array(0)
-let blockAt = 0
-
-/** `n` fresh bytes (zeroed, never handed out before). */
-function freshBytes(n: number): Uint8Array {
-  if (n > BLOCK / 8) return new Uint8Array(n)
-  if (blockAt + n > block.length) {
-    block = new Uint8Array(BLOCK)
-    blockAt = 0
-  }
-  const out = block.subarray(blockAt, blockAt + n)
-  blockAt += n
-  return out
-}
-
-/** The envelope's canonical bytes without the `sig` entry at `at`, in fresh memory. */
+/** The envelope's canonical bytes without the `sig` entry at `at`, in a new array. */
 function cutSig(bytes: Uint8Array, at: number): Uint8Array {
-  const signing = freshBytes(bytes.length - SIG_ENTRY_BYTES)
+  const signing = new Uint8Array(bytes.length - SIG_ENTRY_BYTES)
   signing.set(bytes.subarray(0, at))
   signing[0] = MAP_10
   signing.set(bytes.subarray(at + SIG_ENTRY_BYTES), at)
@@ -170,7 +148,7 @@ function signingByLayout(env: CheckedEnvelope, payload: unknown, bytes: Uint8Arr
   for (let i = 0; i < tail.length; i++) if (tail[i] !== bytes[payloadAt + i]) return undefined
   // The envelope without its `sig` entry (key and byte-string head just before sigAt), one entry less.
   const cut = sigAt - SIG_ENTRY_HEAD.length
-  const signing = freshBytes(bytes.length - SIG_ENTRY_BYTES)
+  const signing = new Uint8Array(bytes.length - SIG_ENTRY_BYTES)
   signing.set(bytes.subarray(0, cut))
   signing[0] = MAP_10
   signing.set(bytes.subarray(sigAt + SIG_BYTES), cut)
