@@ -5,27 +5,33 @@ import { AUTH_API } from '../testing/tasks'
 
 vi.mock('../log/summary', async (importOriginal) => {
   const m = await importOriginal<typeof import('../log/summary')>()
-  return { ...m, summarize: vi.fn(m.summarize) }
+  return { ...m, authorSummary: vi.fn(m.authorSummary) }
 })
 
 describe('Replica.summary', () => {
-  it('is computed once per change of the stored set, however many rounds read it', async () => {
+  it('computes nothing again between changes, however many rounds read it, and after a change only the author who changed', async () => {
     const room = await replicaRoom()
     const ann = await room.member('ann', 'agent')
-    const counted = vi.mocked(summaryModule.summarize)
-    counted.mockClear()
+    await room.member('bob', 'agent')
+    const entries = vi.mocked(summaryModule.authorSummary)
+    entries.mockClear()
+    const first = room.replica.summary()
+    const authors = room.replica.log.authors().length
+    expect(authors).toBeGreaterThanOrEqual(3)
+    expect(entries).toHaveBeenCalledTimes(authors)
     const behind = { root: 'elsewhere', authors: [] }
     // Rounds between two changes: each reads the summary and what the other side lacks.
     for (let i = 0; i < 5; i++) {
-      room.replica.summary()
+      expect(room.replica.summary()).toBe(first)
       expect(room.replica.missingFrom(behind).length).toBe(room.replica.log.size)
     }
-    expect(counted).toHaveBeenCalledTimes(1)
-    const before = room.replica.summary().root
+    expect(entries).toHaveBeenCalledTimes(authors)
     await room.replica.author(ann, 'task.claimed', AUTH_API)
+    entries.mockClear()
     const after = room.replica.summary()
-    expect(after.root).not.toBe(before)
+    expect(entries).toHaveBeenCalledTimes(1)
+    expect(entries).toHaveBeenCalledWith(room.replica.log, ann.peerId)
+    expect(after.root).not.toBe(first.root)
     expect(after).toEqual(summaryModule.summarize(room.replica.log))
-    expect(counted).toHaveBeenCalledTimes(3)
   })
 })
