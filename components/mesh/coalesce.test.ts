@@ -34,7 +34,7 @@ describe('coalesced', () => {
    * each apply costs its value's `cost`. Time that passes before an apply's next turn counts as
    * its cost, as other tasks' time does in a tab.
    */
-  async function paced(steps: ReadonlyArray<{ gap: number; cost: number }>, share: number, between = 1) {
+  async function paced(steps: ReadonlyArray<{ gap: number; cost: number }>, share: number, between = 1, maxGapMs = Infinity) {
     let t = 0
     const pushedAt: number[] = []
     const applies: Array<{ at: number; value: number }> = []
@@ -43,7 +43,7 @@ describe('coalesced', () => {
         applies.push({ at: t, value: v })
         t += steps[v].cost
       },
-      { share, now: () => t, hidden: () => false, wait: async (ms) => ((t += Math.max(0, ms)), await turn()) },
+      { share, maxGapMs, now: () => t, hidden: () => false, wait: async (ms) => ((t += Math.max(0, ms)), await turn()) },
     )
     for (const [i, s] of steps.entries()) {
       t += s.gap
@@ -65,6 +65,20 @@ describe('coalesced', () => {
         for (let k = 1; k < applies.length; k++) {
           expect(applies[k].value).toBeGreaterThan(applies[k - 1].value)
           expect(applies[k].at - applies[k - 1].at).toBeGreaterThanOrEqual(steps[applies[k - 1].value].cost / share)
+        }
+      }),
+      { numRuns: 60 },
+    )
+  })
+
+  it('waits no more than the longest gap after an apply ends, whatever the apply cost', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 2, maxLength: 20 }), fc.integer({ min: 0, max: 100 }), async (steps, maxGap) => {
+        const { applies, pushedAt } = await paced(steps, 0.01, 4, maxGap)
+        expect(applies.at(-1)?.value).toBe(steps.length - 1)
+        for (let k = 1; k < applies.length; k++) {
+          const ended = applies[k - 1].at + steps[applies[k - 1].value].cost
+          expect(applies[k].at).toBeLessThanOrEqual(Math.max(ended + maxGap, pushedAt[applies[k].value]))
         }
       }),
       { numRuns: 60 },

@@ -8,14 +8,18 @@
  * the tab's thread busy with views nobody can read that fast. So the applies get at most a
  * share of the thread: an apply's cost is the time from its start to the second turn after it
  * (its render, and the effects that render queued), and the next apply waits until that cost is
- * that share of the time since. A quiet tab applies an event on the next turn, as before; a busy one shows the
- * latest state a few times a second. While the document is hidden, at most once a second.
+ * that share of the time since — but while the tab is visible never more than a quarter second
+ * after the apply ended, so a request for a human is shown (and notified) within a second of
+ * arriving. A quiet tab applies an event on the next turn, as before; a busy one shows the latest
+ * state a few times a second. While the document is hidden, at most once a second.
  */
 import { nextTurn } from '@/lib/net/turn'
 
 export interface CoalesceOptions {
   /** The share of the thread the applies may take (0 < share ≤ 1). @default 0.1 */
   share?: number
+  /** The most time between two applies while visible (ms): a request for a human is shown and notified within it. @default 250 */
+  maxGapMs?: number
   /** The least time between two applies while `hidden()` (ms). @default 1000 */
   hiddenGapMs?: number
   hidden?: () => boolean
@@ -30,6 +34,7 @@ const waitMs = (ms: number) => (ms <= 0 ? nextTurn() : new Promise<void>((r) => 
 /** A coalescing, paced buffer in front of `apply`; `cancel` drops what is waiting and stops it. */
 export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {}): { push(value: T): void; cancel(): void } {
   const share = o.share ?? 0.1
+  const maxGap = o.maxGapMs ?? 250
   const hiddenGap = o.hiddenGapMs ?? 1000
   const hidden = o.hidden ?? documentHidden
   const now = o.now ?? (() => performance.now())
@@ -54,7 +59,9 @@ export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {})
     await nextTurn()
     await nextTurn()
     const cost = now() - start
-    notBefore = start + Math.max(cost / share, hidden() ? hiddenGap : 0)
+    // The gap after this apply ended: its share's worth, within the bounds.
+    const gap = cost / share - cost
+    notBefore = start + cost + (hidden() ? Math.max(hiddenGap, gap) : Math.min(maxGap, gap))
     if (waiting != null && !cancelled) schedule()
     else scheduled = false
   }
