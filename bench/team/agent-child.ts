@@ -55,7 +55,7 @@ async function run(c: AgentChildConfig): Promise<void> {
   const report = () => {
     const replica = agent.mesh.peer.host.replica
     const peer = agent.mesh.peer
-    send({ type: 'state', events: replica.log.size, unsettled: unsettled(replica.state, replica.due(), tasks), lagMaxMs: lag.max / 1e6, errors, syncSent: peer.sync.stats.eventsSent, offers: { ...peer.syncOffers } })
+    send({ type: 'state', events: replica.log.size, unsettled: unsettled(replica.state, () => replica.due(), tasks), lagMaxMs: lag.max / 1e6, errors, syncSent: peer.sync.stats.eventsSent, offers: { ...peer.syncOffers } })
   }
   const timer = setInterval(report, 250)
   process.on('message', (m: { type: string }) => {

@@ -16,11 +16,13 @@ export function dueTouches(state: RoomState, e: DueEvent, tasks: ReadonlySet<str
   return id != null && (state.sessions.get(id as never)?.tasks.some((t) => tasks.has(t)) ?? false)
 }
 
-/** What still keeps the workload from settling, or null when it has settled. */
-export function unsettled(state: RoomState, due: readonly DueEvent[], tasks: ReadonlySet<string>): string | null {
+/**
+ * What still keeps the workload from settling, or null when it has settled. `due` is asked
+ * last, only when nothing cheaper keeps the room busy: it walks the whole room, and every agent
+ * of the bench asks this four times a second beside the work it measures.
+ */
+export function unsettled(state: RoomState, due: () => readonly DueEvent[], tasks: ReadonlySet<string>): string | null {
   for (const t of tasks) if (state.tasks.get(t)?.status !== 'claimed') return `task ${t} not claimed`
-  const d = due.find((e) => dueTouches(state, e, tasks))
-  if (d) return `${d.kind} due`
   for (const s of state.sessions.values()) {
     if (s.status !== 'active' || !s.tasks.some((t) => tasks.has(t))) continue
     if (s.plans.length === 0) return `session ${s.id} has no plan`
@@ -29,5 +31,6 @@ export function unsettled(state: RoomState, due: readonly DueEvent[], tasks: Rea
     const silent = s.participants.find((p) => !s.messages.some((m) => m.author === p && m.planVersion === v))
     if (silent) return `session ${s.id} waits for a participant`
   }
-  return null
+  const d = due().find((e) => dueTouches(state, e, tasks))
+  return d ? `${d.kind} due` : null
 }

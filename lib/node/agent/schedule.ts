@@ -1,6 +1,10 @@
 /**
  * A duty loop: runs a task after every replica change (coalesced) and on a timer (for
- * time-based duties such as grace periods), never two runs at once.
+ * time-based duties such as grace periods), never two runs at once. Runs start at least
+ * `minGapMs` apart: a run reads the whole room (what is due, who ranks first), and in a busy
+ * room changes arrive many times a second, each of which would otherwise start one. A duty's
+ * waits are seconds long (grace periods, turns), so starting a run a fraction of a second
+ * later changes no outcome.
  */
 
 /** Runs `task` on `kick()` and every `intervalMs`; overlapping kicks collapse into one rerun. */
@@ -10,11 +14,14 @@ export class DutyLoop {
   private again = false
   private started = false
   private stopped = false
+  private lastStart = -Infinity
 
   constructor(
     private readonly task: () => Promise<void>,
     private readonly intervalMs: number,
     private readonly onError: (err: unknown) => void,
+    private readonly minGapMs = 0,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   start(): void {
@@ -28,7 +35,7 @@ export class DutyLoop {
     clearInterval(this.timer)
   }
 
-  /** Asks for a run soon (none before `start()`); if one is in progress, one more follows it. */
+  /** Asks for a run soon (none before `start()`); if one is in progress or waits, one more follows. */
   kick(): void {
     if (!this.started || this.stopped) return
     if (this.running) {
@@ -36,7 +43,11 @@ export class DutyLoop {
       return
     }
     this.running = true
-    setTimeout(() => void this.loop(), 0)
+    setTimeout(() => void this.loop(), this.gapLeft())
+  }
+
+  private gapLeft(): number {
+    return Math.max(0, this.lastStart + this.minGapMs - this.now())
   }
 
   private async loop(): Promise<void> {
@@ -44,7 +55,9 @@ export class DutyLoop {
       do {
         this.again = false
         if (this.stopped) return
+        this.lastStart = this.now()
         await this.task().catch(this.onError)
+        if (this.again && this.gapLeft() > 0) await new Promise((r) => setTimeout(r, this.gapLeft()))
       } while (this.again)
     } finally {
       this.running = false

@@ -47,6 +47,8 @@ export interface ChorusAgentOptions {
   graceMs?: number
   /** Duty timer (ms). @default 500 */
   tickMs?: number
+  /** Least time between the starts of two duty runs (ms); changes in between wait for the next. @default DUTY_GAP_MS */
+  dutyGapMs?: number
   syncIntervalMs?: number
   /** SQLite durability of the replica (see MeshAgentOptions). @default 'FULL' */
   synchronous?: 'FULL' | 'NORMAL'
@@ -54,6 +56,12 @@ export interface ChorusAgentOptions {
   listen?: string[]
   onError?: (err: unknown) => void
 }
+
+/**
+ * Duty runs start at least this far apart: a run walks the whole room, and a busy room changes
+ * many times a second. Against grace periods of seconds, the delay does not change who emits.
+ */
+export const DUTY_GAP_MS = 200
 
 /** A task to claim; `projectId` defaults to "default". A CHORUS TaskContext is accepted as well. */
 export interface TaskInput {
@@ -143,6 +151,7 @@ export class ChorusAgent {
       },
       opts.tickMs ?? 500,
       onError,
+      opts.dutyGapMs ?? DUTY_GAP_MS,
     )
     this.unsubscribe = mesh.peer.host.subscribe(() => {
       this.dispatch()
