@@ -7,7 +7,7 @@
  * later changes no outcome.
  */
 
-/** Runs `task` on `kick()` and every `intervalMs`; overlapping kicks collapse into one rerun. */
+/** Runs `task` on `kick()` and every `intervalMs` (null: on kicks only); overlapping kicks collapse into one rerun. */
 export class DutyLoop {
   private timer?: ReturnType<typeof setInterval>
   private running = false
@@ -18,7 +18,7 @@ export class DutyLoop {
 
   constructor(
     private readonly task: () => Promise<void>,
-    private readonly intervalMs: number,
+    private readonly intervalMs: number | null,
     private readonly onError: (err: unknown) => void,
     private readonly minGapMs = 0,
     private readonly now: () => number = () => performance.now(),
@@ -26,7 +26,7 @@ export class DutyLoop {
 
   start(): void {
     this.started = true
-    this.timer = setInterval(() => this.kick(), this.intervalMs)
+    if (this.intervalMs != null) this.timer = setInterval(() => this.kick(), this.intervalMs)
     this.kick()
   }
 

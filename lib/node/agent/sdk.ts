@@ -47,7 +47,7 @@ export interface ChorusAgentOptions {
   graceMs?: number
   /** Duty timer (ms). @default 500 */
   tickMs?: number
-  /** Least time between the starts of two duty runs (ms); changes in between wait for the next. @default DUTY_GAP_MS */
+  /** Least time between the starts of two duty runs, and of two reports to listeners (ms); changes in between wait for the next. @default DUTY_GAP_MS */
   dutyGapMs?: number
   syncIntervalMs?: number
   /** SQLite durability of the replica (see MeshAgentOptions). @default 'FULL' */
@@ -58,8 +58,9 @@ export interface ChorusAgentOptions {
 }
 
 /**
- * Duty runs start at least this far apart: a run walks the whole room, and a busy room changes
- * many times a second. Against grace periods of seconds, the delay does not change who emits.
+ * Duty runs, and reports to listeners, start at least this far apart: each walks the whole room
+ * (what is due, every session the agent is in), and a busy room changes many times a second.
+ * Against grace periods of seconds, the delay does not change who emits.
  */
 export const DUTY_GAP_MS = 200
 
@@ -115,6 +116,8 @@ export class ChorusAgent {
   /** Each listener has its own watcher, so a late listener still gets the current state first. */
   private readonly listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
   private readonly loop: DutyLoop
+  /** Reports changes to listeners, as the duties run: a busy room's changes in one diff every DUTY_GAP_MS. */
+  private readonly reporter: DutyLoop
   private readonly unsubscribe: () => void
   private isStopped = false
   private stopResolve!: () => void
@@ -153,8 +156,10 @@ export class ChorusAgent {
       onError,
       opts.dutyGapMs ?? DUTY_GAP_MS,
     )
+    this.reporter = new DutyLoop(async () => this.dispatch(), null, onError, opts.dutyGapMs ?? DUTY_GAP_MS)
+    this.reporter.start()
     this.unsubscribe = mesh.peer.host.subscribe(() => {
-      this.dispatch()
+      this.reporter.kick()
       this.loop.kick()
     })
   }
@@ -290,6 +295,7 @@ export class ChorusAgent {
     this.isStopped = true
     this.stopResolve()
     this.loop.stop()
+    this.reporter.stop()
     this.unsubscribe()
     await this.mesh.stop(opts)
   }
