@@ -215,10 +215,15 @@ async function measure(page: Page, { cdp, trace }: Probe, name: string, what: st
     await act()
   } finally {
     wallMs = performance.now() - start
-    if (trace) console.error(`ui ${name}:\n${await stopTrace(trace.browser, join(trace.dir, name))}`)
-    if (cdp) {
-      const { profile } = await cdp.send('Profiler.stop')
-      writeFileSync(join(process.env.CHORUS_UI_PROFILE!, `${name}.cpuprofile`), JSON.stringify(profile))
+    // An instrument that fails to stop is reported, not thrown: the phase's own error matters more.
+    try {
+      if (trace) console.error(`ui ${name}:\n${await stopTrace(trace.browser, join(trace.dir, name))}`)
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop')
+        writeFileSync(join(process.env.CHORUS_UI_PROFILE!, `${name}.cpuprofile`), JSON.stringify(profile))
+      }
+    } catch (err) {
+      console.error(`ui ${name}: could not stop the trace or profile: ${(err as Error).message}`)
     }
   }
   const load = loadavg()[0]
