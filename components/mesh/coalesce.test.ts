@@ -119,4 +119,29 @@ describe('coalesced', () => {
     await turn()
     expect(applied).toEqual([])
   })
+
+  it('goes on applying after an apply throws, and reports what it threw', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }), async (throws) => {
+        const applied: number[] = []
+        const errors: unknown[] = []
+        const c = coalesced<number>(
+          (v) => {
+            if (throws[v]) throw new Error(`apply ${v}`)
+            applied.push(v)
+          },
+          { share: 1, onError: (err) => errors.push(err) },
+        )
+        for (const i of throws.keys()) {
+          c.push(i)
+          await turns(4)
+        }
+        // Every value whose apply did not throw is applied, in order; each throw is reported once.
+        expect(applied).toEqual([...throws.keys()].filter((i) => !throws[i]))
+        expect(errors.map((e) => (e as Error).message)).toEqual([...throws.keys()].filter((i) => throws[i]).map((i) => `apply ${i}`))
+      }),
+      { numRuns: 40 },
+    )
+  })
 })
+

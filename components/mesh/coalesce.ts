@@ -10,7 +10,7 @@
  * (its render, and the effects that render queued), and the next apply waits until that cost is
  * that share of the time since — but while the tab is visible never more than a quarter second
  * after the apply ended, so a request for a human is shown (and notified) within a second of
- * arriving. A quiet tab applies an event on the next turn, as before; a busy one shows the latest
+ * arriving. A quiet tab applies an event on the next turn; a busy one shows the latest
  * state a few times a second. While the document is hidden, at most once a second.
  */
 import { nextTurn } from '@/lib/net/turn'
@@ -26,6 +26,8 @@ export interface CoalesceOptions {
   now?: () => number
   /** Resolves after `ms` (0: on the next turn). */
   wait?: (ms: number) => Promise<void>
+  /** Hears an apply that threw; later values are applied all the same. @default console.error */
+  onError?: (err: unknown) => void
 }
 
 const documentHidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden'
@@ -39,6 +41,7 @@ export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {})
   const hidden = o.hidden ?? documentHidden
   const now = o.now ?? (() => performance.now())
   const wait = o.wait ?? waitMs
+  const onError = o.onError ?? ((err: unknown) => console.error('applying a change of the room failed', err))
   let waiting: { value: T } | null = null
   let scheduled = false
   let cancelled = false
@@ -46,14 +49,23 @@ export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {})
   let notBefore = -Infinity
   const schedule = () => {
     scheduled = true
-    void wait(notBefore - now()).then(flush)
+    void wait(notBefore - now())
+      .then(flush)
+      .catch((err: unknown) => onError(err))
   }
   const flush = async () => {
     const w = waiting
     waiting = null
     if (w == null || cancelled) return void (scheduled = false)
     const start = now()
-    apply(w.value)
+    // An apply that throws loses only its own value: the next push is applied as usual, or the
+    // tab would show the state of that moment for good.
+    let failed: unknown = null
+    try {
+      apply(w.value)
+    } catch (err) {
+      failed = err
+    }
     // Two turns: React renders a store change in a microtask of this task and runs the effects
     // the render queued in a task of its own, posted during the render.
     await nextTurn()
@@ -64,6 +76,7 @@ export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {})
     notBefore = start + cost + (hidden() ? Math.max(hiddenGap, gap) : Math.min(maxGap, gap))
     if (waiting != null && !cancelled) schedule()
     else scheduled = false
+    if (failed != null) throw failed
   }
   return {
     push(value) {
