@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { fromElk, repositoryLinks, toElk } from './elk-graph'
 import type { Graph, GraphEdge } from './graph-model'
@@ -27,4 +28,27 @@ describe('graph layout input', () => {
     expect(laid.groups.get('web')).toMatchObject({ x: 100, y: 0 })
     expect(laid.tasks.get('c')).toEqual({ x: 5, y: 50 })
   })
+
+  // The view lays out again only when this input changes (use-layout.ts): what a busy room
+  // changes most (statuses, claimants, sessions, labels) must leave it as it was.
+  it('gives the same input for the same tasks, repositories and links, whatever their statuses, titles and sessions', () => {
+    const statuses = ['claimed', 'completed', 'released'] as const
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...statuses), fc.string(), fc.constantFrom('active', 'resolved', null)), { minLength: g.nodes.length, maxLength: g.nodes.length }), (changes) => {
+        const changed: Graph = {
+          nodes: g.nodes.map((n, i) => ({ ...n, status: changes[i][0], title: changes[i][1], claimedBy: changes[i][1] })),
+          edges: g.edges.map((e, i) => ({ ...e, why: changes[i][1], session: changes[i][2] && `s${i}`, sessionStatus: changes[i][2], confidence: 0.5 })),
+        }
+        expect(JSON.stringify(toElk(changed))).toBe(JSON.stringify(toElk(g)))
+      }),
+    )
+  })
+
+  it('gives a new input for a new task, a task in another repository or a new link between repositories', () => {
+    const before = JSON.stringify(toElk(g))
+    expect(JSON.stringify(toElk({ ...g, nodes: [...g.nodes, node('z', 'api')] }))).not.toBe(before)
+    expect(JSON.stringify(toElk({ ...g, nodes: g.nodes.map((n) => (n.id === 'f' ? { ...n, repository: 'db' } : n)) }))).not.toBe(before)
+    expect(JSON.stringify(toElk({ ...g, edges: [...g.edges, edge('e', 'b')] }))).not.toBe(before)
+  })
 })
+
