@@ -4,18 +4,9 @@
  * tasks, short descriptions, and many repositories. Seeded, so every run sees the same tasks.
  */
 import type { Task } from '../lib/core/rules/types'
+import { rng } from '../lib/core/testing/rng'
 
-/** mulberry32: a tiny seeded PRNG, good enough for workload generation. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+export { rng }
 
 const BASE_ENTITIES = `order invoice payment cart product catalog inventory shipment notification email preference
  profile review rating search recommendation coupon discount subscription plan team project workspace comment

@@ -16,6 +16,7 @@ import { CHORUS_TASKS } from '../testing/tasks'
 import { authorEvent } from './author'
 import { MerkleTree, merkleRoot } from './merkle'
 import { summarize } from './summary'
+import { rng } from '../testing/rng'
 
 const RUNS = Number(process.env.CHORUS_PROPERTY_RUNS ?? 30)
 
@@ -53,18 +54,6 @@ async function buildPool(): Promise<Pool> {
   expect(room.log.quarantined().get(x.peerId)).toBe(2)
   expect(room.log.quarantined().get(y.peerId)).toBeGreaterThan(2)
   return { room, events: room.log.all() }
-}
-
-/** mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe('LiveSummary', () => {

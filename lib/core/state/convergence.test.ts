@@ -19,6 +19,7 @@ import { inviteBody, testClock } from '../testing/room'
 import { CHORUS_TASKS } from '../testing/tasks'
 import type { FoldOptions } from './fold'
 import { Replica } from './replica'
+import { rng } from '../testing/rng'
 
 const TEXTS = ['I agree', 'Sounds good', 'I have a concern', 'Should the API go first?', 'Let us split the work', 'looks good to me']
 
@@ -70,18 +71,6 @@ function ordered(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(ordered)
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ordered(v)]))
   return value
-}
-
-/** mulberry32: a tiny deterministic PRNG for delivery orders. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /** Related pairs from the CHORUS examples (indices into CHORUS_TASKS), in different repositories. */
