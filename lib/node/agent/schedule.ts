@@ -7,6 +7,13 @@
  * later changes no outcome.
  */
 
+/**
+ * An agent's duty runs, and its reports to listeners, start at least this far apart (ms): each
+ * walks the whole room (what is due, every session the agent is in), and a busy room changes many
+ * times a second. Against grace periods of seconds, the delay does not change who emits.
+ */
+export const DUTY_GAP_MS = 200
+
 /** Runs `task` on `kick()` and every `intervalMs` (null: on kicks only); overlapping kicks collapse into one rerun. */
 export class DutyLoop {
   private timer?: ReturnType<typeof setInterval>

@@ -23,7 +23,7 @@ import { dutyStanding } from './liveness'
 import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
 import { isCurrent, PLANNER_CAPABILITY } from './rank'
-import { DutyLoop } from './schedule'
+import { DUTY_GAP_MS, DutyLoop } from './schedule'
 import { SessionWatcher, type AgentEvent, type AgentEventType } from './watch'
 
 export type { AgentEvent, AgentEventType } from './watch'
@@ -56,13 +56,6 @@ export interface ChorusAgentOptions {
   listen?: string[]
   onError?: (err: unknown) => void
 }
-
-/**
- * Duty runs, and reports to listeners, start at least this far apart: each walks the whole room
- * (what is due, every session the agent is in), and a busy room changes many times a second.
- * Against grace periods of seconds, the delay does not change who emits.
- */
-export const DUTY_GAP_MS = 200
 
 /** A task to claim; `projectId` defaults to "default". A CHORUS TaskContext is accepted as well. */
 export interface TaskInput {
