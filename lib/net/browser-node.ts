@@ -13,6 +13,7 @@ import type { IceServer } from './room-info'
 import { signedDiscovery } from './discovery'
 import { meshServices, type MeshServices } from './services'
 import { acceptHttpPath, pathWebRTC, pathWebSockets } from './websockets'
+import { tabGossip } from './tab-gossip'
 import { discoveryTopic } from './topics'
 
 export interface BrowserNodeInit {
@@ -22,6 +23,11 @@ export interface BrowserNodeInit {
   discoveryIntervalMs?: number
   /** STUN/TURN servers from the room info; none means host candidates only (same network). */
   iceServers?: IceServer[]
+  /**
+   * The relays serving this tab now: while any does, the tab is a leaf of the room's gossip and
+   * its other peers stay out of its mesh (tab-gossip.ts). @default none (every peer a mesh peer)
+   */
+  relays?: () => readonly string[]
 }
 
 export type BrowserNode = Libp2p<MeshServices>
@@ -46,6 +52,6 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     peerDiscovery: [
       signedDiscovery({ topic: discoveryTopic(init.room), interval: init.discoveryIntervalMs ?? 2000 }),
     ],
-    services: meshServices({ room: init.room }),
+    services: meshServices({ room: init.room, gossip: tabGossip(init.room, init.relays ?? (() => [])) }),
   })
 }

@@ -119,7 +119,9 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
   try {
     const store = await openIdbStore()
     cleanup.unshift(() => store.close())
-    const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room, iceServers: room.iceServers })
+    // The relay keeper needs the node; until it exists no relay serves the tab.
+    let serving: () => readonly string[] = () => []
+    const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room, iceServers: room.iceServers, relays: () => serving() })
     cleanup.unshift(() => node.stop())
     const peerId = node.peerId.toString()
     const signer = webCryptoSigner(identity.privateKey)
@@ -169,6 +171,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     await peer.start()
     report()
     const keeper = tabRelays(node, room, () => fetchRoomInfo(appBase(), 3000), cb.onRelayState, cb.onWrongRoom)
+    serving = () => keeper.connected()
     const dialer = new WebRTCDialer(node, { announcements: { pubsub: node.services.pubsub, topic: discoveryTopic(room.room) } })
     cleanup.unshift(presence.subscribe(cb.onPresence))
     dialer.start()
