@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { sequence } from '@/lib/core/planner/order'
 import { planFor, replicaRoom } from '@/lib/core/testing/replica'
 import { AUTH_API, LOGIN_PAGE } from '@/lib/core/testing/tasks'
 import { focusNeighbourhood } from './focus'
 import { filterGraph, fullGraph, orientEdge, ruleColour, type Graph, type GraphEdge } from './graph-model'
+
+// The planner's real reading, counted: orienting an edge anew is what the cache saves.
+vi.mock(import('@/lib/core/planner/order'), async (original) => {
+  const m = await original()
+  return { ...m, sequence: vi.fn(m.sequence) }
+})
 
 const edge = (source: string, target: string, rule = 'API_Contract'): GraphEdge => ({ id: `${source}|${target}|${rule}`, source, target, rule, order: 'rule', confidence: 0.8, reason: '', why: '', session: null, sessionStatus: null })
 const node = (id: string, repository: string, status: 'claimed' | 'completed' = 'claimed') => ({ id, title: id, repository, status, claimedBy: 'p' })
@@ -51,6 +58,35 @@ describe('graph model', () => {
     const [byPlan] = fullGraph(room.replica.state).edges.map((e) => orientEdge(room.replica.state, e))
     expect(byPlan).toMatchObject({ source: 'a-login-page', target: 'z-auth-api', order: 'plan' })
     expect(byPlan.why).toMatch(/other way round/)
+  })
+
+  it('reads a dependency again only when it or its tasks say something else, not when a replay rebuilt their records', async () => {
+    const room = await replicaRoom()
+    const ann = await room.member('ann', 'agent')
+    const bob = await room.member('bob', 'agent')
+    await room.replica.author(ann, 'task.claimed', { ...AUTH_API, taskId: 'z-auth-api' })
+    await room.replica.author(bob, 'task.claimed', { ...LOGIN_PAGE, taskId: 'a-login-page' })
+    await room.emitDue(ann)
+    const s = room.replica.state
+    const [e] = fullGraph(s).edges
+    const reads = vi.mocked(sequence)
+    const first = orientEdge(s, e)
+    const before = reads.mock.calls.length
+    // What a replay leaves: every record and payload a new object with the same content.
+    const replayed = {
+      ...s,
+      dependencies: new Map([...s.dependencies].map(([k, d]) => [k, { ...d, dependency: { ...d.dependency } }])),
+      tasks: new Map([...s.tasks].map(([k, t]) => [k, { ...t, task: { ...t.task } }])),
+    }
+    expect(orientEdge(replayed, e)).toEqual(first)
+    expect(reads.mock.calls.length).toBe(before)
+    // A task that reads differently is read again: the producer is now the login page.
+    const swapped = new Map(replayed.tasks)
+    const [api, page] = [swapped.get('z-auth-api')!, swapped.get('a-login-page')!]
+    swapped.set('z-auth-api', { ...api, task: { ...page.task, taskId: 'z-auth-api' } })
+    swapped.set('a-login-page', { ...page, task: { ...api.task, taskId: 'a-login-page' } })
+    expect(orientEdge({ ...replayed, tasks: swapped }, e)).toMatchObject({ source: 'a-login-page', target: 'z-auth-api', order: 'rule' })
+    expect(reads.mock.calls.length).toBe(before + 1)
   })
 
   it('gives each rule a stable colour', () => {

@@ -7,7 +7,7 @@
  */
 import { sequence } from '@/lib/core/planner/order'
 import { FOCUS_CAP, focusNeighbourhood } from './focus'
-import { keepEqual } from './keep'
+import { keepEqual, sameData } from './keep'
 import type { DependencyState, RoomState, SessionState, SessionStatus, TaskState } from '@/lib/core/state/types'
 
 export interface GraphNode {
@@ -37,17 +37,29 @@ export interface GraphEdge {
   sessionStatus: SessionStatus | null
 }
 
-/** Direction and explanation per dependency record, computed once (records are replaced, never edited). */
-const ORIENTED = new WeakMap<DependencyState, { first: string; then: string; ok: boolean; why: string }>()
+interface Oriented { first: string; then: string; ok: boolean; why: string }
+
+/**
+ * Direction and explanation per dependency, with what they were read from: the dependency and
+ * its two tasks. A fold replay rebuilds the records it replays without changing what they say,
+ * so a reading is reused while the same key holds the same data.
+ */
+const ORIENTED = new Map<string, { d: DependencyState['dependency']; a?: Task; b?: Task; o: Oriented }>()
+/** Readings kept at most (a room's dependencies; past it the cache starts afresh). */
+const ORIENTED_MAX = 20_000
+
+type Task = TaskState['task']
+const same = <T>(x: T, y: T) => x === y || sameData(x, y)
 
 /** The shared terms named in a rule's reason ("shared: auth (auth ~ jwt)"), as words. */
 const sharedOf = (reason: string): string | null => reason.match(/; shared: (.*)$/)?.[1] ?? null
 
-function orientRule(s: RoomState, d: DependencyState): { first: string; then: string; ok: boolean; why: string } {
-  let o = ORIENTED.get(d)
-  if (o) return o
+function orientRule(s: RoomState, key: string, d: DependencyState): Oriented {
   const { task1, task2, relationship, confidence, reason } = d.dependency
   const [a, b] = [s.tasks.get(task1)?.task, s.tasks.get(task2)?.task]
+  const known = ORIENTED.get(key)
+  if (known && same(known.d, d.dependency) && same(known.a, a) && same(known.b, b)) return known.o
+  let o: Oriented | undefined
   const shared = sharedOf(reason)
   const both = shared ? `Both are about ${shared}.` : ''
   if (a && b) {
@@ -60,7 +72,8 @@ function orientRule(s: RoomState, d: DependencyState): { first: string; then: st
     }
   }
   o ??= { first: task1, then: task2, ok: false, why: [both, 'Neither reads as the producer, so both can proceed against an agreed interface.'].filter(Boolean).join(' ') }
-  ORIENTED.set(d, o)
+  if (ORIENTED.size >= ORIENTED_MAX) ORIENTED.clear()
+  ORIENTED.set(key, { d: d.dependency, a, b, o })
   return o
 }
 
@@ -123,12 +136,13 @@ export function keepGraph(prev: Graph | undefined, next: Graph | undefined): Gra
 /**
  * The edge with its direction and explanation filled in from the rule's reading of the two
  * tasks (the plan's order, when there is one, stays). Reading task text costs ~0.3 ms per edge,
- * so views orient only the edges they show; each dependency record is read once.
+ * so views orient only the edges they show; each dependency is read once while it and its tasks
+ * say the same.
  */
 export function orientEdge(s: RoomState, e: GraphEdge): GraphEdge {
   const d = s.dependencies.get(e.id)
   if (!d) return e
-  const rule = orientRule(s, d)
+  const rule = orientRule(s, e.id, d)
   if (e.order === 'plan') return { ...e, why: e.source !== rule.first && rule.ok ? `${rule.why} The plan puts it the other way round.` : rule.why }
   return { ...e, source: rule.first, target: rule.then, order: rule.ok ? 'rule' : 'none', why: rule.why }
 }
