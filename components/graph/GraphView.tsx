@@ -87,14 +87,15 @@ export function GraphView() {
   }, [flow, layout])
   // React Flow copies each handler into its store when it changes, which runs every node's and
   // edge's selectors: handlers made once keep a render of this page (one per shown change of the
-  // room) from reaching the canvas.
-  const handlers = useMemo((): Pick<ReactFlowProps, 'onInit' | 'onMoveStart' | 'onNodeClick' | 'onSelectionChange' | 'onEdgeClick' | 'onPaneClick'> => ({
+  // room) from reaching the canvas, and `onTask` made once lets the wait list skip it too.
+  const { onTask, ...handlers } = useMemo((): Pick<ReactFlowProps, 'onInit' | 'onMoveStart' | 'onNodeClick' | 'onSelectionChange' | 'onEdgeClick' | 'onPaneClick'> & { onTask(id: string): void } => ({
     onInit: (rf) => setFlow(rf as unknown as ReactFlowInstance),
     onMoveStart: (e) => void (e != null && (userMoved.current = true)),
     onNodeClick: (_, n) => void (n.type === 'task' && (setTask(n.id), setEdge(null))),
     onSelectionChange: ({ nodes: sel }) => void (sel[0]?.type === 'task' && (setTask(sel[0].id), setEdge(null))),
     onEdgeClick: (_, e) => void (e.data?.count == null && (setEdge(e.id), setTask(null))),
     onPaneClick: () => (setTask(null), setEdge(null)),
+    onTask: (id) => (setTask(id), setEdge(null)),
   }), [])
   const repos = useMemo(() => [...new Set(full?.nodes.map((n) => n.repository))].sort(), [full])
   const rules = useMemo(() => [...new Set([...BUILTIN_RELATIONSHIPS, ...(full?.edges.map((e) => e.rule) ?? [])])].sort(), [full])
@@ -211,7 +212,7 @@ export function GraphView() {
           )}
         </div>
       )}
-      {state && graph && graph.edges.length > 0 && <WaitList state={state} edges={graph.edges as GraphEdge[]} onTask={(id) => (setTask(id), setEdge(null))} />}
+      {state && graph && graph.edges.length > 0 && <WaitList state={state} edges={graph.edges as GraphEdge[]} onTask={onTask} />}
     </section>
   )
 }

@@ -3,14 +3,20 @@
  * "Who waits for whom" as text: the same dependencies as the canvas, one line each, first task
  * → waiting task. The canvas's accessible twin, and what a phone reads when cards are small.
  */
+import { memo } from 'react'
 import type { RoomState } from '@/lib/core/state/types'
 import { ruleName, taskTitle } from '@/components/session/names'
 import { orientEdge, ruleColour, type GraphEdge } from './graph-model'
 
 const LIMIT = 200
 
-/** The list; `onTask` selects a task on the canvas. */
-export function WaitList({ state, edges, onTask }: { state: RoomState; edges: GraphEdge[]; onTask(id: string): void }) {
+/**
+ * The list; `onTask` selects a task on the canvas. What it shows is what the graph's edges and
+ * nodes hold (titles, rules, orders, sessions' states), so it renders again when the page's graph
+ * is rebuilt, not on every change of the room the page renders for (`state` is the one replica
+ * state, changed in place).
+ */
+export const WaitList = memo(function WaitList({ state, edges, onTask }: { state: RoomState; edges: GraphEdge[]; onTask(id: string): void }) {
   const shown = edges.slice(0, LIMIT).map((e) => (e.why === '' && e.order !== 'plan' ? orientEdge(state, e) : e))
   return (
     <section aria-labelledby="waits-title" className="space-y-1" data-testid="wait-list">
@@ -30,4 +36,4 @@ export function WaitList({ state, edges, onTask }: { state: RoomState; edges: Gr
       {edges.length > LIMIT && <p className="text-xs text-muted">The first {LIMIT} of {edges.length}; filter or focus to see others.</p>}
     </section>
   )
-}
+})
