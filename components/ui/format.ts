@@ -16,5 +16,11 @@ export function formatDuration(ms: number): string {
   return out.length ? out.join(' ') : '0 s'
 }
 
+/**
+ * One formatter for every date: `toLocaleString` with options builds a new Intl.DateTimeFormat
+ * (resolving the locale and its patterns) on each call, and a list renders one per row.
+ */
+let dates: Intl.DateTimeFormat | undefined
+
 /** A date and time in the reader's locale, e.g. "12 Dec 2026, 17:52". */
-export const formatDate = (ms: number): string => new Date(ms).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
+export const formatDate = (ms: number): string => (dates ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })).format(ms)
