@@ -75,8 +75,8 @@ describe('graph model', () => {
     // What a replay leaves: every record and payload a new object with the same content.
     const replayed = {
       ...s,
-      dependencies: new Map([...s.dependencies].map(([k, d]) => [k, { ...d, dependency: { ...d.dependency } }])),
-      tasks: new Map([...s.tasks].map(([k, t]) => [k, { ...t, task: { ...t.task } }])),
+      dependencies: new Map([...s.dependencies].map(([k, d]): [string, typeof d] => [k, { ...d, dependency: { ...d.dependency } }])),
+      tasks: new Map([...s.tasks].map(([k, t]): [string, typeof t] => [k, { ...t, task: { ...t.task } }])),
     }
     expect(orientEdge(replayed, e)).toEqual(first)
     expect(reads.mock.calls.length).toBe(before)
