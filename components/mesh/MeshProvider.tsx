@@ -12,9 +12,6 @@ import type { ReplicaInfo } from '@/lib/net/tab-mesh'
 import { coalesced } from './coalesce'
 import { loadTabMesh } from './load-mesh'
 
-/** A read of the replica longer than this (ms, a long task's threshold) renders on the next turn. */
-const READ_ALONE_MS = 50
-
 export const MeshStoreContext = createContext<MeshStore | null>(null)
 export const RoomStoreContext = createContext<RoomStore | null>(null)
 
@@ -92,17 +89,10 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     const mesh = store.getState()
     // One render per task however many batches the replica folded in it, paced in a busy room
     // (coalesce.ts); the report is made only for the changes shown.
-    const replica = coalesced<() => ReplicaInfo>((read, later) => {
-      const start = performance.now()
+    const replica = coalesced<() => ReplicaInfo>((read) => {
       const { state, root, events, pending, flags, recent } = read()
-      const show = () => {
-        room.getState().changed(state)
-        mesh.replicaChanged({ root, events, pending, flags, recent })
-      }
-      // A read that took a long task's worth (the fold replayed after late events) leaves the
-      // render to a task of its own; a quick one renders in this task, a turn sooner.
-      if (performance.now() - start > READ_ALONE_MS) later(show)
-      else show()
+      room.getState().changed(state)
+      mesh.replicaChanged({ root, events, pending, flags, recent })
     })
     void (async () => {
       try {

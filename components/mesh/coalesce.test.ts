@@ -109,31 +109,6 @@ describe('coalesced', () => {
     for (let k = 1; k < at.length; k++) expect(at[k] - at[k - 1]).toBeGreaterThanOrEqual(1000)
   })
 
-  it('runs what an apply hands to later on a later turn, counted in its cost', async () => {
-    let t = 0
-    const seen: string[] = []
-    const at: number[] = []
-    const c = coalesced<number>(
-      (v, later) => {
-        at.push(t)
-        seen.push(`read ${v}`)
-        t += 10
-        // Still this task: a microtask queued by the read.
-        queueMicrotask(() => seen.push(`same task ${v}`))
-        later(() => (seen.push(`show ${v}`), (t += 30)))
-      },
-      { share: 0.5, now: () => t, hidden: () => false, wait: async (ms) => ((t += Math.max(0, ms)), await turn()) },
-    )
-    c.push(0)
-    c.push(1)
-    await turns(2)
-    c.push(2)
-    await turns(12)
-    expect(seen).toEqual(['read 1', 'same task 1', 'show 1', 'read 2', 'same task 2', 'show 2'])
-    // The read's 10 and the shown part's 30 are the apply's cost: the next one waits as long again.
-    expect(at[1] - at[0]).toBeGreaterThanOrEqual(80)
-  })
-
   it('drops what waits when cancelled, and everything after', async () => {
     const applied: number[] = []
     const c = coalesced<number>((v) => applied.push(v))

@@ -12,10 +12,6 @@
  * after the apply ended, so a request for a human is shown (and notified) within a second of
  * arriving. A quiet tab applies an event on the next turn; a busy one shows the latest
  * state a few times a second. While the document is hidden, at most once a second.
- *
- * An apply may hand part of its work to `later`, which runs it on the next turn: a read of the
- * replica that already took a task's worth (a fold replay) then renders in a task of its own
- * instead of lengthening that one. Its time counts in the apply's cost all the same.
  */
 import { nextTurn } from '@/lib/net/turn'
 
@@ -38,7 +34,7 @@ const documentHidden = () => typeof document !== 'undefined' && document.visibil
 const waitMs = (ms: number) => (ms <= 0 ? nextTurn() : new Promise<void>((r) => setTimeout(r, ms)))
 
 /** A coalescing, paced buffer in front of `apply`; `cancel` drops what is waiting and stops it. */
-export function coalesced<T>(apply: (value: T, later: (rest: () => void) => void) => void, o: CoalesceOptions = {}): { push(value: T): void; cancel(): void } {
+export function coalesced<T>(apply: (value: T) => void, o: CoalesceOptions = {}): { push(value: T): void; cancel(): void } {
   const share = o.share ?? 0.1
   const maxGap = o.maxGapMs ?? 250
   const hiddenGap = o.hiddenGapMs ?? 1000
@@ -65,13 +61,8 @@ export function coalesced<T>(apply: (value: T, later: (rest: () => void) => void
     // An apply that throws loses only its own value: the next push is applied as usual, or the
     // tab would show the state of that moment for good.
     let failed: unknown = null
-    let rest: (() => void) | undefined
     try {
-      apply(w.value, (r) => void (rest = r))
-      if (rest != null) {
-        await nextTurn()
-        if (!cancelled) rest()
-      }
+      apply(w.value)
     } catch (err) {
       failed = err
     }
