@@ -43,7 +43,8 @@ async function countWrites(from: Node, to: Node): Promise<() => number> {
   return () => writes
 }
 
-const mesh = (n: Node) => n.services.pubsub.getMeshPeers(TOPIC).sort()
+// The GossipSub interface leaves the mesh out; the implementation has it.
+const mesh = (n: Node) => (n.services.pubsub as unknown as { getMeshPeers(t: string): string[] }).getMeshPeers(TOPIC).sort()
 const payload = (i: number) => new TextEncoder().encode(`event ${i} ${'x'.repeat(900)}`)
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
