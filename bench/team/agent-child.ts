@@ -1,7 +1,8 @@
 /**
  * One agent of the realistic room, in its own process (as `chorus-mesh agent` runs): joins
  * with the invite it is sent, claims its tasks on `go`, answers plans by its policy, and
- * reports over IPC every 250 ms what its replica holds and whether the workload has settled.
+ * reports over IPC every 250 ms what its replica holds, whether the workload has settled, and
+ * how many fold replays late events cost it since `go`.
  */
 import '../../lib/node/polyfills'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
@@ -28,7 +29,7 @@ export type AgentChildReport =
   | { type: 'ready' }
   | { type: 'joined'; peerId: string }
   | { type: 'claimed'; at: number }
-  | { type: 'state'; events: number; unsettled: string | null; lagMaxMs: number; errors: number; syncSent: number; offers: SyncOfferStats }
+  | { type: 'state'; events: number; unsettled: string | null; lagMaxMs: number; errors: number; syncSent: number; offers: SyncOfferStats; rewinds: number }
   | { type: 'census'; census: Census }
   | { type: 'failed'; message: string }
 
@@ -52,20 +53,38 @@ async function run(c: AgentChildConfig): Promise<void> {
   respondWith(agent, makePolicy(c.agent.policy), { onError: () => errors++ })
   send({ type: 'joined', peerId: agent.peerId })
   const tasks = new Set(c.workload)
+  const peer = agent.mesh.peer
+  const replica = peer.host.replica
+  // The settled check reads the room only after it changed, and not while the fold owes a
+  // replay that the agent's own next duty run will settle anyway (at most a second later): a
+  // read of its own would run that replay, a cost of the bench's, not of the agent's.
+  let changes = 0
+  peer.host.subscribeFolded(() => changes++)
+  let checked = -1
+  let verdict: string | null = 'not checked yet'
+  let deferred = 0
+  let rewindsAtGo: number | null = null
   const report = () => {
-    const replica = agent.mesh.peer.host.replica
-    const peer = agent.mesh.peer
-    send({ type: 'state', events: replica.log.size, unsettled: unsettled(replica.state, () => replica.due(), tasks), lagMaxMs: lag.max / 1e6, errors, syncSent: peer.sync.stats.eventsSent, offers: { ...peer.syncOffers } })
+    if (changes !== checked) {
+      if (!replica.replayOwed || ++deferred >= 4) {
+        deferred = 0
+        checked = changes
+        verdict = unsettled(replica.state, () => replica.due(), tasks)
+      } else verdict ??= 'a change not read yet'
+    }
+    // Read only with no replay owed, so this never runs a replay itself.
+    const rewinds = rewindsAtGo == null || replica.replayOwed ? 0 : replica.rewindCount - rewindsAtGo
+    send({ type: 'state', events: replica.log.size, unsettled: verdict, lagMaxMs: lag.max / 1e6, errors, syncSent: peer.sync.stats.eventsSent, offers: { ...peer.syncOffers }, rewinds })
   }
   const timer = setInterval(report, 250)
   process.on('message', (m: { type: string }) => {
     if (m.type === 'go') {
+      rewindsAtGo = replica.rewindCount
       void (async () => {
         for (const t of c.agent.tasks) await agent.claim(t)
         send({ type: 'claimed', at: Date.now() })
       })().catch((err: Error) => send({ type: 'failed', message: err.message }))
     } else if (m.type === 'census') {
-      const replica = agent.mesh.peer.host.replica
       send({ type: 'census', census: census(replica.log.all(), replica.state, tasks) })
     } else if (m.type === 'stop') {
       clearInterval(timer)

@@ -53,6 +53,8 @@ export interface BesideRow {
   tabLongestMs: number | null
   tabOver200: number
   agentLagMaxMs: number
+  /** Fold replays the workload's agents ran from `go` until settled, summed. */
+  agentRewinds: number
   /** The relay's presence beats by outcome (verified, skipped, …) over the whole run, start-up included. */
   relayBeats: Record<string, number>
   /** The relay's WebSocket messages sent (socket writes) over the whole run, and events it stored. */
@@ -90,6 +92,7 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
     tabLongestMs: r.tabs.length === 0 ? null : Math.max(...r.tabs.map((t) => t.longest)),
     tabOver200: r.tabs.reduce((n, t) => n + t.over200, 0),
     agentLagMaxMs: r.agentLagMaxMs,
+    agentRewinds: r.agentRewinds,
     relayBeats: r.relayBeats,
     relayWrites: r.relayWrites,
     relayEvents: r.relayOutcomes.accepted ?? 0,

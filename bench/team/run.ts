@@ -87,6 +87,8 @@ export interface RoomRunResult {
   nice: Record<string, string>
   /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
   agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
+  /** Fold replays the workload's agents ran from `go` until settled, summed (late events: each replay folds again from a checkpoint). */
+  agentRewinds: number
   dir: string
 }
 
@@ -153,6 +155,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
   const agents: ChildProcess[] = []
   let browser: Browser | undefined
   const states = new Map<number, Extract<AgentChildReport, { type: 'state' }>>()
+  const rewinds = new Map<number, number>()
   try {
     const invites = await invitesOf(relay, 120_000)
     const relayUrl = `http://127.0.0.1:${http}`
@@ -166,7 +169,10 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       const monitor = profiled ? ['--import', join(root, 'bench', 'team', 'loop-monitor.ts')] : []
       const p = child([...TSX, ...monitor, join(root, 'bench', 'team', 'agent-child.ts')], dir, a.name, profiled ? { CHORUS_BENCH_PROFILE: `${o.profile}.${a.name}.cpuprofile` } : {}, o.nice)
       p.on('message', (m: AgentChildReport) => {
-        if (m.type === 'state') states.set(i, m)
+        if (m.type === 'state') {
+          states.set(i, m)
+          rewinds.set(i, Math.max(rewinds.get(i) ?? 0, m.rewinds))
+        }
         if (m.type === 'failed') failed = `${a.name}: ${m.message}`
       })
       agents.push(p)
@@ -194,6 +200,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     log(`${o.label}: nice values at go: ${JSON.stringify(nice)}`)
     const go = Date.now()
     states.clear()
+    rewinds.clear()
     for (const p of agents) p.send({ type: 'go' })
     let settleMs: number | null = null
     while (Date.now() - go < o.timeoutMs && failed == null) {
@@ -239,6 +246,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       cpu,
       nice,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
+      agentRewinds: [...rewinds.values()].reduce((a, b) => a + b, 0),
       dir,
     }
   } finally {
