@@ -16,8 +16,11 @@
  * stopped) keeps it for as long as its beats have been late, plus an interval (ADR 0087). A peer the clock says is dead is at best quiet, so a room where nobody else
  * beats still takes over from it.
  */
+import { beatInterval } from '../../core/presence/pace'
 import type { PresenceStatus } from '../../core/presence/tracker'
+import type { RoomState } from '../../core/state/types'
 import type { AdaptiveGrace } from './grace'
+import { isCurrent } from './rank'
 
 /** What a duty knows about a candidate. */
 export type Standing = 'heard' | 'quiet' | 'gone'
@@ -50,6 +53,25 @@ export function dutyStanding(presence: PresenceLookup, warmUpMs: number | (() =>
     if (vsRoom == null) return byClock
     const best = RANK[BY_STATUS[vsRoom]] > RANK[byClock] ? BY_STATUS[vsRoom] : byClock
     return status === 'dead' && best === 'heard' ? 'quiet' : best
+  }
+}
+
+/**
+ * The warm-up of `dutyStanding` for a room whose base presence interval is `intervalMs`: a
+ * member not heard yet may beat as seldom as a room of its current members paces it (ADR 0092),
+ * three such intervals. Counted at most once a second, since duties ask for every candidate.
+ */
+export function warmUpFor(state: () => RoomState, intervalMs: number, now: () => number = Date.now): () => number {
+  let warm = { at: -Infinity, ms: 0 }
+  return () => {
+    const t = now()
+    if (t - warm.at >= 1000) {
+      const s = state()
+      let current = 0
+      for (const m of s.members.values()) if (isCurrent(s, m)) current++
+      warm = { at: t, ms: Math.max(1000, 3 * beatInterval(intervalMs, Math.max(0, current - 1))) }
+    }
+    return warm.ms
   }
 }
 

@@ -16,7 +16,7 @@ import type { Verifier } from '../../core/events/signer'
 import { libp2pSigner } from '../../net/keys'
 import { ensureMember, type JoinOutcome } from '../../net/membership'
 import { PresenceService } from '../../net/presence/service'
-import { memberPresence } from '../../net/presence/members'
+import { authorityPresence } from '../../net/presence/members'
 import { patientConnectionMonitor } from '../../net/relays/connections'
 import { DirectDialer } from '../../net/relays/direct'
 import { RelayStandby } from '../../net/relays/standby'
@@ -114,7 +114,9 @@ export async function startMeshAgent(opts: MeshAgentOptions): Promise<MeshAgent>
     signer: peer.signer,
     ...(opts.presenceVerifier ? { verifier: opts.presenceVerifier } : {}),
     room: room.room,
-    members: memberPresence(() => peer.host.replica.state),
+    // From the authority index, as on a relay (ADR 0086): a beat arrives from every member every
+    // interval, and a lookup in the fold would run the replay late events owe at each one.
+    members: authorityPresence((id) => peer.host.replica.authority.member(id)),
     self: { name: opts.name, kind: 'agent', role: 'agent', root: peer.host.replica.summary().root },
     intervalMs: room.presenceIntervalMs,
   })

@@ -10,7 +10,6 @@
  */
 import type { EventId, PeerId, SessionId } from '../../core/ids'
 import { parseTask, type ChorusTaskContext } from '../../core/rules/chorus'
-import { beatInterval } from '../../core/presence/pace'
 import type { ArtifactRef, Task } from '../../core/rules/types'
 import type { MessageType } from '../../core/events/kinds/message'
 import { selectSession, type SessionView } from '../../core/state/selectors'
@@ -19,10 +18,10 @@ import { plannerFromEnv } from '../planner/env'
 import type { Planner } from '../planner/planner'
 import { DerivedEmitter } from './derived'
 import { installAgentKey } from './agent-key'
-import { dutyStanding } from './liveness'
+import { dutyStanding, warmUpFor } from './liveness'
 import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
-import { isCurrent, PLANNER_CAPABILITY } from './rank'
+import { PLANNER_CAPABILITY } from './rank'
 import { DUTY_GAP_MS, DutyLoop } from './schedule'
 import { SessionWatcher, type AgentEvent, type AgentEventType } from './watch'
 
@@ -47,7 +46,7 @@ export interface ChorusAgentOptions {
   graceMs?: number
   /** Duty timer (ms). @default 500 */
   tickMs?: number
-  /** Least time between the starts of two duty runs, and of two reports to listeners (ms); changes in between wait for the next. @default DUTY_GAP_MS */
+  /** Least time between the starts of two duty runs, each of which first reports changes to listeners (ms); changes in between wait for the next. @default DUTY_GAP_MS */
   dutyGapMs?: number
   syncIntervalMs?: number
   /** SQLite durability of the replica (see MeshAgentOptions). @default 'FULL' */
@@ -108,9 +107,17 @@ export class ChorusAgent {
   readonly peerId: PeerId
   /** Each listener has its own watcher, so a late listener still gets the current state first. */
   private readonly listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
+  /**
+   * One loop reads the room per run: it reports the changes to listeners (a busy room's changes
+   * in one diff every DUTY_GAP_MS), then runs the duties once the agent has caught up. Reading
+   * the state runs the fold replay that late events owe, so readers that each kept their own
+   * pace would pay one replay each for the same late events.
+   */
   private readonly loop: DutyLoop
-  /** Reports changes to listeners, as the duties run: a busy room's changes in one diff every DUTY_GAP_MS. */
-  private readonly reporter: DutyLoop
+  private dutiesOn = false
+  /** Changes of the replica seen, and the count at the last report to listeners. */
+  private changes = 0
+  private reported = -1
   private readonly unsubscribe: () => void
   private isStopped = false
   private stopResolve!: () => void
@@ -123,25 +130,17 @@ export class ChorusAgent {
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
     const onError = opts.onError ?? (() => {})
-    // A member not heard yet may beat as seldom as a room of its current members paces it
-    // (ADR 0092); counted at most once a second, since duties ask for every candidate.
-    let warm = { at: -Infinity, ms: 0 }
-    const warmUp = () => {
-      const t = Date.now()
-      if (t - warm.at >= 1000) {
-        const state = mesh.peer.host.replica.state
-        let current = 0
-        for (const m of state.members.values()) if (isCurrent(state, m)) current++
-        warm = { at: t, ms: Math.max(1000, 3 * beatInterval(mesh.room.presenceIntervalMs, Math.max(0, current - 1))) }
-      }
-      return warm.ms
-    }
-    const standing = dutyStanding(mesh.presence, warmUp)
+    const standing = dutyStanding(mesh.presence, warmUpFor(() => mesh.peer.host.replica.state, mesh.room.presenceIntervalMs))
     const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, standing })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
     const primary = planner ? new PrimaryDuty({ peer: mesh.peer, planner, graceMs: opts.graceMs, onError, standing }) : null
     this.loop = new DutyLoop(
       async () => {
+        if (this.reported !== this.changes) {
+          this.reported = this.changes
+          this.dispatch()
+        }
+        if (!this.dutiesOn) return
         await emitter.tick()
         await primary?.tick()
       },
@@ -149,10 +148,9 @@ export class ChorusAgent {
       onError,
       opts.dutyGapMs ?? DUTY_GAP_MS,
     )
-    this.reporter = new DutyLoop(async () => this.dispatch(), null, onError, opts.dutyGapMs ?? DUTY_GAP_MS)
-    this.reporter.start()
+    this.loop.start()
     this.unsubscribe = mesh.peer.host.subscribe(() => {
-      this.reporter.kick()
+      this.changes++
       this.loop.kick()
     })
   }
@@ -175,7 +173,8 @@ export class ChorusAgent {
     // escalated, a plan superseded); its duties act on the room's state, so they wait for one
     // sync round with a peer, or for the time-out when no peer answers.
     await mesh.peer.firstRound(CATCH_UP_MS)
-    agent.loop.start()
+    agent.dutiesOn = true
+    agent.loop.kick()
     return agent
   }
 
@@ -288,7 +287,6 @@ export class ChorusAgent {
     this.isStopped = true
     this.stopResolve()
     this.loop.stop()
-    this.reporter.stop()
     this.unsubscribe()
     await this.mesh.stop(opts)
   }
