@@ -15,7 +15,8 @@ import { AdaptiveGrace } from './grace'
 import { turnWait } from './liveness'
 import { PrimaryDuty, versionNeeded } from './primary'
 import { PlannerOrder, plannerCandidates, rankPlanners } from './rank'
-import { SessionWatcher } from './watch'
+import fc from 'fast-check'
+import { dispatchTo, SessionWatcher, type AgentEvent } from './watch'
 
 const A = 'peer-a' as PeerId
 const B = 'peer-b' as PeerId
@@ -150,6 +151,30 @@ describe('session watcher', () => {
     expect(w.diff(s)).toEqual([])
     s.sessions.get(SID)!.status = 'resolved'
     expect(w.diff(s)).toMatchObject([{ type: 'session', status: 'resolved', previous: 'active' }])
+  })
+})
+
+describe('dispatching to listeners', () => {
+  it('a listener that throws loses only the events it threw on; every other listener gets all of its own', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 5 }), (throwsAt) => {
+        const listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
+        const got: string[][] = throwsAt.map(() => [])
+        const calls = throwsAt.map(() => 0)
+        throwsAt.forEach((throws, i) => {
+          const l = (e: AgentEvent) => {
+            if (throws[calls[i]++]) throw new Error(`listener ${i}`)
+            got[i].push(e.type)
+          }
+          listeners.set(l, new SessionWatcher(B))
+        })
+        const errors: unknown[] = []
+        dispatchTo(listeners, room([session({ plans: [v(1)], messages: [msg(A, 'agreement', 1, 1)] })]), (err) => errors.push(err))
+        const all = ['session', 'plan', 'message']
+        throwsAt.forEach((throws, i) => expect(got[i]).toEqual(all.filter((_, k) => !throws[k])))
+        expect(errors).toHaveLength(throwsAt.flat().filter(Boolean).length)
+      }),
+    )
   })
 })
 

@@ -22,10 +22,13 @@ describe("an agent's presence", () => {
     await until('the reader hears the writer', () => reader.presence.status(writerId) === 'alive', 30_000)
     const reads = vi.spyOn(reader.peer.host.replica, 'state', 'get')
     const before = reader.presence.verifiedBeats
-    // Beats every 500 ms from the writer and the relay: a few intervals' worth.
-    await until('beats counted', () => reader.presence.verifiedBeats >= before + 4, 30_000)
+    // Beats every 500 ms from the writer and the relay: a few intervals' worth. Other readers
+    // may read the state meanwhile (an address announcement's check reads who is a member, at
+    // most every 10 s per peer); a beat that read it would make at least one read per beat.
+    await until('beats counted', () => reader.presence.verifiedBeats >= before + 8, 30_000)
+    const beats = reader.presence.verifiedBeats - before
     expect(reader.presence.status(writerId)).toBe('alive')
-    expect(reads).not.toHaveBeenCalled()
+    expect(reads.mock.calls.length).toBeLessThan(beats / 2)
     reads.mockRestore()
   }, 60_000)
 })

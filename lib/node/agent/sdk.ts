@@ -23,7 +23,7 @@ import { startMeshAgent, type MeshAgent } from './mesh-agent'
 import { PrimaryDuty } from './primary'
 import { PLANNER_CAPABILITY } from './rank'
 import { DUTY_GAP_MS, DutyLoop } from './schedule'
-import { SessionWatcher, type AgentEvent, type AgentEventType } from './watch'
+import { dispatchTo, SessionWatcher, type AgentEvent, type AgentEventType } from './watch'
 
 export type { AgentEvent, AgentEventType } from './watch'
 
@@ -107,6 +107,7 @@ export class ChorusAgent {
   readonly peerId: PeerId
   /** Each listener has its own watcher, so a late listener still gets the current state first. */
   private readonly listeners = new Map<(e: AgentEvent) => void, SessionWatcher>()
+  private readonly onError: (err: unknown) => void
   /**
    * One loop reads the room per run: it reports the changes to listeners (a busy room's changes
    * in one diff every DUTY_GAP_MS), then runs the duties once the agent has caught up. Reading
@@ -129,7 +130,7 @@ export class ChorusAgent {
     opts: ChorusAgentOptions,
   ) {
     this.peerId = mesh.peer.signer.peerId as PeerId
-    const onError = opts.onError ?? (() => {})
+    const onError = (this.onError = opts.onError ?? (() => {}))
     const standing = dutyStanding(mesh.presence, warmUpFor(() => mesh.peer.host.replica.state, mesh.room.presenceIntervalMs))
     const emitter = new DerivedEmitter({ peer: mesh.peer, graceMs: opts.graceMs, onError, standing })
     const planner = opts.planner === undefined ? plannerFromEnv() : opts.planner
@@ -291,7 +292,8 @@ export class ChorusAgent {
     await this.mesh.stop(opts)
   }
 
+  /** Reports each listener's events; one that throws loses only its own event, never the others' or the duties of the run. */
   private dispatch(): void {
-    for (const [l, watcher] of [...this.listeners]) for (const e of watcher.diff(this.state)) if (this.listeners.has(l)) l(e)
+    dispatchTo(this.listeners, this.state, this.onError)
   }
 }

@@ -54,3 +54,19 @@ export class SessionWatcher {
     return out
   }
 }
+
+/**
+ * Hands each listener what its watcher finds new in `state`. A listener that throws loses only
+ * that event: the others, and the rest of its own, still arrive, and the caller goes on.
+ */
+export function dispatchTo(listeners: Map<(e: AgentEvent) => void, SessionWatcher>, state: RoomState, onError: (err: unknown) => void): void {
+  for (const [l, watcher] of [...listeners])
+    for (const e of watcher.diff(state)) {
+      if (!listeners.has(l)) break
+      try {
+        l(e)
+      } catch (err) {
+        onError(err)
+      }
+    }
+}
