@@ -21,6 +21,17 @@ const g: Graph = {
 }
 const none = { repository: '', rule: '', status: '' as const, focus: null, hops: 3 }
 
+/** A room where ann claims the API (z-auth-api) and bob the login page (a-login-page): one dependency, detected. */
+async function apiAndPage() {
+  const room = await replicaRoom()
+  const ann = await room.member('ann', 'agent')
+  const bob = await room.member('bob', 'agent')
+  await room.replica.author(ann, 'task.claimed', { ...AUTH_API, taskId: 'z-auth-api' })
+  await room.replica.author(bob, 'task.claimed', { ...LOGIN_PAGE, taskId: 'a-login-page' })
+  await room.emitDue(ann)
+  return { room, ann }
+}
+
 describe('graph model', () => {
   it('finds the neighbourhood within N hops', () => {
     const near = (focus: string, hops: number) => [...focusNeighbourhood(g.edges, focus, hops).keep].sort()
@@ -42,12 +53,7 @@ describe('graph model', () => {
   })
 
   it('points each edge from the task that goes first: the plan when there is one, the rule otherwise', async () => {
-    const room = await replicaRoom()
-    const ann = await room.member('ann', 'agent')
-    const bob = await room.member('bob', 'agent')
-    await room.replica.author(ann, 'task.claimed', { ...AUTH_API, taskId: 'z-auth-api' })
-    await room.replica.author(bob, 'task.claimed', { ...LOGIN_PAGE, taskId: 'a-login-page' })
-    await room.emitDue(ann)
+    const { room, ann } = await apiAndPage()
     const [byRule] = fullGraph(room.replica.state).edges.map((e) => orientEdge(room.replica.state, e))
     // task1 is the login page (string order); the rule reads the API definition as the producer.
     expect(byRule).toMatchObject({ source: 'z-auth-api', target: 'a-login-page', order: 'rule' })
@@ -61,12 +67,7 @@ describe('graph model', () => {
   })
 
   it('reads a dependency again only when it or its tasks say something else, not when a replay rebuilt their records', async () => {
-    const room = await replicaRoom()
-    const ann = await room.member('ann', 'agent')
-    const bob = await room.member('bob', 'agent')
-    await room.replica.author(ann, 'task.claimed', { ...AUTH_API, taskId: 'z-auth-api' })
-    await room.replica.author(bob, 'task.claimed', { ...LOGIN_PAGE, taskId: 'a-login-page' })
-    await room.emitDue(ann)
+    const { room, ann } = await apiAndPage()
     const s = room.replica.state
     const [e] = fullGraph(s).edges
     const reads = vi.mocked(sequence)

@@ -7,6 +7,7 @@ import type { Libp2p } from 'libp2p'
 import { describe, expect, it } from 'vitest'
 import { until } from '../node/testing/until'
 import type { MeshServices } from './services'
+import { countWrites } from './testing/gossip-writes'
 import { loopbackNodes } from './testing/loopback'
 import { eventsTopic } from './topics'
 
@@ -17,18 +18,6 @@ async function node(hub = false): Promise<Libp2p<MeshServices>> {
   const n = await loopback({ services: { room: 'bafy-room', hub } })
   n.services.pubsub.subscribe(TOPIC)
   return n
-}
-
-/** Counts the stream writes `from` makes to `to` on its outbound gossip stream. */
-async function countWrites(from: Libp2p<MeshServices>, to: Libp2p<MeshServices>): Promise<() => number> {
-  type Streams = Map<string, { rawStream: { send(d: unknown): boolean } }>
-  const streams = () => (from.services.pubsub as unknown as { streamsOutbound: Streams }).streamsOutbound
-  await until('an outbound gossip stream', () => streams().has(to.peerId.toString()), 20_000)
-  const raw = streams().get(to.peerId.toString())!.rawStream
-  let writes = 0
-  const send = raw.send.bind(raw)
-  raw.send = (d) => (writes++, send(d))
-  return () => writes
 }
 
 /** Publishes 300 messages from `a` in one task; resolves to what `b` received, in order. */

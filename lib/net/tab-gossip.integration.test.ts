@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { until } from '../node/testing/until'
 import type { MeshServices } from './services'
 import { LEAF_SCORE, tabGossip } from './tab-gossip'
+import { countWrites } from './testing/gossip-writes'
 import { loopbackNodes } from './testing/loopback'
 import { eventsTopic } from './topics'
 import { roomScoring } from './scoring'
@@ -29,18 +30,6 @@ async function tab(relay: Node): Promise<Node> {
   self = await loopback({ services: { room: ROOM, gossip: tabGossip(ROOM, serving) } })
   self.services.pubsub.subscribe(TOPIC)
   return self
-}
-
-/** Counts the RPC writes `from` makes to `to` on its outbound gossip stream. */
-async function countWrites(from: Node, to: Node): Promise<() => number> {
-  type Streams = Map<string, { rawStream: { send(d: unknown): boolean } }>
-  const streams = () => (from.services.pubsub as unknown as { streamsOutbound: Streams }).streamsOutbound
-  await until('an outbound gossip stream', () => streams().has(to.peerId.toString()), 20_000)
-  const raw = streams().get(to.peerId.toString())!.rawStream
-  let writes = 0
-  const send = raw.send.bind(raw)
-  raw.send = (d) => (writes++, send(d))
-  return () => writes
 }
 
 // The GossipSub interface leaves the mesh out; the implementation has it.
