@@ -78,6 +78,8 @@ describe('a tab is a leaf of the room gossip while a relay serves it', () => {
     expect(writes() - own).toBeGreaterThanOrEqual(10)
 
     await relay.stop()
-    await until('the tabs to graft each other without the relay', () => mesh(a).includes(b.peerId.toString()) && mesh(b).includes(a.peerId.toString()), 20_000)
-  })
+    // Within a heartbeat or two, unless a tab pruned the other while it was served: gossipsub's
+    // prune back-off (a minute) then holds the graft back, as ADR 0113 says.
+    await until('the tabs to graft each other without the relay', () => mesh(a).includes(b.peerId.toString()) && mesh(b).includes(a.peerId.toString()), 75_000)
+  }, 150_000)
 })
