@@ -21,11 +21,18 @@ export interface NewInvite {
   issuerJoin?: EventId
 }
 
-/** A random nonce, base64url (Web Crypto: the same in a tab and in Node). */
-function nonce(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+/**
+ * An invite's nonce from random bytes, base64url. It is the invite's id on the command line
+ * (`chorus-mesh invite revoke <id>`), where a leading `-` reads as an option, so a leading `-`
+ * becomes `_` (nothing decodes the nonce back to bytes, and it loses a thirtieth of a bit).
+ */
+export function nonceText(bytes: Uint8Array): string {
+  const text = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return text.startsWith('-') ? `_${text.slice(1)}` : text
 }
+
+/** A random nonce (Web Crypto: the same in a tab and in Node). */
+const nonce = (): string => nonceText(crypto.getRandomValues(new Uint8Array(12)))
 
 /** Signs a fresh invite; returns its body (what the log records) and its text (the capability). */
 export async function signNewInvite(room: RoomId, issuer: Signer, o: NewInvite, now = Date.now()): Promise<{ body: InviteBody; text: string }> {

@@ -59,8 +59,11 @@ export function registerInviteCommand(program: Command): void {
         console.log([i.id.padEnd(18), (i.role ?? '?').padEnd(9), `${i.uses}/${i.maxUses ?? '?'}`.padEnd(9), i.status.padEnd(9), i.expires != null ? new Date(i.expires).toISOString() : '?'].join(' '))
       }
     })
-  common(invite.command('revoke').description('revoke an invite by its id (see invite list)').argument('<id>'))
-    .action(async (id: string, o) => {
+  common(invite.command('revoke').description('revoke an invite by its id (see invite list)').argument('[id]'))
+    .option('--id <id>', "the invite's id, for one that begins with '-' (an option, as an argument)")
+    .action(async (arg: string | undefined, o) => {
+      const id = o.id ?? arg
+      if (id == null || (o.id != null && arg != null && arg !== o.id)) throw new Error('invite revoke: give one invite id (see invite list), or --id <id>')
       const r = (await call(o, 'POST', 'api/admin/invites/revoke', { id })) as InviteSummary
       if (o.json) return console.log(JSON.stringify(r))
       console.log(`revoked ${r.role ?? ''} invite ${r.id} (${r.uses}/${r.maxUses ?? '?'} used)`)
