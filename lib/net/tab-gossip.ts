@@ -8,6 +8,14 @@
  * other peers score zero again and are grafted within a heartbeat or two, so tabs whose relay is
  * down still forward among themselves.
  *
+ * Two tabs seldom learn at the same heartbeat that their relay is gone (or back), and a GRAFT
+ * from a tab the receiver still scores below zero is answered with a PRUNE carrying the
+ * receiver's back-off. With gossipsub's default, a minute, one such race would keep the tabs
+ * apart for 61–76 s after their relay went (gossipsub clears expired back-offs every 15
+ * heartbeats); a tab's back-off is a few heartbeats instead, so they graft within 6–21 s.
+ * It only bounds how soon a tab grafts a peer that pruned it: what the relays send a tab keeps
+ * their own back-off.
+ *
  * It is gossipsub's own application-specific score (gossipsub v1.1, P5), so every use of the
  * score agrees: a peer below zero is never grafted and its GRAFT is pruned, below the gossip
  * threshold it gets and gives no gossip, at or above the publish threshold it still gets this
@@ -25,6 +33,9 @@ import { roomScoring } from './scoring'
  */
 export const LEAF_SCORE = -30
 
+/** The back-off a tab sends in its PRUNEs (and keeps itself): a few heartbeats, not a minute. */
+export const TAB_PRUNE_BACKOFF_MS = 5_000
+
 /**
  * Gossipsub options of a tab (merged over `meshServices`' own): the room's scoring plus the leaf
  * rule above. `relays` names the relays serving the tab now (direct connections, right room).
@@ -32,6 +43,7 @@ export const LEAF_SCORE = -30
 export function tabGossip(room: string, relays: () => readonly string[]): Partial<GossipsubOpts> {
   const { scoreParams } = roomScoring(room)
   return {
+    pruneBackoff: TAB_PRUNE_BACKOFF_MS,
     scoreParams: {
       ...scoreParams,
       appSpecificWeight: 1,
