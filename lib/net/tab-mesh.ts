@@ -9,6 +9,7 @@ import type { EventKind, PayloadInput } from '../core/events/kinds'
 import { asEventId, asPeerId } from '../core/ids'
 import { selectRole } from '../core/state/selectors'
 import type { ActivityItem } from '../core/state/activity'
+import type { Replica } from '../core/state/replica'
 import type { RoomState } from '../core/state/types'
 import { acquireTabIdentity } from '../storage/identity-idb'
 import { openIdbStore } from '../storage/idb-store'
@@ -16,7 +17,7 @@ import { createBrowserNode } from './browser-node'
 import { issuerJoinOf, signNewInvite, type NewInvite } from './invites'
 import { ensureMember, type JoinOutcome } from './membership'
 import { PresenceService, type PresenceSnapshot } from './presence/service'
-import { memberPresence } from './presence/members'
+import { authorityPresence } from './presence/members'
 import type { RelayState, WrongRoom } from './relays/pool'
 import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
@@ -90,6 +91,15 @@ export interface TabMeshOptions {
   invitePending?: () => boolean
 }
 
+/**
+ * Who a beat is from, read from the replica's authority index as agents and relays read it: a
+ * member beats every interval, and reading the folded state would run the replay that late
+ * events owe once per beat.
+ */
+export function tabMembers(replica: Pick<Replica, 'authority'>): ReturnType<typeof authorityPresence> {
+  return authorityPresence((id) => replica.authority.member(id))
+}
+
 const ROOM_INFO_KEY = 'chorus-mesh:room-info'
 
 /** Where this app is served, path prefix included (its `/api/room` lives under it). */
@@ -131,7 +141,7 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     const presence = new PresenceService(node, {
       signer,
       room: room.room,
-      members: memberPresence(() => peer.host.replica.state),
+      members: tabMembers(peer.host.replica),
       self: { name, kind: 'human', role: 'guest' },
       intervalMs: room.presenceIntervalMs,
     })
