@@ -11,6 +11,7 @@
  *   graph pan   — drags and wheel zooms over the canvas
  *   graph find  — the busiest task (the room's hub) found by title: its details and dependencies
  *   graph focus — its neighbourhood focused: capped to the most relevant tasks, laid out, fitted
+ *   sessions    — client navigation to /sessions, then two ticks of its clock ("3 s ago")
  * The goal is absolute (no task > 200 ms) and the machine is shared, so each phase reports
  * beside it a fixed pure-JS reference task timed in the same page right after the phase (its
  * fastest of 3 runs approximates the uncontended cost) and the load average.
@@ -165,6 +166,12 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       focusShown = `${await page.getByTestId('graph-counts').textContent()}; ${(await page.getByTestId('focus-bar').textContent())?.replace(/\s+/g, ' ')}`
     }))
     if (want('graph.focus')) phases[phases.length - 1].what += ` (shown: ${focusShown})`
+    if (want('sessions')) phases.push(await measure(page, probe, 'sessions', `client navigation to /sessions (the newest 500 of ${size.escalations} sessions), then two ticks of its 5-s clock`, async () => {
+      await page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click()
+      await page.getByTestId('session-row').first().waitFor({ timeout })
+      await settle(page, 11_000)
+    }))
+    if (want('sessions')) phases[phases.length - 1].what += `; ${await page.getByTestId('session-row').count()} rows in the DOM`
 
     const note = (p: Phase) => {
       const over = (ms: number) => p.tasks.filter((d) => d > ms).length

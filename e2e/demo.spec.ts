@@ -98,8 +98,11 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const
       // Fitted, no task card lies under the zoom controls.
       if (label === 'Graph') await expect.poll(() => cardsUnderControls(page), { timeout: 10_000 }).toEqual([])
     }
-    // A session's timeline, reached from the list.
-    await page.getByTestId('session-row').first().getByRole('link').click()
+    // A session's timeline, reached from the list by keyboard: ↓ makes the first row active, Enter opens it.
+    await page.getByTestId('sessions-table').focus()
+    await page.keyboard.press('ArrowDown')
+    await expect(page.getByTestId('session-row').first()).toHaveAttribute('aria-selected', 'true')
+    await page.keyboard.press('Enter')
     await expect(page.getByTestId('session-view')).toBeVisible({ timeout: 30_000 })
     await expectAccessible(page, `/sessions/[id] (${size})`)
     // The keyboard help dialog.

@@ -1,11 +1,16 @@
 'use client'
-/** `/sessions`: every coordination session, newest first, filtered by type, state and repository. */
-import Link from 'next/link'
+/**
+ * `/sessions`: every coordination session, newest first, filtered by type, state and repository.
+ * The rows are a virtualised list (only those in view are in the DOM), so a change of the room
+ * or the clock's tick lays out a screenful, not every session.
+ */
+import { useRouter } from 'next/navigation'
 import { useMemo, useState } from 'react'
 import { SESSION_TYPES } from '@/lib/core/events/kinds/session'
 import { selectSessions } from '@/lib/core/state/selectors'
 import { useRoom } from '@/components/mesh/use-room'
 import { Badge } from '@/components/ui/Badge'
+import { VirtualList } from '@/components/ui/VirtualList'
 import { ago, useNow } from '@/components/ui/use-now'
 import { repositoriesOf, ruleName, taskTitle } from '@/components/session/names'
 import { allRepositories, filterSessions, type SessionFilter } from './sessions-model'
@@ -13,6 +18,13 @@ import { STATUS_TONE } from './status'
 
 const STATUSES = ['active', 'escalated', 'resolved', 'closed'] as const
 const LIMIT = 500
+const ROW = 40
+/** The columns of the header and of every row (wider than a phone: the list then scrolls sideways). */
+const COLUMNS = 'grid grid-cols-[6.5rem_minmax(0,1.2fr)_minmax(0,2fr)_minmax(0,1fr)_5.5rem_7rem] gap-3'
+const basePath = process.env.NEXT_PUBLIC_CHORUS_BASE_PATH ?? ''
+
+/** The DOM id of a row, for `aria-activedescendant`. */
+const optionId = (session: string): string => `session-option-${session}`
 
 /** The session list page. */
 export function SessionsView() {
@@ -21,6 +33,9 @@ export function SessionsView() {
   const sessions = useRoom(selectSessions)
   const repos = useRoom(allRepositories)
   const rows = useMemo(() => (state && sessions ? filterSessions(state, sessions, filter) : []), [state, sessions, filter])
+  const shown = useMemo(() => rows.slice(0, LIMIT), [rows])
+  const [active, setActive] = useState<string | null>(null)
+  const router = useRouter()
   const now = useNow(5000)
   return (
     <section className="space-y-4" aria-labelledby="sessions-title">
@@ -59,24 +74,41 @@ export function SessionsView() {
           (or the same task); start some with <code className="font-mono">npm start -- --demo</code>.
         </p>
       ) : (
-        <div className="overflow-x-auto" tabIndex={0} role="region" aria-label="Sessions table" data-focus-inset>
-        <table className="w-full text-left text-sm" data-testid="sessions-table">
-          <thead className="border-b border-zinc-200 text-xs uppercase text-muted dark:border-zinc-800">
-            <tr><th className="py-2 pr-3 font-medium">State</th><th className="pr-3 font-medium">Type · rule</th><th className="pr-3 font-medium">Tasks</th><th className="pr-3 font-medium">Repositories</th><th className="pr-3 font-medium">Messages</th><th className="font-medium">Last activity</th></tr>
-          </thead>
-          <tbody>
-            {rows.slice(0, LIMIT).map((x) => (
-              <tr key={x.id} className="border-b border-zinc-100 dark:border-zinc-900" data-testid="session-row" data-session={x.id}>
-                <td className="py-1.5 pr-3"><Badge tone={STATUS_TONE[x.status]}>{x.status}</Badge></td>
-                <td className="pr-3">{x.type} · <span title={x.rule}>{ruleName(x.rule)}</span></td>
-                <td className="max-w-xs truncate pr-3"><Link className="text-sky-700 hover:underline dark:text-sky-400" href={`/sessions/${x.id}`}>{x.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</Link></td>
-                <td className="pr-3 text-xs text-muted">{repositoriesOf(state, x.tasks).join(' · ')}</td>
-                <td className="pr-3">{x.messages.length}</td>
-                <td className="text-xs text-muted">{ago(x.lastActivity, now)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <div className="overflow-x-auto rounded border border-zinc-200 text-sm dark:border-zinc-800">
+          <div className="min-w-[52rem]">
+            <div className={`${COLUMNS} border-b border-zinc-200 px-3 py-2 text-xs font-medium uppercase text-muted dark:border-zinc-800`} aria-hidden="true">
+              <span>State</span><span>Type · rule</span><span>Tasks</span><span>Repositories</span><span>Messages</span><span>Last activity</span>
+          </div>
+          <VirtualList
+            items={shown}
+            rowHeight={ROW}
+            keyOf={(x) => x.id}
+            optionId={optionId}
+            active={active}
+            onActive={setActive}
+            onOpen={(id, e) => (e.ctrlKey || e.metaKey ? window.open(`${basePath}/sessions/${id}`, '_blank') : router.push(`/sessions/${id}`))}
+            arrows
+            label="Sessions, newest first; Enter opens one"
+            className="max-h-[70vh]"
+            attributes={{ 'data-testid': 'sessions-table', 'data-count': shown.length, 'data-focus-inset': true }}
+            option={(x, on) => ({
+              attributes: {
+                'data-testid': 'session-row', 'data-session': x.id,
+                className: `${COLUMNS} cursor-pointer items-center border-b border-zinc-100 px-3 dark:border-zinc-900 ${on ? 'bg-sky-50 ring-2 ring-inset ring-sky-600 dark:bg-sky-950' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`,
+              },
+              content: (
+                <>
+                  <span><Badge tone={STATUS_TONE[x.status]}>{x.status}</Badge></span>
+                  <span className="truncate">{x.type} · <span title={x.rule}>{ruleName(x.rule)}</span></span>
+                  <span className="truncate text-sky-700 dark:text-sky-400">{x.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</span>
+                  <span className="truncate text-xs text-muted">{repositoriesOf(state, x.tasks).join(' · ')}</span>
+                  <span>{x.messages.length}<span className="sr-only"> messages</span></span>
+                  <span className="truncate text-xs text-muted"><span className="sr-only">last activity </span>{ago(x.lastActivity, now)}</span>
+                </>
+              ),
+            })}
+          />
+          </div>
         </div>
       )}
       {rows.length > LIMIT && <p className="text-xs text-muted">Showing the newest {LIMIT} of {rows.length}; narrow the filters to see others.</p>}
