@@ -1,16 +1,17 @@
 'use client'
 /** `/graph`: tasks grouped by repository, dependencies coloured by rule, live, laid out by ELK in a worker. */
 import '@xyflow/react/dist/style.css'
-import { Background, Controls, MarkerType, ReactFlow, type Edge, type Node, type ReactFlowInstance, type ReactFlowProps, type Viewport } from '@xyflow/react'
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { Background, Controls, ReactFlow, type Edge, type Node, type ReactFlowInstance, type ReactFlowProps, type Viewport } from '@xyflow/react'
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { BUILTIN_RELATIONSHIPS } from '@/lib/core/rules/types'
 import { useRoom } from '@/components/mesh/use-room'
 import { GraphDetails } from './GraphDetails'
-import { filterGraph, fullGraph, keepGraph, orientEdge, ruleColour, type Graph, type GraphEdge, type GraphFilter } from './graph-model'
+import { filterGraph, fullGraph, keepGraph, orientEdge, type Graph, type GraphEdge, type GraphFilter } from './graph-model'
+import { EdgeLooks, flowEdges, type EdgeLook } from './flow-edges'
+import { EDGE_TYPES, LooksContext } from './edges'
 import { keepEqual } from './keep'
 import { GraphLegend } from './GraphLegend'
 import { WaitList } from './WaitList'
-import { ruleName } from '@/components/session/names'
 import { NODE_TYPES, type RepoNodeType, type TaskNodeType } from './nodes'
 import { cardsFor, contains, grow, viewRect, type Rect } from './culling'
 import { NODE_H, NODE_W, repositoryLinks } from './elk-graph'
@@ -33,6 +34,7 @@ export const DETAIL_ZOOM = 0.6
 const CHUNK = 40
 const MARGIN = 0.15
 const NO_CARDS: string[] = []
+const NO_LOOKS: ReadonlyMap<string, EdgeLook> = new Map()
 const CARD = { width: NODE_W, height: NODE_H }
 /**
  * A fitted view keeps its cards clear of the zoom controls in the bottom-left corner (on a
@@ -119,7 +121,7 @@ export function GraphView() {
       if (g && p) at.set(n.id, { x: g.x + p.x, y: g.y + p.y })
     }
     const links = repositoryLinks(graph).filter((l) => counts.has(l.source) && counts.has(l.target)).map((l): Edge => ({
-      id: `repo-link:${l.source}|${l.target}`, source: `repo:${l.source}`, target: `repo:${l.target}`, label: String(l.count), labelStyle: { fontSize: 12 },
+      id: `repo-link:${l.source}|${l.target}`, type: 'dep', source: `repo:${l.source}`, target: `repo:${l.target}`, label: String(l.count),
       style: { stroke: '#71717a', strokeWidth: Math.min(8, 1 + Math.log2(l.count)) }, data: { count: l.count },
     }))
     const titles = new Map(graph.nodes.map((n) => [n.id, n.title]))
@@ -138,26 +140,19 @@ export function GraphView() {
   // … and what React Flow gets; the selection touches only its own card, and every node and
   // edge equal to the one it had before is that same object (keep.ts).
   const kept = useRef<{ nodes: readonly Node[]; edges: readonly Edge[] }>({ nodes: [], edges: [] })
-  const { nodes, edges } = useMemo(() => {
-    if (!detail) return (kept.current = { nodes: [] as Node[], edges: [] as Edge[] })
+  // Each edge's look, published once React Flow has the edges: only those whose look changed render.
+  const [looks] = useState(() => new EdgeLooks())
+  const { nodes, edges, lookOf } = useMemo(() => {
+    if (!detail) return { ...(kept.current = { nodes: [] as Node[], edges: [] as Edge[] }), lookOf: NO_LOOKS }
     const here = (id: string) => mounted.has(id)
     const tasks = detail.tasks.filter((t) => here(t.id)).map((t) => (t.id === task ? { ...t, data: { ...t.data, selected: true } } : t))
     const titleOf = (id: string) => detail.titles.get(id) ?? id
-    const es: Edge[] = detail.edges.filter((e) => here(e.source) && here(e.target)).map((raw) => {
-      const e = state && raw.order !== 'rule' && raw.why === '' ? orientEdge(state, raw) : raw
-      const colour = ruleColour(e.rule)
-      return {
-        id: e.id, source: e.source, target: e.target,
-        style: { stroke: colour, strokeWidth: e.sessionStatus === 'escalated' ? 3.5 : e.id === edge ? 3 : 1.75, strokeDasharray: e.session ? undefined : '5 4' },
-        markerEnd: e.order === 'none' ? undefined : { type: MarkerType.ArrowClosed, color: colour, width: 18, height: 18 },
-        label: ruleName(e.rule), labelStyle: { fontSize: 11, fill: '#27272a' }, labelBgStyle: { fill: '#fff' }, data: { rule: e.rule },
-        ariaLabel: e.order === 'none' ? `${titleOf(e.source)} and ${titleOf(e.target)} in parallel (${ruleName(e.rule)})` : `${titleOf(e.source)} goes before ${titleOf(e.target)} (${ruleName(e.rule)})`,
-        domAttributes: { 'data-first': e.source, 'data-then': e.target, 'data-order': e.order } as Record<string, string>,
-      }
-    })
+    const oriented = detail.edges.filter((e) => here(e.source) && here(e.target)).map((e) => (state && e.order !== 'rule' && e.why === '' ? orientEdge(state, e) : e))
+    const { edges: es, looks: lookOf } = flowEdges(oriented, titleOf, edge)
     const next = { nodes: keepEqual(kept.current.nodes, [...detail.groups, ...tasks] as Node[]), edges: keepEqual(kept.current.edges, overview ? [...es, ...detail.links] : es) }
-    return (kept.current = next)
+    return { ...(kept.current = next), lookOf }
   }, [detail, overview, mounted, task, edge, state])
+  useLayoutEffect(() => looks.set(lookOf), [looks, lookOf])
 
   return (
     <section className="space-y-3" aria-labelledby="graph-title">
@@ -185,10 +180,12 @@ export function GraphView() {
       ) : (
         <div className="grid gap-3 lg:grid-cols-[minmax(0,1fr)_18rem]">
           <div className="h-[55vh] rounded md:h-[72vh] border border-zinc-200 dark:border-zinc-800" ref={canvas} data-testid="graph-canvas" data-layout={mode} data-detail={overview ? 'repositories' : 'tasks'} aria-label="Dependency graph canvas" role="region">
+            <LooksContext.Provider value={looks}>
             <ReactFlow
               nodes={nodes as Node[]}
               edges={edges as Edge[]}
               nodeTypes={NODE_TYPES}
+              edgeTypes={EDGE_TYPES}
               onlyRenderVisibleElements={big}
               nodesConnectable={false}
               fitView
@@ -202,6 +199,7 @@ export function GraphView() {
               <Background />
               <Controls />
             </ReactFlow>
+            </LooksContext.Provider>
           </div>
           {state && (
             <div className="space-y-4">
