@@ -18,11 +18,18 @@ const WINDOW_MS = 1000
 /** True for any room's events topic (`eventsTopic`). */
 const isEventsTopic = (topic: string): boolean => topic.startsWith(`${PROTOCOL_PREFIX}/`) && topic.endsWith('/events')
 
+/**
+ * True if a message's id on `topic` depends on when the peer saw it (every topic but events):
+ * two peers name the same message differently, so such an id cannot be advertised or asked
+ * for across peers (local-ids.ts).
+ */
+export const idIsLocal = (topic: string): boolean => !isEventsTopic(topic)
+
 /** The `msgIdFn` of every peer's gossipsub (see the module comment); `now` is injectable for tests. */
 export function meshMessageId(now: () => number = Date.now): (msg: Message) => Promise<Uint8Array> {
   return async (msg) => {
     const digest = await sha256.encode(msg.data)
-    if (isEventsTopic(msg.topic)) return digest
+    if (!idIsLocal(msg.topic)) return digest
     const id = new Uint8Array(digest.byteLength + 8)
     id.set(digest)
     new DataView(id.buffer).setFloat64(digest.byteLength, Math.floor(now() / WINDOW_MS))

@@ -10,6 +10,7 @@ import { coalesceSends } from './coalesce'
 import { trimFrameCosts } from './frame-costs'
 import { meshMessageId } from './message-id'
 import { pingSettings } from './relays/connections'
+import { noLazyGossipOnLocalIds } from './local-ids'
 import { holdPrunedPeers } from './relays/hub'
 import { roomScoring } from './scoring'
 
@@ -70,6 +71,9 @@ export function meshServices(opts: { room?: string; hub?: boolean; gossip?: Part
       const g = pubsub(components)
       // Discovery announcements are checked on every peer that may forward them (announcer.ts).
       if (opts.room != null) guardDiscovery(g, opts.room)
+      // Heartbeats and announcements are named by the second each peer saw them: never
+      // advertised or asked for by id, whose promise would always break (local-ids.ts).
+      noLazyGossipOnLocalIds(g)
       // A hub's gossip writes to one peer during a turn go out as one write (coalesce.ts): it
       // forwards every event to every subscriber. Other peers send their own events one at a
       // time, and a write they make just before stopping (a goodbye heartbeat) must not wait
