@@ -4,7 +4,7 @@
  * through), so everything B gets from A comes by IHAVE / IWANT. B names heartbeats a second
  * later than A does, as a peer whose IWANT is answered after the second has turned: asking A for
  * a heartbeat it advertised would count a broken promise against an honest A — the behaviour
- * penalty that made agents prune their relay and take events by sync for seconds (local-ids.ts).
+ * penalty that makes an agent prune its relay and take events by sync for seconds (local-ids.ts).
  */
 import { TopicValidatorResult } from '@libp2p/gossipsub'
 import type { Libp2p } from 'libp2p'
