@@ -22,7 +22,8 @@ export type Reply =
   | { t: 'authored'; id: string; start: number; authoredIn: number }
   | { t: 'arrivals'; times: (number | null)[] }
   | { t: 'members'; min: number; max: number; load: Load; paceMs: number }
-  | { t: 'stats'; duplicates: number; syncBytes: number; syncReceived: number; syncAdded: number; offered: number }
+  /** `meshDrops`: the agents' PRUNEs of a peer of their events mesh (their relay) since the child was ready. */
+  | { t: 'stats'; duplicates: number; syncBytes: number; syncReceived: number; syncAdded: number; offered: number; meshDrops: number }
   | { t: 'error'; message: string }
 
 /** A child process running some of the agents, driven over IPC (one request at a time). */

@@ -21,8 +21,8 @@ import type { BenchOptions, BenchResult } from './types'
 
 type Counters = Omit<Extract<Reply, { t: 'stats' }>, 't'>
 /** Counters summed over peers: log outcomes (every offer, by gossip or sync) and the sync services' own. */
-function sumStats(peers: readonly MeshAgent['peer'][]): Counters {
-  const out: Counters = { duplicates: 0, syncBytes: 0, syncReceived: 0, syncAdded: 0, offered: 0 }
+function sumStats(peers: readonly MeshAgent['peer'][], meshDrops = 0): Counters {
+  const out: Counters = { duplicates: 0, syncBytes: 0, syncReceived: 0, syncAdded: 0, offered: 0, meshDrops }
   for (const p of peers) {
     const log = p.host.replica.log.stats()
     out.duplicates += log.duplicate
@@ -49,6 +49,15 @@ async function runChild(): Promise<void> {
     process.exit(1)
   }
   const seen = agents.map((a) => storedTimes(a.peer))
+  // An agent that prunes its relay from its events mesh gets no event by gossip until it
+  // grafts it again (its prune backoff, seconds): such events arrive with a sync round.
+  let meshDrops = 0
+  for (const a of agents) {
+    const topic = eventsTopic(a.peer.host.room)
+    a.node.services.pubsub.addEventListener('gossipsub:prune', (e) => {
+      if (e.detail.direction === 'outbound' && e.detail.topic === topic) meshDrops++
+    })
+  }
   send({ t: 'ready', peers: agents.map((a) => a.peer.signer.peerId) })
   // The parent went away (killed, crashed): do not outlive it.
   process.on('disconnect', () => process.exit(0))
@@ -68,10 +77,10 @@ async function runChild(): Promise<void> {
           const sizes = agents.map((a) => a.peer.host.replica.state.members.size)
           send({ t: 'members', min: Math.min(...sizes), max: Math.max(...sizes), load: load(), paceMs: Math.max(...agents.map((a) => a.presence.paceMs)) })
         } else if (cmd.t === 'stats') {
-          send({ t: 'stats', ...sumStats(agents.map((a) => a.peer)) })
+          send({ t: 'stats', ...sumStats(agents.map((a) => a.peer), meshDrops) })
         } else {
           for (const a of agents) await a.stop().catch(() => undefined)
-          send({ t: 'stats', duplicates: 0, syncBytes: 0, syncReceived: 0, syncAdded: 0, offered: 0 })
+          send({ t: 'stats', duplicates: 0, syncBytes: 0, syncReceived: 0, syncAdded: 0, offered: 0, meshDrops: 0 })
           process.exit(0)
         }
       } catch (err) {
@@ -106,6 +115,9 @@ interface ScaleRow {
   relayMesh: number
   /** Child processes the agents ran in. */
   children: number
+  /** The agents' prunes of their relay from their events mesh, since their process was ready / while measuring. */
+  meshDrops: number
+  meshDropsMeasuring: number
 }
 
 /** The gossipsub mesh on `topic`: the class has getMeshPeers, its exported interface does not. */
@@ -200,6 +212,8 @@ async function one(n: number, events: number): Promise<ScaleRow> {
       within1s: pct(fast, 0.5),
       relayMesh: meshSize(relay.node.services.pubsub, eventsTopic(relay.peer.host.room)),
       children: children.length,
+      meshDrops: s1.meshDrops,
+      meshDropsMeasuring: d('meshDrops'),
     }
   } finally {
     for (const c of children) await c.stop().catch(() => undefined)
@@ -234,7 +248,7 @@ export async function benchScale({ quick }: BenchOptions): Promise<BenchResult[]
       unit: 'ms',
       baseline: { name: 'libp2p ping RTT relay → agent, same mesh', value: r.rtt, unit: 'ms' },
       ratio: round(r.p50 / r.rtt, 1),
-      note: `p99 ${r.p99} ms over ${r.events} events (author → stored by all ${r.n + 1} peers: relay + ${r.n} agents in ${r.children} child process(es) of ≤ ${AGENTS_PER_CHILD}; star through the relay); ${r.lost} peer-arrivals missed in 15 s; ${r.n === first.n ? '' : `p50 ×${round(r.p50 / first.p50, 2)} vs N=${first.n}; `}${r.within1s} of ${r.n + 1} peers had it within 1 s (median), the relay's gossip mesh holds ${r.relayMesh} peers; duplicate offers ${r.dupPerEvent}/event (${r.syncDupPerEvent} by sync, the rest by gossip); traffic ${r.bytesPerEvent} B/event (${round(r.bytesPerEvent / (r.n + 1), 0)} B per peer) = ${r.gossipCopies} gossip copies of the event + sync rounds ${r.syncBytesPerEvent} B/event (summaries included), counted by the peers (framing, encryption and gossip control messages not included); loopback ${r.loopbackPerEvent} B/event over the same window with presence, heartbeats and background sync included (nothing subtracted)${failed.length ? `; ${failed.join('; ')}` : ''}`,
+      note: `p99 ${r.p99} ms over ${r.events} events (author → stored by all ${r.n + 1} peers: relay + ${r.n} agents in ${r.children} child process(es) of ≤ ${AGENTS_PER_CHILD}; star through the relay); ${r.lost} peer-arrivals missed in 15 s; ${r.n === first.n ? '' : `p50 ×${round(r.p50 / first.p50, 2)} vs N=${first.n}; `}${r.within1s} of ${r.n + 1} peers had it within 1 s (median), the relay's gossip mesh holds ${r.relayMesh} peers; the agents pruned their relay from their events mesh ${r.meshDrops} times since they started (${r.meshDropsMeasuring} while measuring: such an agent gets events by sync until it grafts the relay again); duplicate offers ${r.dupPerEvent}/event (${r.syncDupPerEvent} by sync, the rest by gossip); traffic ${r.bytesPerEvent} B/event (${round(r.bytesPerEvent / (r.n + 1), 0)} B per peer) = ${r.gossipCopies} gossip copies of the event + sync rounds ${r.syncBytesPerEvent} B/event (summaries included), counted by the peers (framing, encryption and gossip control messages not included); loopback ${r.loopbackPerEvent} B/event over the same window with presence, heartbeats and background sync included (nothing subtracted)${failed.length ? `; ${failed.join('; ')}` : ''}`,
     })
   }
   return out
