@@ -9,6 +9,7 @@ import { DependencyIndex } from '../rules'
 import type { Dependency } from '../rules/types'
 import type { RoomState } from '../state/types'
 import { sessionIdOf } from './ids'
+import { PayloadVerdicts } from './verdicts'
 
 /** Session ids remembered at most (a room's sessions; beyond, the memo starts over). */
 const MAX_IDS = 100_000
@@ -19,6 +20,8 @@ export class DependencyCache {
   private readonly versions = new Map<string, EventId>()
   private rulesKey = ''
   private readonly ids = new Map<string, SessionId>()
+  /** The schema's verdicts on due payloads: `due` checks every payload it returns on every call. */
+  readonly verdicts = new PayloadVerdicts()
 
   /** `sessionIdOf`, remembered: `due` asks for the session of every dependency on every call. */
   sessionId(type: SessionType, tasks: readonly string[], rule: string): SessionId {

@@ -3,31 +3,35 @@
  * lets any peer verify it. A peer emits them through `Replica.author`; two peers emitting
  * the same thing is harmless (deterministic session ids, duplicate-tolerant fold).
  */
-import { payloadSchemas, type EventKind, type PayloadInput } from '../events/kinds'
+import type { EventKind, PayloadInput } from '../events/kinds'
 import type { EventId } from '../ids'
 import type { Dependency } from '../rules/types'
-import type { RoomState, SessionState } from '../state/types'
+import type { DependencyState, RoomState, SessionState, TaskState } from '../state/types'
 import { consensusOf } from './consensus'
 import { DependencyCache } from './dependency-cache'
 import { durationStart } from './duration'
 import { sessionIdOf } from './ids'
 import { duePathConflicts, PATHS_RULE } from './path-conflict'
+import { schemaAccepts } from './verdicts'
 
 export type DueEvent = { [K in EventKind]: { kind: K; payload: PayloadInput<K> } }[EventKind]
 
 /**
  * Every derived event due in `state` at local time `now`, in a deterministic order. Pass a
- * DependencyCache kept across calls to make dependency detection incremental.
+ * DependencyCache kept across calls to make dependency detection incremental and to remember
+ * the schema's verdict on payloads seen before.
  */
 export function due(state: RoomState, now: number, cache?: DependencyCache): DueEvent[] {
   const idOf: typeof sessionIdOf = cache ? (t, ts, r) => cache.sessionId(t, ts, r) : sessionIdOf
   const all = [...dueDependencies(state, cache), ...dueSessions(state, idOf), ...dueTransitions(state, now)]
   // A payload the schema refuses (say a rule's reason longer than the event allows) would only
   // make the emitting peer's author() throw; it is left out instead.
-  return all.filter((d) => payloadSchemas[d.kind].safeParse(d.payload).success)
+  const accepts = cache ? (d: DueEvent) => cache.verdicts.accepts(d.kind, d.payload) : (d: DueEvent) => schemaAccepts(d.kind, d.payload)
+  return all.filter(accepts)
 }
 
 const depKey = (d: Dependency): string => `${d.task1}|${d.task2}|${d.relationship}`
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]): number => (a < b ? -1 : 1)
 
 /** Dependencies the rules find among claimed tasks that nobody has announced yet. */
 function dueDependencies(state: RoomState, cache?: DependencyCache): DueEvent[] {
@@ -50,16 +54,23 @@ function dueDependencies(state: RoomState, cache?: DependencyCache): DueEvent[] 
 /** Sessions for announced dependencies, for tasks claimed by two agents, and for overlapping paths. */
 function dueSessions(state: RoomState, idOf: typeof sessionIdOf): DueEvent[] {
   const out: DueEvent[] = []
-  for (const d of [...state.dependencies.values()].sort((x, y) => (depKey(x.dependency) < depKey(y.dependency) ? -1 : 1))) {
+  // The map's keys are depKey of its dependencies; only those between two claimed tasks are
+  // sorted (most announced dependencies outlive their tasks' claims).
+  const live: [string, DependencyState][] = []
+  for (const entry of state.dependencies) {
+    const { task1, task2 } = entry[1].dependency
+    if (state.tasks.get(task1)?.status === 'claimed' && state.tasks.get(task2)?.status === 'claimed') live.push(entry)
+  }
+  for (const [, d] of live.sort(byKey)) {
     const { task1, task2, relationship } = d.dependency
-    if (state.tasks.get(task1)?.status !== 'claimed' || state.tasks.get(task2)?.status !== 'claimed') continue
     const tasks = [task1, task2].sort()
     const session = idOf('dependency', tasks, relationship)
     if (state.sessions.has(session)) continue
     out.push({ kind: 'session.opened', payload: { session, type: 'dependency', tasks, rule: relationship, evidence: [d.event] } })
   }
-  for (const [taskId, t] of [...state.tasks].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (t.status !== 'claimed' || t.claimants.length < 2) continue
+  const contested: [string, TaskState][] = []
+  for (const entry of state.tasks) if (entry[1].status === 'claimed' && entry[1].claimants.length >= 2) contested.push(entry)
+  for (const [taskId, t] of contested.sort(byKey)) {
     const session = idOf('conflict', [taskId], 'conflict')
     if (state.sessions.has(session)) continue
     const evidence = [t.claims[t.claimants[0]], t.claims[t.claimants[1]]]
@@ -77,7 +88,10 @@ function dueSessions(state: RoomState, idOf: typeof sessionIdOf): DueEvent[] {
 function dueTransitions(state: RoomState, now: number): DueEvent[] {
   const out: DueEvent[] = []
   const { escalationThreshold, maxSessionDurationMs, inactivityTimeoutMs } = state.config
-  for (const s of [...state.sessions.values()].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+  // Only open and settled sessions can move; closed and escalated ones are most of a long room.
+  const moving: [string, SessionState][] = []
+  for (const entry of state.sessions) if (entry[1].status === 'active' || entry[1].status === 'resolved') moving.push(entry)
+  for (const [, s] of moving.sort(byKey)) {
     const completed = completedClose(state, s)
     if (completed) {
       out.push(completed)
