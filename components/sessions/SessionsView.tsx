@@ -78,36 +78,36 @@ export function SessionsView() {
           <div className="min-w-[52rem]">
             <div className={`${COLUMNS} border-b border-zinc-200 px-3 py-2 text-xs font-medium uppercase text-muted dark:border-zinc-800`} aria-hidden="true">
               <span>State</span><span>Type · rule</span><span>Tasks</span><span>Repositories</span><span>Messages</span><span>Last activity</span>
-          </div>
-          <VirtualList
-            items={shown}
-            rowHeight={ROW}
-            keyOf={(x) => x.id}
-            optionId={optionId}
-            active={active}
-            onActive={setActive}
-            onOpen={(id, e) => (e.ctrlKey || e.metaKey ? window.open(`${basePath}/sessions/${id}`, '_blank') : router.push(`/sessions/${id}`))}
-            arrows
-            label="Sessions, newest first; Enter opens one"
-            className="max-h-[70vh]"
-            attributes={{ 'data-testid': 'sessions-table', 'data-count': shown.length, 'data-focus-inset': true }}
-            option={(x, on) => ({
-              attributes: {
-                'data-testid': 'session-row', 'data-session': x.id,
-                className: `${COLUMNS} cursor-pointer items-center border-b border-zinc-100 px-3 dark:border-zinc-900 ${on ? 'bg-sky-50 ring-2 ring-inset ring-sky-600 dark:bg-sky-950' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`,
-              },
-              content: (
-                <>
-                  <span><Badge tone={STATUS_TONE[x.status]}>{x.status}</Badge></span>
-                  <span className="truncate">{x.type} · <span title={x.rule}>{ruleName(x.rule)}</span></span>
-                  <span className="truncate text-sky-700 dark:text-sky-400">{x.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</span>
-                  <span className="truncate text-xs text-muted">{repositoriesOf(state, x.tasks).join(' · ')}</span>
-                  <span>{x.messages.length}<span className="sr-only"> messages</span></span>
-                  <span className="truncate text-xs text-muted"><span className="sr-only">last activity </span>{ago(x.lastActivity, now)}</span>
-                </>
-              ),
-            })}
-          />
+            </div>
+            <VirtualList
+              items={shown}
+              rowHeight={ROW}
+              keyOf={(x) => x.id}
+              optionId={optionId}
+              active={active}
+              onActive={setActive}
+              onOpen={(id, e) => (e.ctrlKey || e.metaKey ? window.open(`${basePath}/sessions/${id}`, '_blank') : router.push(`/sessions/${id}`))}
+              arrows
+              label="Sessions, newest first; Enter opens one"
+              className="max-h-[70vh]"
+              attributes={{ 'data-testid': 'sessions-table', 'data-count': shown.length, 'data-focus-inset': true }}
+              option={(x, on) => ({
+                attributes: {
+                  'data-testid': 'session-row', 'data-session': x.id,
+                  className: `${COLUMNS} cursor-pointer items-center border-b border-zinc-100 px-3 dark:border-zinc-900 ${on ? 'bg-sky-50 ring-2 ring-inset ring-sky-600 dark:bg-sky-950' : 'hover:bg-zinc-50 dark:hover:bg-zinc-900'}`,
+                },
+                content: (
+                  <>
+                    <span><Badge tone={STATUS_TONE[x.status]}>{x.status}</Badge></span>
+                    <span className="truncate">{x.type} · <span title={x.rule}>{ruleName(x.rule)}</span></span>
+                    <span className="truncate text-sky-700 dark:text-sky-400">{x.tasks.map((t) => taskTitle(state, t)).join(' ↔ ')}</span>
+                    <span className="truncate text-xs text-muted">{repositoriesOf(state, x.tasks).join(' · ')}</span>
+                    <span>{x.messages.length}<span className="sr-only"> messages</span></span>
+                    <span className="truncate text-xs text-muted"><span className="sr-only">last activity </span>{ago(x.lastActivity, now)}</span>
+                  </>
+                ),
+              })}
+            />
           </div>
         </div>
       )}

@@ -33,8 +33,6 @@ export interface VirtualListProps<T> {
   id?: string
   /** Attributes of the listbox itself (test ids, counts). */
   attributes?: Record<`data-${string}`, unknown>
-  /** The width of the rows when wider than the list (the list then scrolls sideways). */
-  minWidth?: string
 }
 
 /** The list; the active option is kept in view. */
@@ -72,7 +70,7 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
         }
       }}
     >
-      <div style={{ height: v.getTotalSize(), position: 'relative', minWidth: p.minWidth }}>
+      <div style={{ height: v.getTotalSize(), position: 'relative' }}>
         {v.getVirtualItems().map((row) => {
           const item = items[row.index]
           const key = keyOf(item)
