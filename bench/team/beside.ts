@@ -5,11 +5,12 @@
  * whole stops by itself; it prints one row per run and the ratios, as JSON and as Markdown.
  *   node --import tsx bench/team/beside.ts [--agents 8] [--tasks 25] [--tabs 3]
  *     [--alone-timeout 180] [--beside-timeout 420] [--only alone|beside] [--out run.json] [--against alone.json]
- *     [--profile relay.cpuprofile] [--tab-profile tab] [--port-base 3240] [--nice 10] [--with a.json,b.json]
+ *     [--profile relay.cpuprofile] [--tab-profile tab] [--port-base 3240] [--nice 10] [--tab-group-nice 10] [--with a.json,b.json]
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
  * rows, and `--against` reads an earlier run's alone row to compare a beside run with; `--with`
  * puts earlier runs' rows (every run) in the table too, and runs nothing when `--only none`.
- * `--nice 10` runs the workload's agents and the tabs' browser at nice 10 and the relay at this
+ * `--nice 10` runs the workload's agents and the tabs' browser at nice 10 (the browser's
+ * scheduling group too: `--tab-group-nice` sets that apart, tabs.ts) and the relay at this
  * process's priority: the relay as it runs on a host of its own (or as a service given the CPU
  * first, docs/deploy.md); without it every process the bench starts has the same priority (the
  * demo's agents are at nice 10 in both, `start --demo` lowers them).
@@ -23,6 +24,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runRoom, type RoomRunResult } from './run'
+import type { GroupSched } from './sched'
 import { workload } from './workload'
 
 /** One run's figures, as the goals name them. */
@@ -52,6 +54,8 @@ export interface BesideRow {
   /** Longest main-thread task of any tab (ms), and tasks over 200 ms in all tabs. */
   tabLongestMs: number | null
   tabOver200: number
+  /** Each tab's longest task and tasks over 200 ms, by view. */
+  tabs: RoomRunResult['tabs']
   agentLagMaxMs: number
   /** Fold replays the workload's agents ran from `go` until settled, summed. */
   agentRewinds: number
@@ -62,6 +66,10 @@ export interface BesideRow {
   relayEvents: number
   /** CPU seconds per kind of process from `go` until settled (cpu-share.ts). */
   cpu: Record<string, number>
+  /** Main threads' CPU, run-queue wait and slices per kind of process from `go` until settled (sched.ts). */
+  sched: Record<string, GroupSched>
+  /** The autogroups each kind of process ran in, with the group's nice value. */
+  autogroups: Record<string, string[]>
   /** 1-minute load average at the start and at the end of the run. */
   load: [number, number]
   at: string
@@ -91,12 +99,15 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
     apiRoom: { p99: r.apiRoom.p99, timeouts: r.apiRoom.timeouts, count: r.apiRoom.count },
     tabLongestMs: r.tabs.length === 0 ? null : Math.max(...r.tabs.map((t) => t.longest)),
     tabOver200: r.tabs.reduce((n, t) => n + t.over200, 0),
+    tabs: r.tabs,
     agentLagMaxMs: r.agentLagMaxMs,
     agentRewinds: r.agentRewinds,
     relayBeats: r.relayBeats,
     relayWrites: r.relayWrites,
     relayEvents: r.relayOutcomes.accepted ?? 0,
     cpu: r.cpu,
+    sched: r.sched,
+    autogroups: r.autogroups,
     load,
     at,
   }
@@ -104,6 +115,25 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
 
 const config = (r: BesideRow) => (r.nice > 0 ? `relay first (others nice ${r.nice})` : 'same priority')
 const ratio = (a: number, b: number) => `${Math.round((a / b) * 100) / 100}×`
+
+/**
+ * Where a run's main threads spent its time from `go` until settled: on a CPU, waiting for one
+ * (runnable, on a run queue) and, for the agents, asleep (waiting on timers, sockets or peers);
+ * and the relay's mean wait per slice, what each wake-up of its loop waited for a core.
+ */
+export function schedNote(r: BesideRow): string {
+  const s = r.sched ?? {}
+  const parts: string[] = []
+  const relay = s.relay
+  if (relay) parts.push(`relay ran ${relay.mainRunS} s, waited ${relay.mainWaitS} s for a core (${relay.mainSlices > 0 ? Math.round((relay.mainWaitS / relay.mainSlices) * 1e4) / 10 : 0} ms per slice)`)
+  const agents = s['workload agents']
+  if (agents) {
+    const asleep = r.settleS == null ? '' : `, asleep ${Math.round((agents.processes * r.settleS - agents.mainRunS - agents.mainWaitS) * 10) / 10} s`
+    parts.push(`workload agents ran ${agents.mainRunS} s, waited ${agents.mainWaitS} s${asleep} (${agents.processes} main threads)`)
+  }
+  for (const g of ['demo agents', 'tabs (browser)', 'bench']) if (s[g]) parts.push(`${g} ran ${s[g].mainRunS} s, waited ${s[g].mainWaitS} s (main threads; all threads waited ${s[g].waitS} s)`)
+  return parts.length === 0 ? '' : `${r.run} (${r.at}) main threads: ${parts.join('; ')}`
+}
 
 /**
  * A Markdown table of the rows, then each configuration's beside runs against the alone runs
@@ -118,6 +148,8 @@ export function table(rows: readonly BesideRow[]): string {
       `| ${r.run} (${r.at}) | ${config(r)} | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} (${r.cpuStallsOver100}; ${r.cpuStallMaxMs} ms) | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${['relay', 'workload agents', 'demo agents', 'tabs (browser)', 'web app'].map((g) => cpu(r, g)).join(' / ')} | ${r.load[0]} → ${r.load[1]} |`,
     )
   }
+  const waits = rows.map(schedNote).filter((l) => l !== '')
+  if (waits.length > 0) lines.push('', ...waits)
   for (const nice of [...new Set(rows.map((r) => r.nice))]) {
     const alone = rows.filter((r) => r.nice === nice && r.run === 'alone')
     const beside = rows.filter((r) => r.nice === nice && r.run === 'beside')
@@ -146,6 +178,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'port-base': { type: 'string' },
       nice: { type: 'string', default: '0' },
       'tab-profile': { type: 'string' },
+      'tab-group-nice': { type: 'string' },
       with: { type: 'string' },
     },
   })
@@ -154,7 +187,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`--nice ${values.nice}: expected 0…19`)
   const log = (l: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${l}`)
   const load1 = () => Math.round(loadavg()[0] * 10) / 10
-  const read = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as BesideRow[]).map((r) => ({ ...r, nice: r.nice ?? 0, niceByGroup: r.niceByGroup ?? {} }))
+  const read = (f: string) => (JSON.parse(readFileSync(f, 'utf8')) as BesideRow[]).map((r) => ({ ...r, nice: r.nice ?? 0, niceByGroup: r.niceByGroup ?? {}, tabs: r.tabs ?? [], sched: r.sched ?? {}, autogroups: r.autogroups ?? {} }))
   // A beside run's file repeats the alone row it was compared with: keep each run once.
   const earlier = [...new Map((values.with ?? '').split(',').filter((f) => f !== '').flatMap(read).map((r) => [`${r.run} ${r.nice} ${r.at}`, r])).values()]
   const rows: BesideRow[] = values.against != null ? read(values.against).filter((r) => r.run === 'alone') : []
@@ -172,6 +205,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       tabProfile: run === 'beside' ? values['tab-profile'] : undefined,
       portBase: values['port-base'] == null ? undefined : Number(values['port-base']) + (run === 'beside' ? 3 : 0),
       nice,
+      tabGroupNice: values['tab-group-nice'] == null ? undefined : Number(values['tab-group-nice']),
       log,
     })
     rows.push(rowOf(run, nice, r, [start, load1()], at))

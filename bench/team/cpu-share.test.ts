@@ -16,7 +16,7 @@ describe('cpuShare', () => {
     const row = (pid: number, ppid: number, cmd: string, s: number) => [pid, { cmd, s, ppid }] as const
     const before: CpuSnapshot = new Map()
     const after: CpuSnapshot = new Map([row(100, 1, 'node bench', 1), row(10, 100, 'node bin/chorus-mesh.js start --demo', 2), row(20, 10, 'next-server (v16)', 1), row(30, 100, '/usr/lib/chromium/chromium', 3), row(31, 30, '/usr/lib/chromium/chromium --type=renderer', 4), row(40, 1, '/usr/lib/chromium/chromium', 8), row(41, 40, '/usr/lib/chromium/chromium --type=renderer', 9), row(50, 1, 'next-server (v16)', 5)])
-    expect(cpuShare(before, after, { relay: 10, agents: [], root: 100 })).toEqual({ relay: 2, 'web app': 1, 'tabs (browser)': 7, other: 23 })
+    expect(cpuShare(before, after, { relay: 10, agents: [], root: 100 })).toEqual({ bench: 1, relay: 2, 'web app': 1, 'tabs (browser)': 7, other: 22 })
   })
 
   it('reads this process among the others, with the CPU it has used', () => {

@@ -1,9 +1,10 @@
 /**
  * Where the machine's CPU went during a run: every process's CPU time (user + system, from
  * /proc) at the start and at the end, the difference summed by what the process is — the
- * relay, the workload's agents, the demo's agents, the web app, the tabs' browser, anything
- * else (other work on the machine). On a small machine a relay's event-loop stalls are mostly
- * the relay waiting for a core; this says who had the cores. Linux only (elsewhere: empty).
+ * relay, the workload's agents, the demo's agents, the web app, the tabs' browser, the bench's
+ * own process (its probes and the browser's driver), anything else (other work on the
+ * machine). On a small machine a relay's event-loop stalls are mostly the relay waiting for a
+ * core; this says who had the cores. Linux only (elsewhere: empty).
  */
 import { readdirSync, readFileSync } from 'node:fs'
 
@@ -56,6 +57,7 @@ export function groupOf(pid: number, cmd: string, known: Known, snap?: CpuSnapsh
   if (known.root != null && snap != null && !descends(snap, pid, known.root)) return 'other'
   if (pid === known.relay) return 'relay'
   if (known.agents.includes(pid)) return 'workload agents'
+  if (pid === known.root) return 'bench'
   if (/chorus-mesh\.js demo\b/.test(cmd)) return 'demo agents'
   if (/chrom(e|ium)/.test(cmd)) return 'tabs (browser)'
   if (/next-server|next\/dist\/bin\/next|next start/.test(cmd)) return 'web app'

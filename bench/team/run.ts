@@ -16,6 +16,7 @@ import type { Census } from './census'
 import type { LoopReport, MonitorRequest } from './loop-monitor'
 import { Prober, type ProbeStats } from './probe'
 import { cpuShare, cpuSnapshot, niceByGroup } from './cpu-share'
+import { autogroupsByGroup, schedShare, schedSnapshot, type GroupSched } from './sched'
 import type { WorkloadAgent } from './workload'
 import { longTasks, openTabs, profileTabs } from './tabs'
 import { ensureBuilt, freePort, waitHttp } from '../web-app'
@@ -45,6 +46,8 @@ export interface RoomRunOptions {
    * 0 or absent: everything at this process's priority.
    */
   nice?: number
+  /** The nice value of the tabs' browser's scheduling group (tabs.ts); `nice` when absent. */
+  tabGroupNice?: number
   /** The relay's libp2p, HTTP and web ports are this and the next two (a shared machine's assigned range); free ports when absent. */
   portBase?: number
   log?: (line: string) => void
@@ -85,6 +88,10 @@ export interface RoomRunResult {
   cpu: Record<string, number>
   /** The nice value each kind of process ran at (niceByGroup): the priorities the run gave. */
   nice: Record<string, string>
+  /** The autogroups each kind of process ran in, with each group's own nice value (sched.ts): a nice value ranks threads only within their group. */
+  autogroups: Record<string, string[]>
+  /** Each kind of process's main threads from `go` until settled: CPU, run-queue wait (runnable, no core) and slices (sched.ts). */
+  sched: Record<string, GroupSched>
   /** The workload agents' sync rounds, summed: events sent, and what they offered — stored chains, or parked events (and of those, ones the other side's chain already covered). */
   agentSync: { sent: number; stored: number; pending: number; pendingCovered: number }
   /** Fold replays the workload's agents ran from `go` until settled, summed (late events: each replay folds again from a checkpoint). */
@@ -182,7 +189,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     await Promise.all(agents.map((p, i) => nextMessage(p, (m) => ((m as AgentChildReport).type === 'joined' ? true : undefined), 180_000, `${o.agents[i].name} to join`)))
     log(`${o.label}: ${agents.length} agents joined`)
 
-    const tabs = o.tabs > 0 ? await openTabs({ web: `http://127.0.0.1:${web}`, reviewerInvite: invites.reviewer, count: o.tabs, dir, nice: o.nice, label: o.label, log }) : undefined
+    const tabs = o.tabs > 0 ? await openTabs({ web: `http://127.0.0.1:${web}`, reviewerInvite: invites.reviewer, count: o.tabs, dir, nice: o.nice, groupNice: o.tabGroupNice, label: o.label, log }) : undefined
     browser = tabs?.browser
 
     const loop = (reset: boolean) => {
@@ -195,9 +202,11 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const apiRoom = new Prober(`${relayUrl}/api/room`, 2000)
     const tabProfiles = o.tabProfile != null && tabs ? await profileTabs(tabs.pages, o.tabProfile) : undefined
     const cpuAtGo = cpuSnapshot()
+    const schedAtGo = schedSnapshot(cpuAtGo.keys())
     const known = { relay: relay.pid, agents: agents.map((p) => p.pid ?? -1), root: process.pid }
     const nice = niceByGroup(cpuAtGo, known)
-    log(`${o.label}: nice values at go: ${JSON.stringify(nice)}`)
+    const autogroups = autogroupsByGroup(schedAtGo, cpuAtGo, known)
+    log(`${o.label}: nice values at go: ${JSON.stringify(nice)}; autogroups ${JSON.stringify(autogroups)}`)
     const go = Date.now()
     states.clear()
     rewinds.clear()
@@ -212,7 +221,9 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     }
     if (failed) throw new Error(failed)
     const until = Date.now()
-    const cpu = cpuShare(cpuAtGo, cpuSnapshot(), known)
+    const cpuEnd = cpuSnapshot()
+    const cpu = cpuShare(cpuAtGo, cpuEnd, known)
+    const sched = schedShare(schedAtGo, schedSnapshot(cpuEnd.keys()), cpuEnd, known)
     log(`${o.label}: ${settleMs == null ? `not settled after ${o.timeoutMs} ms` : `settled in ${settleMs} ms`}`)
     const [hz, api, lp] = [await healthz.stop(), await apiRoom.stop(), await loop(false)]
     const tabTasks = await longTasks(tabs?.pages ?? [], go, until)
@@ -245,6 +256,8 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       relayWrites,
       cpu,
       nice,
+      autogroups,
+      sched,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
       agentRewinds: [...rewinds.values()].reduce((a, b) => a + b, 0),
       dir,

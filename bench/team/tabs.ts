@@ -27,6 +27,8 @@ export interface OpenTabsOptions {
   dir: string
   /** Run the whole browser (every process it starts) at this nice value; 0 or absent: this process's own. */
   nice?: number
+  /** The nice value of the browser's scheduling group (its session's autogroup); `nice` when absent. */
+  groupNice?: number
   label: string
   log: (line: string) => void
 }
@@ -46,21 +48,33 @@ export interface OpenTabs {
  * display-critical threads at nice -8, renderers at 0 or 5 — and as root it may raise them past
  * what it inherited; so for root the wrapper also drops the capability to raise a priority
  * (CAP_SYS_NICE, from the bounding set), and the whole browser stays at `nice` or below.
+ * Playwright starts the browser in a session of its own, and with the kernel's autogrouping a
+ * session is a scheduling group: a thread's nice value then ranks it only against the group's
+ * other threads, while the group competes with every other group (the relay's among them) at
+ * the group's own nice value, 0 unless set. So the wrapper also sets its group's nice value
+ * (`groupNice`, /proc/self/autogroup; the kernel takes about ten such writes a second
+ * machine-wide, hence the retries): without it the whole browser weighs as much as a
+ * process at nice 0.
  */
-async function launch(dir: string, nice: number | undefined): Promise<Browser> {
-  if (!nice) return launchChromium()
-  const real = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+async function launch(dir: string, nice: number | undefined, groupNice = nice ?? 0): Promise<Browser> {
+  if (!nice && !groupNice) return launchChromium()
   const wrapper = join(dir, 'chromium-niced.sh')
-  const noRaise = process.getuid?.() === 0 ? 'setpriv --bounding-set -sys_nice ' : ''
-  writeFileSync(wrapper, `#!/bin/sh\nexec ${noRaise}nice -n ${nice} ${JSON.stringify(real)} "$@"\n`)
+  writeFileSync(wrapper, nicedScript(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', nice ?? 0, groupNice, process.getuid?.() === 0))
   chmodSync(wrapper, 0o755)
   return launchChromium(wrapper)
+}
+
+/** The wrapper `launch` runs `real` through: its session's group at `groupNice`, then `real` at `nice`, unable to raise itself when `asRoot`. */
+export function nicedScript(real: string, nice: number, groupNice: number, asRoot: boolean): string {
+  const noRaise = asRoot ? 'setpriv --bounding-set -sys_nice ' : ''
+  const group = groupNice > 0 ? `for i in 1 2 3 4 5 6 7 8 9 10; do (echo ${groupNice} > /proc/self/autogroup) 2>/dev/null && break; sleep 0.2; done\n` : ''
+  return `#!/bin/sh\n${group}exec ${noRaise}nice -n ${nice} ${JSON.stringify(real)} "$@"\n`
 }
 
 /** Opens `count` reviewer tabs; see the module comment. */
 export async function openTabs(o: OpenTabsOptions): Promise<OpenTabs> {
   await waitHttp(`${o.web}/peers`)
-  const browser = await launch(o.dir, o.nice)
+  const browser = await launch(o.dir, o.nice, o.groupNice)
   const pages: Page[] = []
   let retries = 0
   try {
