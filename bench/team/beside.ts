@@ -24,6 +24,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runRoom, type RoomRunResult } from './run'
+import { slowExplained } from './probe'
 import type { GroupSched } from './sched'
 import { workload } from './workload'
 
@@ -49,7 +50,8 @@ export interface BesideRow {
   cpuStallsOver100: number
   /** The longest such stall's CPU time (ms). */
   cpuStallMaxMs: number
-  healthz: { p50: number; p99: number; max: number; timeouts: number; count: number }
+  /** `slow`: probes over 250 ms; `slowByLoop`: of those, ones the relay's loop stalls cover (probe.ts). */
+  healthz: { p50: number; p99: number; max: number; timeouts: number; count: number; slow?: number; slowByLoop?: number }
   apiRoom: { p99: number; timeouts: number; count: number }
   /** Longest main-thread task of any tab (ms), and tasks over 200 ms in all tabs. */
   tabLongestMs: number | null
@@ -77,6 +79,11 @@ export interface BesideRow {
 
 const STALL_GOAL_MS = 100
 
+const slowHealthz = (r: RoomRunResult) => {
+  const { slow, byLoop } = slowExplained(r.healthz.slow, r.loop.stalls)
+  return { slow, slowByLoop: byLoop }
+}
+
 /** Reduces a run's result to its row. */
 export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, load: [number, number], at: string): BesideRow {
   return {
@@ -95,7 +102,7 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
     stallsOver100: r.loop.stalls.filter(([, ms]) => ms > STALL_GOAL_MS).length,
     cpuStallsOver100: r.loop.stalls.filter(([, ms, cpu]) => ms > STALL_GOAL_MS && cpu > STALL_GOAL_MS).length,
     cpuStallMaxMs: Math.max(0, ...r.loop.stalls.map(([, , cpu]) => cpu)),
-    healthz: { p50: r.healthz.p50, p99: r.healthz.p99, max: r.healthz.max, timeouts: r.healthz.timeouts, count: r.healthz.count },
+    healthz: { p50: r.healthz.p50, p99: r.healthz.p99, max: r.healthz.max, timeouts: r.healthz.timeouts, count: r.healthz.count, ...slowHealthz(r) },
     apiRoom: { p99: r.apiRoom.p99, timeouts: r.apiRoom.timeouts, count: r.apiRoom.count },
     tabLongestMs: r.tabs.length === 0 ? null : Math.max(...r.tabs.map((t) => t.longest)),
     tabOver200: r.tabs.reduce((n, t) => n + t.over200, 0),
@@ -132,7 +139,8 @@ export function schedNote(r: BesideRow): string {
     parts.push(`workload agents ran ${agents.mainRunS} s, waited ${agents.mainWaitS} s${asleep} (${agents.processes} main threads)`)
   }
   for (const g of ['demo agents', 'tabs (browser)', 'bench']) if (s[g]) parts.push(`${g} ran ${s[g].mainRunS} s, waited ${s[g].mainWaitS} s (main threads; all threads waited ${s[g].waitS} s)`)
-  return parts.length === 0 ? '' : `${r.run} (${r.at}) main threads: ${parts.join('; ')}`
+  const slow = r.healthz.slow == null ? '' : `; \`/healthz\` probes over 250 ms: ${r.healthz.slow}, of them ${r.healthz.slowByLoop} covered by the relay's loop stalls`
+  return parts.length === 0 ? '' : `${r.run} (${r.at}) main threads: ${parts.join('; ')}${slow}`
 }
 
 /**

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import type { CpuSnapshot } from './cpu-share'
 import { autogroupsByGroup, parseSchedstat, schedShare, schedSnapshot, type SchedStat } from './sched'
 import { nicedScript } from './tabs'
+import { slowExplained } from './probe'
 
 const stat = (mainRunS: number, mainWaitS: number, mainSlices: number, autogroup?: string): SchedStat => ({ mainRunS, mainWaitS, mainSlices, runS: mainRunS, waitS: mainWaitS, autogroup })
 
@@ -77,5 +78,20 @@ describe('sched', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('slowExplained', () => {
+  it('counts a slow probe as the loop\'s when stalls overlapping it cover at least half its latency', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 251, max: 5000 }), fc.integer({ min: -6000, max: 6000 }), fc.integer({ min: 51, max: 6000 }), (start, ms, offset, len) => {
+        const s = start + offset
+        const covered = Math.max(0, Math.min(start + ms, s + len) - Math.max(start, s))
+        expect(slowExplained([[start, ms]], [[s, len, 0]])).toEqual({ slow: 1, byLoop: covered * 2 >= ms ? 1 : 0 })
+      }),
+    )
+    // Two stalls, each under half the probe, together over half.
+    expect(slowExplained([[1000, 400]], [[1000, 120, 0], [1200, 120, 0]])).toEqual({ slow: 1, byLoop: 1 })
+    expect(slowExplained([[1000, 400]], [[900, 50, 0], [1500, 300, 0]])).toEqual({ slow: 1, byLoop: 0 })
   })
 })
