@@ -9,9 +9,9 @@
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
  * rows, and `--against` reads an earlier run's alone row to compare a beside run with; `--with`
  * puts earlier runs' rows (every run) in the table too, and runs nothing when `--only none`.
- * `--nice 10` runs the workload's agents and the tabs' browser at nice 10 (the browser's
- * scheduling group too: `--tab-group-nice` sets that apart, tabs.ts) and the relay at this
- * process's priority: the relay as it runs on a host of its own (or as a service given the CPU
+ * `--nice 10` runs the workload's agents and the tabs' browser at nice 10 (`--tab-group-nice 10`
+ * also the browser's scheduling group, which otherwise competes with the relay's as one nice-0
+ * process: tabs.ts, ADR 0118) and the relay at this process's priority: the relay as it runs on a host of its own (or as a service given the CPU
  * first, docs/deploy.md); without it every process the bench starts has the same priority (the
  * demo's agents are at nice 10 in both, `start --demo` lowers them).
  * `--profile` writes the relay's CPU profile of the beside run (`profile.ts` reads it; the

@@ -46,7 +46,7 @@ export interface RoomRunOptions {
    * 0 or absent: everything at this process's priority.
    */
   nice?: number
-  /** The nice value of the tabs' browser's scheduling group (tabs.ts); `nice` when absent. */
+  /** The nice value of the tabs' browser's scheduling group (tabs.ts); 0 when absent, the group as Playwright makes it. */
   tabGroupNice?: number
   /** The relay's libp2p, HTTP and web ports are this and the next two (a shared machine's assigned range); free ports when absent. */
   portBase?: number

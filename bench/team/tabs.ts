@@ -27,7 +27,7 @@ export interface OpenTabsOptions {
   dir: string
   /** Run the whole browser (every process it starts) at this nice value; 0 or absent: this process's own. */
   nice?: number
-  /** The nice value of the browser's scheduling group (its session's autogroup); `nice` when absent. */
+  /** The nice value of the browser's scheduling group (its session's autogroup); 0 when absent. */
   groupNice?: number
   label: string
   log: (line: string) => void
@@ -51,12 +51,12 @@ export interface OpenTabs {
  * Playwright starts the browser in a session of its own, and with the kernel's autogrouping a
  * session is a scheduling group: a thread's nice value then ranks it only against the group's
  * other threads, while the group competes with every other group (the relay's among them) at
- * the group's own nice value, 0 unless set. So the wrapper also sets its group's nice value
- * (`groupNice`, /proc/self/autogroup; the kernel takes about ten such writes a second
- * machine-wide, hence the retries): without it the whole browser weighs as much as a
- * process at nice 0.
+ * the group's own nice value, 0 unless set: at `nice` alone the whole browser weighs as much
+ * as one process at nice 0. With `groupNice` the wrapper also sets its group's value
+ * (/proc/self/autogroup; an unprivileged write is refused within 100 ms of another anywhere on
+ * the machine, hence the retries), and the browser then takes what every group above it leaves.
  */
-async function launch(dir: string, nice: number | undefined, groupNice = nice ?? 0): Promise<Browser> {
+async function launch(dir: string, nice: number | undefined, groupNice = 0): Promise<Browser> {
   if (!nice && !groupNice) return launchChromium()
   const wrapper = join(dir, 'chromium-niced.sh')
   writeFileSync(wrapper, nicedScript(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', nice ?? 0, groupNice, process.getuid?.() === 0))
