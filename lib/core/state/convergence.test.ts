@@ -61,9 +61,9 @@ interface Actor {
 /**
  * Checkpoint spacings of the delivered replicas (the first is the default): histories here are
  * short, so tiny spacings put copy-on-write checkpoints, rollbacks and replays from the empty
- * state (older than every kept checkpoint) in play.
+ * state (older than every kept checkpoint) in play; the last two thin their checkpoints (merged undos).
  */
-const CHECKPOINTS: readonly FoldOptions[] = [{}, { every: 1, spread: 1e9, keep: 1e9 }, { every: 2, spread: 1e9, keep: 2 }, { every: 3, spread: 1e9, keep: 5 }, { every: 5, spread: 1e9, keep: 1 }]
+const CHECKPOINTS: readonly FoldOptions[] = [{}, { every: 1, spread: 1e9, keep: 1e9 }, { every: 2, spread: 1e9, keep: 2 }, { every: 3, spread: 1e9, keep: 5 }, { every: 5, spread: 1e9, keep: 1 }, { every: 1, spread: 1, keep: 1e9 }, { every: 2, spread: 2, keep: 4 }]
 
 /** The state with Maps as entry lists in insertion order: replicas must agree on that too. */
 function ordered(value: unknown): unknown {
@@ -213,7 +213,7 @@ describe('convergence', () => {
           { t: 'sync' } as const,
           { t: 'due', who: 1 } as const,
         ]),
-        fc.array(fc.integer(), { minLength: 5, maxLength: 5 }),
+        fc.array(fc.integer(), { minLength: CHECKPOINTS.length, maxLength: CHECKPOINTS.length }),
         fc.integer({ min: 2, max: 6 }),
         async (actions, seeds, escalationThreshold) => {
           const { genesis, events, reference, clock } = await buildHistory(actions, { escalationThreshold })

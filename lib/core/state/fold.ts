@@ -5,8 +5,11 @@
  * state is always exactly the fold of the sorted set.
  *
  * A checkpoint is not a copy of the state but an undo journal (journal.ts): the reducer writes
- * copy-on-write, so a checkpoint holds only what changed after it. At most `keep` checkpoints
- * are kept, the most recent ones; an event older than all of them replays from the empty state.
+ * copy-on-write, so a checkpoint holds only what changed after it. Checkpoints are dense at the
+ * tail and thin out with age (two neighbouring undos merge into one): a late event that sorts
+ * `d` events before the tail replays about `d + d / spread` events, not the whole distance back
+ * to a checkpoint spaced for the room's size, while the number of checkpoints grows with the
+ * logarithm of the room. An event older than every kept checkpoint replays from the empty state.
  *
  * Replays are lazy: a late event only marks where the fold must resume, and the replay runs
  * when the state is next read. A burst of late events (a sync batch, a gossip backlog of copies
@@ -17,25 +20,25 @@ import { EVERYTHING_COUNTS, type AuthorityFacts } from '../authority/authority'
 import type { PeerId, RoomId } from '../ids'
 import type { StoredEvent } from '../log/stored'
 import { initialState } from './initial'
-import { Journal, rollback, type Undo } from './journal'
+import { absorb, Journal, rollback, type Undo } from './journal'
 import { insertionIndex } from './order'
 import { reduce } from './reducer'
 import type { RoomState } from './types'
 
-/** Minimum distance between checkpoints, in folded events. */
-export const CHECKPOINT_EVERY = 64
+/** Distance between checkpoints at the tail, in folded events. */
+export const CHECKPOINT_EVERY = 16
 /**
- * Checkpoints are spaced by max(CHECKPOINT_EVERY, folded / CHECKPOINT_SPREAD): a record changed
- * after a checkpoint is copied once per checkpoint, so spacing grows with the room, while late
- * events almost always land near the tail.
+ * Thinning: the checkpoint between two others goes once the span they would enclose is at most
+ * 1/CHECKPOINT_SPREAD of the events folded after it. The tail keeps a checkpoint every
+ * CHECKPOINT_EVERY events; further back spans grow in proportion to their distance from the tail.
  */
-export const CHECKPOINT_SPREAD = 16
+export const CHECKPOINT_SPREAD = 2
 /**
- * Checkpoints kept, the most recent: with the spacing above they cover a room of up to ~1.7k
- * events whole and the last ~3/4 of a bigger one (the oldest sits near folded / 4.5); an older
- * late event replays from the empty state.
+ * Checkpoints kept at most (the oldest go first): with the defaults thinning keeps 19 at 5k
+ * folded events and 27 at 50k (it grows with the logarithm), so this only bounds a fold whose
+ * options turn thinning off.
  */
-export const CHECKPOINT_KEEP = 24
+export const CHECKPOINT_KEEP = 48
 /**
  * Decoded payloads the fold keeps for the events it folded last: the log keeps a folded
  * plan's or message's payload only as bytes and decodes it again on every read (ADR 0066), and
@@ -105,6 +108,11 @@ export class Fold {
     return this.replayed
   }
 
+  /** Checkpoints held now (for tests: thinning bounds them). */
+  get checkpointCount(): number {
+    return this.checkpoints.length
+  }
+
   /** True while late events have marked a replay that no read has run yet. */
   get replayOwed(): boolean {
     return this.staleFrom != null
@@ -163,11 +171,31 @@ export class Fold {
     if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts, this.payloadOf(e))
     const folded = index + 1
     const last = this.checkpoints.length ? this.checkpoints[this.checkpoints.length - 1].folded : 0
-    if (folded - last >= Math.max(this.every, Math.floor(folded / this.spread))) {
+    if (folded - last >= this.every) {
       this.checkpoints.push({ folded, undo: this.journal.begin(this.current) })
-      // Dropping the oldest frees its journal; the one after it already holds the state since.
-      if (this.checkpoints.length > this.keep) this.checkpoints.shift()
+      this.thin(folded)
     }
+  }
+
+  /**
+   * Drops each checkpoint whose neighbours would enclose a span of at most 1/spread of the events
+   * folded after it, merging its undo into the older neighbour's; never the newest, whose undo is
+   * the journal's open one. Then at most `keep` remain: dropping the oldest frees its journal,
+   * and the one after it already holds the state since.
+   */
+  private thin(folded: number): void {
+    const cps = this.checkpoints
+    for (let j = 0; j < cps.length - 1; ) {
+      const before = j === 0 ? 0 : cps[j - 1].folded
+      const after = cps[j + 1].folded
+      if ((after - before) * this.spread > folded - after) {
+        j++
+        continue
+      }
+      if (j > 0) absorb(cps[j - 1].undo, cps[j].undo)
+      cps.splice(j, 1)
+    }
+    if (cps.length > this.keep) cps.splice(0, cps.length - this.keep)
   }
 
   private payloadOf(e: StoredEvent): unknown {

@@ -1,7 +1,8 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { EventId, PeerId, RoomId } from '../ids'
 import { initialState } from './initial'
-import { copyMember, copyTask, Journal, rollback } from './journal'
+import { absorb, copyMember, copyTask, Journal, rollback } from './journal'
 import type { MemberState, RoomState, TaskState } from './types'
 
 const peer = (n: string) => n as PeerId
@@ -72,5 +73,46 @@ describe('Journal', () => {
     expect(ordered(s)).toEqual(ordered(mid))
     rollback(s, first)
     expect(ordered(s)).toEqual(ordered(before))
+  })
+
+  it('two neighbouring undos merged roll back to the older checkpoint, Map order included (fast-check)', () => {
+    type Op = { t: 'set' | 'own' | 'delete'; map: 'tasks' | 'rules'; key: number }
+    const op = fc.record({ t: fc.constantFrom('set', 'own', 'delete'), map: fc.constantFrom('tasks', 'rules'), key: fc.integer({ min: 1, max: 5 }) }) as fc.Arbitrary<Op>
+    const apply = (s: RoomState, j: Journal, o: Op, n: number) => {
+      if (o.map === 'tasks') {
+        const k = `t${o.key}`
+        if (o.t === 'set') j.set(s.tasks, k, claim(k, `w${n}`))
+        else if (o.t === 'delete') j.delete(s.tasks, k)
+        else {
+          const t = j.own(s.tasks, k, copyTask)
+          if (t) (t.claimants.push(peer(`w${n}`)), (t.status = n % 2 ? 'completed' : 'claimed'))
+        }
+      } else {
+        const k = `R${o.key}`
+        if (o.t === 'delete') j.delete(s.rules, k)
+        else j.set(s.rules, k, { rule: { name: k, description: `v${n}`, keywords: ['x'] }, event: `r${n}` as EventId })
+      }
+    }
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 12 }), fc.array(op, { maxLength: 12 }), fc.array(op, { maxLength: 12 }), (a, b, c) => {
+        const s = sample()
+        const j = new Journal()
+        const first = j.begin(s)
+        const atFirst = structuredClone(s)
+        const shared = [...s.tasks.values()]
+        a.forEach((o, i) => apply(s, j, o, i))
+        const second = j.begin(s)
+        b.forEach((o, i) => apply(s, j, o, 100 + i))
+        const third = j.begin(s)
+        c.forEach((o, i) => apply(s, j, o, 200 + i))
+        absorb(first, second)
+        rollback(s, third)
+        rollback(s, first)
+        expect(ordered(s)).toEqual(ordered(atFirst))
+        // Records the first checkpoint shared are back, untouched.
+        for (const t of shared) if (s.tasks.get(t.task.taskId) !== undefined) expect(s.tasks.get(t.task.taskId)).toBe(t)
+      }),
+      { numRuns: 500 },
+    )
   })
 })

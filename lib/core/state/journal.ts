@@ -123,6 +123,37 @@ export class Journal implements Writer {
   }
 }
 
+/**
+ * Makes `older` the undo of everything `newer` undid as well, so the checkpoint between them can
+ * go: a Map that did not change between the two checkpoints looked at the older one as it looked
+ * at the newer one, and a key `older` already remembers keeps `older`'s value. Both must be
+ * closed (neither the open checkpoint's undo), `newer` the one taken right after `older`.
+ */
+export function absorb(older: Undo, newer: Undo): void {
+  for (const [m, u] of newer.maps) {
+    const o = older.maps.get(m)
+    if (o === undefined) older.maps.set(m, u)
+    else if (Array.isArray(o)) continue
+    else if (Array.isArray(u)) older.maps.set(m, entriesBefore(u, o))
+    else for (const [k, v] of u) if (!o.has(k)) o.set(k, v)
+  }
+}
+
+/**
+ * A Map's entry list at an older checkpoint, from its list at a newer one and the Map undo of
+ * the changes between them: only adds (at the end) and in-place replacements happened then (a
+ * delete would have made that undo a list), so dropping the added keys and restoring the
+ * replaced values gives the older list in its order.
+ */
+function entriesBefore(newer: Array<[unknown, unknown]>, between: Map<unknown, unknown>): Array<[unknown, unknown]> {
+  const out: Array<[unknown, unknown]> = []
+  for (const [k, v] of newer) {
+    if (!between.has(k)) out.push([k, v])
+    else if (between.get(k) !== ABSENT) out.push([k, between.get(k)])
+  }
+  return out
+}
+
 /** Puts `s` back to how it was when `undo`'s checkpoint was taken, given the changes since are all in `undo`. */
 export function rollback(s: RoomState, undo: Undo): void {
   for (const [m, u] of undo.maps) {
