@@ -291,3 +291,33 @@ describe('Fold checkpoints dense at the tail, thinned with age', () => {
     )
   })
 })
+
+describe('Fold payloads of events folded by an owed replay', () => {
+  it('reads each payload while the log still holds it decoded, not again when the replay runs', async () => {
+    const { room, sorted } = await richHistory()
+    const n = sorted.length
+    let settled = false
+    let readsAfter = 0
+    // The log keeps a bulky kind's payload decoded only until every listener has seen the event;
+    // a read after that decodes and parses it again.
+    const watched = (e: StoredEvent): StoredEvent => {
+      const event = { ...e.event }
+      Object.defineProperty(event, 'payload', { enumerable: true, get: () => ((readsAfter += settled ? 1 : 0), e.event.payload) })
+      return { id: e.id, bytes: e.bytes, roleAfter: e.roleAfter, event } as StoredEvent
+    }
+    const at = n - 12
+    const held = new Set([at, n - 3, n - 2, n - 1])
+    const fold = new Fold(room.replica.log.room, { every: 4, spread: 2 }, room.replica.authority)
+    for (const [i, e] of sorted.entries()) if (!held.has(i)) fold.insert(watched(e))
+    void fold.state
+    // The late event owes a replay; the tail events after it wait for the same replay.
+    for (const i of [at, n - 3, n - 2, n - 1]) {
+      settled = false
+      fold.insert(watched(sorted[i]))
+      settled = true
+    }
+    expect(fold.replayOwed).toBe(true)
+    expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
+    expect(readsAfter).toBe(0)
+  })
+})

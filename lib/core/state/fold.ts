@@ -128,9 +128,11 @@ export class Fold {
     const from = Math.min(at, this.indexOfFirst(changed))
     // Owing a replay from `staleFrom`, the state is the fold of the events before it, which an
     // insert at or after it does not move: the owed replay covers the new event too.
-    if (this.staleFrom != null) this.staleFrom = Math.min(this.staleFrom, from)
-    else if (from === this.order.length - 1) this.step(from)
-    else this.staleFrom = from
+    if (this.staleFrom == null && from === this.order.length - 1) return this.step(from)
+    this.staleFrom = Math.min(this.staleFrom ?? from, from)
+    // Folded later, by the owed replay: the log drops a bulky kind's decoded payload once every
+    // listener has seen the event, and the replay would decode and parse it again.
+    this.payloadOf(e)
   }
 
   /** Replays from the earliest of `changed` (folded events whose authority verdict changed), when the state is next read. */
