@@ -8,6 +8,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { webRTC } from '@libp2p/webrtc'
+import type { GossipsubOpts } from '@libp2p/gossipsub'
 import type { PrivateKey } from '@libp2p/interface'
 import type { IceServer } from './room-info'
 import { signedDiscovery } from './discovery'
@@ -28,6 +29,8 @@ export interface BrowserNodeInit {
    * its other peers stay out of its mesh (tab-gossip.ts). @default none (every peer a mesh peer)
    */
   relays?: () => readonly string[]
+  /** gossipsub's message ids (tab-message-id.ts). @default `meshMessageId` (services.ts) */
+  msgIdFn?: GossipsubOpts['msgIdFn']
 }
 
 export type BrowserNode = Libp2p<MeshServices>
@@ -52,6 +55,6 @@ export async function createBrowserNode(init: BrowserNodeInit): Promise<BrowserN
     peerDiscovery: [
       signedDiscovery({ topic: discoveryTopic(init.room), interval: init.discoveryIntervalMs ?? 2000 }),
     ],
-    services: meshServices({ room: init.room, gossip: tabGossip(init.room, init.relays ?? (() => [])) }),
+    services: meshServices({ room: init.room, gossip: { ...tabGossip(init.room, init.relays ?? (() => [])), ...(init.msgIdFn != null ? { msgIdFn: init.msgIdFn } : {}) } }),
   })
 }

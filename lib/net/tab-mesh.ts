@@ -23,6 +23,7 @@ import { tabRelays } from './relays/tab'
 import { fetchRoomInfo, roomInfoSchema, type RoomInfo } from './room-info'
 import { RoomPeer } from './room-peer'
 import { RecentActivity } from './tab-activity'
+import { tabMessageIds } from './tab-message-id'
 import { webCryptoSigner } from './tab-signer'
 import { discoveryTopic } from './topics'
 import type { SyncStats } from './sync/service'
@@ -131,12 +132,14 @@ export async function startTabMesh(cb: TabMeshCallbacks, opts: TabMeshOptions = 
     cleanup.unshift(() => store.close())
     // The relay keeper needs the node; until it exists no relay serves the tab.
     let serving: () => readonly string[] = () => []
-    const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room, iceServers: room.iceServers, relays: () => serving() })
+    // One synchronous hash for gossip's message ids and the log's event ids, each event hashed once.
+    const wasm = await wasmSha256()
+    const ids = wasm && tabMessageIds(wasm)
+    const node = await createBrowserNode({ privateKey: identity.privateKey, room: room.room, iceServers: room.iceServers, relays: () => serving(), msgIdFn: ids?.msgIdFn })
     cleanup.unshift(() => node.stop())
     const peerId = node.peerId.toString()
     const signer = webCryptoSigner(identity.privateKey)
-    const sha256 = await wasmSha256()
-    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer, sha256, onRound: () => cb.onSync({ ...peer.sync.stats }) })
+    const peer = new RoomPeer({ node, room: asEventId(room.room), store, signer, sha256: ids?.sha256, onRound: () => cb.onSync({ ...peer.sync.stats }) })
     let name = identity.name ?? `Reviewer ${peerId.slice(-6)}`
     const presence = new PresenceService(node, {
       signer,
