@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import type { CDPSession, Page } from 'playwright-core'
 import type { BrowserBench } from './browser/entry'
+import { lateRoomFile } from './browser/late-room'
 import { loadRoom, round } from './room'
 import type { BenchOptions, BenchResult } from './types'
 import { launchProfile } from './web-app'
@@ -29,9 +30,10 @@ async function serve(js: string): Promise<Server> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     if (url.pathname === '/bench.js') return void res.writeHead(200, { 'content-type': 'text/javascript' }).end(js)
-    if (url.pathname === '/events.bin') {
+    if (url.pathname === '/events.bin' || url.pathname === '/late.bin') {
       const n = Number(url.searchParams.get('n'))
-      return void readFile(join(tmpdir(), `chorus-bench-room-v1-${n}.bin`)).then(
+      const file = url.pathname === '/late.bin' ? lateRoomFile(n) : Promise.resolve(join(tmpdir(), `chorus-bench-room-v1-${n}.bin`))
+      return void file.then(readFile).then(
         (b) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(b),
         () => res.writeHead(404).end(),
       )
@@ -43,7 +45,7 @@ async function serve(js: string): Promise<Server> {
 }
 
 async function open(page: Page, base: string, n: number): Promise<void> {
-  await loadRoom(n)
+  await Promise.all([loadRoom(n), lateRoomFile(n)])
   await page.goto(`${base}/?n=${n}`)
   await page.waitForFunction(() => (globalThis as { chorusBench?: unknown }).chorusBench != null, undefined, { timeout: 120_000 })
 }
@@ -94,8 +96,9 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
       memory: 'ReplicaHost.ingest, memory store (ids hashed as in a tab)',
       replica: 'breakdown: Replica.add alone',
       log: 'breakdown: EventLog.add alone (decode + verify + admission, no fold)',
+      gossip: "breakdown: a tab's work per event gossip brings it, outside gossipsub and rendering: message id, then ReplicaHost.ingest of that one event (memory store), in the order a tab receives a room of 16 concurrent agents (bench/browser/late-room.ts: late and early arrivals), state and summary root read every second event",
     }
-    for (const k of ['idb', 'idb-strict', 'memory', 'replica', 'log']) {
+    for (const k of ['idb', 'idb-strict', 'memory', 'replica', 'log', 'gossip']) {
       const ratio = round(rate(k) / rate('verify'), 2)
       const wall = `wall ${round(rate(k, 'wall'), 0)}/s vs verify wall ${round(rate('verify', 'wall'), 0)}/s (${round(rate(k, 'wall') / rate('verify', 'wall'), 2)}×)`
       const libp2p = `${round(rate(k) / rate('libp2p'), 2)}× libp2p crypto verify (${round(rate('libp2p'), 0)}/CPU s, imports the key per call)`

@@ -12,6 +12,8 @@ import { EventLog } from '../../lib/core/log/log'
 import { Replica } from '../../lib/core/state/replica'
 import { libp2pVerifier } from '../../lib/net/keys'
 import { ReplicaHost } from '../../lib/net/replica-host'
+import { tabMessageIds } from '../../lib/net/tab-message-id'
+import { eventsTopic } from '../../lib/net/topics'
 import { wasmSha256 } from '../../lib/net/wasm-sha256'
 import type { EventStore } from '../../lib/storage/event-store'
 import { openIdbStore } from '../../lib/storage/idb-store'
@@ -28,8 +30,8 @@ export interface BrowserBench {
   count: number
 }
 
-async function load(): Promise<{ room: RoomId; events: Uint8Array[] }> {
-  const buf = new Uint8Array(await (await fetch(`/events.bin${location.search}`)).arrayBuffer())
+async function load(path = '/events.bin'): Promise<{ room: RoomId; events: Uint8Array[] }> {
+  const buf = new Uint8Array(await (await fetch(`${path}${location.search}`)).arrayBuffer())
   const events: Uint8Array[] = []
   for (let at = 0; at < buf.length; ) {
     const len = new DataView(buf.buffer, at, 4).getUint32(0)
@@ -42,8 +44,11 @@ async function load(): Promise<{ room: RoomId; events: Uint8Array[] }> {
 }
 
 const { room, events } = await load()
+/** The same number of events as a tab receives them from gossip (late-room.ts). */
+const late = await load('/late.bin')
 /** The ids' hash a tab's RoomPeer uses (tab-mesh.ts); every pipeline step below hashes with it. */
 const sha256 = await wasmSha256()
+if (!sha256) throw new Error('no WebAssembly SHA-256')
 
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t = performance.now()
@@ -130,6 +135,26 @@ const steps: Record<string, () => Promise<void>> = {
       })
     }
     db.close()
+  },
+  /**
+   * What a tab does per event gossip brings it, outside gossipsub and rendering: the message id
+   * (tab-message-id.ts), then the ingest of that one event (memory store), the events in the order
+   * a tab receives them (late-room.ts: concurrent, some late, some before their references), the
+   * state and the summary's root read every second event as a tab's report reads them in a busy room.
+   */
+  async gossip() {
+    const ids = tabMessageIds(sha256)
+    const topic = eventsTopic(late.room)
+    const h = new ReplicaHost({ room: late.room, store: createMemoryStore(), verifier: libp2pVerifier(), sha256: ids.sha256 })
+    let n = 0
+    for (const data of late.events) {
+      ids.msgIdFn({ type: 'unsigned', topic, data })
+      const [r] = await h.ingest([data])
+      if (r.status !== 'accepted' && r.status !== 'pending') throw new Error(`not accepted: ${r.status}`)
+      if (++n % 2 === 0) void (h.replica.state, h.replica.summary().root)
+    }
+    void h.replica.state
+    h.close()
   },
   /** As idb, with every write strict (received events were written so before ADR 0067). */
   async 'idb-strict'() {
