@@ -44,9 +44,10 @@ async function serve(js: string): Promise<Server> {
   return server
 }
 
-async function open(page: Page, base: string, n: number): Promise<void> {
-  await Promise.all([loadRoom(n), lateRoomFile(n)])
-  await page.goto(`${base}/?n=${n}`)
+/** Opens the bench page on `n` events; with `late`, also on the same number as a tab receives them from gossip. */
+async function open(page: Page, base: string, n: number, late = false): Promise<void> {
+  await Promise.all([loadRoom(n), late ? lateRoomFile(n) : undefined])
+  await page.goto(`${base}/?n=${n}${late ? '&late' : ''}`)
   await page.waitForFunction(() => (globalThis as { chorusBench?: unknown }).chorusBench != null, undefined, { timeout: 120_000 })
 }
 
@@ -76,7 +77,7 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
     const out: BenchResult[] = []
     const page = await context.newPage()
     const n = quick ? 1000 : 5000
-    await open(page, base, n)
+    await open(page, base, n, true)
     const processes = await browser.newBrowserCDPSession()
     type Bench = { chorusBench: BrowserBench }
     const steps = await page.evaluate(() => (globalThis as unknown as Bench).chorusBench.steps)

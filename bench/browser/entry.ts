@@ -44,8 +44,8 @@ async function load(path = '/events.bin'): Promise<{ room: RoomId; events: Uint8
 }
 
 const { room, events } = await load()
-/** The same number of events as a tab receives them from gossip (late-room.ts). */
-const late = await load('/late.bin')
+/** The same number of events as a tab receives them from gossip (late-room.ts); the memory page has none. */
+const late = new URLSearchParams(location.search).has('late') ? await load('/late.bin') : undefined
 /** The ids' hash a tab's RoomPeer uses (tab-mesh.ts); every pipeline step below hashes with it. */
 const sha256 = await wasmSha256()
 if (!sha256) throw new Error('no WebAssembly SHA-256')
@@ -143,6 +143,7 @@ const steps: Record<string, () => Promise<void>> = {
    * state and the summary's root read every second event as a tab's report reads them in a busy room.
    */
   async gossip() {
+    if (!late) throw new Error('no late room on this page')
     const ids = tabMessageIds(sha256)
     const topic = eventsTopic(late.room)
     const h = new ReplicaHost({ room: late.room, store: createMemoryStore(), verifier: libp2pVerifier(), sha256: ids.sha256 })
