@@ -66,6 +66,30 @@ test('an escalation reaches both tabs; claim and approve by keyboard in one tab 
   await b.page.screenshot({ path: test.info().outputPath('inbox-decided.png') })
 })
 
+test('a session in the list opens in a new tab by middle click or Ctrl/⌘+click, here by a click, and the list stays one tab stop', async ({ browser }) => {
+  const ann = await agent('ann')
+  const session = await seedEscalation(ann, { taskId: 'cache-policy', repository: 'api', title: 'Choose the cache policy', note: 'Two policies, please pick one' })
+  const page = await tab(browser, room.relay.invites.reviewer, 'reviewer')
+  await page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click()
+  const row = page.locator(`[data-testid="session-row"][data-session="${session}"]`)
+  await expect(row).toBeVisible({ timeout: 30_000 })
+  const url = new RegExp(`/sessions/${session}$`)
+  for (const click of [{ button: 'middle' as const }, { modifiers: ['ControlOrMeta' as const] }]) {
+    const [opened] = await Promise.all([page.context().waitForEvent('page', { timeout: 15_000 }), row.click(click)])
+    await expect(opened).toHaveURL(url)
+    await opened.close()
+  }
+  await expect(page).toHaveURL(/\/sessions$/)
+  await expect(row).toHaveAttribute('href', `/sessions/${session}`)
+  // The rows are reached by the list's keys, not by Tab: Tab from the list leaves it.
+  await page.getByTestId('sessions-table').focus()
+  await page.keyboard.press('Tab')
+  await expect(page.getByTestId('sessions-table')).not.toBeFocused()
+  await expect(page.locator('[data-testid="sessions-table"] :focus')).toHaveCount(0)
+  await row.click()
+  await expect(page.getByTestId('session-view')).toHaveAttribute('data-session', session, { timeout: 30_000 })
+})
+
 test('j/k move through escalations, ? opens help, e opens the plan editor, r resolves with a decision, and a guest sees the actions disabled with the reason', async ({ browser }) => {
   const ann = await agent('ann')
   const ids: string[] = []

@@ -21,7 +21,6 @@ const LIMIT = 500
 const ROW = 40
 /** The columns of the header and of every row (wider than a phone: the list then scrolls sideways). */
 const COLUMNS = 'grid grid-cols-[6.5rem_minmax(0,1.2fr)_minmax(0,2fr)_minmax(0,1fr)_5.5rem_7rem] gap-3'
-const basePath = process.env.NEXT_PUBLIC_CHORUS_BASE_PATH ?? ''
 
 /** The DOM id of a row, for `aria-activedescendant`. */
 const optionId = (session: string): string => `session-option-${session}`
@@ -86,7 +85,8 @@ export function SessionsView() {
               optionId={optionId}
               active={active}
               onActive={setActive}
-              onOpen={(id, e) => (e.ctrlKey || e.metaKey ? window.open(`${basePath}/sessions/${id}`, '_blank') : router.push(`/sessions/${id}`))}
+              onOpen={(id) => router.push(`/sessions/${id}`)}
+              href={(id) => `/sessions/${id}`}
               arrows
               label="Sessions, newest first; Enter opens one"
               className="max-h-[70vh]"

@@ -4,15 +4,18 @@
  * out as cheaply as a screenful. It is one focusable element whose active option is named by
  * `aria-activedescendant`, so the keyboard moves the selection (Home/End here, and with
  * `arrows` also ↑/↓ and j/k) without a tab stop per row; Enter opens the active option.
+ * Options that lead to a page (`href`) are links themselves, out of the tab order, so the
+ * browser's own ways of opening a link (middle click, the context menu, a modified click) work.
  */
-import { useEffect, useRef, type HTMLAttributes, type ReactNode } from 'react'
+import Link from 'next/link'
+import { useEffect, useRef, type HTMLAttributes, type MouseEvent, type ReactNode } from 'react'
 import { useVirtualizer } from '@tanstack/react-virtual'
 
 /** Keys that move the active option when the list handles arrows itself. */
 const STEP: Record<string, number> = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 }
 
 /** What an option carries besides its content: test ids, data attributes, its own classes. */
-export type OptionAttributes = Omit<HTMLAttributes<HTMLDivElement>, 'role' | 'id' | 'style' | 'onClick' | 'children'> & Record<`data-${string}`, unknown>
+export type OptionAttributes = Omit<HTMLAttributes<HTMLElement>, 'role' | 'id' | 'style' | 'onClick' | 'onMouseDown' | 'children'> & Record<`data-${string}`, unknown>
 
 export interface VirtualListProps<T> {
   items: readonly T[]
@@ -23,8 +26,10 @@ export interface VirtualListProps<T> {
   optionId(key: string): string
   active: string | null
   onActive(key: string): void
-  /** Enter on the list, or a click on an option. */
+  /** Enter on the list, or a click on an option without `href` (a link option's click follows the link). */
   onOpen(key: string, e: { ctrlKey: boolean; metaKey: boolean }): void
+  /** Where an option leads: the option is then a link (its click navigates on the client). */
+  href?(key: string): string
   /** True: ↑/↓ and j/k move the active option (false when the page handles them). */
   arrows?: boolean
   label: string
@@ -75,18 +80,31 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
           const item = items[row.index]
           const key = keyOf(item)
           const { attributes, content } = p.option(item, key === active)
+          const common = {
+            role: 'option',
+            id: p.optionId(key),
+            'aria-selected': key === active,
+            ...attributes,
+            style: { position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)` } as const,
+          }
+          if (p.href == null) {
+            return (
+              <div key={key} {...common} onClick={(e) => (p.onActive(key), p.onOpen(key, e))}>
+                {content}
+              </div>
+            )
+          }
+          // A link option never takes the focus from the list (which would leave
+          // aria-activedescendant naming an option while another element has the focus).
+          const keepFocus = (e: MouseEvent) => {
+            if (e.button !== 0) return
+            e.preventDefault()
+            parent.current?.focus({ preventScroll: true })
+          }
           return (
-            <div
-              key={key}
-              role="option"
-              id={p.optionId(key)}
-              aria-selected={key === active}
-              {...attributes}
-              onClick={(e) => (p.onActive(key), p.onOpen(key, e))}
-              style={{ position: 'absolute', top: 0, left: 0, right: 0, height: rowHeight, transform: `translateY(${row.start}px)` }}
-            >
+            <Link key={key} href={p.href(key)} prefetch={false} tabIndex={-1} {...common} onMouseDown={keepFocus} onClick={() => p.onActive(key)}>
               {content}
-            </div>
+            </Link>
           )
         })}
       </div>
