@@ -32,6 +32,13 @@ import { launchChromium, startWebApp, type WebApp } from './web-app'
 
 const GOAL_MS = 200
 
+/**
+ * A link of the top bar, found by a CSS selector: Playwright's role locators compute the
+ * accessible name of every element of the page in its main thread, one long task of their own
+ * on a page that shows a long list.
+ */
+const NAV = (href: string) => `nav a[href="${href}"]`
+
 /** Installed before any page script: every long task of the document, with its start. */
 const OBSERVE = `(() => {
   const tasks = (window.__longTasks = [])
@@ -122,7 +129,7 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       await settle(page)
     }))
     if (want('graph.load', 'graph.pan', 'graph.find', 'graph.focus')) phases.push(await measure(page, probe, 'graph.load', `client navigation to /graph: ${room.tasks} tasks, ${room.dependencies} dependencies, ELK layout in its worker, React Flow render and fit`, async () => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Graph' }).click()
+      await page.locator(NAV('/graph')).click()
       await page.waitForFunction((n) => document.querySelector('[data-testid="graph-counts"]')?.textContent?.startsWith(`${n} tasks`) && document.querySelector('[data-testid="graph-node"], [data-testid="graph-repo"]') != null && !document.body.textContent?.includes('laying out'), room.tasks, { timeout, polling: 200 })
       await settle(page, 1500)
     }))
@@ -167,7 +174,7 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
     }))
     if (want('graph.focus')) phases[phases.length - 1].what += ` (shown: ${focusShown})`
     if (want('sessions')) phases.push(await measure(page, probe, 'sessions', `client navigation to /sessions (the newest 500 of ${size.escalations} sessions), then two ticks of its 5-s clock`, async () => {
-      await page.getByRole('navigation').getByRole('link', { name: 'Sessions' }).click()
+      await page.locator(NAV('/sessions')).click()
       await page.getByTestId('session-row').first().waitFor({ timeout })
       await settle(page, 11_000)
     }))
