@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { constants, getPriority } from 'node:os'
 import { spawn } from 'node:child_process'
 import { cpuShare, cpuSnapshot, niceByGroup, type CpuSnapshot } from './cpu-share'
+import { spinCpu } from './spin'
 
 const snap = (rows: Array<[number, string, number]>): CpuSnapshot => new Map(rows.map(([pid, cmd, s]) => [pid, { cmd, s }]))
 
@@ -21,15 +22,7 @@ describe('cpuShare', () => {
 
   it('reads this process among the others, with the CPU it has used', () => {
     const t0 = cpuSnapshot().get(process.pid)?.s ?? Number.NaN
-    // Spin until this process has used 100 ms of CPU by its own count (however long a loaded
-    // machine makes that take, within 20 s), then ask /proc.
-    const u0 = process.cpuUsage()
-    const deadline = performance.now() + 20_000
-    while (performance.now() < deadline) {
-      for (let i = 0; i < 1e5; i++) Math.sqrt(Math.random())
-      const u = process.cpuUsage(u0)
-      if (u.user + u.system >= 100_000) break
-    }
+    spinCpu(100)
     const t1 = cpuSnapshot().get(process.pid)?.s ?? Number.NaN
     expect(t1 - t0).toBeGreaterThanOrEqual(0.05)
   })

@@ -8,6 +8,7 @@ import type { CpuSnapshot } from './cpu-share'
 import { autogroupsByGroup, parseSchedstat, schedShare, schedSnapshot, type SchedStat } from './sched'
 import { nicedScript } from './tabs'
 import { slowExplained } from './probe'
+import { spinCpu } from './spin'
 
 const stat = (mainRunS: number, mainWaitS: number, mainSlices: number, autogroup?: string): SchedStat => ({ mainRunS, mainWaitS, mainSlices, runS: mainRunS, waitS: mainWaitS, autogroup })
 
@@ -44,13 +45,7 @@ describe('sched', () => {
 
   it('reads the CPU this process runs on its main thread', () => {
     const t0 = schedSnapshot([process.pid]).get(process.pid)?.mainRunS ?? Number.NaN
-    const u0 = process.cpuUsage()
-    const deadline = performance.now() + 20_000
-    while (performance.now() < deadline) {
-      for (let i = 0; i < 1e5; i++) Math.sqrt(Math.random())
-      const u = process.cpuUsage(u0)
-      if (u.user + u.system >= 100_000) break
-    }
+    spinCpu(100)
     const t1 = schedSnapshot([process.pid]).get(process.pid)?.mainRunS ?? Number.NaN
     expect(t1 - t0).toBeGreaterThanOrEqual(0.05)
   })
