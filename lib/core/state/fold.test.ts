@@ -1,28 +1,15 @@
-import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Signer } from '../events/signer'
 import { createGenesis } from '../log/author'
 import { testSigner, testVerifier } from '../testing/ed25519'
 import { forge } from '../testing/forge'
-import { replicaRoom } from '../testing/replica'
 import { inviteBody, T0 } from '../testing/room'
 import { signInvite } from '../events/verify'
-import { planFor } from '../testing/replica'
-import { AUTH_API, LOGIN_PAGE, task } from '../testing/tasks'
+import { history, ordered, richHistory } from '../testing/fold-histories'
+import { task } from '../testing/tasks'
 import type { StoredEvent } from '../log/stored'
 import { stateDigest } from './digest'
 import { CHECKPOINT_EVERY, Fold } from './fold'
-import { foldOrder } from './order'
 import { Replica } from './replica'
-
-/** A room with two agents and `n` claims alternating between them. */
-async function history(n: number) {
-  const room = await replicaRoom()
-  const a = await room.member('agent-a', 'agent')
-  const b = await room.member('agent-b', 'agent')
-  for (let i = 0; i < n; i++) await room.replica.author(i % 2 ? a : b, 'task.claimed', task(`t${i}`, `repo${i % 3}`, `Task number ${i}`))
-  return { room, a, b }
-}
 
 describe('Fold', () => {
   it('gives the same state for a late event deep in the past as for in-order delivery', async () => {
@@ -91,63 +78,11 @@ describe('Fold', () => {
   })
 })
 
-/** The state with every Map as its entry list in insertion order, so order differences show. */
-function ordered(value: unknown): unknown {
-  if (value instanceof Map) return [...value.entries()].map(([k, v]) => [k, ordered(v)])
-  if (Array.isArray(value)) return value.map(ordered)
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ordered(v)]))
-  return value
-}
-
-/**
- * A room whose history changes every kind of record after it was created: a dependency session
- * with many messages and plan versions, completed and released tasks, a rule added then
- * removed (a Map delete), a member leaving (its tasks released).
- */
 /** The state folded in order from `events`, with the room's authority. */
 function foldOf(room: Awaited<ReturnType<typeof richHistory>>['room'], events: readonly StoredEvent[]) {
   const f = new Fold(room.replica.log.room, {}, room.replica.authority)
   for (const e of events) f.insert(e)
   return f.state
-}
-
-async function richHistory() {
-  const room = await replicaRoom({ escalationThreshold: 500 })
-  const a = await room.member('agent-a', 'agent')
-  const b = await room.member('agent-b', 'agent')
-  const c = await room.member('agent-c', 'agent')
-  await room.replica.author(a, 'task.claimed', AUTH_API)
-  await room.replica.author(b, 'task.claimed', LOGIN_PAGE)
-  expect(await room.emitDue(a)).toBe(1) // dependency.detected
-  expect(await room.emitDue(b)).toBe(1) // session.opened
-  const session = [...room.replica.state.sessions.keys()][0]
-  const gone = new Set<Signer>()
-  for (let i = 0; i < 120; i++) {
-    const who = [a, b, c][i % 3]
-    const holder = [a, b, c][(i - 9 + 3) % 3]
-    room.clock.advance(1000)
-    if (gone.has(who) || (i % 4 === 1 && gone.has(holder))) continue
-    if (i % 4 === 0) await room.replica.author(who, 'task.claimed', task(`t${i}`, `repo${i % 5}`, `Task number ${i}`))
-    else if (i % 4 === 1 && i > 8) await room.replica.author(holder, 'task.completed', { taskId: `t${i - 9}` })
-    else if (i % 10 === 2) await room.replica.author(a, 'plan.proposed', { session, version: room.replica.state.sessions.get(session)!.plans.length + 1, plan: planFor('auth-api', 'login-page') })
-    else if (i === 30) await room.replica.author(room.owner, 'rule.added', { rule: { name: 'Docs_Token', description: 'docs', keywords: ['token', 'readme'], requires: [['readme'], ['token']] } })
-    else if (i === 70) await room.replica.author(room.owner, 'rule.removed', { name: 'Docs_Token' })
-    else if (i === 98) {
-      await room.replica.author(c, 'member.left', {})
-      gone.add(c)
-    }
-    else if (who !== c) await room.replica.author(who, 'session.message', { session, text: i % 2 ? 'I have a concern' : 'Sounds good' })
-  }
-  const sorted = [...room.replica.log.all()].sort(foldOrder)
-  const s = room.replica.state
-  // The history did what it is meant to exercise.
-  expect(s.sessions.get(session)!.messages.length).toBeGreaterThan(30)
-  expect(s.sessions.get(session)!.plans.length).toBeGreaterThan(3)
-  expect([...s.tasks.values()].filter((t) => t.status === 'completed').length).toBeGreaterThan(10)
-  expect([...s.tasks.values()].some((t) => t.status === 'released')).toBe(true)
-  expect(s.members.get(c.peerId)?.left).toBe(true)
-  expect(s.rules.size).toBe(0)
-  return { room, sorted, session }
 }
 
 describe('Fold checkpoints (bounded, copy-on-write)', () => {
@@ -227,97 +162,5 @@ describe('Fold checkpoints (bounded, copy-on-write)', () => {
       // From the empty state (index 5 is behind every kept checkpoint): the room once, not once per late event.
       expect(fold.replayedCount - replayedBefore).toBe(sorted.length)
     }
-  })
-})
-
-describe('Fold checkpoints dense at the tail, thinned with age', () => {
-  it('a late event d events before the tail replays about d + d / spread events, not back to a checkpoint spaced for the room', async () => {
-    const { room } = await history(300)
-    const sorted = [...room.replica.log.all()].sort(foldOrder)
-    const n = sorted.length
-    for (const d of [1, 3, 8, 20, 40]) {
-      const at = n - 1 - d
-      const fold = new Fold(room.replica.log.room, {}, room.replica.authority)
-      for (const e of sorted) if (e !== sorted[at]) fold.insert(e)
-      const before = fold.replayedCount
-      fold.insert(sorted[at])
-      const replayed = fold.replayedCount - before
-      // The defaults: a checkpoint every 16 events at the tail, spans thinned to half their distance from it.
-      expect(replayed, `late by ${d} of ${n}`).toBeLessThanOrEqual(d + 1 + Math.max(16, Math.ceil((d + 1) / 2)))
-      expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
-    }
-  })
-
-  it('keeps few checkpoints however long the room (they grow with its logarithm)', async () => {
-    const { room, sorted } = await richHistory()
-    const fold = new Fold(room.replica.log.room, { every: 1, spread: 2, keep: 1e9 }, room.replica.authority)
-    const counts: number[] = []
-    for (const e of sorted) {
-      fold.insert(e)
-      counts.push(fold.checkpointCount)
-    }
-    // Logarithmic in the room with a checkpoint every event at the tail: far fewer than one per event.
-    expect(Math.max(...counts)).toBeLessThanOrEqual(3 * Math.log2(sorted.length))
-    expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
-  })
-
-  it('late events anywhere, read at any moment, fold to exactly the in-order state while checkpoints merge (fast-check)', async () => {
-    const { room, sorted } = await richHistory()
-    const reference = ordered(room.replica.state)
-    const n = sorted.length
-    await fc.assert(
-      fc.asyncProperty(
-        fc.uniqueArray(fc.integer({ min: 1, max: n - 1 }), { minLength: 1, maxLength: 8 }),
-        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
-        fc.record({ every: fc.integer({ min: 1, max: 6 }), spread: fc.integer({ min: 1, max: 3 }), keep: fc.constantFrom(1e9, 4, 9) }),
-        fc.integer({ min: 0, max: n }),
-        async (late, reads, opts, readEvery) => {
-          const fold = new Fold(room.replica.log.room, opts, room.replica.authority)
-          const held = new Set(late)
-          for (const [i, e] of sorted.entries()) {
-            if (held.has(i)) continue
-            fold.insert(e)
-            // Reads between arrivals run the owed replays, so later merges thin checkpoints a replay re-made.
-            if (readEvery > 0 && i % readEvery === 0) void fold.state
-          }
-          for (const [k, i] of late.entries()) {
-            fold.insert(sorted[i])
-            if (reads[k]) void fold.state
-          }
-          expect(ordered(fold.state)).toEqual(reference)
-        },
-      ),
-      { numRuns: 60 },
-    )
-  })
-})
-
-describe('Fold payloads of events folded by an owed replay', () => {
-  it('reads each payload while the log still holds it decoded, not again when the replay runs', async () => {
-    const { room, sorted } = await richHistory()
-    const n = sorted.length
-    let settled = false
-    let readsAfter = 0
-    // The log keeps a bulky kind's payload decoded only until every listener has seen the event;
-    // a read after that decodes and parses it again.
-    const watched = (e: StoredEvent): StoredEvent => {
-      const event = { ...e.event }
-      Object.defineProperty(event, 'payload', { enumerable: true, get: () => ((readsAfter += settled ? 1 : 0), e.event.payload) })
-      return { id: e.id, bytes: e.bytes, roleAfter: e.roleAfter, event } as StoredEvent
-    }
-    const at = n - 12
-    const held = new Set([at, n - 3, n - 2, n - 1])
-    const fold = new Fold(room.replica.log.room, { every: 4, spread: 2 }, room.replica.authority)
-    for (const [i, e] of sorted.entries()) if (!held.has(i)) fold.insert(watched(e))
-    void fold.state
-    // The late event owes a replay; the tail events after it wait for the same replay.
-    for (const i of [at, n - 3, n - 2, n - 1]) {
-      settled = false
-      fold.insert(watched(sorted[i]))
-      settled = true
-    }
-    expect(fold.replayOwed).toBe(true)
-    expect(ordered(fold.state)).toEqual(ordered(room.replica.state))
-    expect(readsAfter).toBe(0)
   })
 })
