@@ -51,8 +51,8 @@ describe('sched', () => {
   })
 
   it("puts a browser started in a session of its own (as Playwright starts it) in a group at the group's nice value, and its threads at theirs", async () => {
+    // Empty when this process is in init's session (no autogroup of its own), as under a CI runner.
     const own = readFileSync('/proc/self/autogroup', 'utf8')
-    expect(own).toMatch(/nice/)
     const dir = mkdtempSync(join(tmpdir(), 'chorus-sched-'))
     try {
       // Stands in for the browser: says which group it runs in and at which nice value.

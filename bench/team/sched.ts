@@ -20,7 +20,11 @@ export interface SchedStat {
   /** Every thread of the process, summed. */
   runS: number
   waitS: number
-  /** As /proc names it: `/autogroup-<n> nice <k>`, or undefined without autogrouping. */
+  /**
+   * As /proc names it: `/autogroup-<n> nice <k>`; `root` for a process in no autogroup (its
+   * session is init's, whose file is empty, as under a container's or CI runner's first process);
+   * undefined without autogrouping.
+   */
   autogroup?: string
 }
 
@@ -54,7 +58,7 @@ export function schedSnapshot(pids?: Iterable<number>): SchedSnapshot {
       }
       let autogroup: string | undefined
       try {
-        autogroup = readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim()
+        autogroup = readFileSync(`/proc/${pid}/autogroup`, 'utf8').trim() || 'root'
       } catch {
         // No autogrouping in this kernel.
       }
