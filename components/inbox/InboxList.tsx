@@ -4,6 +4,7 @@
  * page's own keys move the selection (j/k, arrows), the list adds Home/End and Enter.
  */
 import { Badge } from '@/components/ui/Badge'
+import { formatDate } from '@/components/ui/format'
 import { ago } from '@/components/ui/use-now'
 import { VirtualList } from '@/components/ui/VirtualList'
 import { kindLabel, type InboxRow } from './inbox-model'
@@ -55,7 +56,7 @@ export function InboxList({ rows, selected, read, now, onSelect, claimerName, on
                 {r.decided && <Badge tone="green">{r.status}</Badge>}
                 {r.claimedBy && <Badge tone="amber">claimed · {claimerName(r.claimedBy)}</Badge>}
                 <span className="truncate text-xs text-muted">{r.repositories.join(' · ')}</span>
-                <span className="ml-auto shrink-0 text-xs text-muted" title={new Date(r.raisedAt).toLocaleString()}>{ago(r.raisedAt, now)}</span>
+                <span className="ml-auto shrink-0 text-xs text-muted" title={formatDate(r.raisedAt)}>{ago(r.raisedAt, now)}</span>
               </div>
               <p className={`truncate ${unread ? 'font-medium' : ''}`}>{r.summary}</p>
             </>

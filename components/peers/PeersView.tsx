@@ -7,6 +7,7 @@ import type { PeerFlags } from '@/lib/net/tab-mesh'
 import { useMesh } from '@/components/mesh/use-mesh'
 import { RevokeButton } from './RevokeButton'
 import { Badge, type Tone } from '@/components/ui/Badge'
+import { formatDate } from '@/components/ui/format'
 import { ago, useNow } from '@/components/ui/use-now'
 
 const statusTone: Record<PresenceStatus, Tone> = { alive: 'green', suspect: 'amber', dead: 'red', left: 'grey' }
@@ -134,7 +135,7 @@ function PeerTableRow({ peer, now, root, flags }: { peer: PeerRow; now: number; 
       <td className="py-2 pr-4" title={peer.root != null ? `their root ${peer.root}` : 'no log root announced'}>
         {sync === 'unknown' ? '—' : <Badge tone={sync === 'in-sync' ? 'green' : 'amber'}>{sync === 'in-sync' ? 'in sync' : 'not in sync'}</Badge>}
       </td>
-      <td className="py-2 pr-4 tabular-nums" title={new Date(peer.lastSeen).toLocaleString()}>
+      <td className="py-2 pr-4 tabular-nums" title={formatDate(peer.lastSeen)}>
         {ago(peer.lastSeen, now)}
       </td>
       <td className="space-x-1 py-2 pr-4">
