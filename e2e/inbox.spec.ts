@@ -1,9 +1,9 @@
 /**
  * Everything that needs a human reaches the inbox and is decided fast: an approval request from
  * deferring `chorus-mesh agent` processes shows in two tabs and reaches the escalation webhook
- * once; a background tab gets a browser notification within a second of an escalation; and the
- * oldest item is decided by keyboard alone, within six non-text keystrokes, focus checked at
- * every step, with an undo that really takes a decision back.
+ * once; a background tab, unfocused or hidden, gets a browser notification within a second of an
+ * escalation; and the oldest item is decided by keyboard alone, within six non-text keystrokes,
+ * focus checked at every step, with an undo that really takes a decision back.
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -74,30 +74,35 @@ test('an approval request from deferring agents shows in two tabs and reaches th
   expect(hook.posts).toHaveLength(1)
 })
 
-test('a tab in the background gets a browser notification within a second of an escalation', async ({ browser }) => {
-  const page = await tab(browser, 'reviewer', { permissions: ['notifications'] })
-  await page.goto('/graph')
-  await page.evaluate(() => {
-    const notes: Array<{ title: string; at: number }> = ((window as unknown as { __notes: unknown[] }).__notes = [])
-    // What the browser would show, recorded; the reviewer is looking at another window.
-    class Recorded { constructor(title: string) { notes.push({ title, at: Date.now() }) } static permission = 'granted'; static requestPermission = async () => 'granted' }
-    Object.assign(window, { Notification: Recorded })
-    document.hasFocus = () => false
+// In the background: the reviewer looks at another window (the tab visible, unfocused), or at
+// another tab of this window (the document hidden, when a tab's changes are applied least often).
+for (const background of ['unfocused', 'hidden'] as const) {
+  test(`a tab in the background (${background}) gets a browser notification within a second of an escalation`, async ({ browser }) => {
+    const page = await tab(browser, 'reviewer', { permissions: ['notifications'] })
+    await page.goto('/graph')
+    await page.evaluate((hidden) => {
+      const notes: Array<{ title: string; at: number }> = ((window as unknown as { __notes: unknown[] }).__notes = [])
+      // What the browser would show, recorded.
+      class Recorded { constructor(title: string) { notes.push({ title, at: Date.now() }) } static permission = 'granted'; static requestPermission = async () => 'granted' }
+      Object.assign(window, { Notification: Recorded })
+      document.hasFocus = () => false
+      if (hidden) Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' })
+    }, background === 'hidden')
+    await expect(page.getByRole('heading', { name: 'Dependency graph' })).toBeVisible()
+    const ann = await seedAgent('ann', data.dir, relay!.invites.agent)
+    agents.push(ann)
+    await page.waitForFunction(() => window.chorus?.store.getState().membership?.status === 'member')
+    const t0 = Date.now()
+    await seedEscalation(ann, { taskId: 'token-format', repository: 'api', title: 'Choose the token format', note: 'We disagree on JWT vs opaque tokens' })
+    const sent = Date.now()
+    const note = await page.waitForFunction(() => (window as unknown as { __notes: Array<{ title: string; at: number }> }).__notes[0], undefined, { timeout: 15_000, polling: 'raf' })
+    const { title, at } = (await note.jsonValue()) as { title: string; at: number }
+    expect(title).toBe('Chorus Mesh: requested')
+    expect(at - sent, `authored in ${sent - t0} ms, notified ${at - sent} ms after`).toBeLessThan(1000)
+    await expect(page.getByTestId('arrival')).toContainText('Choose the token format')
+    await expect(page).toHaveTitle(/^\(1\) /)
   })
-  await expect(page.getByRole('heading', { name: 'Dependency graph' })).toBeVisible()
-  const ann = await seedAgent('ann', data.dir, relay!.invites.agent)
-  agents.push(ann)
-  await page.waitForFunction(() => window.chorus?.store.getState().membership?.status === 'member')
-  const t0 = Date.now()
-  await seedEscalation(ann, { taskId: 'token-format', repository: 'api', title: 'Choose the token format', note: 'We disagree on JWT vs opaque tokens' })
-  const sent = Date.now()
-  const note = await page.waitForFunction(() => (window as unknown as { __notes: Array<{ title: string; at: number }> }).__notes[0], undefined, { timeout: 15_000, polling: 'raf' })
-  const { title, at } = (await note.jsonValue()) as { title: string; at: number }
-  expect(title).toBe('Chorus Mesh: requested')
-  expect(at - sent, `authored in ${sent - t0} ms, notified ${at - sent} ms after`).toBeLessThan(1000)
-  await expect(page.getByTestId('arrival')).toContainText('Choose the token format')
-  await expect(page).toHaveTitle(/^\(1\) /)
-})
+}
 
 test('the oldest item is decided by keyboard alone in at most six non-text keystrokes, focus checked at each step; undo takes a decision back', async ({ browser }) => {
   const ann = await seedAgent('ann', data.dir, relay!.invites.agent)

@@ -9,6 +9,7 @@ import { createContext, useCallback, useEffect, useMemo, useRef, useState, type 
 import { createMeshStore, type MeshStore } from '@/lib/stores/mesh-store'
 import { createRoomStore, type RoomStore } from '@/lib/stores/room-store'
 import type { ReplicaInfo } from '@/lib/net/tab-mesh'
+import { asksForAHuman } from './asks'
 import { coalesced } from './coalesce'
 import { loadTabMesh } from './load-mesh'
 
@@ -88,12 +89,16 @@ export function MeshProvider({ children }: { children: ReactNode }) {
     window.chorus = { store, room }
     const mesh = store.getState()
     // One render per task however many batches the replica folded in it, paced in a busy room
-    // (coalesce.ts); the report is made only for the changes shown.
+    // (coalesce.ts); the report is made only for the changes shown, and for those the pacing
+    // holds back, to see whether one asks for a human (asks.ts), which is not held back.
+    const asks = asksForAHuman()
     const replica = coalesced<() => ReplicaInfo>((read) => {
       const { state, root, events, pending, flags, recent } = read()
       room.getState().changed(state)
       mesh.replicaChanged({ root, events, pending, flags, recent })
-    })
+      // What is shown now is no news to the next look.
+      asks(recent)
+    }, { urgent: (read) => asks(read().recent) })
     void (async () => {
       try {
         await stopped.current

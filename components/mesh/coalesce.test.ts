@@ -145,3 +145,76 @@ describe('coalesced', () => {
   })
 })
 
+
+describe('coalesced, with urgent values', () => {
+  /**
+   * Pushes 0, 1, … on a virtual clock with real turns: a wait of `ms` > 0 is a timer that the
+   * clock reaches, a wait of 0 the next turn. Each apply costs its value's `cost` (the clock moves
+   * during the apply); the values `urgent` names must not wait for the pacing.
+   */
+  async function run(steps: ReadonlyArray<{ gap: number; cost: number; urgent: boolean }>, hidden: boolean) {
+    let t = 0
+    const timers: Array<{ at: number; fire: () => void }> = []
+    const pushedAt: number[] = []
+    const applies: Array<{ at: number; value: number }> = []
+    let asked = 0
+    const c = coalesced<number>(
+      (v) => {
+        applies.push({ at: t, value: v })
+        t += steps[v].cost
+      },
+      {
+        now: () => t,
+        hidden: () => hidden,
+        urgent: (v) => (asked++, steps.slice(0, v + 1).some((s, i) => s.urgent && !applies.some((a) => a.value >= i))),
+        wait: (ms) => (ms <= 0 ? turn() : new Promise<void>((fire) => void timers.push({ at: t + ms, fire }))),
+      },
+    )
+    /** Moves the clock to `to`, firing the timers due on the way, each followed by its turns. */
+    const advance = async (to: number) => {
+      for (;;) {
+        timers.sort((a, b) => a.at - b.at)
+        if (timers.length === 0 || timers[0].at > to) break
+        const next = timers.shift()!
+        t = Math.max(t, next.at)
+        next.fire()
+        await turns(8)
+      }
+      t = Math.max(t, to)
+    }
+    for (const [i, s] of steps.entries()) {
+      await advance(t + s.gap)
+      pushedAt.push(t)
+      c.push(i)
+      await turns(8)
+    }
+    await advance(Infinity)
+    await turns(8)
+    return { applies, pushedAt, asked }
+  }
+
+  const urgentStep = fc.record({ gap: fc.integer({ min: 0, max: 300 }), cost: fc.integer({ min: 0, max: 200 }), urgent: fc.boolean() })
+
+  it('applies an urgent value without waiting for the pacing, visible or hidden, and keeps the pacing for the rest', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(urgentStep, { minLength: 1, maxLength: 12 }), fc.boolean(), async (steps, hidden) => {
+        const { applies, pushedAt, asked } = await run(steps, hidden)
+        expect(applies.at(-1)?.value).toBe(steps.length - 1)
+        for (let k = 1; k < applies.length; k++) expect(applies[k].value).toBeGreaterThan(applies[k - 1].value)
+        // No time passes between an urgent push and the apply that shows it: no wait of the
+        // pacing, only the turns of an apply already under way.
+        for (const [i, s] of steps.entries()) if (s.urgent) expect(applies.find((a) => a.value >= i)!.at).toBeLessThanOrEqual(pushedAt[i])
+        // An apply of values none of which is urgent waits for the pacing after the one before.
+        for (let k = 1; k < applies.length; k++) {
+          if (steps.slice(applies[k - 1].value + 1, applies[k].value + 1).some((s) => s.urgent)) continue
+          const cost = steps[applies[k - 1].value].cost
+          const ended = applies[k - 1].at + cost
+          expect(applies[k].at - ended).toBeGreaterThanOrEqual(hidden ? Math.max(1000, 9 * cost) : Math.min(250, 9 * cost))
+        }
+        // At most one question per push: a tab does not read its replica more often than it folds.
+        expect(asked).toBeLessThanOrEqual(steps.length)
+      }),
+      { numRuns: 80 },
+    )
+  })
+})

@@ -4,13 +4,16 @@
  * notification when the tab is in the background. Permission for notifications is asked for
  * when the first request arrives, not on load. Requests already there when the tab loaded, or
  * raised more than a minute ago (a catch-up after a long absence), are not announced.
+ *
+ * Arrivals are found as the room store takes a change, before React renders it: the
+ * notification does not wait for a render of the whole view and its effects.
  */
-import { useEffect, useRef, useState } from 'react'
+import { useContext, useEffect, useRef, useState } from 'react'
 import { useRouter } from 'next/navigation'
 import { approvalsNeeded } from '@/lib/core/sessions/quorum'
 import { requestOf, type HumanRequest } from '@/lib/core/state/selectors'
 import type { RoomState } from '@/lib/core/state/types'
-import { useRoom } from '@/components/mesh/use-room'
+import { RoomStoreContext } from '@/components/mesh/MeshProvider'
 import { sessionTitle } from '@/components/session/names'
 import { kindLabel } from '@/components/inbox/inbox-model'
 import { useUiInbox } from './UiProvider'
@@ -58,49 +61,73 @@ export function mergeArrivals(shown: readonly Arrival[], items: readonly Arrival
 
 /** The arrivals to toast, and a way to drop one. */
 export function useArrivals(): { arrivals: Arrival[]; drop(id: string): void; canAsk: boolean; ask(): void } {
-  // A fresh wrapper per replica version: the state object itself is the same between folds.
-  const tick = useRoom((s) => ({ s }))
+  const room = useContext(RoomStoreContext)
+  if (room == null) throw new Error('useArrivals must be used inside <MeshProvider>')
   const select = useUiInbox((s) => s.select)
   const router = useRouter()
-  const known = useRef<Set<string> | null>(null)
+  // A notification's click reads them when clicked.
+  const open = useRef({ select, router })
+  useEffect(() => {
+    open.current = { select, router }
+  }, [select, router])
   const [arrivals, setArrivals] = useState<Arrival[]>([])
   const [canAsk, setCanAsk] = useState(false)
 
   useEffect(() => {
-    const state = tick?.s
-    if (state == null) return
-    const { ids, fresh } = openRequests(state, known.current ?? new Set())
-    const first = known.current == null
-    known.current = ids
-    if (first) return
-    const now = Date.now()
-    const news = fresh.filter((q) => now - q.at < FRESH_MS)
-    if (news.length === 0) return
-    const items = news.map((q) => ({ id: q.id, session: q.session, title: kindLabel(q), text: sessionTitle(state, state.sessions.get(q.session)?.tasks ?? []) }))
-    setArrivals((a) => mergeArrivals(a, items))
-    for (const it of items) setTimeout(() => setArrivals((a) => a.filter((x) => x.id !== it.id)), 20_000)
-    if (typeof Notification === 'undefined') return
-    if (Notification.permission === 'default' && localStorage.getItem(ASKED_KEY) == null) {
-      localStorage.setItem(ASKED_KEY, String(now))
-      void Notification.requestPermission().then((p) => setCanAsk(p === 'default'), () => setCanAsk(true))
+    let known: Set<string> | null = null
+    const take = (state: RoomState | undefined) => {
+      if (state == null) return
+      const { ids, fresh } = openRequests(state, known ?? new Set())
+      const first = known == null
+      known = ids
+      if (first) return
+      const now = Date.now()
+      const news = fresh.filter((q) => now - q.at < FRESH_MS)
+      if (news.length === 0) return
+      const items = news.map((q) => ({ id: q.id, session: q.session, title: kindLabel(q), text: sessionTitle(state, state.sessions.get(q.session)?.tasks ?? []) }))
+      notify(items, now, setCanAsk, (it) => {
+        window.focus()
+        open.current.select(it.session)
+        open.current.router.push('/inbox')
+      })
+      setArrivals((a) => mergeArrivals(a, items))
+      for (const it of items) setTimeout(() => setArrivals((a) => a.filter((x) => x.id !== it.id)), 20_000)
     }
-    if (Notification.permission === 'granted' && (document.visibilityState === 'hidden' || !document.hasFocus())) {
-      for (const it of items) {
-        const n = new Notification(`Chorus Mesh: ${it.title}`, { body: it.text, tag: it.id })
-        n.onclick = () => {
-          window.focus()
-          select(it.session)
-          router.push('/inbox')
-        }
+    take(room.getState().state)
+    return room.subscribe((s, prev) => {
+      if (s.version === prev.version) return
+      // This runs inside the store's update, before the views hear of it: a throw here would
+      // keep the views that subscribed later from rendering the change.
+      try {
+        take(s.state)
+      } catch (err) {
+        console.error('announcing a request for a human failed', err)
       }
-    }
-  }, [tick, select, router])
+    })
+  }, [room])
 
   return {
     arrivals,
     drop: (id) => setArrivals((a) => a.filter((x) => x.id !== id)),
     canAsk,
     ask: () => void Notification.requestPermission().then(() => setCanAsk(false)),
+  }
+}
+
+/**
+ * Asks for permission on the first arrival ever, and shows a browser notification per item
+ * while the tab is hidden or unfocused.
+ */
+function notify(items: readonly Arrival[], now: number, setCanAsk: (can: boolean) => void, onClick: (it: Arrival) => void): void {
+  if (typeof Notification === 'undefined') return
+  if (Notification.permission === 'default' && localStorage.getItem(ASKED_KEY) == null) {
+    localStorage.setItem(ASKED_KEY, String(now))
+    void Notification.requestPermission().then((p) => setCanAsk(p === 'default'), () => setCanAsk(true))
+  }
+  if (Notification.permission !== 'granted' || (document.visibilityState !== 'hidden' && document.hasFocus())) return
+  for (const it of items) {
+    const n = new Notification(`Chorus Mesh: ${it.title}`, { body: it.text, tag: it.id })
+    n.onclick = () => onClick(it)
   }
 }
 
