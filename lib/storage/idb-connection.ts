@@ -112,7 +112,11 @@ export class IdbStore implements EventStore {
         await tx.done
       } catch (err) {
         if (!taken || attempt >= MAX_WRITE_ATTEMPTS) throw err
-        await this.#catchUp(room)
+        const read: Slab[] = []
+        await this.#readSlabs(room, catalog.through, (slabs) => read.push(...slabs))
+        // Slabs this connection had not heard of: their writer's notice may be lost (its tab
+        // closed between commit and notice), so the other tabs hear of them from here.
+        this.#shared?.pass(room, read)
         continue
       }
       catalog.learn(slabs)

@@ -135,6 +135,12 @@ export class SharedWrites {
     this.settle(room)
   }
 
+  /** Tells the other connections about slabs another one committed (its notice may be lost). */
+  pass(room: string, slabs: readonly SlabNotice[]): void {
+    if (this.#closed || slabs.length === 0) return
+    this.#channel.postMessage({ room, slabs: slabs.map(({ n, ids }) => ({ n, ids })) })
+  }
+
   /** Finishes the waits of `room` whose records the catalog now holds. */
   settle(room: string): void {
     if (this.#waits.size > 0) this.#waits.settle(room, (id) => this.#hooks.holds(room, id))
