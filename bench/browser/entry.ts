@@ -7,7 +7,6 @@
  */
 import { peerIdFromString } from '@libp2p/peer-id'
 import { decodeEvent } from '../../lib/core/events/codec'
-import type { RoomId } from '../../lib/core/ids'
 import { EventLog } from '../../lib/core/log/log'
 import { Replica } from '../../lib/core/state/replica'
 import { libp2pVerifier } from '../../lib/net/keys'
@@ -15,6 +14,7 @@ import { ReplicaHost } from '../../lib/net/replica-host'
 import { tabMessageIds } from '../../lib/net/tab-message-id'
 import { eventsTopic } from '../../lib/net/topics'
 import { wasmSha256 } from '../../lib/net/wasm-sha256'
+import { loadEvents } from './load-events'
 import type { EventStore } from '../../lib/storage/event-store'
 import { openIdbStore } from '../../lib/storage/idb-store'
 import { createMemoryStore } from '../../lib/storage/memory-store'
@@ -30,22 +30,10 @@ export interface BrowserBench {
   count: number
 }
 
-async function load(path = '/events.bin'): Promise<{ room: RoomId; events: Uint8Array[] }> {
-  const buf = new Uint8Array(await (await fetch(`${path}${location.search}`)).arrayBuffer())
-  const events: Uint8Array[] = []
-  for (let at = 0; at < buf.length; ) {
-    const len = new DataView(buf.buffer, at, 4).getUint32(0)
-    events.push(buf.slice(at + 4, at + 4 + len))
-    at += 4 + len
-  }
-  const first = decodeEvent(events[0])
-  if (!first.ok) throw new Error('bad genesis')
-  return { room: first.value.id, events }
-}
 
-const { room, events } = await load()
+const { room, events } = await loadEvents()
 /** The same number of events as a tab receives them from gossip (late-room.ts); the memory page has none. */
-const late = new URLSearchParams(location.search).has('late') ? await load('/late.bin') : undefined
+const late = new URLSearchParams(location.search).has('late') ? await loadEvents('/late.bin') : undefined
 /** The ids' hash a tab's RoomPeer uses (tab-mesh.ts); every pipeline step below hashes with it. */
 const sha256 = await wasmSha256()
 if (!sha256) throw new Error('no WebAssembly SHA-256')

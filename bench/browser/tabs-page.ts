@@ -8,11 +8,11 @@
  * checks a database after every tab has closed.
  */
 import { decodeEvent } from '../../lib/core/events/codec'
-import type { RoomId } from '../../lib/core/ids'
 import { Replica } from '../../lib/core/state/replica'
 import { libp2pVerifier } from '../../lib/net/keys'
 import { ReplicaHost } from '../../lib/net/replica-host'
 import { wasmSha256 } from '../../lib/net/wasm-sha256'
+import { loadEvents } from './load-events'
 import type { EventStore } from '../../lib/storage/event-store'
 import { openIdbStore } from '../../lib/storage/idb-store'
 
@@ -75,20 +75,8 @@ export interface TabsBench {
   close(): Promise<void>
 }
 
-async function load(): Promise<{ room: RoomId; events: Uint8Array[] }> {
-  const buf = new Uint8Array(await (await fetch(`/events.bin${location.search}`)).arrayBuffer())
-  const events: Uint8Array[] = []
-  for (let at = 0; at < buf.length; ) {
-    const len = new DataView(buf.buffer, at, 4).getUint32(0)
-    events.push(buf.slice(at + 4, at + 4 + len))
-    at += 4 + len
-  }
-  const first = decodeEvent(events[0])
-  if (!first.ok) throw new Error('bad genesis')
-  return { room: first.value.id, events }
-}
 
-const { room, events } = await load()
+const { room, events } = await loadEvents()
 const ids = events.map((b) => {
   const d = decodeEvent(b)
   if (!d.ok) throw new Error('bad event')
