@@ -25,6 +25,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, CDPSession, Page } from '@playwright/test'
 import { startRelay } from '../lib/node/relay'
+import { SESSIONS_SHOWN } from '../components/sessions/sessions-model'
 import type { BenchOptions, BenchResult } from './types'
 import { uiRoom } from './ui-room'
 import { startTrace, stopTrace } from './ui-trace'
@@ -173,7 +174,7 @@ export async function benchUi(opts: BenchOptions): Promise<BenchResult[]> {
       focusShown = `${await page.getByTestId('graph-counts').textContent()}; ${(await page.getByTestId('focus-bar').textContent())?.replace(/\s+/g, ' ')}`
     }))
     if (want('graph.focus')) phases[phases.length - 1].what += ` (shown: ${focusShown})`
-    if (want('sessions')) phases.push(await measure(page, probe, 'sessions', `client navigation to /sessions (the newest 500 of ${size.escalations} sessions), then two ticks of its 5-s clock`, async () => {
+    if (want('sessions')) phases.push(await measure(page, probe, 'sessions', `client navigation to /sessions (the newest ${Math.min(SESSIONS_SHOWN, size.escalations)} of ${size.escalations} sessions), then two ticks of its 5-s clock`, async () => {
       await page.locator(NAV('/sessions')).click()
       await page.getByTestId('session-row').first().waitFor({ timeout })
       await settle(page, 11_000)

@@ -13,11 +13,10 @@ import { Badge } from '@/components/ui/Badge'
 import { VirtualList } from '@/components/ui/VirtualList'
 import { ago, useNow } from '@/components/ui/use-now'
 import { repositoriesOf, ruleName, taskTitle } from '@/components/session/names'
-import { allRepositories, filterSessions, type SessionFilter } from './sessions-model'
+import { allRepositories, filterSessions, SESSIONS_SHOWN, type SessionFilter } from './sessions-model'
 import { STATUS_TONE } from './status'
 
 const STATUSES = ['active', 'escalated', 'resolved', 'closed'] as const
-const LIMIT = 500
 const ROW = 40
 /** The columns of the header and of every row (wider than a phone: the list then scrolls sideways). */
 const COLUMNS = 'grid grid-cols-[6.5rem_minmax(0,1.2fr)_minmax(0,2fr)_minmax(0,1fr)_5.5rem_7rem] gap-3'
@@ -32,7 +31,7 @@ export function SessionsView() {
   const sessions = useRoom(selectSessions)
   const repos = useRoom(allRepositories)
   const rows = useMemo(() => (state && sessions ? filterSessions(state, sessions, filter) : []), [state, sessions, filter])
-  const shown = useMemo(() => rows.slice(0, LIMIT), [rows])
+  const shown = useMemo(() => rows.slice(0, SESSIONS_SHOWN), [rows])
   const [active, setActive] = useState<string | null>(null)
   const router = useRouter()
   const now = useNow(5000)
@@ -111,7 +110,7 @@ export function SessionsView() {
           </div>
         </div>
       )}
-      {rows.length > LIMIT && <p className="text-xs text-muted">Showing the newest {LIMIT} of {rows.length}; narrow the filters to see others.</p>}
+      {rows.length > SESSIONS_SHOWN && <p className="text-xs text-muted">Showing the newest {SESSIONS_SHOWN} of {rows.length}; narrow the filters to see others.</p>}
     </section>
   )
 }

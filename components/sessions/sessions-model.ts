@@ -4,6 +4,9 @@ import type { SessionView } from '@/lib/core/state/selectors'
 import type { RoomState, SessionStatus } from '@/lib/core/state/types'
 import { repositoriesOf } from '@/components/session/names'
 
+/** The list shows at most this many sessions, the newest first: more rows than a reviewer scans, and a bounded layout. */
+export const SESSIONS_SHOWN = 500
+
 /** The list's filters; empty string = any. */
 export interface SessionFilter {
   type: SessionType | ''
