@@ -16,6 +16,8 @@ import { NODE_TYPES, type RepoNodeType, type TaskNodeType } from './nodes'
 import { cardsFor, contains, grow, viewRect, type Rect } from './culling'
 import { NODE_H, NODE_W, repositoryLinks } from './elk-graph'
 import { useMounted } from './use-mounted'
+import { overviewLinks } from './overview'
+import { OverviewLinks } from './OverviewLinks'
 import { useLayout } from './use-layout'
 import { GraphFilters } from './GraphFilters'
 import { FindTask } from './FindTask'
@@ -95,7 +97,7 @@ export function GraphView() {
     onMoveStart: (e) => void (e != null && (userMoved.current = true)),
     onNodeClick: (_, n) => void (n.type === 'task' && (setTask(n.id), setEdge(null))),
     onSelectionChange: ({ nodes: sel }) => void (sel[0]?.type === 'task' && (setTask(sel[0].id), setEdge(null))),
-    onEdgeClick: (_, e) => void (e.data?.count == null && (setEdge(e.id), setTask(null))),
+    onEdgeClick: (_, e) => (setEdge(e.id), setTask(null)),
     onPaneClick: () => (setTask(null), setEdge(null)),
     onTask: (id) => (setTask(id), setEdge(null)),
   }), [])
@@ -120,10 +122,8 @@ export function GraphView() {
       const [g, p] = [layout.groups.get(n.repository), layout.tasks.get(n.id)]
       if (g && p) at.set(n.id, { x: g.x + p.x, y: g.y + p.y })
     }
-    const links = repositoryLinks(graph).filter((l) => counts.has(l.source) && counts.has(l.target)).map((l): Edge => ({
-      id: `repo-link:${l.source}|${l.target}`, type: 'dep', source: `repo:${l.source}`, target: `repo:${l.target}`, label: String(l.count),
-      style: { stroke: '#71717a', strokeWidth: Math.min(8, 1 + Math.log2(l.count)) }, data: { count: l.count },
-    }))
+    const boxes = new Map([...layout.groups].filter(([r]) => counts.has(r)))
+    const links = overviewLinks(repositoryLinks(graph), boxes)
     const titles = new Map(graph.nodes.map((n) => [n.id, n.title]))
     return { groups, tasks, links, at, titles, edges: graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target)) }
   }, [graph, layout])
@@ -149,7 +149,7 @@ export function GraphView() {
     const titleOf = (id: string) => detail.titles.get(id) ?? id
     const oriented = detail.edges.filter((e) => here(e.source) && here(e.target)).map((e) => (state && e.order !== 'rule' && e.why === '' ? orientEdge(state, e) : e))
     const { edges: es, looks: lookOf } = flowEdges(oriented, titleOf, edge)
-    const next = { nodes: keepEqual(kept.current.nodes, [...detail.groups, ...tasks] as Node[]), edges: keepEqual(kept.current.edges, overview ? [...es, ...detail.links] : es) }
+    const next = { nodes: keepEqual(kept.current.nodes, [...detail.groups, ...tasks] as Node[]), edges: keepEqual(kept.current.edges, es) }
     return { ...(kept.current = next), lookOf }
   }, [detail, overview, mounted, task, edge, state])
   useLayoutEffect(() => looks.set(lookOf), [looks, lookOf])
@@ -198,6 +198,7 @@ export function GraphView() {
             >
               <Background />
               <Controls />
+              {overview && detail && <OverviewLinks links={detail.links} />}
             </ReactFlow>
             </LooksContext.Provider>
           </div>

@@ -3,12 +3,14 @@
  * "Who waits for whom" as text: the same dependencies as the canvas, one line each, first task
  * → waiting task. The canvas's accessible twin, and what a phone reads when cards are small.
  */
-import { memo } from 'react'
+import { memo, useEffect, useState } from 'react'
 import type { RoomState } from '@/lib/core/state/types'
 import { ruleName, taskTitle } from '@/components/session/names'
 import { orientEdge, ruleColour, type GraphEdge } from './graph-model'
 
 const LIMIT = 200
+/** Lines added per frame: the page's first layout then holds a few of them, not all 200. */
+const CHUNK = 25
 
 /**
  * The list; `onTask` selects a task on the canvas. What it shows is what the graph's edges and
@@ -17,7 +19,14 @@ const LIMIT = 200
  * state, changed in place).
  */
 export const WaitList = memo(function WaitList({ state, edges, onTask }: { state: RoomState; edges: GraphEdge[]; onTask(id: string): void }) {
-  const shown = edges.slice(0, LIMIT).map((e) => (e.why === '' && e.order !== 'plan' ? orientEdge(state, e) : e))
+  const [lines, setLines] = useState(CHUNK)
+  const all = Math.min(LIMIT, edges.length)
+  useEffect(() => {
+    if (lines >= all) return
+    const f = requestAnimationFrame(() => setLines((n) => n + CHUNK))
+    return () => cancelAnimationFrame(f)
+  }, [lines, all])
+  const shown = edges.slice(0, Math.min(lines, LIMIT)).map((e) => (e.why === '' && e.order !== 'plan' ? orientEdge(state, e) : e))
   return (
     <section aria-labelledby="waits-title" className="space-y-1" data-testid="wait-list">
       <h2 id="waits-title" className="text-sm font-semibold">Who waits for whom</h2>

@@ -12,13 +12,14 @@ import { EdgeLooks, type DepEdge } from './flow-edges'
 /** The looks of the page's edges (GraphView provides them). */
 export const LooksContext = createContext<EdgeLooks>(new EdgeLooks())
 
-const LABEL_PX = 11
-const PAD: [number, number] = [2, 4]
+/** The labels' font size and padding (px), shared with the zoomed-out view's links. */
+export const LABEL_PX = 11
+export const PAD: [number, number] = [2, 4]
 const widths = new Map<string, number>()
 let ctx: CanvasRenderingContext2D | null | undefined
 
 /** The width of `text` in the edge label's font, measured once per text. */
-function labelWidth(text: string): number {
+export function labelWidth(text: string): number {
   let w = widths.get(text)
   if (w !== undefined) return w
   if (ctx === undefined) {

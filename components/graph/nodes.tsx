@@ -11,10 +11,7 @@ const STATUS_DOT: Record<string, string> = { claimed: 'bg-sky-500', released: 'b
 function RepoNode({ data }: NodeProps<RepoNodeType>) {
   return (
     <div className="h-full w-full rounded-md border border-zinc-300 bg-zinc-50/70 dark:border-zinc-700 dark:bg-zinc-900/60" data-testid="graph-repo" data-repo={data.label}>
-      {/* For the repository-level links shown while zoomed out (see GraphView). */}
-      <Handle type="target" position={Position.Left} isConnectable={false} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
       <p className="px-3 pt-1.5 text-xs font-semibold text-zinc-600 dark:text-zinc-300">{data.label} <span className="font-normal text-muted">· {data.count}</span></p>
-      <Handle type="source" position={Position.Right} isConnectable={false} className="!h-1 !w-1 !min-w-0 !border-0 !bg-transparent" />
     </div>
   )
 }
