@@ -25,6 +25,7 @@ import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runRoom, type RoomRunResult } from './run'
 import { slowExplained } from './probe'
+import type { Stall } from './loop-monitor'
 import type { GroupSched } from './sched'
 import { workload } from './workload'
 
@@ -50,6 +51,12 @@ export interface BesideRow {
   cpuStallsOver100: number
   /** The longest such stall's CPU time (ms). */
   cpuStallMaxMs: number
+  /** Stalls over 100 ms in which the relay's main thread itself ran for more than 100 ms: its synchronous stretches. */
+  mainCpuStallsOver100?: number
+  /** The most CPU the main thread used in one stall (ms). */
+  mainCpuStallMaxMs?: number
+  /** Every stall with more than 100 ms of CPU (process or main thread), whole (loop-monitor's `Stall`), for `stalls.ts` to cut a profile to. */
+  cpuStalls?: Stall[]
   /** `slow`: probes over 250 ms; `slowByLoop`: of those, ones the relay's loop stalls cover (probe.ts). */
   healthz: { p50: number; p99: number; max: number; timeouts: number; count: number; slow?: number; slowByLoop?: number }
   apiRoom: { p99: number; timeouts: number; count: number }
@@ -102,6 +109,9 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
     stallsOver100: r.loop.stalls.filter(([, ms]) => ms > STALL_GOAL_MS).length,
     cpuStallsOver100: r.loop.stalls.filter(([, ms, cpu]) => ms > STALL_GOAL_MS && cpu > STALL_GOAL_MS).length,
     cpuStallMaxMs: Math.max(0, ...r.loop.stalls.map(([, , cpu]) => cpu)),
+    mainCpuStallsOver100: r.loop.stalls.filter(([, ms, , main]) => ms > STALL_GOAL_MS && main > STALL_GOAL_MS).length,
+    mainCpuStallMaxMs: Math.max(0, ...r.loop.stalls.map(([, , , main]) => main)),
+    cpuStalls: r.loop.stalls.filter(([, ms, cpu, main]) => ms > STALL_GOAL_MS && (cpu > STALL_GOAL_MS || main > STALL_GOAL_MS)),
     healthz: { p50: r.healthz.p50, p99: r.healthz.p99, max: r.healthz.max, timeouts: r.healthz.timeouts, count: r.healthz.count, ...slowHealthz(r) },
     apiRoom: { p99: r.apiRoom.p99, timeouts: r.apiRoom.timeouts, count: r.apiRoom.count },
     tabLongestMs: r.tabs.length === 0 ? null : Math.max(...r.tabs.map((t) => t.longest)),
@@ -148,12 +158,12 @@ export function schedNote(r: BesideRow): string {
  * of the same configuration (paired in order: the first beside with the first alone, …).
  */
 export function table(rows: readonly BesideRow[]): string {
-  const head = '| run | priorities | tasks | settle | events per task (copies derived / plans) | relay loop p99 / max, stalls > 100 ms (of them > 100 ms CPU; longest CPU) | `/healthz` p50 / p99 / max, time-outs | `/api/room` p99, time-outs | tabs\' longest task (> 200 ms) | CPU-s relay / workload agents / demo agents / tabs / web app | load |'
+  const head = '| run | priorities | tasks | settle | events per task (copies derived / plans) | relay loop p99 / max, stalls > 100 ms (of them > 100 ms CPU; longest CPU; > 100 ms on the main thread; its longest) | `/healthz` p50 / p99 / max, time-outs | `/api/room` p99, time-outs | tabs\' longest task (> 200 ms) | CPU-s relay / workload agents / demo agents / tabs / web app | load |'
   const lines = [head, `|${' --- |'.repeat(11)}`]
   const cpu = (r: BesideRow, g: string) => (r.cpu[g] == null ? '—' : String(r.cpu[g]))
   for (const r of rows) {
     lines.push(
-      `| ${r.run} (${r.at}) | ${config(r)} | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} (${r.cpuStallsOver100}; ${r.cpuStallMaxMs} ms) | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${['relay', 'workload agents', 'demo agents', 'tabs (browser)', 'web app'].map((g) => cpu(r, g)).join(' / ')} | ${r.load[0]} → ${r.load[1]} |`,
+      `| ${r.run} (${r.at}) | ${config(r)} | ${r.tasks} | ${r.settleS == null ? `not settled (${r.unsettled[0] ?? '?'})` : `${r.settleS} s`} | ${r.eventsPerTask} (${r.derivedCopies} / ${r.planCopies}) | ${r.loopP99Ms} / ${r.loopMaxMs} ms, ${r.stallsOver100} (${r.cpuStallsOver100}; ${r.cpuStallMaxMs} ms; ${r.mainCpuStallsOver100 ?? '—'}; ${r.mainCpuStallMaxMs ?? '—'} ms) | ${r.healthz.p50} / ${r.healthz.p99} / ${r.healthz.max} ms, ${r.healthz.timeouts} of ${r.healthz.count} | ${r.apiRoom.p99} ms, ${r.apiRoom.timeouts} of ${r.apiRoom.count} | ${r.tabLongestMs == null ? '—' : `${r.tabLongestMs} ms (${r.tabOver200})`} | ${['relay', 'workload agents', 'demo agents', 'tabs (browser)', 'web app'].map((g) => cpu(r, g)).join(' / ')} | ${r.load[0]} → ${r.load[1]} |`,
     )
   }
   const waits = rows.map(schedNote).filter((l) => l !== '')
