@@ -5,7 +5,7 @@
  * whole stops by itself; it prints one row per run and the ratios, as JSON and as Markdown.
  *   node --import tsx bench/team/beside.ts [--agents 8] [--tasks 25] [--tabs 3]
  *     [--alone-timeout 180] [--beside-timeout 420] [--only alone|beside] [--out run.json] [--against alone.json]
- *     [--profile relay.cpuprofile] [--tab-profile tab] [--port-base 3240] [--nice 10] [--tab-group-nice 10] [--with a.json,b.json]
+ *     [--profile relay.cpuprofile] [--tab-profile tab] [--port-base 3240] [--nice 10] [--tab-group-nice 10] [--two-hosts] [--with a.json,b.json]
  * `--only` runs one side (a machine's lock may not allow both in one hold); `--out` keeps its
  * rows, and `--against` reads an earlier run's alone row to compare a beside run with; `--with`
  * puts earlier runs' rows (every run) in the table too, and runs nothing when `--only none`.
@@ -14,6 +14,8 @@
  * process: tabs.ts, ADR 0118) and the relay at this process's priority: the relay as it runs on a host of its own (or as a service given the CPU
  * first, docs/deploy.md); without it every process the bench starts has the same priority (the
  * demo's agents are at nice 10 in both, `start --demo` lowers them).
+ * `--two-hosts` pins, from `go`, the relay and the bench's probes to CPU 0 and everything else
+ * of the room to CPU 1 (cores.ts): a relay on a host of its own, as near as two cores allow.
  * `--profile` writes the relay's CPU profile of the beside run (`profile.ts` reads it; the
  * profiler slows the relay, so compare profiled runs only with profiled runs); `--tab-profile`
  * each tab's (`<prefix>.<view>.cpuprofile`). `--port-base`: the
@@ -24,6 +26,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runRoom, type RoomRunResult } from './run'
+import { TWO_HOSTS } from './cores'
 import { slowExplained } from './probe'
 import type { Stall } from './loop-monitor'
 import type { GroupSched } from './sched'
@@ -34,6 +37,8 @@ export interface BesideRow {
   run: 'alone' | 'beside'
   /** The nice value of the workload's agents and the tabs (0: the relay's own priority, as everything else). */
   nice: number
+  /** The CPUs each kind of process was pinned to from `go` (`--two-hosts`, cores.ts); absent when not pinned. */
+  cores?: Record<string, string>
   /** The nice value each kind of process ran at, as read at `go`. */
   niceByGroup: Record<string, string>
   tasks: number
@@ -97,6 +102,7 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
     run,
     nice,
     niceByGroup: r.nice,
+    ...(r.cores ? { cores: r.cores } : {}),
     tasks: r.tasks,
     settleS: r.settleMs == null ? null : Math.round(r.settleMs / 100) / 10,
     unsettled: r.unsettled.slice(0, 5),
@@ -130,7 +136,7 @@ export function rowOf(run: BesideRow['run'], nice: number, r: RoomRunResult, loa
   }
 }
 
-const config = (r: BesideRow) => (r.nice > 0 ? `relay first (others nice ${r.nice})` : 'same priority')
+const config = (r: BesideRow) => `${r.nice > 0 ? `relay first (others nice ${r.nice})` : 'same priority'}${r.cores ? `, two hosts (relay on CPU ${r.cores.relay ?? '?'}, others on ${r.cores['workload agents'] ?? '?'})` : ''}`
 const ratio = (a: number, b: number) => `${Math.round((a / b) * 100) / 100}×`
 
 /**
@@ -197,6 +203,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       nice: { type: 'string', default: '0' },
       'tab-profile': { type: 'string' },
       'tab-group-nice': { type: 'string' },
+      'two-hosts': { type: 'boolean', default: false },
       with: { type: 'string' },
     },
   })
@@ -224,6 +231,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       portBase: values['port-base'] == null ? undefined : Number(values['port-base']) + (run === 'beside' ? 3 : 0),
       nice,
       tabGroupNice: values['tab-group-nice'] == null ? undefined : Number(values['tab-group-nice']),
+      cores: values['two-hosts'] ? TWO_HOSTS : undefined,
       log,
     })
     rows.push(rowOf(run, nice, r, [start, load1()], at))

@@ -16,6 +16,7 @@ import type { Census } from './census'
 import type { LoopReport, MonitorRequest } from './loop-monitor'
 import { Prober, type ProbeStats } from './probe'
 import { cpuShare, cpuSnapshot, niceByGroup } from './cpu-share'
+import { pinRoom, type CoreSplit } from './cores'
 import { autogroupsByGroup, schedShare, schedSnapshot, type GroupSched } from './sched'
 import type { WorkloadAgent } from './workload'
 import { longTasks, openTabs, profileTabs } from './tabs'
@@ -48,6 +49,8 @@ export interface RoomRunOptions {
   nice?: number
   /** The nice value of the tabs' browser's scheduling group (tabs.ts); 0 when absent, the group as Playwright makes it. */
   tabGroupNice?: number
+  /** From `go`, pins the relay (and the bench's probes) to `relay`'s CPUs and the room's other processes to `others`' (cores.ts): two hosts on one machine. */
+  cores?: CoreSplit
   /** The relay's libp2p, HTTP and web ports are this and the next two (a shared machine's assigned range); free ports when absent. */
   portBase?: number
   log?: (line: string) => void
@@ -86,6 +89,8 @@ export interface RoomRunResult {
   relayWrites: number
   /** CPU seconds each kind of process used from `go` until settled (cpu-share.ts): who had the machine's cores. */
   cpu: Record<string, number>
+  /** The CPUs each kind of process was pinned to from `go` (cores.ts); absent when not pinned. */
+  cores?: Record<string, string>
   /** The nice value each kind of process ran at (niceByGroup): the priorities the run gave. */
   nice: Record<string, string>
   /** The autogroups each kind of process ran in, with each group's own nice value (sched.ts): a nice value ranks threads only within their group. */
@@ -207,6 +212,8 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
     const nice = niceByGroup(cpuAtGo, known)
     const autogroups = autogroupsByGroup(schedAtGo, cpuAtGo, known)
     log(`${o.label}: nice values at go: ${JSON.stringify(nice)}; autogroups ${JSON.stringify(autogroups)}`)
+    const cores = o.cores ? pinRoom(cpuAtGo, known, o.cores) : undefined
+    if (cores) log(`${o.label}: pinned to CPUs ${JSON.stringify(cores)}`)
     const go = Date.now()
     states.clear()
     rewinds.clear()
@@ -256,6 +263,7 @@ export async function runRoom(o: RoomRunOptions): Promise<RoomRunResult> {
       relayWrites,
       cpu,
       nice,
+      cores,
       autogroups,
       sched,
       agentSync: last.reduce((a, s) => ({ sent: a.sent + s.syncSent, stored: a.stored + s.offers.stored, pending: a.pending + s.offers.pending, pendingCovered: a.pendingCovered + s.offers.pendingCovered }), { sent: 0, stored: 0, pending: 0, pendingCovered: 0 }),
