@@ -23,7 +23,7 @@
  */
 import '../../lib/node/polyfills'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { loadavg } from 'node:os'
+import { availableParallelism, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { runRoom, type RoomRunResult } from './run'
 import { TWO_HOSTS } from './cores'
@@ -208,6 +208,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     },
   })
   if (values.only != null && !['alone', 'beside', 'none'].includes(values.only)) throw new Error(`--only ${values.only}: expected alone, beside or none`)
+  if (values['two-hosts'] && availableParallelism() < 2) throw new Error(`--two-hosts pins the relay and the rest of the room to CPUs 0 and 1; this process may use ${availableParallelism()} CPU`)
   const nice = Number(values.nice)
   if (!Number.isInteger(nice) || nice < 0 || nice > 19) throw new Error(`--nice ${values.nice}: expected 0…19`)
   const log = (l: string) => console.error(`${new Date().toISOString().slice(11, 19)} ${l}`)
