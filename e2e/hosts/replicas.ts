@@ -30,8 +30,8 @@ export function readReplica(dir: string): StoredReplica {
     if (rooms.length === 0) return { room: null, events: 0, root: 'none' }
     const room = rooms.length === 1 ? rooms[0].room : servedRoom(db) ?? rooms[0].room
     const heads = db
-      .prepare('SELECT author, seq, id FROM events e WHERE room = ? AND seq = (SELECT MAX(seq) FROM events WHERE room = e.room AND author = e.author)')
-      .all(room) as { author: string; seq: number; id: string }[]
+      .prepare('WITH tops AS (SELECT author, MAX(seq) AS seq FROM events WHERE room = ? GROUP BY author) SELECT e.author, e.seq, e.id FROM events e JOIN tops t ON e.author = t.author AND e.seq = t.seq WHERE e.room = ?')
+      .all(room, room) as { author: string; seq: number; id: string }[]
     const events = (db.prepare('SELECT COUNT(*) AS n FROM events WHERE room = ?').get(room) as { n: number }).n
     const byAuthor = new Map<string, typeof heads>()
     for (const h of heads) byAuthor.set(h.author, [...(byAuthor.get(h.author) ?? []), h])

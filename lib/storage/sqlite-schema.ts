@@ -38,6 +38,9 @@ const MIGRATIONS: ReadonlyArray<(db: Database.Database) => void> = [
         PRIMARY KEY (room, key)
       );
     `),
+  // No query reads events by author (sync and equivocation checks work on the replica in
+  // memory), and the index cost every insert a third B-tree: about a tenth of a stored event's CPU.
+  (db) => db.exec('DROP INDEX IF EXISTS events_author'),
 ]
 
 /** The schema version this build writes. */

@@ -59,6 +59,27 @@ describe('sqlite store', () => {
     db.close()
   })
 
+  it('brings a version 1 file (with the per-author index) to the current schema, keeping its events', async () => {
+    const dataDir = freshDir()
+    const first = await openSqliteStore({ dataDir })
+    await first.putMany('r', [record('a', 1), record('b', 2)])
+    await first.close()
+    // What version 1 left on disk: the same tables with the events_author index.
+    const v1 = new Database(first.file)
+    v1.exec('CREATE INDEX events_author ON events (room, author, seq)')
+    v1.pragma('user_version = 1')
+    v1.close()
+    const store = await openSqliteStore({ dataDir })
+    expect(await store.count('r')).toBe(2)
+    await store.putMany('r', [record('c', 3)])
+    await store.close()
+    const db = new Database(first.file, { readonly: true })
+    expect(db.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION)
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND sql IS NOT NULL").pluck().all()).toEqual(['events_order'])
+    expect(db.prepare('SELECT id FROM events ORDER BY lamport').pluck().all()).toEqual(['a', 'b', 'c'])
+    db.close()
+  })
+
   it('keeps NORMAL when asked for it', async () => {
     const store = await openSqliteStore({ dataDir: freshDir(), synchronous: 'NORMAL' })
     expect(store.synchronous).toBe('NORMAL')
@@ -138,6 +159,8 @@ describe('sqlite store', () => {
     await store.putMany('r', [record('a', 1)])
     await store.close()
     const db = new Database(store.file)
+    // As if written by a build that knew one migration.
+    db.pragma('user_version = 1')
     const noop = () => {}
     const failing = (d: Database.Database) => {
       d.exec('ALTER TABLE events ADD COLUMN half_done INTEGER')
