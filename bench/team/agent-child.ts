@@ -2,15 +2,18 @@
  * One agent of the realistic room, in its own process (as `chorus-mesh agent` runs): joins
  * with the invite it is sent, claims its tasks on `go`, answers plans by its policy, and
  * reports over IPC every 250 ms what its replica holds, whether the workload has settled, and
- * how many fold replays late events cost it since `go`.
+ * how many fold replays late events cost it since `go`. With CHORUS_FOLD_TRACE=<file> and
+ * CHORUS_FOLD_TRACE_AGENT=<its name> it writes its fold trace there on exit (fold-trace.ts).
  */
 import '../../lib/node/polyfills'
+import { writeFileSync } from 'node:fs'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { makePolicy } from '../../lib/node/agent/policy'
 import { respondWith } from '../../lib/node/agent/responder'
 import { ChorusAgent } from '../../lib/node/agent/sdk'
 import type { SyncOfferStats } from '../../lib/net/room-peer'
 import { census, type Census } from './census'
+import { recordFoldTrace } from './fold-trace'
 import { unsettled } from './settled'
 import type { WorkloadAgent } from './workload'
 
@@ -55,6 +58,11 @@ async function run(c: AgentChildConfig): Promise<void> {
   const tasks = new Set(c.workload)
   const peer = agent.mesh.peer
   const replica = peer.host.replica
+  const traceFile = process.env.CHORUS_FOLD_TRACE
+  if (traceFile && c.agent.name === process.env.CHORUS_FOLD_TRACE_AGENT) {
+    const trace = recordFoldTrace(replica)
+    process.once('exit', () => writeFileSync(traceFile, trace()))
+  }
   // The settled check reads the room only after it changed, and not while the fold owes a
   // replay that the agent's own next duty run will settle anyway (at most a second later): a
   // read of its own would run that replay, a cost of the bench's, not of the agent's.

@@ -17,12 +17,13 @@
  * one per event, since nothing reads the state between the adds of a burst.
  */
 import { EVERYTHING_COUNTS, type AuthorityFacts } from '../authority/authority'
+import type { AnyEvent } from '../events/envelope'
 import type { PeerId, RoomId } from '../ids'
 import type { StoredEvent } from '../log/stored'
 import { initialState } from './initial'
 import { absorb, Journal, rollback, type Undo } from './journal'
 import { insertionIndex } from './order'
-import { reduce } from './reducer'
+import { readOnce, reduce } from './reducer'
 import type { RoomState } from './types'
 
 /** Distance between checkpoints at the tail, in folded events. */
@@ -40,10 +41,10 @@ export const CHECKPOINT_SPREAD = 2
  */
 export const CHECKPOINT_KEEP = 48
 /**
- * Decoded payloads the fold keeps for the events it folded last: the log keeps a folded
- * plan's or message's payload only as bytes and decodes it again on every read (ADR 0066), and
- * replays walk the tail again and again, so without these each replay decodes and parses the
- * same recent events anew.
+ * Events the fold keeps read (the envelope with its payload decoded, `readOnce`) for the last
+ * events in fold order: the log keeps a folded plan's or message's payload only as bytes and
+ * decodes it again on every read (ADR 0066), and replays walk the tail again and again, so
+ * without these each replay decodes and parses the same recent events anew.
  */
 export const PAYLOADS_KEPT = 2048
 
@@ -74,8 +75,8 @@ export class Fold {
   private readonly keep: number
   private rewinds = 0
   private replayed = 0
-  /** Payloads of the events folded last, oldest first (PAYLOADS_KEPT). */
-  private readonly payloads = new Map<StoredEvent, unknown>()
+  /** Events read for folding (`readOnce`), oldest first: those near the tail (PAYLOADS_KEPT). */
+  private readonly payloads = new Map<StoredEvent, AnyEvent>()
   /** Index in `order` from which the state is stale (a replay is owed), or null when it is current. */
   private staleFrom: number | null = null
 
@@ -170,7 +171,7 @@ export class Fold {
   private step(index: number): void {
     // An event of an author cut off before it leaves no trace at all, not even a count.
     const e = this.order[index]
-    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts, this.payloadOf(e))
+    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts, this.payloadOf(e, index))
     const folded = index + 1
     const last = this.checkpoints.length ? this.checkpoints[this.checkpoints.length - 1].folded : 0
     if (folded - last >= this.every) {
@@ -200,12 +201,20 @@ export class Fold {
     if (cps.length > this.keep) cps.splice(0, cps.length - this.keep)
   }
 
-  private payloadOf(e: StoredEvent): unknown {
-    if (this.payloads.has(e)) return this.payloads.get(e)
-    const p = e.event.payload
-    this.payloads.set(e, p)
+  /**
+   * `e` read for folding, kept while it is among the last PAYLOADS_KEPT in fold order. A replay
+   * from further back reads the older events without keeping them: kept, each would push out a
+   * tail event the same replay reads next, and a replay longer than the cache would miss on
+   * every event.
+   */
+  private payloadOf(e: StoredEvent, index = this.order.length - 1): AnyEvent {
+    const kept = this.payloads.get(e)
+    if (kept !== undefined) return kept
+    const read = readOnce(e.event)
+    if (index < this.order.length - PAYLOADS_KEPT) return read
+    this.payloads.set(e, read)
     if (this.payloads.size > PAYLOADS_KEPT) this.payloads.delete(this.payloads.keys().next().value as StoredEvent)
-    return p
+    return read
   }
 
   private replayFrom(index: number): void {

@@ -2,8 +2,10 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { EventId, PeerId, RoomId } from '../ids'
 import { initialState } from './initial'
-import { absorb, copyMember, copyTask, Journal, rollback } from './journal'
-import type { MemberState, RoomState, TaskState } from './types'
+import { sessionIdOf } from '../sessions/ids'
+import { planFor, replicaRoom } from '../testing/replica'
+import { absorb, copyMember, copySession, copyTask, Journal, rollback } from './journal'
+import type { MemberState, RoomState, SessionState, TaskState } from './types'
 
 const peer = (n: string) => n as PeerId
 const member = (n: string): MemberState => ({ peerId: peer(n), displayName: n, kind: 'agent', role: 'agent', capabilities: [], joinedAt: 1, joinEvent: `e-${n}` as EventId, left: false })
@@ -114,5 +116,26 @@ describe('Journal', () => {
       }),
       { numRuns: 500 },
     )
+  })
+})
+
+describe('copySession', () => {
+  it('copies every field a folded session has, and the lists the reducer appends to are its own', async () => {
+    const room = await replicaRoom()
+    const a = await room.member('ann', 'agent')
+    const r = await room.member('rob', 'reviewer')
+    const session = sessionIdOf('planning', ['t'], 'topic')
+    await room.replica.author(a, 'session.opened', { session, type: 'planning', tasks: ['t'], rule: 'topic', evidence: [] })
+    await room.replica.author(a, 'plan.proposed', { session, version: 1, plan: planFor('t', 't') })
+    await room.replica.author(a, 'session.message', { session, text: 'Is this right?' })
+    await room.replica.author(a, 'session.escalated', { session, reason: 'requested', note: 'unsure' })
+    await room.replica.author(r, 'escalation.claimed', { session })
+    const x = room.replica.state.sessions.get(session) as SessionState
+    const c = copySession(x)
+    expect(Object.keys(c).sort()).toEqual(Object.keys(x).sort())
+    expect(c).toEqual(x)
+    const appended = ['participants', 'plans', 'messages', 'approvals', 'escalations', 'decisions', 'history'] as const
+    for (const k of appended) expect(c[k]).not.toBe(x[k])
+    expect(c.escalation).not.toBe(x.escalation)
   })
 })

@@ -28,16 +28,39 @@ export const inPlace: Writer = {
 /** Copies of records deep enough that editing them leaves the original as it was. */
 export const copyMember = (m: MemberState): MemberState => ({ ...m })
 export const copyTask = (t: TaskState): TaskState => ({ ...t, claimants: [...t.claimants], claims: { ...t.claims } })
+/**
+ * Field by field rather than by spread: a replay copies a session for nearly every session
+ * event it folds, and a literal of known shape is several times cheaper to build than a spread
+ * of this many fields. The return type makes a field left out here a compile error.
+ */
 export const copySession = (x: SessionState): SessionState => ({
-  ...x,
-  participants: [...x.participants],
-  plans: [...x.plans],
-  messages: [...x.messages],
-  approvals: [...x.approvals],
+  id: x.id,
+  type: x.type,
+  tasks: x.tasks,
+  rule: x.rule,
+  status: x.status,
+  participants: x.participants.slice(),
+  relatedTasks: x.relatedTasks,
+  openedAt: x.openedAt,
+  openedBy: x.openedBy,
+  openedEvent: x.openedEvent,
+  activeSince: x.activeSince,
+  activeBy: x.activeBy,
+  activeEvent: x.activeEvent,
+  witnessedAt: x.witnessedAt,
+  witnessedBy: x.witnessedBy,
+  messagesSinceActive: x.messagesSinceActive,
+  lastActivity: x.lastActivity,
+  plans: x.plans.slice(),
+  messages: x.messages.slice(),
+  approvals: x.approvals.slice(),
   escalation: x.escalation && { ...x.escalation },
-  escalations: [...x.escalations],
-  decisions: [...x.decisions],
-  history: [...x.history],
+  escalations: x.escalations.slice(),
+  decisions: x.decisions.slice(),
+  resolution: x.resolution,
+  history: x.history.slice(),
+  closedAt: x.closedAt,
+  closeReason: x.closeReason,
 })
 
 /** A key absent when the checkpoint was taken. */

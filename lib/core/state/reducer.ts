@@ -21,10 +21,9 @@ type Handler<K extends AnyEvent['kind']> = (s: RoomState, e: Extract<AnyEvent, {
  * Fold one stored event into `s` (mutating it). Every change to a Map or a record goes through
  * `w`, so a Fold can checkpoint by journal (ADR 0062); the default edits in place. `facts`
  * answers what only the whole set decides: which joins admit and which revocations take
- * effect (ADR 0065). `payload`: the event's payload when the caller already holds it decoded.
+ * effect (ADR 0065). `e`: the event as `readOnce` gives it, when the caller keeps one.
  */
-export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, facts: AuthorityFacts = EVERYTHING_COUNTS, payload: unknown = stored.event.payload): void {
-  const e = payloadOnce(stored.event, payload)
+export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, facts: AuthorityFacts = EVERYTHING_COUNTS, e: AnyEvent = readOnce(stored.event)): void {
   s.applied++
   s.lastTime = Math.max(s.lastTime, e.time)
   const fork = s.quarantined.get(e.author)
@@ -43,8 +42,8 @@ export function reduce(s: RoomState, stored: StoredEvent, w: Writer = inPlace, f
  * once the event is folded (it keeps only the bytes), and the handlers read `e.payload` several
  * times per event, so a replay would decode and parse each plan or message three or four times.
  */
-function payloadOnce(e: AnyEvent, payload: unknown): AnyEvent {
-  const { v, room, kind, author, seq, prev, deps, lamport, time } = e
+export function readOnce(e: AnyEvent): AnyEvent {
+  const { v, room, kind, author, seq, prev, deps, lamport, time, payload } = e
   return { v, room, kind, author, seq, prev, deps, lamport, time, payload, get sig() { return e.sig } } as AnyEvent
 }
 
