@@ -76,7 +76,7 @@ export class Fold {
   private rewinds = 0
   private replayed = 0
   /** Events read for folding (`readOnce`), oldest first: those near the tail (PAYLOADS_KEPT). */
-  private readonly payloads = new Map<StoredEvent, AnyEvent>()
+  private readonly readEvents = new Map<StoredEvent, AnyEvent>()
   /** Index in `order` from which the state is stale (a replay is owed), or null when it is current. */
   private staleFrom: number | null = null
 
@@ -133,7 +133,7 @@ export class Fold {
     this.staleFrom = Math.min(this.staleFrom ?? from, from)
     // Folded later, by the owed replay: the log drops a bulky kind's decoded payload once every
     // listener has seen the event, and the replay would decode and parse it again.
-    this.payloadOf(e)
+    this.readFor(e)
   }
 
   /** Replays from the earliest of `changed` (folded events whose authority verdict changed), when the state is next read. */
@@ -171,7 +171,7 @@ export class Fold {
   private step(index: number): void {
     // An event of an author cut off before it leaves no trace at all, not even a count.
     const e = this.order[index]
-    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts, this.payloadOf(e, index))
+    if (this.facts.counts(e)) reduce(this.current, e, this.journal, this.facts, this.readFor(e, index))
     const folded = index + 1
     const last = this.checkpoints.length ? this.checkpoints[this.checkpoints.length - 1].folded : 0
     if (folded - last >= this.every) {
@@ -207,13 +207,13 @@ export class Fold {
    * tail event the same replay reads next, and a replay longer than the cache would miss on
    * every event.
    */
-  private payloadOf(e: StoredEvent, index = this.order.length - 1): AnyEvent {
-    const kept = this.payloads.get(e)
+  private readFor(e: StoredEvent, index = this.order.length - 1): AnyEvent {
+    const kept = this.readEvents.get(e)
     if (kept !== undefined) return kept
     const read = readOnce(e.event)
     if (index < this.order.length - PAYLOADS_KEPT) return read
-    this.payloads.set(e, read)
-    if (this.payloads.size > PAYLOADS_KEPT) this.payloads.delete(this.payloads.keys().next().value as StoredEvent)
+    this.readEvents.set(e, read)
+    if (this.readEvents.size > PAYLOADS_KEPT) this.readEvents.delete(this.readEvents.keys().next().value as StoredEvent)
     return read
   }
 
