@@ -2,8 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { EventId, PeerId, RoomId } from '../ids'
 import { initialState } from './initial'
-import { sessionIdOf } from '../sessions/ids'
-import { planFor, replicaRoom } from '../testing/replica'
+import { dependencySession, planFor, replicaRoom } from '../testing/replica'
 import { absorb, copyMember, copySession, copyTask, Journal, rollback } from './journal'
 import type { MemberState, RoomState, SessionState, TaskState } from './types'
 
@@ -122,14 +121,13 @@ describe('Journal', () => {
 describe('copySession', () => {
   it('copies every field a folded session has, and the lists the reducer appends to are its own', async () => {
     const room = await replicaRoom()
-    const a = await room.member('ann', 'agent')
-    const r = await room.member('rob', 'reviewer')
-    const session = sessionIdOf('planning', ['t'], 'topic')
-    await room.replica.author(a, 'session.opened', { session, type: 'planning', tasks: ['t'], rule: 'topic', evidence: [] })
-    await room.replica.author(a, 'plan.proposed', { session, version: 1, plan: planFor('t', 't') })
-    await room.replica.author(a, 'session.message', { session, text: 'Is this right?' })
-    await room.replica.author(a, 'session.escalated', { session, reason: 'requested', note: 'unsure' })
-    await room.replica.author(r, 'escalation.claimed', { session })
+    const { ann, session } = await dependencySession(room)
+    const rob = await room.member('rob', 'reviewer')
+    // A plan, a message and a claimed escalation: every list and the escalation hold something.
+    await room.replica.author(ann, 'plan.proposed', { session, version: 1, plan: planFor('auth-api', 'login-page') })
+    await room.replica.author(ann, 'session.message', { session, text: 'Is this right?' })
+    await room.replica.author(ann, 'session.escalated', { session, reason: 'requested', note: 'unsure' })
+    await room.replica.author(rob, 'escalation.claimed', { session })
     const x = room.replica.state.sessions.get(session) as SessionState
     const c = copySession(x)
     expect(Object.keys(c).sort()).toEqual(Object.keys(x).sort())
