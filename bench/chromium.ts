@@ -106,7 +106,11 @@ export async function benchChromium({ quick }: BenchOptions): Promise<BenchResul
       // The goal's baseline stays raw verify alone; verify + a plain IndexedDB put of the same events is given beside it.
       const withPut = 1 / (1 / rate('verify') + 1 / rate('put'))
       const put = k === 'idb' || k === 'idb-strict' ? `; ${round(rate(k) / withPut, 2)}× raw verify + a plain IndexedDB put of the same events (${round(withPut, 0)}/CPU s; the put alone ${round(rate('put'), 0)}/CPU s: one record per event, one relaxed transaction per 256)` : ''
-      out.push({ name: `ingest.chromium.${k}`, value: round(rate(k), 0), unit: 'events/CPU s', baseline: verify, ratio, ...(k === 'idb' || k === 'memory' ? { goal: '≥ 0.6 of raw verify', met: ratio >= 0.6 } : {}), note: `${labels[k]}; CPU of all Chromium processes; ${wall}; ${libp2p}${put}; median of ${s[k].length} interleaved reps, ${n} events` })
+      // What the goal leaves once the events are decoded, verified and stored: the fold and the host free.
+      const store = Math.max(0, 1 / rate('idb') - 1 / rate('memory'))
+      const ceiling = 1 / (1 / rate('log') + store)
+      const bound = k === 'idb' ? `; ceiling with the fold and the host free: EventLog.add (decode + verify + admission, ${round(rate('log'), 0)}/CPU s) + the IndexedDB store's own cost (this row's CPU per event − the memory host's: ${round(store * 1e6, 0)} µs) = ${round(ceiling, 0)}/CPU s, ${round(ceiling / rate('verify'), 2)}× raw verify` : ''
+      out.push({ name: `ingest.chromium.${k}`, value: round(rate(k), 0), unit: 'events/CPU s', baseline: verify, ratio, ...(k === 'idb' || k === 'memory' ? { goal: '≥ 0.6 of raw verify', met: ratio >= 0.6 } : {}), note: `${labels[k]}; CPU of all Chromium processes; ${wall}; ${libp2p}${put}${bound}; median of ${s[k].length} interleaved reps, ${n} events` })
     }
     await page.close()
     const m = quick ? 1000 : 50_000
