@@ -1,7 +1,9 @@
 /**
  * `due(state, now)`: the derived events that should exist now, each with the evidence that
- * lets any peer verify it. A peer emits them through `Replica.author`; two peers emitting
- * the same thing is harmless (deterministic session ids, duplicate-tolerant fold).
+ * lets any peer verify it. A peer emits them through `Replica.author`, and the members elect one
+ * emitter per due event so the log holds one copy however many agents are in the room; a copy
+ * that still happens (two peers that had not seen each other's) is harmless (deterministic
+ * session ids, duplicate-tolerant fold).
  */
 import type { EventKind, PayloadInput } from '../events/kinds'
 import type { EventId } from '../ids'
